@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CompanySettings, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """Roles are assigned through groups; Django admin opens to the Administrador role."""
+
+    list_display = ("username", "get_full_name", "email", "roles", "is_active", "last_login")
+    list_filter = ("groups", "is_active")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roles"), {"fields": ("is_active", "groups")}),
+        (_("Advanced permissions"), {"classes": ("collapse",), "fields": ("is_superuser",)}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all())
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.is_superuser:
+            # Only a superuser may create another superuser.
+            return tuple(fs for fs in fieldsets if fs[0] != _("Advanced permissions"))
+        return fieldsets
+
+
+@admin.register(CompanySettings)
+class CompanySettingsAdmin(admin.ModelAdmin):
+    fieldsets = (
+        (None, {"fields": ("company_name", "currency")}),
+        (_("Visibility"), {"fields": ("client_visibility", "opportunity_visibility")}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not CompanySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,44 @@
+"""The navigation a user sees: computed from the roles matrix, never decided in templates."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import VIEW, is_administrator, module_rights
+
+# (label, url name, module whose VIEW right shows it). Entries are added as modules land.
+CRM_MENU: tuple = ()
+MENU = (
+    (_("Dashboard"), "dashboard:home", "dashboard"),
+    (_("CRM"), CRM_MENU, "crm"),
+    (_("Projects"), "projects:list", "projects"),
+    (_("Contractors"), "contractors:list", "contractors"),
+)
+
+
+def _entry(request, label, url_name) -> dict:
+    url = reverse(url_name)
+    active = request.path == url or (url != "/" and request.path.startswith(url))
+    return {"label": label, "url": url, "active": active, "children": []}
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "nav_show_admin": False}
+    items = []
+    for label, target, module in MENU:
+        if VIEW not in module_rights(user, module):
+            continue
+        if isinstance(target, tuple):
+            children = [_entry(request, *child) for child in target]
+            if children:
+                items.append(
+                    {
+                        "label": label,
+                        "children": children,
+                        "active": any(c["active"] for c in children),
+                    }
+                )
+        else:
+            items.append(_entry(request, label, target))
+    return {"nav_items": items, "nav_show_admin": is_administrator(user)}

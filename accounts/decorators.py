@@ -1,0 +1,25 @@
+"""Access checks for views: anonymous users go to the login page, others without the right get 403."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from accounts.roles import module_rights
+
+
+def module_required(module: str, right: str) -> Callable:
+    """Require a right on a module of the roles matrix (see accounts.roles.MATRIX)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if right not in module_rights(request.user, module):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

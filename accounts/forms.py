@@ -1,0 +1,25 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import BootstrapFormMixin
+
+
+class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
+    required_css_class = "required"
+    username = forms.CharField(
+        label=_("Username"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
+    required_css_class = "required"
+
+
+class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
+    required_css_class = "required"
+
+
+class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
+    required_css_class = "required"

@@ -1,0 +1,154 @@
+"""Idempotent demo data: one user per role and realistic Venezuelan sample records."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from stdnum.ve import rif
+
+from accounts.models import User
+from accounts.roles import Role
+from contractors_ro.models import Contractor, ContractorStatus
+from crm.models import Client
+from projects_ro.models import Project, ProjectStatus
+
+DEMO_PASSWORD = "Rumbo-Demo-2026"
+
+USERS = [
+    ("ejecutivo", "María", "González", Role.EXECUTIVE),
+    ("ejecutivo2", "Carlos", "Pérez", Role.EXECUTIVE),
+    ("gerente", "Ana", "Rodríguez", Role.MANAGER),
+    ("admin", "Luis", "Herrera", Role.ADMIN),
+    ("operaciones", "Pedro", "Márquez", Role.OPERATIONS),
+    ("finanzas", "Carmen", "Villalobos", Role.FINANCE),
+    ("legal", "Jorge", "Salazar", Role.LEGAL),
+]
+
+# (name, RIF without check digit)
+CLIENTS = [
+    ("Inversiones Caribe Azul, C.A.", "J31245678"),
+    ("Constructora Ávila 2020, C.A.", "J40123987"),
+    ("Servicios Petroleros del Lago, S.A.", "J29876543"),
+    ("Alimentos La Sabana, C.A.", "J30567123"),
+    ("Distribuidora Los Andes, C.A.", "J41234560"),
+    ("Clínica Santa Paula, C.A.", "J00345678"),
+    ("Transporte Orinoco Express, C.A.", "J31987654"),
+    ("Alcaldía del Municipio Sucre", "G20001234"),
+    ("Textiles Margarita, C.A.", "J40765432"),
+    ("José Gregorio Hernández", "V12345678"),
+    ("Tecnología Guayana, C.A.", "J50112233"),
+]
+
+CONTRACTORS = [
+    ("Montajes Industriales Zulia, C.A.", "J30111222", "Montaje mecánico", "Rafael Urdaneta"),
+    ("Electricidad Integral Lara, C.A.", "J30222333", "Electricidad", "Yolanda Briceño"),
+    ("Ingeniería Civil Bolívar, C.A.", "J30333444", "Obras civiles", "Andrés Guevara"),
+    ("Seguridad Industrial Monagas, C.A.", "J30444555", "HSE", "Lucía Ferrer"),
+    ("Soldaduras Especiales Anzoátegui, C.A.", "J30555666", "Soldadura", "Manuel Rojas"),
+    ("Pinturas y Recubrimientos Carabobo, C.A.", "J30666777", "Pintura industrial", "Elena Prieto"),
+    ("Telecomunicaciones Mérida, C.A.", "J30777888", "Telecomunicaciones", "Víctor Uzcátegui"),
+    ("Transporte Pesado Apure, C.A.", "J30888999", "Transporte", "Rosa Parra"),
+]
+
+PROJECTS = [
+    ("PRY-2026-001", "Ampliación de planta de envasado", 3, ProjectStatus.IN_PROGRESS,
+     date(2026, 2, 1), date(2026, 12, 15), "Pedro Márquez", "Maracay, Aragua", [0, 1, 5]),
+    ("PRY-2026-002", "Mantenimiento de tanques de almacenamiento", 2, ProjectStatus.IN_PROGRESS,
+     date(2026, 3, 10), date(2026, 9, 30), "Pedro Márquez", "Cabimas, Zulia", [0, 4, 3]),
+    ("PRY-2026-003", "Tendido eléctrico del galpón central", 4, ProjectStatus.PLANNED,
+     date(2026, 7, 1), None, "Gabriela Núñez", "Valencia, Carabobo", [1]),
+    ("PRY-2025-014", "Remodelación de quirófanos", 5, ProjectStatus.COMPLETED,
+     date(2025, 4, 1), date(2025, 11, 20), "Gabriela Núñez", "Caracas, Distrito Capital", [2, 5]),
+    ("PRY-2026-004", "Red de fibra óptica municipal", 7, ProjectStatus.ON_HOLD,
+     date(2026, 1, 15), None, "Héctor Mora", "Petare, Miranda", [6]),
+    ("PRY-2026-005", "Patio de carga y rampas", 6, ProjectStatus.IN_PROGRESS,
+     date(2026, 5, 5), date(2027, 1, 31), "Héctor Mora", "Ciudad Guayana, Bolívar", [2, 7]),
+    ("PRY-2024-031", "Sede administrativa", 1, ProjectStatus.CANCELLED,
+     date(2024, 8, 1), date(2024, 10, 1), "Pedro Márquez", "Caracas, Distrito Capital", []),
+]
+
+
+def full_rif(compact: str) -> str:
+    """J31245678 -> J-31245678-D, with its check digit."""
+    return f"{compact[0]}-{compact[1:]}-{rif.calc_check_digit(compact)}"
+
+
+class Command(BaseCommand):
+    help = "Creates demo users (one per role) and sample data. Safe to run more than once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Create demo users with the known password even when DEBUG is off.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo users with a known password while DEBUG is off. "
+                "Use --force if this really is a demo installation."
+            )
+        users = self._users()
+        self._data()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000"))
+        for user, role in users:
+            self.stdout.write(f"  {role.value:<20} usuario: {user.username:<12} clave: {DEMO_PASSWORD}")
+
+    def _users(self) -> list[tuple[User, Role]]:
+        created = []
+        for username, first, last, role in USERS:
+            user, _new = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@rumbo.local",
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([Group.objects.get(name=role.value)])
+            created.append((user, role))
+        return created
+
+    def _data(self) -> None:
+        clients = []
+        for name, compact in CLIENTS:
+            client, _new = Client.objects.update_or_create(
+                tax_id=full_rif(compact), defaults={"name": name}
+            )
+            clients.append(client)
+        contractors = []
+        for name, compact, specialty, contact in CONTRACTORS:
+            slug = compact.lower()
+            contractor, _new = Contractor.objects.update_or_create(
+                tax_id=full_rif(compact),
+                defaults={
+                    "name": name,
+                    "specialty": specialty,
+                    "contact_name": contact,
+                    "phone": "+58 212 555 " + compact[-4:],
+                    "email": f"contacto@{slug}.com.ve",
+                    "status": ContractorStatus.ACTIVE,
+                },
+            )
+            contractors.append(contractor)
+        for code, name, client, status, start, end, manager, location, team in PROJECTS:
+            project, _new = Project.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "client": clients[client],
+                    "status": status,
+                    "start_date": start,
+                    "end_date": end,
+                    "manager": manager,
+                    "location": location,
+                    "description": f"{name} para {clients[client].name}.",
+                },
+            )
+            project.contractors.set([contractors[i] for i in team])

@@ -1,0 +1,55 @@
+"""Session limits and caching headers for signed-in users."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "rumbo_started_at"
+SESSION_SEEN_KEY = "rumbo_seen_at"
+# Refresh the idle stamp at most once a minute, so reads do not write the session each time.
+SEEN_REFRESH_SECONDS = 60
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in total."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.get(SESSION_STARTED_KEY, now)
+            seen = request.session.get(SESSION_SEEN_KEY, now)
+            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if now - seen > idle or now - started > absolute:
+                logout(request)
+                messages.info(request, _("Your session expired. Please sign in again."))
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
+                return redirect_to_login(request.get_full_path())
+            request.session.setdefault(SESSION_STARTED_KEY, started)
+            if now - seen >= SEEN_REFRESH_SECONDS or SESSION_SEEN_KEY not in request.session:
+                request.session[SESSION_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages for a signed-in user must not be kept by browsers or shared caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,135 @@
+"""The roles matrix: role -> module -> rights. The single source of truth for authorization.
+
+`sync_roles()` turns it into Django groups and permissions on every migrate; views check the
+resulting model permissions; the navigation and the authorization-matrix test read it too.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+
+class Role(StrEnum):
+    EXECUTIVE = "Ejecutivo Comercial"
+    MANAGER = "Gerente Comercial"
+    ADMIN = "Administrador"
+    OPERATIONS = "Operaciones"
+    FINANCE = "Finanzas"
+    LEGAL = "Legal"
+
+
+COMMERCIAL_ROLES = (Role.EXECUTIVE, Role.MANAGER)
+HANDOFF_ROLES = (Role.OPERATIONS, Role.FINANCE, Role.LEGAL)
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL_RIGHTS = (VIEW, ADD, CHANGE, DELETE)
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module of the app: the models it covers and extra (non-CRUD) permissions."""
+
+    models: tuple[str, ...]  # "app_label.model_name"
+    extra: tuple[str, ...] = ()  # "app_label.codename", granted with the module's VIEW
+
+
+MODULES: dict[str, Module] = {
+    "crm": Module(models=("crm.client",)),
+    "projects": Module(models=("projects_ro.project",)),
+    "contractors": Module(models=("contractors_ro.contractor",)),
+    "documents": Module(models=()),
+    "dashboard": Module(models=(), extra=("dashboard.view_dashboard",)),
+    "team": Module(models=(), extra=("dashboard.view_team_dashboard",)),
+    "administration": Module(
+        models=("accounts.user", "accounts.companysettings", "auth.group"),
+        extra=("axes.view_accessattempt", "axes.delete_accessattempt"),
+    ),
+}
+
+MATRIX: dict[Role, dict[str, tuple[str, ...]]] = {
+    Role.EXECUTIVE: {
+        "crm": ALL_RIGHTS,
+        "projects": (VIEW,),
+        "contractors": (VIEW,),
+        "documents": (VIEW, ADD),
+        "dashboard": (VIEW,),
+    },
+    Role.MANAGER: {
+        "crm": ALL_RIGHTS,
+        "projects": (VIEW,),
+        "contractors": (VIEW,),
+        "documents": (VIEW, ADD),
+        "dashboard": (VIEW,),
+        "team": (VIEW,),
+    },
+    Role.ADMIN: {module: ALL_RIGHTS for module in MODULES},
+    Role.OPERATIONS: {},
+    Role.FINANCE: {},
+    Role.LEGAL: {},
+}
+
+
+def permission_names(role: Role) -> set[str]:
+    """The "app_label.codename" permissions the matrix gives to a role."""
+    names: set[str] = set()
+    for module_name, rights in MATRIX[role].items():
+        module = MODULES[module_name]
+        for model in module.models:
+            app_label, model_name = model.split(".")
+            names.update(f"{app_label}.{right}_{model_name}" for right in rights)
+        if VIEW in rights:
+            names.update(module.extra)
+    return names
+
+
+def sync_roles() -> None:
+    """Create the role groups and set their permissions to exactly what the matrix says."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = permission_names(role)
+        query = Q(pk__in=[])
+        for name in wanted:
+            app_label, codename = name.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        permissions = list(Permission.objects.filter(query))
+        found = {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+        missing = wanted - found
+        if missing:
+            raise LookupError(f"Permissions in the roles matrix do not exist: {sorted(missing)}")
+        group.permissions.set(permissions)
+
+
+def user_roles(user) -> set[Role]:
+    """The user's roles, read once per request object and kept on it."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_rumbo_roles"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._rumbo_roles = {role for role in Role if role.value in names}
+    return user._rumbo_roles
+
+
+def is_administrator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.ADMIN in user_roles(user))
+
+
+def is_manager(user) -> bool:
+    """Managers and administrators always see every record and can reassign."""
+    return is_administrator(user) or Role.MANAGER in user_roles(user)
+
+
+def module_rights(user, module_name: str) -> set[str]:
+    """The rights a user has on a module, read from their (cached) model permissions."""
+    module = MODULES[module_name]
+    rights: set[str] = set()
+    for right in ALL_RIGHTS:
+        if module.models and all(
+            user.has_perm(f"{model.split('.')[0]}.{right}_{model.split('.')[1]}")
+            for model in module.models
+        ):
+            rights.add(right)
+    if module.extra and all(user.has_perm(name) for name in module.extra):
+        rights.add(VIEW)
+    return rights

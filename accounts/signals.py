@@ -1,0 +1,14 @@
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import timezone
+
+from accounts.middleware import SESSION_STARTED_KEY, SESSION_SEEN_KEY
+
+
+@receiver(user_logged_in)
+def stamp_session_start(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    now = timezone.now().timestamp()
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_SEEN_KEY] = now

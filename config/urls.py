@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("cuentas/", include("accounts.urls")),
+    path("proyectos/", include("projects_ro.urls")),
+    path("contratistas/", include("contractors_ro.urls")),
+    path("admin/", admin.site.urls),
+]

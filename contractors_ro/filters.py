@@ -1,0 +1,37 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import FilterForm
+from contractors_ro.models import Contractor, ContractorStatus
+
+
+class ContractorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=ContractorStatus.choices, label=_("Status"))
+    specialty = django_filters.ChoiceFilter(label=_("Specialty"), choices=[])
+    order = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("specialty", "specialty"), ("status", "status")),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Contractor
+        form = FilterForm
+        fields = ["q", "status", "specialty"]
+
+    def __init__(self, *args, specialties: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["specialty"].extra["choices"] = [(s, s) for s in specialties or []]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(tax_id__icontains=value)
+            | Q(specialty__icontains=value)
+            | Q(contact_name__icontains=value)
+            | Q(email__icontains=value)
+        )

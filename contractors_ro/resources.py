@@ -1,0 +1,11 @@
+from import_export import resources
+
+from contractors_ro.models import Contractor
+
+
+class ContractorResource(resources.ModelResource):
+    class Meta:
+        model = Contractor
+        fields = ("name", "tax_id", "specialty", "contact_name", "phone", "email", "status")
+        import_id_fields = ("tax_id",)
+        skip_unchanged = True

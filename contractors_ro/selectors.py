@@ -1,0 +1,31 @@
+"""Reads of contractors. Commercial roles see every contractor (the seed: "Ver contratistas")."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from contractors_ro.filters import ContractorFilter
+from contractors_ro.models import Contractor
+from projects_ro.models import Project
+
+
+def contractors_visible_to(*, user) -> QuerySet[Contractor]:
+    return Contractor.objects.all()
+
+
+def contractor_list(*, user, params) -> tuple[ContractorFilter, QuerySet[Contractor]]:
+    """The filtered list with each contractor's project count computed in the same query."""
+    base = contractors_visible_to(user=user).annotate(project_count=Count("projects"))
+    specialties = list(
+        Contractor.objects.order_by("specialty").values_list("specialty", flat=True).distinct()
+    )
+    filterset = ContractorFilter(params, queryset=base, specialties=specialties)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    return filterset, queryset
+
+
+def get_contractor_for_user_or_404(*, user, pk: int) -> Contractor:
+    projects = Project.objects.select_related("client").order_by("-start_date", "code")
+    queryset = contractors_visible_to(user=user).prefetch_related(
+        Prefetch("projects", queryset=projects)
+    )
+    return get_object_or_404(queryset, pk=pk)

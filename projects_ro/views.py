@@ -1,0 +1,25 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import module_required
+from accounts.roles import VIEW
+from config.pagination import paginate
+from projects_ro.selectors import get_project_for_user_or_404, project_list
+
+
+@require_GET
+@module_required("projects", VIEW)
+def project_list_view(request):
+    filterset, projects = project_list(user=request.user, params=request.GET)
+    context = {"filter": filterset, "page_obj": paginate(request, projects)}
+    template = "projects_ro/project_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@module_required("projects", VIEW)
+def project_detail_view(request, pk: int):
+    project = get_project_for_user_or_404(user=request.user, pk=pk)
+    return render(request, "projects_ro/project_detail.html", {"project": project})
