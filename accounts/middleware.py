@@ -32,7 +32,7 @@ class SessionTimeoutMiddleware:
             if now - seen > idle or now - started > absolute:
                 logout(request)
                 messages.info(request, _("Your session expired. Please sign in again."))
-                if getattr(request, "htmx", False):
+                if request.htmx:
                     return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
                 return redirect_to_login(request.get_full_path())
             request.session.setdefault(SESSION_STARTED_KEY, started)

@@ -44,7 +44,13 @@ MODULES: dict[str, Module] = {
     "team": Module(models=(), extra=("dashboard.view_team_dashboard",)),
     "administration": Module(
         models=("accounts.user", "accounts.companysettings", "auth.group"),
-        extra=("axes.view_accessattempt", "axes.delete_accessattempt"),
+        extra=(
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accesslog",
+            "axes.view_accessfailurelog",
+            "django_tasks_database.view_dbtaskresult",
+        ),
     ),
 }
 

@@ -14,7 +14,11 @@ def contractors_visible_to(*, user) -> QuerySet[Contractor]:
 
 def contractor_list(*, user, params) -> tuple[ContractorFilter, QuerySet[Contractor]]:
     """The filtered list with each contractor's project count computed in the same query."""
-    base = contractors_visible_to(user=user).annotate(project_count=Count("projects"))
+    base = (
+        contractors_visible_to(user=user)
+        .annotate(project_count=Count("projects"))
+        .order_by("name", "pk")
+    )
     specialties = list(
         Contractor.objects.order_by("specialty").values_list("specialty", flat=True).distinct()
     )

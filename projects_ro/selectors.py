@@ -1,6 +1,6 @@
 """Reads of projects. Commercial roles see every project (the seed: "Ver proyectos")."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from projects_ro.filters import ProjectFilter
@@ -13,7 +13,12 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
 
 def project_list(*, user, params) -> tuple[ProjectFilter, QuerySet[Project]]:
     """The filtered list with the contractor count computed in the same query."""
-    base = projects_visible_to(user=user).annotate(contractor_count=Count("contractors"))
+    base = (
+        projects_visible_to(user=user)
+        .annotate(contractor_count=Count("contractors"))
+        # Undated projects last, on SQLite and PostgreSQL alike (they disagree by default).
+        .order_by(F("start_date").desc(nulls_last=True), "code")
+    )
     filterset = ProjectFilter(params, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     return filterset, queryset

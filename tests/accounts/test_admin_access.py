@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import CompanySettings, Visibility
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_membership_of_administrador_opens_django_admin_without_staff_flag(
+    client, administrator
+):
+    assert not administrator.is_staff
+    client.force_login(administrator)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_commercial_role_cannot_open_django_admin(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("admin:index")).status_code == 403
+
+
+def test_an_admin_assigns_a_role_to_a_user(client, administrator):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="nuevo")
+    client.force_login(administrator)
+    group = Group.objects.get(name="Ejecutivo Comercial")
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        {
+            "username": "nuevo",
+            "first_name": "Nuevo",
+            "last_name": "Ejecutivo",
+            "email": "nuevo@rumbo.test",
+            "is_active": "on",
+            "groups": [group.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-11-27",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(user.groups.values_list("name", flat=True)) == ["Ejecutivo Comercial"]
+
+
+def test_company_settings_default_to_everyone_seeing_everything():
+    settings = CompanySettings.load()
+    assert settings.client_visibility == Visibility.ALL
+    assert settings.opportunity_visibility == Visibility.ALL
+    assert CompanySettings.load().pk == settings.pk == 1
+
+
+def test_an_admin_switches_visibility_to_own_records(client, administrator):
+    CompanySettings.load()
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:accounts_companysettings_change", args=[1]),
+        {
+            "company_name": "Rumbo",
+            "currency": "USD",
+            "client_visibility": "own",
+            "opportunity_visibility": "own",
+        },
+    )
+    assert response.status_code == 302
+    assert CompanySettings.load().opportunity_visibility == Visibility.OWN

@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.management.commands.seed_demo import USERS
+from accounts.models import User
+from accounts.roles import Role, user_roles
+from crm.models import Client
+from projects_ro.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_known_passwords_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_it_creates_one_user_per_role_and_is_idempotent(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    roles = {frozenset(user_roles(user)) for user in User.objects.all()}
+    assert {frozenset({role}) for role in Role} == roles
+    assert User.objects.count() == len(USERS)
+    output = capsys.readouterr().out
+    assert "ejecutivo" in output and "gerente" in output and "admin" in output
+
+
+def test_forced_demo_data_has_valid_rifs(settings):
+    from stdnum.ve import rif
+
+    settings.DEBUG = False
+    call_command("seed_demo", force=True)
+    assert Client.objects.count() >= 10
+    assert Project.objects.filter(contractors__isnull=False).exists()
+    for tax_id in Client.objects.values_list("tax_id", flat=True):
+        assert rif.is_valid(tax_id), tax_id

@@ -1,0 +1,86 @@
+import os
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls are still safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_and_fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Role personas ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="sin_rol")
+
+
+@pytest.fixture
+def executive(db):
+    return UserFactory(username="ejecutivo", roles=[Role.EXECUTIVE])
+
+
+@pytest.fixture
+def other_executive(db):
+    return UserFactory(username="ejecutivo2", roles=[Role.EXECUTIVE])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="gerente", roles=[Role.MANAGER])
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="administrador", roles=[Role.ADMIN])
+
+
+@pytest.fixture
+def personas(no_role_user, executive, other_executive, manager, administrator):
+    """Every persona by name; "anonymous" is None."""
+    return {
+        "anonymous": None,
+        "no_role": no_role_user,
+        "executive": executive,
+        "other_executive": other_executive,
+        "manager": manager,
+        "admin": administrator,
+    }
+
+
+@pytest.fixture
+def client_as(client):
+    """A test client signed in as the given user (None stays anonymous)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

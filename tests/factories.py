@@ -1,0 +1,73 @@
+"""factory_boy factories shared by the test suite."""
+
+import factory
+from django.contrib.auth.models import Group
+from stdnum.ve import rif
+
+from accounts.models import User
+from accounts.roles import Role
+from contractors_ro.models import Contractor
+from crm.models import Client
+from projects_ro.models import Project
+
+TEST_PASSWORD = "Clave-de-prueba-2026"
+
+
+def valid_rif(n: int, kind: str = "J") -> str:
+    compact = f"{kind}{n:08d}"
+    return f"{kind}-{n:08d}-{rif.calc_check_digit(compact)}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"usuario{n}")
+    first_name = factory.Faker("first_name", locale="es_ES")
+    last_name = factory.Faker("last_name", locale="es_ES")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@rumbo.test")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set([Group.objects.get(name=Role(role).value) for role in extracted])
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    name = factory.Sequence(lambda n: f"Empresa Demo {n}, C.A.")
+    tax_id = factory.Sequence(lambda n: valid_rif(30000000 + n))
+
+
+class ContractorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contractor
+
+    name = factory.Sequence(lambda n: f"Contratista {n}, C.A.")
+    tax_id = factory.Sequence(lambda n: valid_rif(40000000 + n))
+    specialty = "Electricidad"
+    contact_name = "Rafael Urdaneta"
+    phone = "+58 212 555 0101"
+    email = factory.Sequence(lambda n: f"contratista{n}@example.com")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"PRY-{n:05d}")
+    name = factory.Sequence(lambda n: f"Proyecto {n}")
+    client = factory.SubFactory(ClientFactory)
+    manager = "Pedro Márquez"
+    location = "Caracas"
+
+    @factory.post_generation
+    def contractors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.contractors.set(extracted)

@@ -1,0 +1,215 @@
+"""Every URL of the project × every role persona × method: the expected HTTP answer.
+
+`ROWS` lists the app's own URLs by hand; Django admin URLs are generated from the resolver
+with one rule (only the Administrador gets in). The meta-test fails when a URL is added
+without a row, so nothing ships unguarded.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import CompanySettings
+from tests.factories import ClientFactory, ContractorFactory, ProjectFactory
+
+PERSONAS = ("anonymous", "no_role", "executive", "other_executive", "manager", "admin")
+
+
+def expect(anonymous, no_role, executive, manager, admin, other_executive=None) -> dict:
+    return {
+        "anonymous": anonymous,
+        "no_role": no_role,
+        "executive": executive,
+        "other_executive": executive if other_executive is None else other_executive,
+        "manager": manager,
+        "admin": admin,
+    }
+
+
+# Commercial read page: anonymous to the login page, no role 403, every role in.
+READ = expect(302, 403, 200, 200, 200)
+EVERYONE = expect(200, 200, 200, 200, 200)
+SIGNED_IN = expect(302, 200, 200, 200, 200)
+ANONYMOUS_ONLY = expect(200, 302, 302, 302, 302)
+NOT_ALLOWED = expect(405, 405, 405, 405, 405)
+REDIRECT = expect(302, 302, 302, 302, 302)
+# Django admin: only the Administrador. "ok" means any answer below 400.
+ADMIN_ONLY = expect(302, 403, 403, 403, "ok")
+ADMIN_WRITE = expect(302, 403, 403, 403, None)  # admins' own writes are tested elsewhere
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    expected: dict
+    kwargs: object = field(default=lambda world: {})
+    data: dict | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}"
+
+
+ROWS = [
+    Row("dashboard:home", "GET", READ),
+    Row("dashboard:home", "POST", NOT_ALLOWED),
+    Row("accounts:login", "GET", ANONYMOUS_ONLY),
+    Row("accounts:logout", "GET", NOT_ALLOWED),
+    Row("accounts:logout", "POST", REDIRECT),
+    Row("accounts:password_reset", "GET", EVERYONE),
+    Row("accounts:password_reset", "POST", REDIRECT, data={"email": "nadie@example.com"}),
+    Row("accounts:password_reset_done", "GET", EVERYONE),
+    Row(
+        "accounts:password_reset_confirm",
+        "GET",
+        EVERYONE,
+        kwargs=lambda world: {"uidb64": "MQ", "token": "bad-token"},
+    ),
+    Row("accounts:password_reset_complete", "GET", EVERYONE),
+    Row("accounts:password_change", "GET", SIGNED_IN),
+    Row("accounts:password_change_done", "GET", SIGNED_IN),
+    Row("projects:list", "GET", READ),
+    Row("projects:list", "POST", NOT_ALLOWED),
+    Row("projects:detail", "GET", READ, kwargs=lambda world: {"pk": world.project.pk}),
+    Row("projects:detail", "POST", NOT_ALLOWED, kwargs=lambda world: {"pk": world.project.pk}),
+    Row("contractors:list", "GET", READ),
+    Row("contractors:list", "POST", NOT_ALLOWED),
+    Row("contractors:detail", "GET", READ, kwargs=lambda world: {"pk": world.contractor.pk}),
+    Row(
+        "contractors:detail",
+        "POST",
+        NOT_ALLOWED,
+        kwargs=lambda world: {"pk": world.contractor.pk},
+    ),
+]
+
+# Admin URLs that answer differently by design.
+ADMIN_SPECIAL = {
+    # The admin login form is shown to anyone who is not an Administrador.
+    "admin:login": expect(200, 200, 200, 200, 302),
+    # Logout is POST-only; signed-in outsiders are refused before that.
+    "admin:logout": expect(302, 403, 403, 403, 405),
+    # Autocomplete without its query parameters is refused even to admins.
+    "admin:autocomplete": expect(302, 403, 403, 403, 403),
+    # Logs and the task queue are read-only, even for admins.
+    "admin:django_tasks_database_dbtaskresult_add": expect(302, 403, 403, 403, 403),
+    "admin:django_tasks_database_dbtaskresult_delete": expect(302, 403, 403, 403, 403),
+    "admin:axes_accesslog_add": expect(302, 403, 403, 403, 403),
+    "admin:axes_accesslog_delete": expect(302, 403, 403, 403, 403),
+    "admin:axes_accessfailurelog_add": expect(302, 403, 403, 403, 403),
+    "admin:axes_accessfailurelog_delete": expect(302, 403, 403, 403, 403),
+    "admin:axes_accessattempt_add": expect(302, 403, 403, 403, 403),
+    # The company settings row is a singleton: never added twice, never deleted.
+    "admin:accounts_companysettings_add": expect(302, 403, 403, 403, 403),
+    "admin:accounts_companysettings_delete": expect(302, 403, 403, 403, 403),
+    # Import needs a POSTed file; GET on the processing step is refused.
+    "admin:crm_client_process_import": expect(302, 403, 403, 403, 405),
+    "admin:projects_ro_project_process_import": expect(302, 403, 403, 403, 405),
+    "admin:contractors_ro_contractor_process_import": expect(302, 403, 403, 403, 405),
+}
+
+
+def walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, pattern, namespace
+
+
+def all_url_names() -> set[str | None]:
+    return {name for name, _pattern, _namespace in walk(get_resolver().url_patterns)}
+
+
+def admin_object_kwargs(name: str):
+    """Object URLs of a registered model use a real row when there is one, else pk 0."""
+
+    def build(world):
+        if name == "admin:auth_user_password_change":
+            return {"id": world.admin_user.pk}
+        if name == "admin:view_on_site":
+            return {
+                "content_type_id": ContentType.objects.get_for_model(world.project).pk,
+                "object_id": world.project.pk,
+            }
+        if name == "admin:app_list":
+            return {"app_label": "projects_ro"}
+        for model in admin.site._registry:
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+            if name.startswith(prefix) and name[len(prefix) :] in {"change", "delete", "history"}:
+                obj = model._default_manager.order_by("pk").first()
+                return {"object_id": obj.pk if obj else 0}
+        return {}
+
+    return build
+
+
+def admin_rows() -> list[Row]:
+    rows = []
+    for name in sorted(n for n in all_url_names() if n and n.startswith("admin:")):
+        kwargs = admin_object_kwargs(name)
+        rows.append(Row(name, "GET", ADMIN_SPECIAL.get(name, ADMIN_ONLY), kwargs=kwargs))
+        if name.endswith(("_add", "_change", "_delete", "_import", "_process_import")):
+            rows.append(Row(name, "POST", ADMIN_WRITE, kwargs=kwargs, data={"name": "x"}))
+    return rows
+
+
+@pytest.fixture
+def world(personas):
+    project = ProjectFactory(contractors=[ContractorFactory()])
+    ClientFactory()
+    CompanySettings.load()
+    return SimpleNamespace(
+        project=project, contractor=project.contractors.first(), admin_user=personas["admin"]
+    )
+
+
+def answer_matches(expected, status: int) -> bool:
+    if expected == "ok":
+        return status < 400
+    return status == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS + admin_rows(), ids=lambda row: row.id)
+def test_authorization_matrix(row, client, personas, world):
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    mismatches = []
+    for persona in PERSONAS:
+        expected = row.expected[persona]
+        if expected is None:
+            continue
+        client.logout()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        response = getattr(client, row.method.lower())(url, data=row.data)
+        if not answer_matches(expected, response.status_code):
+            mismatches.append(f"{persona}: expected {expected}, got {response.status_code}")
+    assert not mismatches, f"{row.id} ({url}): " + "; ".join(mismatches)
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    covered = {row.name for row in ROWS} | {row.name for row in admin_rows()}
+    names = all_url_names()
+    unnamed_outside_admin = [
+        str(pattern.pattern)
+        for name, pattern, namespace in walk(get_resolver().url_patterns)
+        if name is None and namespace != "admin"
+    ]
+    assert not unnamed_outside_admin, f"Name these URLs: {unnamed_outside_admin}"
+    missing = sorted(n for n in names if n and n not in covered)
+    assert not missing, f"URLs without a row in the authorization matrix: {missing}"
+
+
+def test_every_row_names_a_real_url():
+    names = all_url_names()
+    assert not [row.name for row in ROWS if row.name not in names]
