@@ -1,4 +1,4 @@
-"""Access checks for views: anonymous users go to the login page, others without the right get 403."""
+"""Access checks for views: anonymous users go to sign in; others without the right get 403."""
 
 from collections.abc import Callable
 from functools import wraps

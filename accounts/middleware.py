@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
-from django_htmx.http import HttpResponseClientRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 SESSION_STARTED_KEY = "rumbo_started_at"
 SESSION_SEEN_KEY = "rumbo_seen_at"

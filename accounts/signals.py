@@ -2,7 +2,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.middleware import SESSION_STARTED_KEY, SESSION_SEEN_KEY
+from accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 
 
 @receiver(user_logged_in)

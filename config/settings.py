@@ -52,7 +52,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -176,9 +175,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Internationalisation: Spanish (Venezuela) first, English ready to be added.
+# Internationalisation: the UI is Spanish whatever the browser asks for. Code and msgids are
+# English; adding a language means a .po file, a LANGUAGES entry and LocaleMiddleware.
 LANGUAGE_CODE = "es"
-LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LANGUAGES = [("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Caracas")
 USE_I18N = True
@@ -227,9 +227,7 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {
         "default": {
-            "BACKEND": env_str(
-                "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-            )
+            "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
         }
     }
 

@@ -12,3 +12,6 @@ class Dashboard(models.Model):
             ("view_dashboard", _("Can view the commercial dashboard")),
             ("view_team_dashboard", _("Can view the whole team's figures")),
         ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -7,9 +7,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_membership_of_administrador_opens_django_admin_without_staff_flag(
-    client, administrator
-):
+def test_membership_of_administrador_opens_django_admin_without_staff_flag(client, administrator):
     assert not administrator.is_staff
     client.force_login(administrator)
     assert client.get(reverse("admin:index")).status_code == 200

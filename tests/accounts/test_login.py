@@ -7,9 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_in(client, username, password):
-    return client.post(
-        reverse("accounts:login"), {"username": username, "password": password}
-    )
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
 def test_login_page_is_in_spanish(client):

@@ -31,7 +31,7 @@ def test_every_script_tag_is_served_by_the_app_with_the_nonce(client, executive)
 def test_htmx_is_wired_with_csrf_and_served_locally(client, executive):
     client.force_login(executive)
     content = client.get(reverse("dashboard:home")).content.decode()
-    assert "hx-headers='{\"X-CSRFToken\": " in content
+    assert 'hx-headers=\'{"X-CSRFToken": ' in content
     assert "/static/django_htmx/htmx-2.min.js" in content or "htmx" in content
 
 

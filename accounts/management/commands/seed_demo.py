@@ -53,20 +53,83 @@ CONTRACTORS = [
 ]
 
 PROJECTS = [
-    ("PRY-2026-001", "Ampliación de planta de envasado", 3, ProjectStatus.IN_PROGRESS,
-     date(2026, 2, 1), date(2026, 12, 15), "Pedro Márquez", "Maracay, Aragua", [0, 1, 5]),
-    ("PRY-2026-002", "Mantenimiento de tanques de almacenamiento", 2, ProjectStatus.IN_PROGRESS,
-     date(2026, 3, 10), date(2026, 9, 30), "Pedro Márquez", "Cabimas, Zulia", [0, 4, 3]),
-    ("PRY-2026-003", "Tendido eléctrico del galpón central", 4, ProjectStatus.PLANNED,
-     date(2026, 7, 1), None, "Gabriela Núñez", "Valencia, Carabobo", [1]),
-    ("PRY-2025-014", "Remodelación de quirófanos", 5, ProjectStatus.COMPLETED,
-     date(2025, 4, 1), date(2025, 11, 20), "Gabriela Núñez", "Caracas, Distrito Capital", [2, 5]),
-    ("PRY-2026-004", "Red de fibra óptica municipal", 7, ProjectStatus.ON_HOLD,
-     date(2026, 1, 15), None, "Héctor Mora", "Petare, Miranda", [6]),
-    ("PRY-2026-005", "Patio de carga y rampas", 6, ProjectStatus.IN_PROGRESS,
-     date(2026, 5, 5), date(2027, 1, 31), "Héctor Mora", "Ciudad Guayana, Bolívar", [2, 7]),
-    ("PRY-2024-031", "Sede administrativa", 1, ProjectStatus.CANCELLED,
-     date(2024, 8, 1), date(2024, 10, 1), "Pedro Márquez", "Caracas, Distrito Capital", []),
+    (
+        "PRY-2026-001",
+        "Ampliación de planta de envasado",
+        3,
+        ProjectStatus.IN_PROGRESS,
+        date(2026, 2, 1),
+        date(2026, 12, 15),
+        "Pedro Márquez",
+        "Maracay, Aragua",
+        [0, 1, 5],
+    ),
+    (
+        "PRY-2026-002",
+        "Mantenimiento de tanques de almacenamiento",
+        2,
+        ProjectStatus.IN_PROGRESS,
+        date(2026, 3, 10),
+        date(2026, 9, 30),
+        "Pedro Márquez",
+        "Cabimas, Zulia",
+        [0, 4, 3],
+    ),
+    (
+        "PRY-2026-003",
+        "Tendido eléctrico del galpón central",
+        4,
+        ProjectStatus.PLANNED,
+        date(2026, 7, 1),
+        None,
+        "Gabriela Núñez",
+        "Valencia, Carabobo",
+        [1],
+    ),
+    (
+        "PRY-2025-014",
+        "Remodelación de quirófanos",
+        5,
+        ProjectStatus.COMPLETED,
+        date(2025, 4, 1),
+        date(2025, 11, 20),
+        "Gabriela Núñez",
+        "Caracas, Distrito Capital",
+        [2, 5],
+    ),
+    (
+        "PRY-2026-004",
+        "Red de fibra óptica municipal",
+        7,
+        ProjectStatus.ON_HOLD,
+        date(2026, 1, 15),
+        None,
+        "Héctor Mora",
+        "Petare, Miranda",
+        [6],
+    ),
+    (
+        "PRY-2026-005",
+        "Patio de carga y rampas",
+        6,
+        ProjectStatus.IN_PROGRESS,
+        date(2026, 5, 5),
+        date(2027, 1, 31),
+        "Héctor Mora",
+        "Ciudad Guayana, Bolívar",
+        [2, 7],
+    ),
+    (
+        "PRY-2024-031",
+        "Sede administrativa",
+        1,
+        ProjectStatus.CANCELLED,
+        date(2024, 8, 1),
+        date(2024, 10, 1),
+        "Pedro Márquez",
+        "Caracas, Distrito Capital",
+        [],
+    ),
 ]
 
 
@@ -96,7 +159,8 @@ class Command(BaseCommand):
         self._data()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000"))
         for user, role in users:
-            self.stdout.write(f"  {role.value:<20} usuario: {user.username:<12} clave: {DEMO_PASSWORD}")
+            line = f"  {role.value:<20} usuario: {user.username:<12} clave: {DEMO_PASSWORD}"
+            self.stdout.write(line)
 
     def _users(self) -> list[tuple[User, Role]]:
         created = []
