@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import VIEW, is_administrator, module_rights
 
 # (label, url name, module whose VIEW right shows it). Entries are added as modules land.
-CRM_MENU: tuple = ()
+CRM_MENU: tuple = ((_("Clients"), "crm:client_list"),)
 MENU = (
     (_("Dashboard"), "dashboard:home", "dashboard"),
     (_("CRM"), CRM_MENU, "crm"),
@@ -30,7 +30,7 @@ def navigation(request) -> dict:
         if VIEW not in module_rights(user, module):
             continue
         if isinstance(target, tuple):
-            children = [_entry(request, *child) for child in target]
+            children = [_entry(request, *child) for child in target]  # same module right
             if children:
                 items.append(
                     {

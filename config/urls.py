@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("cuentas/", include("accounts.urls")),
+    path("crm/", include("crm.urls")),
     path("proyectos/", include("projects_ro.urls")),
     path("contratistas/", include("contractors_ro.urls")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,30 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from crm.models import Client
+from crm.models import Client, Contact, Industry
 from crm.resources import ClientResource
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("name", "position", "email", "phone", "is_primary")
 
 
 @admin.register(Client)
 class ClientAdmin(ImportExportModelAdmin):
     resource_classes = [ClientResource]
-    list_display = ("name", "tax_id", "updated_at")
+    list_display = ("name", "tax_id", "segment", "owner", "updated_at")
+    list_filter = ("segment", "kind", "industry")
     search_fields = ("name", "tax_id")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
+    inlines = [ContactInline]
+    readonly_fields = ("version",)

@@ -1,11 +1,37 @@
-from import_export import resources
+from import_export import fields, resources, widgets
 
-from crm.models import Client
+from accounts.models import User
+from crm.models import Client, Industry
 
 
 class ClientResource(resources.ModelResource):
+    """Clients in and out of Excel/CSV for the admin; rows match existing clients by RIF/NIT."""
+
+    industry = fields.Field(
+        column_name="industry",
+        attribute="industry",
+        widget=widgets.ForeignKeyWidget(Industry, field="name"),
+    )
+    owner = fields.Field(
+        column_name="owner", attribute="owner", widget=widgets.ForeignKeyWidget(User, "username")
+    )
+
     class Meta:
         model = Client
-        fields = ("name", "tax_id")
+        fields = (
+            "name",
+            "tax_id",
+            "kind",
+            "industry",
+            "segment",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "lead_source",
+            "owner",
+            "potential",
+            "notes",
+        )
         import_id_fields = ("tax_id",)
         skip_unchanged = True

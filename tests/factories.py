@@ -2,20 +2,19 @@
 
 import factory
 from django.contrib.auth.models import Group
-from stdnum.ve import rif
 
 from accounts.models import User
 from accounts.roles import Role
 from contractors_ro.models import Contractor
-from crm.models import Client
+from crm.models import Client, Contact
+from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project
 
 TEST_PASSWORD = "Clave-de-prueba-2026"
 
 
 def valid_rif(n: int, kind: str = "J") -> str:
-    compact = f"{kind}{n:08d}"
-    return f"{kind}-{n:08d}-{rif.calc_check_digit(compact)}"
+    return rif_with_check_digit(kind, n)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,6 +41,19 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Empresa Demo {n}, C.A.")
     tax_id = factory.Sequence(lambda n: valid_rif(30000000 + n))
+    segment = "B"
+    owner = factory.SubFactory(UserFactory, roles=[Role.EXECUTIVE])
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Faker("name", locale="es_ES")
+    position = "Gerente de compras"
+    email = factory.Sequence(lambda n: f"contacto{n}@empresa.com.ve")
+    phone = "+58 212-5550101"
 
 
 class ContractorFactory(factory.django.DjangoModelFactory):

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from stdnum.ve import rif
 
 from accounts.models import User
 from accounts.roles import Role
 from contractors_ro.models import Contractor, ContractorStatus
-from crm.models import Client
+from crm.models import Client, ClientKind, Industry, LeadSource, name_key
+from crm.phones import normalize_phone
+from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project, ProjectStatus
 
 DEMO_PASSWORD = "Rumbo-Demo-2026"
@@ -26,19 +27,107 @@ USERS = [
     ("legal", "Jorge", "Salazar", Role.LEGAL),
 ]
 
-# (name, RIF without check digit)
+# (name, RIF without check digit, industry, segment, owner's username, phone, city)
 CLIENTS = [
-    ("Inversiones Caribe Azul, C.A.", "J31245678"),
-    ("Constructora Ávila 2020, C.A.", "J40123987"),
-    ("Servicios Petroleros del Lago, S.A.", "J29876543"),
-    ("Alimentos La Sabana, C.A.", "J30567123"),
-    ("Distribuidora Los Andes, C.A.", "J41234560"),
-    ("Clínica Santa Paula, C.A.", "J00345678"),
-    ("Transporte Orinoco Express, C.A.", "J31987654"),
-    ("Alcaldía del Municipio Sucre", "G20001234"),
-    ("Textiles Margarita, C.A.", "J40765432"),
-    ("José Gregorio Hernández", "V12345678"),
-    ("Tecnología Guayana, C.A.", "J50112233"),
+    (
+        "Inversiones Caribe Azul, C.A.",
+        "J31245678",
+        "Comercio y distribución",
+        "B",
+        "ejecutivo",
+        "0212-5551020",
+        "Caracas",
+    ),
+    (
+        "Constructora Ávila 2020, C.A.",
+        "J40123987",
+        "Construcción",
+        "A",
+        "ejecutivo",
+        "0212-5553344",
+        "Caracas",
+    ),
+    (
+        "Servicios Petroleros del Lago, S.A.",
+        "J29876543",
+        "Petróleo y gas",
+        "A",
+        "ejecutivo2",
+        "0261-7981122",
+        "Maracaibo",
+    ),
+    (
+        "Alimentos La Sabana, C.A.",
+        "J30567123",
+        "Alimentos y bebidas",
+        "A",
+        "ejecutivo",
+        "0243-2345566",
+        "Maracay",
+    ),
+    (
+        "Distribuidora Los Andes, C.A.",
+        "J41234560",
+        "Comercio y distribución",
+        "B",
+        "ejecutivo2",
+        "0274-2631234",
+        "Mérida",
+    ),
+    (
+        "Clínica Santa Paula, C.A.",
+        "J00345678",
+        "Salud",
+        "B",
+        "ejecutivo",
+        "0212-9873456",
+        "Caracas",
+    ),
+    (
+        "Transporte Orinoco Express, C.A.",
+        "J31987654",
+        "Transporte y logística",
+        "C",
+        "ejecutivo2",
+        "0286-9512233",
+        "Ciudad Guayana",
+    ),
+    (
+        "Alcaldía del Municipio Sucre",
+        "G20001234",
+        "Gobierno y sector público",
+        "B",
+        "ejecutivo2",
+        "0212-2721000",
+        "Petare",
+    ),
+    (
+        "Textiles Margarita, C.A.",
+        "J40765432",
+        "Manufactura",
+        "C",
+        "ejecutivo",
+        "0295-2634455",
+        "Porlamar",
+    ),
+    (
+        "José Gregorio Hernández",
+        "V12345678",
+        "Servicios profesionales",
+        "C",
+        "ejecutivo",
+        "0414-1234567",
+        "Valencia",
+    ),
+    (
+        "Tecnología Guayana, C.A.",
+        "J50112233",
+        "Tecnología y telecomunicaciones",
+        "B",
+        "ejecutivo2",
+        "0286-9234455",
+        "Puerto Ordaz",
+    ),
 ]
 
 CONTRACTORS = [
@@ -135,7 +224,7 @@ PROJECTS = [
 
 def full_rif(compact: str) -> str:
     """J31245678 -> J-31245678-D, with its check digit."""
-    return f"{compact[0]}-{compact[1:]}-{rif.calc_check_digit(compact)}"
+    return rif_with_check_digit(compact[0], int(compact[1:]))
 
 
 class Command(BaseCommand):
@@ -181,9 +270,22 @@ class Command(BaseCommand):
 
     def _data(self) -> None:
         clients = []
-        for name, compact in CLIENTS:
+        for name, compact, industry, segment, owner, phone, city in CLIENTS:
+            domain = name_key(name).replace(" ", "")[:20] + ".com.ve"
             client, _new = Client.objects.update_or_create(
-                tax_id=full_rif(compact), defaults={"name": name}
+                tax_id=full_rif(compact),
+                defaults={
+                    "name": name,
+                    "kind": ClientKind.PERSON if compact[0] == "V" else ClientKind.COMPANY,
+                    "industry": Industry.objects.get(name=industry),
+                    "segment": segment,
+                    "owner": User.objects.get(username=owner),
+                    "phone": normalize_phone(phone),
+                    "email": f"info@{domain}",
+                    "website": f"https://www.{domain}",
+                    "address": f"Av. Principal, {city}",
+                    "lead_source": LeadSource.REFERRAL,
+                },
             )
             clients.append(client)
         contractors = []

@@ -1,0 +1,27 @@
+"""No lost updates: every editable record carries a version that each save increments."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModel(models.Model):
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class StaleVersionError(Exception):
+    """Someone saved the record after this user opened it; their input must not overwrite it."""
+
+    def __init__(self, current) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+def lock_and_check(model, *, pk: int, expected_version: int):
+    """Lock the row for this transaction and refuse a save based on an older version."""
+    current = model.all_objects.select_for_update().get(pk=pk)
+    if current.version != expected_version:
+        raise StaleVersionError(current)
+    return current

@@ -1,0 +1,84 @@
+"""Field-level history: services snapshot a record before saving and record what changed."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext as _
+
+from crm.models import ChangeRecord, Client
+
+
+def snapshot(instance: models.Model) -> dict[str, str]:
+    """The user-visible value of every editable field, as text."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if not field.editable or field.primary_key or field.name == "client":
+            continue
+        if field.choices:
+            value = getattr(instance, f"get_{field.name}_display")()
+        elif isinstance(field, models.ForeignKey):
+            related = getattr(instance, field.name)
+            value = str(related) if related is not None else ""
+        elif isinstance(field, models.BooleanField):
+            value = str(_("Yes")) if getattr(instance, field.name) else str(_("No"))
+        else:
+            raw = getattr(instance, field.name)
+            value = "" if raw is None else str(raw)
+        values[field.name] = value
+    return values
+
+
+def record_changes(
+    *, instance: models.Model, client: Client, before: dict[str, str] | None, user
+) -> None:
+    """Write one row per changed field (or one "created" row when there is no before)."""
+    content_type = ContentType.objects.get_for_model(instance)
+    common = {
+        "client": client,
+        "content_type": content_type,
+        "object_id": instance.pk,
+        "object_repr": str(instance)[:200],
+        "changed_by": user,
+        "version": getattr(instance, "version", None),
+    }
+    if before is None:
+        ChangeRecord.objects.create(action=ChangeRecord.Action.CREATED, **common)
+        return
+    after = snapshot(instance)
+    rows = [
+        ChangeRecord(
+            action=ChangeRecord.Action.CHANGED,
+            field=name,
+            field_label=str(instance._meta.get_field(name).verbose_name)[:100],
+            old_value=before.get(name, ""),
+            new_value=value,
+            **common,
+        )
+        for name, value in after.items()
+        if before.get(name, "") != value
+    ]
+    ChangeRecord.objects.bulk_create(rows)
+
+
+def record_action(*, instance: models.Model, client: Client, action: str, user) -> None:
+    ChangeRecord.objects.create(
+        client=client,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        object_repr=str(instance)[:200],
+        action=action,
+        changed_by=user,
+        version=getattr(instance, "version", None),
+    )
+
+
+def changes_since(*, instance: models.Model, version: int):
+    """What others changed on a record after the version a user started from."""
+    return (
+        ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=instance.pk,
+            version__gt=version,
+        )
+        .select_related("changed_by")
+        .order_by("changed_at", "pk")
+    )

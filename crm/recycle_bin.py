@@ -1,0 +1,57 @@
+"""Soft delete: a deleted row leaves every list, search, select, export and report, and can be
+restored for RETENTION_DAYS; `manage.py purge_recycle_bin` removes older entries for good."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+RETENTION_DAYS = 30
+
+
+class LiveQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def purgeable(self, *, now=None):
+        now = now or timezone.now()
+        return self.filter(deleted_at__lt=now - timedelta(days=RETENTION_DAYS))
+
+
+class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
+    """The default manager: deleted rows do not exist for the rest of the app."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeleteModel(models.Model):
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = LiveManager()
+    all_objects = models.Manager.from_queryset(LiveQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def purge_after(self):
+        return self.deleted_at + timedelta(days=RETENTION_DAYS) if self.deleted_at else None

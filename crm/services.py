@@ -1,0 +1,172 @@
+"""Writes to clients and contacts. Each service validates, saves, records history; atomic."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.concurrency import StaleVersionError, lock_and_check
+from crm.history import record_action, record_changes, snapshot
+from crm.models import ChangeRecord, Client, Contact, Segment
+
+CLIENT_FIELDS = (
+    "name",
+    "tax_id",
+    "kind",
+    "industry",
+    "segment",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "lead_source",
+    "owner",
+    "potential",
+    "notes",
+)
+CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
+
+
+@dataclass
+class ContactInput:
+    """One row of the contacts part of the client form."""
+
+    name: str
+    position: str = ""
+    email: str = ""
+    phone: str = ""
+    is_primary: bool = False
+    id: int | None = None
+    version: int | None = None
+    delete: bool = False
+
+
+@transaction.atomic
+def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Client:
+    """Create a client with its contacts ("Crear Nuevo Cliente", steps 3 to 8)."""
+    client = Client(created_by=user, **{name: data[name] for name in CLIENT_FIELDS if name in data})
+    client.full_clean()
+    client.save()
+    record_changes(instance=client, client=client, before=None, user=user)
+    _save_contacts(client=client, contacts=contacts, user=user)
+    return client
+
+
+@transaction.atomic
+def client_update(
+    *, user, client_id: int, expected_version: int, data: dict, contacts: list[ContactInput] = ()
+) -> Client:
+    """Save a client edited from `expected_version`; raise StaleVersionError if it moved on."""
+    client = lock_and_check(Client, pk=client_id, expected_version=expected_version)
+    before = snapshot(client)
+    for name in CLIENT_FIELDS:
+        if name in data:
+            setattr(client, name, data[name])
+    client.version += 1
+    client.full_clean()
+    client.save()
+    record_changes(instance=client, client=client, before=before, user=user)
+    _save_contacts(client=client, contacts=contacts, user=user)
+    return client
+
+
+def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> None:
+    # Deletions and demotions first, the primary last: the one-primary constraint holds at
+    # every statement, not only at the end.
+    ordered = sorted(contacts, key=lambda c: (not c.delete, c.is_primary))
+    for row in ordered:
+        if row.id is None:
+            if row.delete:
+                continue
+            contact = Contact(client=client, **{f: getattr(row, f) for f in CONTACT_FIELDS})
+            contact.full_clean()
+            contact.save()
+            record_changes(instance=contact, client=client, before=None, user=user)
+            continue
+        contact = lock_and_check(Contact, pk=row.id, expected_version=row.version)
+        if contact.client_id != client.pk or contact.is_deleted:
+            raise ValidationError(_("This contact does not belong to the client."))
+        if row.delete:
+            _soft_delete(contact, user=user)
+            record_action(
+                instance=contact, client=client, action=ChangeRecord.Action.DELETED, user=user
+            )
+            continue
+        before = snapshot(contact)
+        for field in CONTACT_FIELDS:
+            setattr(contact, field, getattr(row, field))
+        if snapshot(contact) == before:
+            continue
+        contact.version += 1
+        contact.full_clean()
+        contact.save()
+        record_changes(instance=contact, client=client, before=before, user=user)
+
+
+def _soft_delete(instance, *, user) -> None:
+    instance.deleted_at = timezone.now()
+    instance.deleted_by = user
+    instance.version += 1
+    instance.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+
+
+@transaction.atomic
+def client_delete(*, user, client_id: int) -> Client:
+    """Move a client (and with it its contacts) to the recycle bin."""
+    client = Client.objects.select_for_update().get(pk=client_id)
+    if client.projects.exists():
+        raise ValidationError(
+            _("This client has projects, so it cannot be deleted. Ask an administrator.")
+        )
+    _soft_delete(client, user=user)
+    record_action(instance=client, client=client, action=ChangeRecord.Action.DELETED, user=user)
+    return client
+
+
+@transaction.atomic
+def client_restore(*, user, client_id: int) -> Client:
+    """Bring a client back from the recycle bin, unless its RIF/NIT was reused meanwhile."""
+    client = Client.all_objects.select_for_update().get(pk=client_id, deleted_at__isnull=False)
+    if Client.objects.filter(tax_id=client.tax_id).exists():
+        raise ValidationError(
+            _("Another client with RIF/NIT %(tax_id)s was created after this one was deleted.")
+            % {"tax_id": client.tax_id}
+        )
+    client.deleted_at = None
+    client.deleted_by = None
+    client.version += 1
+    client.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    record_action(instance=client, client=client, action=ChangeRecord.Action.RESTORED, user=user)
+    return client
+
+
+@transaction.atomic
+def clients_set_segment(*, user, clients, segment: str) -> int:
+    """Bulk action: set the segment of the given (already scoped) clients; returns how many
+    changed. Saved one by one through the model so that each change is in the history."""
+    if segment not in Segment.values:
+        raise ValidationError(_("Choose segment A, B or C."))
+    changed = 0
+    for client in clients.select_for_update().select_related("industry", "owner"):
+        if client.segment == segment:
+            continue
+        before = snapshot(client)
+        client.segment = segment
+        client.version += 1
+        client.save(update_fields=["segment", "version", "updated_at"])
+        record_changes(instance=client, client=client, before=before, user=user)
+        changed += 1
+    return changed
+
+
+__all__ = [
+    "ContactInput",
+    "StaleVersionError",
+    "client_create",
+    "client_delete",
+    "client_restore",
+    "client_update",
+    "clients_set_segment",
+]
