@@ -53,3 +53,34 @@ class CompanySettings(models.Model):
     def load(cls) -> "CompanySettings":
         settings, _created = cls.objects.get_or_create(pk=1)
         return settings
+
+
+class Notification(models.Model):
+    """Something a user should know about (a sale to execute, a complaint, a reassignment)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_recipient")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def mark_emailed(self) -> None:
+        from django.utils import timezone
+
+        self.emailed_at = timezone.now()
+        self.save(update_fields=["emailed_at"])

@@ -36,14 +36,22 @@ class Module:
 
 
 MODULES: dict[str, Module] = {
-    "crm": Module(models=("crm.client", "crm.contact")),
+    "crm": Module(models=("crm.client", "crm.contact", "crm.opportunity", "crm.activity")),
     "projects": Module(models=("projects_ro.project",)),
     "contractors": Module(models=("contractors_ro.contractor",)),
     "documents": Module(models=()),
     "dashboard": Module(models=(), extra=("dashboard.view_dashboard",)),
     "team": Module(models=(), extra=("dashboard.view_team_dashboard",)),
     "administration": Module(
-        models=("accounts.user", "accounts.companysettings", "auth.group", "crm.industry"),
+        models=(
+            "accounts.user",
+            "accounts.companysettings",
+            "auth.group",
+            "crm.industry",
+            "crm.productservice",
+            "crm.competitor",
+            "crm.stagesetting",
+        ),
         extra=(
             "axes.view_accessattempt",
             "axes.delete_accessattempt",

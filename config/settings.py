@@ -263,3 +263,6 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Locally and under tests whitenoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# Absolute links in emails (notifications, reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from crm.views import client_list, clients, imports, recycle_bin
+from crm.views import (
+    client_list,
+    clients,
+    imports,
+    opportunities,
+    opportunity_flows,
+    pipeline,
+    recycle_bin,
+)
 
 app_name = "crm"
 
@@ -29,6 +37,45 @@ urlpatterns = [
     path("clientes/<int:pk>/editar/", clients.client_edit_view, name="client_edit"),
     path("clientes/<int:pk>/eliminar/", clients.client_delete_view, name="client_delete"),
     path("clientes/<int:pk>/<slug:tab>/", clients.client_detail_view, name="client_tab"),
+    path("oportunidades/", pipeline.opportunity_list_view, name="opportunity_list"),
+    path("oportunidades/tablero/", pipeline.opportunity_board_view, name="opportunity_board"),
+    path(
+        "oportunidades/tablero/<slug:stage>/",
+        pipeline.opportunity_board_column_view,
+        name="opportunity_board_column",
+    ),
+    path("oportunidades/nueva/", opportunities.opportunity_create_view, name="opportunity_create"),
+    path(
+        "oportunidades/contactos-del-cliente/",
+        opportunities.client_contacts_view,
+        name="opportunity_client_contacts",
+    ),
+    path(
+        "oportunidades/<int:pk>/", opportunities.opportunity_detail_view, name="opportunity_detail"
+    ),
+    path(
+        "oportunidades/<int:pk>/editar/",
+        opportunities.opportunity_edit_view,
+        name="opportunity_edit",
+    ),
+    path(
+        "oportunidades/<int:pk>/eliminar/",
+        opportunities.opportunity_delete_view,
+        name="opportunity_delete",
+    ),
+    path(
+        "oportunidades/<int:pk>/compartir/",
+        opportunities.opportunity_share_view,
+        name="opportunity_share",
+    ),
+    path("oportunidades/<int:pk>/etapa/", pipeline.opportunity_move_view, name="opportunity_move"),
+    path(
+        "oportunidades/<int:pk>/seguimiento/",
+        opportunity_flows.follow_up_view,
+        name="opportunity_follow_up",
+    ),
+    path("oportunidades/<int:pk>/ganada/", opportunity_flows.win_view, name="opportunity_win"),
+    path("oportunidades/<int:pk>/perdida/", opportunity_flows.lose_view, name="opportunity_lose"),
     path("papelera/", recycle_bin.recycle_bin_view, name="recycle_bin"),
     path(
         "papelera/<slug:kind>/<int:pk>/restaurar/",

@@ -1,12 +1,16 @@
 """factory_boy factories shared by the test suite."""
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from contractors_ro.models import Contractor
-from crm.models import Client, Contact
+from crm.models import Activity, ActivityType, Client, Contact, Opportunity, Stage
 from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project
 
@@ -83,3 +87,29 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def contractors(self, create, extracted, **kwargs):
         if create and extracted:
             self.contractors.set(extracted)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    name = factory.Sequence(lambda n: f"Oportunidad {n}")
+    client = factory.SubFactory(ClientFactory)
+    owner = factory.LazyAttribute(lambda o: o.client.owner)
+    estimated_value = Decimal("10000.00")
+    expected_close_date = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    probability = 10
+    stage = Stage.PROSPECTING
+    stage_changed_at = factory.LazyFunction(timezone.now)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    type = ActivityType.CALL
+    subject = factory.Sequence(lambda n: f"Llamada de seguimiento {n}")
+    opportunity = factory.SubFactory(OpportunityFactory)
+    client = factory.LazyAttribute(lambda a: a.opportunity.client)
+    owner = factory.LazyAttribute(lambda a: a.opportunity.owner)
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.concurrency import StaleVersionError, lock_and_check
+from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import ChangeRecord, Client, Contact, Segment
 
@@ -89,7 +89,7 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> Non
         if contact.client_id != client.pk or contact.is_deleted:
             raise ValidationError(_("This contact does not belong to the client."))
         if row.delete:
-            _soft_delete(contact, user=user)
+            soft_delete(contact, user=user)
             record_action(
                 instance=contact, client=client, action=ChangeRecord.Action.DELETED, user=user
             )
@@ -105,7 +105,7 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> Non
         record_changes(instance=contact, client=client, before=before, user=user)
 
 
-def _soft_delete(instance, *, user) -> None:
+def soft_delete(instance, *, user) -> None:
     instance.deleted_at = timezone.now()
     instance.deleted_by = user
     instance.version += 1
@@ -120,7 +120,7 @@ def client_delete(*, user, client_id: int) -> Client:
         raise ValidationError(
             _("This client has projects, so it cannot be deleted. Ask an administrator.")
         )
-    _soft_delete(client, user=user)
+    soft_delete(client, user=user)
     record_action(instance=client, client=client, action=ChangeRecord.Action.DELETED, user=user)
     return client
 
@@ -159,14 +159,3 @@ def clients_set_segment(*, user, clients, segment: str) -> int:
         record_changes(instance=client, client=client, before=before, user=user)
         changed += 1
     return changed
-
-
-__all__ = [
-    "ContactInput",
-    "StaleVersionError",
-    "client_create",
-    "client_delete",
-    "client_restore",
-    "client_update",
-    "clients_set_segment",
-]

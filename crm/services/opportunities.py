@@ -1,0 +1,468 @@
+"""Writes of opportunities. `opportunity_move_stage` is the only writer of `stage`: every path
+(form, board, follow-up, won and lost flows, import) goes through `_move`, which applies the
+probability defaults, checks the FAQ rules and writes the StageChange row."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.notifications import notify
+from accounts.roles import COMMERCIAL_ROLES, Role, is_manager, user_roles
+from crm.concurrency import lock_and_check
+from crm.history import record_action, record_changes, snapshot
+from crm.models import (
+    OPEN_STAGES,
+    ActivityType,
+    ChangeRecord,
+    Competitor,
+    LossReason,
+    Opportunity,
+    Stage,
+    StageChange,
+    StageSetting,
+    name_key,
+)
+from crm.services.activities import ActivityInput, activity_create
+from crm.services.clients import soft_delete
+
+OPPORTUNITY_FIELDS = (
+    "name",
+    "client",
+    "contact",
+    "estimated_value",
+    "expected_close_date",
+    "customer_needs",
+    "competition",
+    "decision_factors",
+    "bant_budget",
+    "bant_budget_note",
+    "bant_authority",
+    "bant_authority_note",
+    "bant_need",
+    "bant_need_note",
+    "bant_timeline",
+    "bant_timeline_note",
+    "owner",
+)
+
+
+@dataclass
+class WonDetails:
+    """What "Cerrar Venta" asks for."""
+
+    actual_value: Decimal | None
+    closed_on: date | None
+    agreed_terms: str
+    contract_terms: str = ""
+    special_conditions: str = ""
+    next_steps: str = ""
+    requires_contract: bool = True
+
+
+@dataclass
+class LostDetails:
+    """What "Gestionar Oportunidad Perdida" asks for."""
+
+    loss_reason: str
+    competitor_name: str = ""
+    loss_notes: str = ""
+    lessons_learned: str = ""
+
+
+def default_probability(stage: str) -> int:
+    setting = StageSetting.objects.filter(stage=stage).first()
+    if setting is not None:
+        return setting.default_probability
+    return {Stage.WON: 100, Stage.LOST: 0}.get(stage, 0)
+
+
+def _check_contact(opportunity: Opportunity) -> None:
+    if opportunity.contact_id and opportunity.contact.client_id != opportunity.client_id:
+        raise ValidationError(
+            {"contact": _("The primary contact must be a contact of the client.")}
+        )
+
+
+def _check_owner(owner) -> None:
+    if not set(COMMERCIAL_ROLES) & user_roles(owner):
+        raise ValidationError({"owner": _("The owner must be a sales executive or manager.")})
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    user,
+    data: dict,
+    stage: str = Stage.PROSPECTING,
+    probability: int | None = None,
+    products=(),
+    next_activity: ActivityInput | None = None,
+) -> Opportunity:
+    """ "Crear Oportunidad de Negocio": the opportunity, its first stage row and, if given,
+    the next activity."""
+    if stage not in OPEN_STAGES:
+        raise ValidationError({"stage": _("A new opportunity starts in an open stage.")})
+    opportunity = Opportunity(
+        created_by=user, stage=stage, stage_changed_at=timezone.now(), **_pick(data)
+    )
+    stage_default = default_probability(stage)
+    opportunity.probability = stage_default if probability is None else probability
+    opportunity.probability_overridden = opportunity.probability != stage_default
+    if opportunity.expected_close_date and opportunity.expected_close_date < timezone.localdate():
+        raise ValidationError(
+            {"expected_close_date": _("The expected close date cannot be in the past.")}
+        )
+    if stage != Stage.PROSPECTING and not opportunity.bant_answered:
+        raise ValidationError(
+            {"stage": _("Answer the four BANT questions before qualifying the lead.")}
+        )
+    _check_owner(opportunity.owner)
+    opportunity.full_clean()
+    _check_contact(opportunity)
+    opportunity.save()
+    opportunity.products.set(products)
+    StageChange.objects.create(
+        opportunity=opportunity,
+        from_stage="",
+        to_stage=stage,
+        probability=opportunity.probability,
+        changed_by=user,
+        changed_at=opportunity.stage_changed_at,
+    )
+    record_changes(instance=opportunity, client=opportunity.client, before=None, user=user)
+    if next_activity is not None:
+        _schedule(user=user, opportunity=opportunity, activity=next_activity)
+    return opportunity
+
+
+def _pick(data: dict) -> dict:
+    return {name: data[name] for name in OPPORTUNITY_FIELDS if name in data}
+
+
+def _schedule(*, user, opportunity: Opportunity, activity: ActivityInput):
+    if activity.scheduled_at is not None and activity.scheduled_at < timezone.now():
+        raise ValidationError({"scheduled_at": _("The next activity must be in the future.")})
+    return activity_create(
+        user=user,
+        client=opportunity.client,
+        opportunity=opportunity,
+        data=activity,
+        owner=opportunity.owner,
+    )
+
+
+@transaction.atomic
+def opportunity_update(
+    *, user, opportunity_id: int, expected_version: int, data: dict, products=None
+) -> Opportunity:
+    """Edit an opportunity's fields (not its stage). Only managers change the owner."""
+    opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
+    before = snapshot(opportunity)
+    old_owner = opportunity.owner
+    for name, value in _pick(data).items():
+        setattr(opportunity, name, value)
+    if opportunity.owner_id != old_owner.pk:
+        if not is_manager(user):
+            raise PermissionDenied
+        _check_owner(opportunity.owner)
+    if "probability" in data and data["probability"] != opportunity.probability:
+        opportunity.probability = data["probability"]
+        opportunity.probability_overridden = data["probability"] != default_probability(
+            opportunity.stage
+        )
+    opportunity.version += 1
+    opportunity.full_clean()
+    _check_contact(opportunity)
+    opportunity.save()
+    if products is not None:
+        opportunity.products.set(products)
+    record_changes(instance=opportunity, client=opportunity.client, before=before, user=user)
+    if opportunity.owner_id != old_owner.pk:
+        _notify_reassigned(opportunity=opportunity, by=user)
+    return opportunity
+
+
+def _notify_reassigned(*, opportunity: Opportunity, by) -> None:
+    notify(
+        recipients=[opportunity.owner],
+        subject=_("You are now responsible for the opportunity %(name)s") % {"name": opportunity},
+        body=_("%(manager)s assigned it to you.") % {"manager": by},
+        url=opportunity.get_absolute_url(),
+    )
+
+
+def _move(
+    *,
+    user,
+    opportunity: Opportunity,
+    to_stage: str,
+    won: WonDetails | None = None,
+    lost: LostDetails | None = None,
+) -> None:
+    """Apply a stage move to a locked opportunity: the FAQ rules, the probability default,
+    the won/lost details and the StageChange row. The caller saves the opportunity."""
+    from_stage = opportunity.stage
+    if to_stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    if to_stage == from_stage:
+        raise ValidationError({"stage": _("The opportunity is already in that stage.")})
+    leaving_prospecting = from_stage == Stage.PROSPECTING and to_stage != Stage.LOST
+    if leaving_prospecting and not opportunity.bant_answered:
+        raise ValidationError(
+            {
+                "stage": _(
+                    "Qualify the lead first: answer Budget, Authority, Need and Timeline (BANT)."
+                )
+            }
+        )
+    if to_stage == Stage.WON:
+        _apply_won(opportunity, won)
+    elif to_stage == Stage.LOST:
+        _apply_lost(opportunity, lost)
+
+    if to_stage in (Stage.WON, Stage.LOST):
+        opportunity.probability = 100 if to_stage == Stage.WON else 0
+    elif not opportunity.probability_overridden:
+        opportunity.probability = default_probability(to_stage)
+    opportunity.stage = to_stage
+    opportunity.stage_changed_at = timezone.now()
+    StageChange.objects.create(
+        opportunity=opportunity,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        probability=opportunity.probability,
+        changed_by=user,
+        changed_at=opportunity.stage_changed_at,
+    )
+
+
+def _apply_won(opportunity: Opportunity, won: WonDetails | None) -> None:
+    errors = {}
+    if won is None or won.actual_value is None:
+        errors["actual_value"] = _("Enter the actual value of the sale.")
+    elif won.actual_value < 0:
+        errors["actual_value"] = _("The actual value cannot be negative.")
+    if won is None or won.closed_on is None:
+        errors["closed_on"] = _("Enter the close date.")
+    elif won.closed_on > timezone.localdate():
+        errors["closed_on"] = _("The close date cannot be in the future.")
+    if won is None or not won.agreed_terms.strip():
+        errors["agreed_terms"] = _("Describe the agreed terms.")
+    if errors:
+        raise ValidationError(errors)
+    opportunity.actual_value = won.actual_value
+    opportunity.closed_on = won.closed_on
+    opportunity.agreed_terms = won.agreed_terms
+    opportunity.contract_terms = won.contract_terms
+    opportunity.special_conditions = won.special_conditions
+    opportunity.next_steps = won.next_steps
+
+
+def _apply_lost(opportunity: Opportunity, lost: LostDetails | None) -> None:
+    if lost is None or lost.loss_reason not in LossReason.values:
+        raise ValidationError({"loss_reason": _("Choose the reason the opportunity was lost.")})
+    competitor = None
+    name = lost.competitor_name.strip()
+    if lost.loss_reason == LossReason.COMPETITION and not name:
+        raise ValidationError(
+            {"competitor_name": _("Say which competitor won when the reason is Competition.")}
+        )
+    if name:
+        competitor = Competitor.objects.filter(name_key=name_key(name)).first()
+        if competitor is None:
+            competitor = Competitor(name=name)
+            competitor.save()
+    opportunity.loss_reason = lost.loss_reason
+    opportunity.winning_competitor = competitor
+    opportunity.loss_notes = lost.loss_notes
+    opportunity.lessons_learned = lost.lessons_learned
+    opportunity.closed_on = timezone.localdate()
+
+
+def _save_after_move(*, user, opportunity: Opportunity, before: dict) -> None:
+    opportunity.version += 1
+    opportunity.full_clean()
+    opportunity.save()
+    record_changes(instance=opportunity, client=opportunity.client, before=before, user=user)
+
+
+@transaction.atomic
+def opportunity_move_stage(
+    *,
+    user,
+    opportunity_id: int,
+    expected_version: int,
+    to_stage: str,
+    won: WonDetails | None = None,
+    lost: LostDetails | None = None,
+    follow_up: ActivityInput | None = None,
+) -> Opportunity:
+    """Move an opportunity to another stage (board, form, won and lost flows).
+
+    Won: registers the activity "Venta cerrada" and notifies Operaciones, Finanzas and
+    (when a contract is needed) Legal after commit. `follow_up` schedules the post-sale or
+    future follow-up activity in the same step.
+    """
+    opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
+    before = snapshot(opportunity)
+    _move(user=user, opportunity=opportunity, to_stage=to_stage, won=won, lost=lost)
+    _save_after_move(user=user, opportunity=opportunity, before=before)
+    if to_stage == Stage.WON:
+        _register_sale(user=user, opportunity=opportunity, won=won)
+    if follow_up is not None:
+        _schedule(user=user, opportunity=opportunity, activity=follow_up)
+    return opportunity
+
+
+def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
+    notes = "\n\n".join(
+        part
+        for part in (won.agreed_terms, won.contract_terms, won.special_conditions, won.next_steps)
+        if part.strip()
+    )
+    activity_create(
+        user=user,
+        client=opportunity.client,
+        opportunity=opportunity,
+        owner=opportunity.owner,
+        data=ActivityInput(
+            type=ActivityType.SALE_CLOSED,
+            subject=_("Sale closed"),
+            done_at=timezone.now(),
+            notes=notes,
+        ),
+    )
+    areas = [Role.OPERATIONS, Role.FINANCE] + ([Role.LEGAL] if won.requires_contract else [])
+    recipients = [
+        user
+        for group in Group.objects.filter(name__in=areas).prefetch_related("user_set")
+        for user in group.user_set.all()
+    ]
+    value = number_format(opportunity.actual_value, 2, force_grouping=True)
+    notify(
+        recipients=recipients,
+        subject=_("Sale closed: %(name)s (%(client)s)")
+        % {"name": opportunity.name, "client": opportunity.client.name},
+        body=_(
+            "Client: %(client)s (%(tax_id)s)\nValue: %(value)s %(currency)s\n"
+            "Close date: %(date)s\nExecutive: %(owner)s\n\nAgreed terms:\n%(terms)s\n\n"
+            "Special conditions:\n%(conditions)s\n\nNext steps:\n%(steps)s"
+        )
+        % {
+            "client": opportunity.client.name,
+            "tax_id": opportunity.client.tax_id,
+            "value": value,
+            "currency": opportunity.currency,
+            "date": opportunity.closed_on.strftime("%d/%m/%Y"),
+            "owner": opportunity.owner,
+            "terms": opportunity.agreed_terms,
+            "conditions": opportunity.special_conditions or "—",
+            "steps": opportunity.next_steps or "—",
+        },
+    )
+
+
+@transaction.atomic
+def opportunity_log_follow_up(
+    *,
+    user,
+    opportunity_id: int,
+    expected_version: int,
+    done: ActivityInput,
+    probability: int | None = None,
+    to_stage: str | None = None,
+    next_activity: ActivityInput | None = None,
+) -> Opportunity:
+    """ "Dar Seguimiento": in one step register the activity done with the conversation's
+    notes, update the probability if it changed, move the stage if it applies and schedule
+    the next activity."""
+    opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
+    if not opportunity.is_open:
+        raise ValidationError(_("Follow-ups are for open opportunities."))
+    before = snapshot(opportunity)
+    if done.done_at is None:
+        done.done_at = timezone.now()
+    activity_create(
+        user=user,
+        client=opportunity.client,
+        opportunity=opportunity,
+        data=done,
+        owner=user,
+    )
+    if probability is not None and probability != opportunity.probability:
+        if not 0 <= probability <= 100:
+            raise ValidationError({"probability": _("The probability goes from 0 to 100 %.")})
+        opportunity.probability = probability
+        opportunity.probability_overridden = True
+    if to_stage and to_stage != opportunity.stage:
+        if to_stage not in OPEN_STAGES:
+            raise ValidationError({"to_stage": _("Use Cerrar Venta or Perdida to close it.")})
+        _move(user=user, opportunity=opportunity, to_stage=to_stage)
+    _save_after_move(user=user, opportunity=opportunity, before=before)
+    if next_activity is not None:
+        _schedule(user=user, opportunity=opportunity, activity=next_activity)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_delete(*, user, opportunity_id: int) -> Opportunity:
+    """Move an opportunity to the recycle bin, with its activities out of every list."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
+    soft_delete(opportunity, user=user)
+    record_action(
+        instance=opportunity,
+        client=opportunity.client,
+        action=ChangeRecord.Action.DELETED,
+        user=user,
+    )
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
+    opportunity = Opportunity.all_objects.select_for_update().get(
+        pk=opportunity_id, deleted_at__isnull=False
+    )
+    if opportunity.client.is_deleted:
+        raise ValidationError(_("Restore its client first."))
+    opportunity.deleted_at = None
+    opportunity.deleted_by = None
+    opportunity.version += 1
+    opportunity.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    record_action(
+        instance=opportunity,
+        client=opportunity.client,
+        action=ChangeRecord.Action.RESTORED,
+        user=user,
+    )
+    return opportunity
+
+
+def opportunity_share(*, user, opportunity: Opportunity, colleague) -> None:
+    """Let a colleague see an opportunity in "own" visibility (a guardian object grant)."""
+    if opportunity.owner_id != user.pk and not is_manager(user):
+        raise PermissionDenied
+    if colleague.pk == opportunity.owner_id:
+        raise ValidationError(_("The owner already sees the opportunity."))
+    _check_owner(colleague)
+    assign_perm("crm.view_opportunity", colleague, opportunity)
+    notify(
+        recipients=[colleague],
+        subject=_("%(user)s shared the opportunity %(name)s with you")
+        % {"user": user, "name": opportunity.name},
+        url=opportunity.get_absolute_url(),
+    )
+
+
+def opportunity_unshare(*, user, opportunity: Opportunity, colleague) -> None:
+    if opportunity.owner_id != user.pk and not is_manager(user):
+        raise PermissionDenied
+    remove_perm("crm.view_opportunity", colleague, opportunity)
