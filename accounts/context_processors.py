@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import VIEW, is_administrator, module_rights
 
 # (label, url name, module whose VIEW right shows it). Entries are added as modules land.
-CRM_MENU: tuple = ((_("Clients"), "crm:client_list"),)
+CRM_MENU: tuple = (
+    (_("Clients"), "crm:client_list"),
+    (_("Opportunities"), "crm:opportunity_board"),
+)
 MENU = (
     (_("Dashboard"), "dashboard:home", "dashboard"),
     (_("CRM"), CRM_MENU, "crm"),

@@ -1,11 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("notificaciones/", views.notification_list_view, name="notifications"),
+    path("notificaciones/sin-leer/", views.unread_count_view, name="notifications_unread_count"),
+    path("notificaciones/<int:pk>/leer/", views.notification_read_view, name="notification_read"),
+    path(
+        "notificaciones/leer-todas/",
+        views.notification_read_all_view,
+        name="notifications_read_all",
+    ),
     path(
         "login/",
         auth_views.LoginView.as_view(

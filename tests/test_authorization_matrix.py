@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import CompanySettings, Visibility
+from accounts.models import CompanySettings, Notification, Visibility
 from crm.services import client_delete
 from tests.factories import ClientFactory, ContactFactory, ContractorFactory, ProjectFactory
 
@@ -60,7 +60,8 @@ class Row:
 
 
 ROWS = [
-    Row("dashboard:home", "GET", READ),
+    # People without the dashboard (hand-off areas, no role) land on their notifications.
+    Row("dashboard:home", "GET", expect(302, 302, 200, 200, 200)),
     Row("dashboard:home", "POST", NOT_ALLOWED),
     Row("accounts:login", "GET", ANONYMOUS_ONLY),
     Row("accounts:logout", "GET", NOT_ALLOWED),
@@ -77,6 +78,21 @@ ROWS = [
     Row("accounts:password_reset_complete", "GET", EVERYONE),
     Row("accounts:password_change", "GET", SIGNED_IN),
     Row("accounts:password_change_done", "GET", SIGNED_IN),
+    Row("accounts:notifications", "GET", SIGNED_IN),
+    Row("accounts:notifications", "POST", NOT_ALLOWED),
+    Row("accounts:notifications_unread_count", "GET", SIGNED_IN),
+    Row("accounts:notifications_read_all", "GET", NOT_ALLOWED),
+    Row("accounts:notifications_read_all", "POST", REDIRECT),
+    Row("accounts:notification_read", "GET", NOT_ALLOWED, kwargs=lambda world: {"pk": 1}),
+    # Each person reads only their own notifications.
+    Row(
+        "accounts:notification_read",
+        "POST",
+        expect(302, 404, 302, 404, 404),
+        kwargs=lambda world: {
+            "pk": Notification.objects.create(recipient=world.executive, subject="x").pk
+        },
+    ),
     Row("projects:list", "GET", READ),
     Row("projects:list", "POST", NOT_ALLOWED),
     Row("projects:detail", "GET", READ, kwargs=lambda world: {"pk": world.project.pk}),
