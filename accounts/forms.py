@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from config.forms import BootstrapFormMixin
 
 
@@ -23,3 +24,15 @@ class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
     required_css_class = "required"
+
+
+class PreferencesForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["reminder_minutes", "daily_digest"]
+
+    def clean_reminder_minutes(self):
+        minutes = self.cleaned_data["reminder_minutes"]
+        if not 0 <= minutes <= 24 * 60:
+            raise forms.ValidationError(_("Choose between 0 and 1440 minutes (one day)."))
+        return minutes

@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person who signs in. Roles are Django groups (see accounts.roles)."""
 
+    reminder_minutes = models.PositiveSmallIntegerField(
+        _("remind me before each activity (minutes)"), default=30
+    )
+    daily_digest = models.BooleanField(_("send me a daily digest"), default=True)
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # The secret of the personal calendar (ICS) URL; rotating it revokes the old URL.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -36,6 +46,12 @@ class CompanySettings(models.Model):
         max_length=3,
         choices=Visibility.choices,
         default=Visibility.ALL,
+    )
+    no_answer_attempts = models.PositiveSmallIntegerField(
+        _("attempts without answer before proposing Lost"), default=5
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily digest"), default=7, help_text=_("0 to 23, company time zone.")
     )
 
     class Meta:

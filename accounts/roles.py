@@ -18,10 +18,11 @@ class Role(StrEnum):
     OPERATIONS = "Operaciones"
     FINANCE = "Finanzas"
     LEGAL = "Legal"
+    QUALITY = "Calidad"
 
 
 COMMERCIAL_ROLES = (Role.EXECUTIVE, Role.MANAGER)
-HANDOFF_ROLES = (Role.OPERATIONS, Role.FINANCE, Role.LEGAL)
+HANDOFF_ROLES = (Role.OPERATIONS, Role.FINANCE, Role.LEGAL, Role.QUALITY)
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL_RIGHTS = (VIEW, ADD, CHANGE, DELETE)
@@ -36,7 +37,9 @@ class Module:
 
 
 MODULES: dict[str, Module] = {
-    "crm": Module(models=("crm.client", "crm.contact", "crm.opportunity", "crm.activity")),
+    "crm": Module(
+        models=("crm.client", "crm.contact", "crm.opportunity", "crm.activity", "crm.complaint")
+    ),
     "projects": Module(models=("projects_ro.project",)),
     "contractors": Module(models=("contractors_ro.contractor",)),
     "documents": Module(models=()),
@@ -82,6 +85,7 @@ MATRIX: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.OPERATIONS: {},
     Role.FINANCE: {},
     Role.LEGAL: {},
+    Role.QUALITY: {},
 }
 
 

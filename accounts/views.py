@@ -1,9 +1,15 @@
+import secrets
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import PreferencesForm
 from config.pagination import paginate
 
 
@@ -42,3 +48,34 @@ def notification_read_view(request, pk: int):
 def notification_read_all_view(request):
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("accounts:notifications")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preferences_view(request):
+    """Reminder lead time, daily digest and the personal calendar URL."""
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("accounts:preferences")
+    feed_url = None
+    if request.user.calendar_token:
+        path = reverse("crm:calendar_feed", args=[request.user.calendar_token])
+        feed_url = request.build_absolute_uri(path)
+    return render(request, "accounts/preferences.html", {"form": form, "feed_url": feed_url})
+
+
+@require_POST
+@login_required
+def calendar_token_view(request):
+    """Create or rotate the calendar URL's secret (rotating revokes the old URL), or revoke."""
+    user = request.user
+    if request.POST.get("action") == "revoke":
+        user.calendar_token = None
+        messages.success(request, _("The calendar link was revoked."))
+    else:
+        user.calendar_token = secrets.token_urlsafe(32)
+        messages.success(request, _("A new calendar link was created; the old one stops working."))
+    user.save(update_fields=["calendar_token"])
+    return redirect("accounts:preferences")

@@ -266,3 +266,6 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Absolute links in emails (notifications, reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Day-first dates also where code reads the global setting (django-import-export's widgets).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]

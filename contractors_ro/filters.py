@@ -1,16 +1,32 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from config.forms import FilterForm
 from contractors_ro.models import Contractor, ContractorStatus
+
+
+class ContractorOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen columns, then by id.
+
+    Names, specialties and statuses repeat; without a unique last key PostgreSQL returns
+    tied rows in a different order from one page to the next, repeating some contractors
+    and never showing others.
+    """
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return ordered
+        return ordered.order_by(*ordered.query.order_by, "pk")
 
 
 class ContractorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=ContractorStatus.choices, label=_("Status"))
     specialty = django_filters.ChoiceFilter(label=_("Specialty"), choices=[])
-    order = django_filters.OrderingFilter(
+    order = ContractorOrderingFilter(
         fields=(("name", "name"), ("specialty", "specialty"), ("status", "status")),
         label=_("Order by"),
     )

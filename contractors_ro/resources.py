@@ -9,3 +9,5 @@ class ContractorResource(resources.ModelResource):
         fields = ("name", "tax_id", "specialty", "contact_name", "phone", "email", "status")
         import_id_fields = ("tax_id",)
         skip_unchanged = True
+        # Run the model's validation (statuses, e-mail addresses...) and report it per row.
+        clean_model_instances = True

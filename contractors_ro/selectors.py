@@ -1,6 +1,6 @@
 """Reads of contractors. Commercial roles see every contractor (the seed: "Ver contratistas")."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from contractors_ro.filters import ContractorFilter
@@ -28,7 +28,10 @@ def contractor_list(*, user, params) -> tuple[ContractorFilter, QuerySet[Contrac
 
 
 def get_contractor_for_user_or_404(*, user, pk: int) -> Contractor:
-    projects = Project.objects.select_related("client").order_by("-start_date", "code")
+    # Latest first and undated last, on SQLite and PostgreSQL alike (they disagree by default).
+    projects = Project.objects.select_related("client").order_by(
+        F("start_date").desc(nulls_last=True), "code"
+    )
     queryset = contractors_visible_to(user=user).prefetch_related(
         Prefetch("projects", queryset=projects)
     )

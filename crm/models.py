@@ -487,6 +487,15 @@ class ActivityType(models.TextChoices):
     SALE_CLOSED = "sale_closed", _("Sale closed")
 
 
+SATISFACTION_TYPES = (
+    ActivityType.SATISFACTION_CALL,
+    ActivityType.REVIEW_MEETING,
+    ActivityType.SATISFACTION_SURVEY,
+)
+# Contact attempts that can go unanswered (the FAQ "¿Qué hago si un cliente no responde?").
+CONTACT_ATTEMPT_TYPES = (ActivityType.CALL, ActivityType.EMAIL, ActivityType.WHATSAPP)
+
+
 class Activity(SoftDeleteModel, VersionedModel):
     """A planned or done interaction with a client (the activities module extends it)."""
 
@@ -519,7 +528,27 @@ class Activity(SoftDeleteModel, VersionedModel):
     )
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    # Calls and messages: did the client answer? (None = not recorded.)
+    answered = models.BooleanField(_("the client answered"), null=True, blank=True)
+    # Meeting minutes (the FAQ "¿Qué información debo registrar después de cada reunión?").
+    participants = models.TextField(_("participants"), blank=True)
+    topics = models.TextField(_("topics discussed"), blank=True)
+    agreements = models.TextField(_("agreements reached"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    # Post-sale results ("Realizar Seguimiento Post-Venta", step 7).
+    satisfaction_level = models.PositiveSmallIntegerField(
+        _("satisfaction level"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    client_comments = models.TextField(_("client comments"), blank=True)
+    problems = models.TextField(_("problems identified"), blank=True)
+    upselling = models.TextField(_("upselling opportunities"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -540,7 +569,13 @@ class Activity(SoftDeleteModel, VersionedModel):
                 condition=Q(scheduled_at__isnull=False) | Q(done_at__isnull=False),
                 name="activity_planned_or_done",
                 violation_error_message=_("An activity is either scheduled or done."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction_level__isnull=True)
+                | Q(satisfaction_level__gte=1, satisfaction_level__lte=5),
+                name="activity_satisfaction_1_to_5",
+                violation_error_message=_("The satisfaction level goes from 1 to 5."),
+            ),
         ]
         indexes = [
             models.Index(fields=["opportunity", "done_at"], name="activity_opp_done"),
@@ -555,3 +590,134 @@ class Activity(SoftDeleteModel, VersionedModel):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def is_planned(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+    @property
+    def is_satisfaction_check(self) -> bool:
+        return self.type in SATISFACTION_TYPES
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.is_planned and self.scheduled_at is not None and self.scheduled_at < timezone.now()
+        )
+
+
+# Complaints -----------------------------------------------------------------------------------
+
+
+class ComplaintArea(models.TextChoices):
+    OPERATIONS = "operations", _("Operations")
+    FINANCE = "finance", _("Finance")
+    LEGAL = "legal", _("Legal")
+    QUALITY = "quality", _("Quality")
+    SALES = "sales", _("Sales")
+
+
+class ComplaintPriority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Complaint(SoftDeleteModel, VersionedModel):
+    """A "reclamo" (support ticket) of a dissatisfied client."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    project = models.ForeignKey(
+        "projects_ro.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    source_activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("from the activity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+        editable=False,
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    area = models.CharField(_("responsible area"), max_length=12, choices=ComplaintArea.choices)
+    priority = models.CharField(
+        _("priority"),
+        max_length=8,
+        choices=ComplaintPriority.choices,
+        default=ComplaintPriority.MEDIUM,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_complaints",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executive"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    client_satisfied = models.BooleanField(
+        _("the client confirmed being satisfied"), null=True, blank=True
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="complaint_status_time"),
+            models.Index(fields=["client", "-created_at"], name="complaint_client_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:complaint_detail", args=[self.pk])

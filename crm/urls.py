@@ -1,7 +1,10 @@
 from django.urls import path
 
 from crm.views import (
+    activities,
+    calendar,
     client_list,
+    complaints,
     clients,
     imports,
     opportunities,
@@ -76,6 +79,36 @@ urlpatterns = [
     ),
     path("oportunidades/<int:pk>/ganada/", opportunity_flows.win_view, name="opportunity_win"),
     path("oportunidades/<int:pk>/perdida/", opportunity_flows.lose_view, name="opportunity_lose"),
+    path("actividades/", activities.activity_list_view, name="activity_list"),
+    path("actividades/semana/", activities.activity_week_view, name="activity_week"),
+    path("actividades/nueva/", activities.activity_create_view, name="activity_create"),
+    path("actividades/<int:pk>/", activities.activity_detail_view, name="activity_detail"),
+    path(
+        "actividades/<int:pk>/realizar/",
+        activities.activity_complete_view,
+        name="activity_complete",
+    ),
+    path(
+        "actividades/<int:pk>/reprogramar/",
+        activities.activity_reschedule_view,
+        name="activity_reschedule",
+    ),
+    path("actividades/<int:pk>/cancelar/", activities.activity_cancel_view, name="activity_cancel"),
+    path(
+        "actividades/<int:pk>/reclamo/",
+        activities.activity_complaint_view,
+        name="activity_complaint",
+    ),
+    path(
+        "actividades/<int:pk>/nueva-oportunidad/",
+        activities.activity_upsell_view,
+        name="activity_upsell",
+    ),
+    path("reclamos/", complaints.complaint_list_view, name="complaint_list"),
+    path("reclamos/nuevo/", complaints.complaint_create_view, name="complaint_create"),
+    path("reclamos/<int:pk>/", complaints.complaint_detail_view, name="complaint_detail"),
+    path("reclamos/<int:pk>/editar/", complaints.complaint_edit_view, name="complaint_edit"),
+    path("calendario/<str:token>.ics", calendar.calendar_feed_view, name="calendar_feed"),
     path("papelera/", recycle_bin.recycle_bin_view, name="recycle_bin"),
     path(
         "papelera/<slug:kind>/<int:pk>/restaurar/",

@@ -1,9 +1,37 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from config.forms import DateInput, FilterForm
 from projects_ro.models import Project, ProjectStatus
+
+
+class ProjectOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen columns, undated projects last, then by the unique code.
+
+    Without a unique last key, rows that share a value (same status, client or date) come
+    back in any order, and PostgreSQL does shuffle them between one LIMIT/OFFSET and the
+    next: a page would repeat some projects and never show others. Nulls go last in both
+    directions so that SQLite and PostgreSQL (which disagree by default) list alike.
+    """
+
+    NULLABLE = frozenset({"start_date", "end_date"})
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.removeprefix("-")
+        if name not in self.NULLABLE:
+            return value
+        return (
+            F(name).desc(nulls_last=True) if value.startswith("-") else F(name).asc(nulls_last=True)
+        )
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return ordered
+        return ordered.order_by(*ordered.query.order_by, "code")
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -15,7 +43,7 @@ class ProjectFilter(django_filters.FilterSet):
     started_until = django_filters.DateFilter(
         field_name="start_date", lookup_expr="lte", label=_("Started until"), widget=DateInput
     )
-    order = django_filters.OrderingFilter(
+    order = ProjectOrderingFilter(
         fields=(
             ("code", "code"),
             ("name", "name"),

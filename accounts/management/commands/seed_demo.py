@@ -25,6 +25,7 @@ USERS = [
     ("operaciones", "Pedro", "Márquez", Role.OPERATIONS),
     ("finanzas", "Carmen", "Villalobos", Role.FINANCE),
     ("legal", "Jorge", "Salazar", Role.LEGAL),
+    ("calidad", "Rosa", "Quintero", Role.QUALITY),
 ]
 
 # (name, RIF without check digit, industry, segment, owner's username, phone, city)

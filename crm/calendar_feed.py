@@ -1,0 +1,52 @@
+"""A user's planned activities as an iCalendar (RFC 5545) feed for Google Calendar/Outlook."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from crm.models import Activity
+
+PAST_DAYS = 30
+FUTURE_DAYS = 365
+DEFAULT_DURATION = timedelta(minutes=30)
+
+
+def activities_for_feed(*, user):
+    now = timezone.now()
+    return (
+        Activity.objects.filter(
+            owner=user,
+            cancelled_at__isnull=True,
+            scheduled_at__gte=now - timedelta(days=PAST_DAYS),
+            scheduled_at__lte=now + timedelta(days=FUTURE_DAYS),
+            client__deleted_at__isnull=True,
+        )
+        .select_related("client", "opportunity")
+        .order_by("scheduled_at")
+    )
+
+
+def build_feed(*, user) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Rumbo CRM//Actividades//ES")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Rumbo CRM · {user}")
+    for activity in activities_for_feed(user=user).iterator(chunk_size=500):
+        event = Event()
+        event.add("uid", f"activity-{activity.pk}@rumbo-crm")
+        event.add("dtstamp", activity.updated_at)
+        event.add("dtstart", activity.scheduled_at)
+        event.add("dtend", activity.scheduled_at + DEFAULT_DURATION)
+        event.add("summary", f"{activity.get_type_display()}: {activity.subject}")
+        description = [activity.client.name]
+        if activity.opportunity_id:
+            description.append(activity.opportunity.name)
+        if activity.notes:
+            description.append(activity.notes)
+        event.add("description", "\n".join(description))
+        event.add("url", f"{settings.SITE_URL}{activity.client.get_absolute_url()}")
+        event.add("status", "CONFIRMED" if activity.done_at is None else "COMPLETED")
+        calendar.add_component(event)
+    return calendar.to_ical()

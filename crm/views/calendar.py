@@ -1,0 +1,18 @@
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from crm.calendar_feed import build_feed
+
+
+@require_GET
+def calendar_feed_view(request, token: str):
+    """The personal ICS feed. No session: calendar apps cannot sign in, so the secret token
+    in the URL is the credential; rotating it (Preferencias) revokes the old URL."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+    if user is None:
+        raise Http404
+    response = HttpResponse(build_feed(user=user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="rumbo-actividades.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from tests.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_feed_lists_the_owners_planned_activities_for_a_calendar_app(client, executive):
+    executive.calendar_token = "secreto-de-prueba"
+    executive.save()
+    mine = ActivityFactory(opportunity__client__owner=executive, subject="Reunión con compras")
+    mine.refresh_from_db()
+    ActivityFactory(subject="De otro ejecutivo")
+    ActivityFactory(
+        opportunity__client__owner=executive,
+        subject="Cancelada",
+        cancelled_at=timezone.now(),
+    )
+
+    response = client.get(reverse("crm:calendar_feed", args=["secreto-de-prueba"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Llamada: Reunión con compras"]
+    assert events[0].decoded("dtstart") == mine.scheduled_at.replace(microsecond=0)
+    assert events[0].decoded("dtend") - events[0].decoded("dtstart") == timedelta(minutes=30)
+
+
+def test_an_unknown_or_revoked_token_is_404(client, executive):
+    assert client.get(reverse("crm:calendar_feed", args=["nada"])).status_code == 404
+
+
+def test_rotating_the_token_revokes_the_old_url(client, executive):
+    client.force_login(executive)
+    client.post(reverse("accounts:calendar_token"), {"action": "rotate"})
+    executive.refresh_from_db()
+    old = executive.calendar_token
+    assert old and len(old) >= 40
+    client.post(reverse("accounts:calendar_token"), {"action": "rotate"})
+    executive.refresh_from_db()
+    assert executive.calendar_token != old
+    assert client.get(reverse("crm:calendar_feed", args=[old])).status_code == 404
+    client.post(reverse("accounts:calendar_token"), {"action": "revoke"})
+    executive.refresh_from_db()
+    assert executive.calendar_token is None
+
+
+def test_preferences_keep_the_reminder_lead_time_in_range(client, executive):
+    client.force_login(executive)
+    response = client.post(
+        reverse("accounts:preferences"), {"reminder_minutes": "5000", "daily_digest": "on"}
+    )
+    assert response.status_code == 200 and "1440" in response.content.decode()
+    client.post(reverse("accounts:preferences"), {"reminder_minutes": "15"})
+    executive.refresh_from_db()
+    assert executive.reminder_minutes == 15 and executive.daily_digest is False

@@ -1,0 +1,133 @@
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from contractors_ro.models import Contractor, ContractorStatus
+from projects_ro.models import ProjectStatus
+from tests.factories import ContractorFactory, ProjectFactory, UserFactory
+
+URL = reverse("dashboard:home")
+
+
+# Access -------------------------------------------------------------------------------------
+
+
+def test_it_redirects_anonymous_users_to_the_login(client, db):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={URL}"
+
+
+def test_it_sends_users_without_a_role_to_their_notifications(client_as, no_role_user):
+    response = client_as(no_role_user).get(URL)
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:notifications")
+
+
+@pytest.mark.parametrize("role", [Role.OPERATIONS, Role.FINANCE, Role.LEGAL])
+def test_it_sends_hand_off_areas_to_their_notifications(client_as, db, role):
+    ProjectFactory(status=ProjectStatus.IN_PROGRESS)
+
+    response = client_as(UserFactory(roles=[role])).get(URL)
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:notifications")
+
+
+@pytest.mark.parametrize("persona", ["executive", "manager", "admin"])
+def test_it_opens_to_commercial_roles_and_administrators(client_as, personas, persona):
+    assert client_as(personas[persona]).get(URL).status_code == 200
+
+
+def test_it_only_answers_get(client_as, executive):
+    assert client_as(executive).post(URL).status_code == 405
+
+
+# Figures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def portfolio(db):
+    for status, how_many in [
+        (ProjectStatus.IN_PROGRESS, 3),
+        (ProjectStatus.PLANNED, 2),
+        (ProjectStatus.ON_HOLD, 1),
+        (ProjectStatus.COMPLETED, 1),
+        (ProjectStatus.CANCELLED, 1),
+    ]:
+        ProjectFactory.create_batch(how_many, status=status)
+    for status, how_many in [
+        (ContractorStatus.ACTIVE, 4),
+        (ContractorStatus.INACTIVE, 2),
+        (ContractorStatus.SUSPENDED, 1),
+    ]:
+        ContractorFactory.create_batch(how_many, status=status)
+
+
+def test_it_counts_projects_in_progress_all_projects_and_active_contractors(
+    client_as, executive, portfolio
+):
+    response = client_as(executive).get(URL)
+
+    assert response.context["figures"] == {
+        "projects_in_progress": 3,
+        "projects_total": 8,
+        "contractors_active": 4,
+    }
+
+
+def test_it_shows_the_figures_and_links_to_the_matching_lists(client_as, executive, portfolio):
+    html = client_as(executive).get(URL).content.decode()
+
+    assert '<p class="display-6 mb-0">3</p>' in html
+    assert '<p class="display-6 mb-0">4</p>' in html
+    assert f'href="{reverse("projects:list")}?status=in_progress"' in html
+    assert f'href="{reverse("contractors:list")}?status=active"' in html
+
+
+def test_it_shows_zeros_when_there_is_nothing_yet(client_as, executive):
+    response = client_as(executive).get(URL)
+
+    assert response.context["figures"] == {
+        "projects_in_progress": 0,
+        "projects_total": 0,
+        "contractors_active": 0,
+    }
+
+
+def test_it_writes_large_figures_with_venezuelan_thousands_separators(client_as, executive):
+    Contractor.objects.bulk_create(
+        Contractor(name=f"C{n}", tax_id=f"J-{n:08d}-0", specialty="Civil") for n in range(1234)
+    )
+
+    html = client_as(executive).get(URL).content.decode()
+
+    assert '<p class="display-6 mb-0">1.234</p>' in html
+
+
+def test_it_greets_the_user_by_first_name(client_as, executive):
+    executive.first_name = "Gabriela"
+    executive.save()
+
+    assert "Gabriela" in client_as(executive).get(URL).content.decode()
+
+
+# Query count --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
+    client_as, executive, django_assert_num_queries, rows
+):
+    contractors = ContractorFactory.create_batch(3)
+    ProjectFactory.create_batch(rows, status=ProjectStatus.IN_PROGRESS, contractors=contractors)
+    ContractorFactory.create_batch(rows)
+    user_client = client_as(executive)
+    user_client.get(URL)  # the first request of a session stamps it; measure the next one
+
+    with django_assert_num_queries(7):
+        response = user_client.get(URL)
+
+    assert response.context["figures"]["projects_in_progress"] == rows
