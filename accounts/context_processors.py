@@ -9,6 +9,8 @@ from accounts.roles import VIEW, is_administrator, module_rights
 CRM_MENU: tuple = (
     (_("Clients"), "crm:client_list"),
     (_("Opportunities"), "crm:opportunity_board"),
+    (_("Activities"), "crm:activity_list"),
+    (_("Complaints"), "crm:complaint_list"),
 )
 MENU = (
     (_("Dashboard"), "dashboard:home", "dashboard"),

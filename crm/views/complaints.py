@@ -1,18 +1,115 @@
-# Placeholder while the complaints screens are being written.
-from django.http import Http404
+"""Reclamos: list, new, page and follow-up to resolution."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import module_required
+from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.pagination import paginate
+from crm.concurrency import StaleVersionError
+from crm.filters_complaints import ComplaintFilter
+from crm.forms_complaints import ComplaintCreateForm, ComplaintUpdateForm
+from crm.history import changes_since
+from crm.selectors import get_client_for_user_or_404
+from crm.selectors_complaints import complaints_visible_to, get_complaint_for_user_or_404
+from crm.services.complaints import complaint_create, complaint_update
 
 
+@require_GET
+@module_required("crm", VIEW)
 def complaint_list_view(request):
-    raise Http404
+    params = request.GET.copy()
+    params.setdefault("status", "pending")
+    filterset = ComplaintFilter(params, queryset=complaints_visible_to(user=request.user))
+    complaints = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    context = {
+        "filter": filterset,
+        "page_obj": paginate(request, complaints),
+        "can_add": ADD in module_rights(request.user, "crm"),
+    }
+    template = "crm/complaint_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
 
 
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", ADD)
 def complaint_create_view(request):
-    raise Http404
+    initial = {}
+    if request.GET.get("client", "").isdigit():
+        initial["client"] = get_client_for_user_or_404(
+            user=request.user, pk=int(request.GET["client"])
+        )
+    form = ComplaintCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "client"}
+        try:
+            complaint = complaint_create(
+                user=request.user, client=form.cleaned_data["client"], data=data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The complaint was registered and the area notified."))
+            return redirect(complaint)
+    return render(request, "crm/complaint_form.html", {"form": form})
 
 
-def complaint_detail_view(request, pk):
-    raise Http404
+@require_GET
+@module_required("crm", VIEW)
+def complaint_detail_view(request, pk: int):
+    complaint = get_complaint_for_user_or_404(user=request.user, pk=pk)
+    history = complaint.client.change_records.filter(
+        content_type__model="complaint", object_id=complaint.pk
+    ).select_related("changed_by")[:50]
+    context = {
+        "complaint": complaint,
+        "history": history,
+        "can_edit": CHANGE in module_rights(request.user, "crm"),
+    }
+    return render(request, "crm/complaint_detail.html", context)
 
 
-def complaint_edit_view(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def complaint_edit_view(request, pk: int):
+    complaint = get_complaint_for_user_or_404(user=request.user, pk=pk)
+    form = ComplaintUpdateForm(request.POST or None, instance=complaint)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        version = form.cleaned_data["version"]
+        try:
+            complaint_update(
+                user=request.user, complaint_id=complaint.pk, expected_version=version, data=data
+            )
+        except StaleVersionError as stale:
+            changes = list(changes_since(instance=stale.current, version=version))
+            form.data = form.data.copy()
+            form.data["version"] = stale.current.version
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this complaint while you were typing. Review their"
+                    " changes below; saving again keeps yours."
+                ),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The complaint was updated."))
+            return redirect(complaint)
+    context = {"form": form, "complaint": complaint, "changes": changes}
+    return render(request, "crm/complaint_edit.html", context)

@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from config.forms import BootstrapFormMixin
+from crm.models import Client, Complaint, Opportunity
+from crm.opportunity_selectors import opportunities_visible_to
+from crm.selectors import clients_visible_to
+from projects_ro.models import Project
+
+
+def _assignable():
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
+    """A new complaint; the opportunity and project must belong to the chosen client."""
+
+    required_css_class = "required"
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "client",
+            "subject",
+            "description",
+            "area",
+            "priority",
+            "assigned_to",
+            "opportunity",
+            "project",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
+        self.fields["assigned_to"].queryset = _assignable()
+        self.fields["opportunity"].queryset = opportunities_visible_to(user=user).only(
+            "pk", "name", "client_id"
+        )
+        self.fields["project"].queryset = Project.objects.only("pk", "code", "name", "client_id")
+
+    def clean(self):
+        cleaned = super().clean()
+        client = cleaned.get("client")
+        opportunity: Opportunity | None = cleaned.get("opportunity")
+        project: Project | None = cleaned.get("project")
+        if client and opportunity and opportunity.client_id != client.pk:
+            self.add_error("opportunity", _("The opportunity must belong to the client."))
+        if client and project and project.client_id != client.pk:
+            self.add_error("project", _("The project must belong to the client."))
+        return cleaned
+
+
+class ComplaintUpdateForm(BootstrapFormMixin, forms.ModelForm):
+    """Follow a complaint to its resolution: status, assignee, resolution, satisfaction."""
+
+    required_css_class = "required"
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    client_satisfied = forms.TypedChoiceField(
+        label=_("Did the client confirm being satisfied?"),
+        choices=[("", _("Not asked yet")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["status", "priority", "assigned_to", "resolution", "client_satisfied"]
+        widgets = {"resolution": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = _assignable()
+        satisfied = self.instance.client_satisfied
+        self.initial["client_satisfied"] = {True: "yes", False: "no"}.get(satisfied, "")
+        self.initial.setdefault("version", self.instance.version)
