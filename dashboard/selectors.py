@@ -17,3 +17,55 @@ def home_figures(*, user) -> dict:
         "projects_in_progress": projects["in_progress"],
         "contractors_active": contractors["active"],
     }
+
+
+def sales_figures(*, user, executive=None) -> dict:
+    """The commercial figures of the dashboard: the user's own, or for a manager the whole
+    team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
+    from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+    from django.utils import timezone
+
+    from accounts.roles import is_manager
+    from crm.follow_up import requiring_follow_up
+    from crm.models import OPEN_STAGES, Activity
+    from crm.opportunity_selectors import opportunities_visible_to, with_activity_dates
+    from crm.selectors_complaints import OPEN_STATUSES, complaints_visible_to
+
+    owner = executive if is_manager(user) else user
+    opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
+    activities = Activity.objects.filter(
+        done_at__isnull=True,
+        cancelled_at__isnull=True,
+        scheduled_at__isnull=False,
+        client__deleted_at__isnull=True,
+    )
+    complaints = complaints_visible_to(user=user).filter(status__in=OPEN_STATUSES)
+    if owner is not None:
+        opportunities = opportunities.filter(owner=owner)
+        activities = activities.filter(owner=owner)
+        complaints = complaints.filter(owner=owner)
+    weighted = ExpressionWrapper(
+        F("estimated_value") * F("probability") / 100,
+        output_field=DecimalField(max_digits=18, decimal_places=2),
+    )
+    pipeline = opportunities.aggregate(
+        count=Count("pk"), value=Sum("estimated_value"), weighted=Sum(weighted)
+    )
+    now = timezone.now()
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    agenda = activities.aggregate(
+        overdue=Count("pk", filter=Q(scheduled_at__lt=now)),
+        today=Count("pk", filter=Q(scheduled_at__gte=now, scheduled_at__lte=end_of_day)),
+    )
+    stale = with_activity_dates(
+        requiring_follow_up(opportunities).select_related("client", "owner")
+    ).order_by("stage_changed_at")
+    return {
+        "open_count": pipeline["count"],
+        "open_value": pipeline["value"] or 0,
+        "weighted_value": pipeline["weighted"] or 0,
+        "overdue_activities": agenda["overdue"],
+        "today_activities": agenda["today"],
+        "open_complaints": complaints.count(),
+        "follow_up_list": list(stale[:10]),
+    }

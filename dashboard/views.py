@@ -2,8 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from accounts.roles import VIEW, module_rights
-from dashboard.selectors import home_figures
+from accounts.models import CompanySettings
+from accounts.roles import VIEW, is_manager, module_rights
+from crm.selectors import assignable_executives
+from dashboard.selectors import home_figures, sales_figures
 
 
 @require_GET
@@ -12,4 +14,15 @@ def home(request):
     # People outside sales (Operaciones, Finanzas, Legal) land on their notifications.
     if VIEW not in module_rights(request.user, "dashboard"):
         return redirect("accounts:notifications")
-    return render(request, "dashboard/home.html", {"figures": home_figures(user=request.user)})
+    team_view = is_manager(request.user)
+    executives = list(assignable_executives()) if team_view else []
+    chosen = next((u for u in executives if str(u.pk) == request.GET.get("ejecutivo")), None)
+    context = {
+        "figures": home_figures(user=request.user),
+        "sales": sales_figures(user=request.user, executive=chosen),
+        "team_view": team_view,
+        "executives": executives,
+        "chosen_executive": chosen,
+        "currency": CompanySettings.load().currency,
+    }
+    return render(request, "dashboard/home.html", context)

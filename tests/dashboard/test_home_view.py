@@ -1,10 +1,19 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from contractors_ro.models import Contractor, ContractorStatus
 from projects_ro.models import ProjectStatus
-from tests.factories import ContractorFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    ContractorFactory,
+    OpportunityFactory,
+    ProjectFactory,
+    UserFactory,
+)
 
 URL = reverse("dashboard:home")
 
@@ -124,10 +133,43 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     contractors = ContractorFactory.create_batch(3)
     ProjectFactory.create_batch(rows, status=ProjectStatus.IN_PROGRESS, contractors=contractors)
     ContractorFactory.create_batch(rows)
+    stale = timezone.now() - timedelta(days=30)
+    for _ in range(rows):
+        opportunity = OpportunityFactory(client__owner=executive, stage_changed_at=stale)
+        ActivityFactory(opportunity=opportunity, scheduled_at=timezone.now() - timedelta(hours=1))
+        OpportunityFactory(client__owner=executive, stage_changed_at=stale)
     user_client = client_as(executive)
     user_client.get(URL)  # the first request of a session stamps it; measure the next one
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(16):
         response = user_client.get(URL)
 
+    assert response.context["sales"]["open_count"] == 2 * rows
+    assert response.context["sales"]["overdue_activities"] == rows
+    assert len(response.context["sales"]["follow_up_list"]) == min(rows, 10)
+
     assert response.context["figures"]["projects_in_progress"] == rows
+
+
+def test_an_executive_sees_his_figures_and_a_manager_the_teams(
+    client_as, executive, other_executive, manager
+):
+    OpportunityFactory(client__owner=executive)
+    OpportunityFactory(client__owner=other_executive)
+    OpportunityFactory(client__owner=other_executive)
+
+    assert client_as(executive).get(URL).context["sales"]["open_count"] == 1
+    assert client_as(manager).get(URL).context["sales"]["open_count"] == 3
+    one = client_as(manager).get(URL, {"ejecutivo": other_executive.pk})
+    assert one.context["sales"]["open_count"] == 2
+    assert one.context["chosen_executive"] == other_executive
+
+
+def test_stale_opportunities_are_flagged_requires_follow_up(client_as, executive):
+    OpportunityFactory(
+        client__owner=executive,
+        name="Sin contacto hace un mes",
+        stage_changed_at=timezone.now() - timedelta(days=30),
+    )
+    html = client_as(executive).get(URL).content.decode()
+    assert "Sin contacto hace un mes" in html and "Requiere seguimiento" in html
