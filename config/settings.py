@@ -265,7 +265,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Absolute links in emails (notifications, reminders).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (
+    env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG or TESTING else env_str("SITE_URL")
+).rstrip("/")
 
 # Day-first dates also where code reads the global setting (django-import-export's widgets).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_reference_data(sender, **kwargs) -> None:
+    from crm.defaults import ensure_reference_data
+
+    ensure_reference_data()
 
 
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("CRM")
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_reference_data, sender=self)

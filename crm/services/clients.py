@@ -149,7 +149,7 @@ def clients_set_segment(*, user, clients, segment: str) -> int:
     if segment not in Segment.values:
         raise ValidationError(_("Choose segment A, B or C."))
     changed = 0
-    for client in clients.select_for_update().select_related("industry", "owner"):
+    for client in clients.select_for_update(of=("self",)).select_related("industry", "owner"):
         if client.segment == segment:
             continue
         before = snapshot(client)
