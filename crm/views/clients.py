@@ -1,0 +1,202 @@
+"""The client form (create and edit), the client page with its tabs, and deletion."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import module_required
+from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
+from config.pagination import paginate
+from crm.concurrency import StaleVersionError
+from crm.duplicates import likely_duplicates
+from crm.forms import ClientForm, with_another_contact_row
+from crm.history import changes_since
+from crm.models import ChangeRecord, Client, Contact
+from crm.recycle_bin import RETENTION_DAYS
+from crm.selectors import (
+    client_history,
+    clients_visible_to,
+    contacts_of,
+    get_client_for_user_or_404,
+)
+from crm.services import client_create, client_delete, client_update
+from projects_ro.selectors import projects_visible_to
+
+FORM_TEMPLATE = "crm/client_form.html"
+
+
+def _form_page(request, form: ClientForm, **context):
+    template = FORM_TEMPLATE
+    if request.htmx and "add_contact" in request.POST:
+        template += "#contacts"
+    return render(request, template, {"form": form, **context})
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", ADD)
+def client_create_view(request):
+    """ "Nuevo Cliente": warns about likely duplicates before saving, unless told to go on."""
+    if request.method == "GET":
+        return _form_page(request, ClientForm(user=request.user))
+    if "add_contact" in request.POST:
+        data = with_another_contact_row(request.POST)
+        form = ClientForm(data, user=request.user, draft=True, added_contact=True)
+        return _form_page(request, form)
+    form = ClientForm(request.POST, user=request.user)
+    duplicates = []
+    if form.is_valid() and not form.cleaned_data["save_anyway"]:
+        duplicates = list(likely_duplicates(user=request.user, **form.duplicate_lookup()))
+    if form.is_valid() and not duplicates:
+        try:
+            client = client_create(
+                user=request.user, data=form.service_data(), contacts=form.contact_inputs()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Client %(name)s created.") % {"name": client.name})
+            if not clients_visible_to(user=request.user).filter(pk=client.pk).exists():
+                return redirect("crm:client_list")  # assigned to someone else in "own" mode
+            return redirect(client)
+    return _form_page(request, form, duplicates=duplicates)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def client_edit_view(request, pk: int):
+    """Edit a client and its contacts; a save based on an old version is refused."""
+    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    context = {"client": client, "client_name": client.name}
+    if request.method == "GET":
+        return _form_page(request, ClientForm(user=request.user, instance=client), **context)
+    if "add_contact" in request.POST:
+        data = with_another_contact_row(request.POST)
+        form = ClientForm(data, user=request.user, instance=client, draft=True, added_contact=True)
+        return _form_page(request, form, **context)
+    form = ClientForm(request.POST, user=request.user, instance=client)
+    if form.is_valid():
+        try:
+            client = client_update(
+                user=request.user,
+                client_id=client.pk,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_data(),
+                contacts=form.contact_inputs(),
+            )
+        except StaleVersionError:
+            changes = _changes_by_others(client=client, form=form)
+            form = form.rebased(data=request.POST)
+            return _form_page(request, form, conflict=changes, **context)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": client.name})
+            return redirect(client)
+    return _form_page(request, form, **context)
+
+
+def _changes_by_others(*, client: Client, form: ClientForm):
+    """What was saved since the versions this user started from: on the client, on the
+    contacts they had in the form, and the contacts added meanwhile."""
+    changes = changes_since(instance=client, version=form.cleaned_data["version"])
+    submitted = set()
+    for row in form.contacts.forms:
+        contact_id = row.cleaned_data.get("id")
+        if contact_id:
+            submitted.add(contact_id)
+            contact = Contact(pk=contact_id)
+            changes |= changes_since(instance=contact, version=row.cleaned_data["version"] or 0)
+    added = contacts_of(client=client).exclude(pk__in=submitted).values("pk")
+    changes |= ChangeRecord.objects.filter(
+        client=client,
+        content_type=ContentType.objects.get_for_model(Contact),
+        object_id__in=added,
+        action=ChangeRecord.Action.CREATED,
+    )
+    return list(changes.select_related("changed_by").order_by("changed_at", "pk"))
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", DELETE)
+def client_delete_view(request, pk: int):
+    """GET asks "¿Enviar a la papelera?"; POST moves the client there (30 days to restore)."""
+    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            client_delete(user=request.user, client_id=client.pk)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            text = _("%(name)s was moved to the recycle bin.") % {"name": client.name}
+            link = _("Open the recycle bin")
+            messages.success(
+                request,
+                format_html('{} <a href="{}">{}</a>', text, reverse("crm:recycle_bin"), link),
+            )
+            return redirect("crm:client_list")
+    context = {"client": client, "errors": errors, "retention_days": RETENTION_DAYS}
+    return render(request, "crm/client_delete.html", context)
+
+
+# The client page ----------------------------------------------------------------------------
+
+
+def _summary(request, client):
+    return {"primary_contact": contacts_of(client=client).filter(is_primary=True).first()}
+
+
+def _contacts(request, client):
+    return {"contacts": list(contacts_of(client=client))}
+
+
+def _projects(request, client):
+    projects = projects_visible_to(user=request.user).filter(client=client)
+    return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
+
+
+def _history(request, client):
+    return {"page_obj": paginate(request, client_history(client=client))}
+
+
+# slug: (label, module whose VIEW right shows the tab, context of the tab)
+TABS = {
+    "resumen": (gettext_lazy("Summary"), "crm", _summary),
+    "contactos": (gettext_lazy("Contacts"), "crm", _contacts),
+    "proyectos": (gettext_lazy("Projects"), "projects", _projects),
+    "historial": (gettext_lazy("History"), "crm", _history),
+}
+
+
+@require_GET
+@module_required("crm", VIEW)
+def client_detail_view(request, pk: int, tab: str = "resumen"):
+    """The client page; an htmx request gets only the tabs and the open panel."""
+    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    tabs = [
+        (slug, label)
+        for slug, (label, module, _context) in TABS.items()
+        if VIEW in module_rights(request.user, module)
+    ]
+    if tab not in dict(tabs):
+        raise Http404
+    crm_rights = module_rights(request.user, "crm")
+    context = {
+        "client": client,
+        "tab": tab,
+        "tabs": tabs,
+        "can_edit": CHANGE in crm_rights,
+        "can_delete": DELETE in crm_rights,
+        **TABS[tab][2](request, client),
+    }
+    template = "crm/client_detail.html"
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
+        template += "#tabs"
+    return render(request, template, context)
