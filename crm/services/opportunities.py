@@ -20,6 +20,7 @@ from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import (
     OPEN_STAGES,
+    Activity,
     ActivityType,
     ChangeRecord,
     Competitor,
@@ -377,26 +378,27 @@ def opportunity_log_follow_up(
     opportunity_id: int,
     expected_version: int,
     done: ActivityInput,
+    performed_id: int | None = None,
     probability: int | None = None,
     to_stage: str | None = None,
     next_activity: ActivityInput | None = None,
 ) -> Opportunity:
     """ "Dar Seguimiento": in one step register the activity done with the conversation's
     notes, update the probability if it changed, move the stage if it applies and schedule
-    the next activity."""
+    the next activity. With `performed_id`, that planned activity ("Realizar actividad
+    programada") becomes the done record instead of a new one."""
     opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
     if not opportunity.is_open:
         raise ValidationError(_("Follow-ups are for open opportunities."))
     before = snapshot(opportunity)
     if done.done_at is None:
         done.done_at = timezone.now()
-    activity_create(
-        user=user,
-        client=opportunity.client,
-        opportunity=opportunity,
-        data=done,
-        owner=user,
-    )
+    if performed_id is None:
+        activity_create(
+            user=user, client=opportunity.client, opportunity=opportunity, data=done, owner=user
+        )
+    else:
+        _perform_planned(user=user, opportunity=opportunity, activity_id=performed_id, done=done)
     if probability is not None and probability != opportunity.probability:
         if not 0 <= probability <= 100:
             raise ValidationError({"probability": _("The probability goes from 0 to 100 %.")})
@@ -410,6 +412,33 @@ def opportunity_log_follow_up(
     if next_activity is not None:
         _schedule(user=user, opportunity=opportunity, activity=next_activity)
     return opportunity
+
+
+def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: ActivityInput):
+    planned = (
+        Activity.objects.select_for_update()
+        .filter(pk=activity_id, opportunity=opportunity, done_at__isnull=True)
+        .filter(cancelled_at__isnull=True)
+        .first()
+    )
+    if planned is None:
+        raise ValidationError(
+            {"performed": _("That planned activity was already done or removed.")}
+        )
+    if done.done_at > timezone.now():
+        raise ValidationError({"done_at": _("A done activity cannot be in the future.")})
+    if done.contact is not None and done.contact.client_id != opportunity.client_id:
+        raise ValidationError({"contact": _("The contact must belong to the client.")})
+    before = snapshot(planned)
+    planned.type = done.type
+    planned.subject = done.subject or planned.subject
+    planned.notes = done.notes
+    planned.contact = done.contact or planned.contact
+    planned.done_at = done.done_at
+    planned.version += 1
+    planned.full_clean()
+    planned.save()
+    record_changes(instance=planned, client=opportunity.client, before=before, user=user)
 
 
 @transaction.atomic

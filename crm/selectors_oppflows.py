@@ -1,0 +1,36 @@
+"""Reads behind an opportunity's three flows ("Dar Seguimiento", "Cerrar Venta", "Gestionar
+Oportunidad Perdida"): each is one query whatever the number of rows."""
+
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q, QuerySet
+
+from accounts.roles import HANDOFF_ROLES
+from crm.models import Activity, Competitor, Opportunity, StageSetting
+
+
+def follow_up_days_by_stage() -> dict[str, int | None]:
+    """The FAQ's "¿Con qué frecuencia debo dar seguimiento?" as edited in admin: stage -> days."""
+    return dict(StageSetting.objects.values_list("stage", "follow_up_days"))
+
+
+def pending_activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
+    """Planned activities not done yet, soonest first: what a follow-up may complete."""
+    return opportunity.activities.filter(done_at__isnull=True, scheduled_at__isnull=False).order_by(
+        "scheduled_at", "pk"
+    )
+
+
+def handoff_audience() -> dict[str, int]:
+    """How many active people each hand-off area (Operaciones, Finanzas, Legal) has, so the
+    "Cerrar Venta" page can say who will be told, or warn that nobody will."""
+    counts = dict(
+        Group.objects.filter(name__in=[role.value for role in HANDOFF_ROLES])
+        .annotate(people=Count("user", filter=Q(user__is_active=True)))
+        .values_list("name", "people")
+    )
+    return {role.value: counts.get(role.value, 0) for role in HANDOFF_ROLES}
+
+
+def competitor_names() -> list[str]:
+    """The "Competidor que ganó" catalogue, for the suggestions of the text box."""
+    return list(Competitor.objects.order_by("name").values_list("name", flat=True))
