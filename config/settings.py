@@ -184,7 +184,9 @@ TIME_ZONE = env_str("TIME_ZONE", "America/Caracas")
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Grouping is asked for where a number is shown (floatformat:"2g", intcomma), never implied:
+# ids in URLs and form values must stay plain digits.
+USE_THOUSAND_SEPARATOR = False
 
 # Static files are served by the app (whitenoise); user files live outside any public URL.
 STATIC_URL = "static/"

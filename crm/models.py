@@ -399,7 +399,7 @@ class Opportunity(SoftDeleteModel, VersionedModel):
             models.CheckConstraint(
                 condition=Q(probability__lte=100),
                 name="opportunity_probability_max_100",
-                violation_error_message=_("The probability goes from 0 to 100 %."),
+                violation_error_message=_("The probability goes from 0 to 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(estimated_value__gte=0),

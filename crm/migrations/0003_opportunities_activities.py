@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='opportunity',
-            constraint=models.CheckConstraint(condition=models.Q(('probability__lte', 100)), name='opportunity_probability_max_100', violation_error_message='The probability goes from 0 to 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('probability__lte', 100)), name='opportunity_probability_max_100', violation_error_message='The probability goes from 0 to 100 %%.'),
         ),
         migrations.AddConstraint(
             model_name='opportunity',

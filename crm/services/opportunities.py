@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.models import CompanySettings
 from accounts.notifications import notify
 from accounts.roles import COMMERCIAL_ROLES, Role, is_manager, user_roles
 from crm.concurrency import lock_and_check
@@ -112,7 +113,11 @@ def opportunity_create(
     if stage not in OPEN_STAGES:
         raise ValidationError({"stage": _("A new opportunity starts in an open stage.")})
     opportunity = Opportunity(
-        created_by=user, stage=stage, stage_changed_at=timezone.now(), **_pick(data)
+        created_by=user,
+        stage=stage,
+        stage_changed_at=timezone.now(),
+        currency=CompanySettings.load().currency,
+        **_pick(data),
     )
     stage_default = default_probability(stage)
     opportunity.probability = stage_default if probability is None else probability

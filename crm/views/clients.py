@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,8 @@ from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
 from crm.forms import ClientForm, with_another_contact_row
 from crm.history import changes_since
-from crm.models import ChangeRecord, Client, Contact
+from crm.models import SATISFACTION_TYPES, Activity, ChangeRecord, Client, Contact
+from crm.opportunity_selectors import opportunities_visible_to, with_activity_dates
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors import (
     client_history,
@@ -26,6 +28,7 @@ from crm.selectors import (
     contacts_of,
     get_client_for_user_or_404,
 )
+from crm.selectors_complaints import complaints_visible_to
 from crm.services import client_create, client_delete, client_update
 from projects_ro.selectors import projects_visible_to
 
@@ -162,6 +165,29 @@ def _projects(request, client):
     return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
 
 
+def _opportunities(request, client):
+    opportunities = with_activity_dates(
+        opportunities_visible_to(user=request.user).filter(client=client).select_related("owner")
+    )
+    return {"page_obj": paginate(request, opportunities.order_by("-stage_changed_at", "-pk"))}
+
+
+def _activities(request, client):
+    visible_opportunities = opportunities_visible_to(user=request.user)
+    activities = (
+        Activity.objects.filter(client=client)
+        .filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible_opportunities))
+        .select_related("owner", "contact", "opportunity")
+        .order_by(F("scheduled_at").desc(nulls_last=True), "-done_at", "-pk")
+    )
+    return {"page_obj": paginate(request, activities), "satisfaction_types": SATISFACTION_TYPES}
+
+
+def _complaints(request, client):
+    complaints = complaints_visible_to(user=request.user).filter(client=client)
+    return {"page_obj": paginate(request, complaints)}
+
+
 def _history(request, client):
     return {"page_obj": paginate(request, client_history(client=client))}
 
@@ -170,7 +196,10 @@ def _history(request, client):
 TABS = {
     "resumen": (gettext_lazy("Summary"), "crm", _summary),
     "contactos": (gettext_lazy("Contacts"), "crm", _contacts),
+    "oportunidades": (gettext_lazy("Opportunities"), "crm", _opportunities),
+    "actividades": (gettext_lazy("Activities"), "crm", _activities),
     "proyectos": (gettext_lazy("Projects"), "projects", _projects),
+    "reclamos": (gettext_lazy("Complaints"), "crm", _complaints),
     "historial": (gettext_lazy("History"), "crm", _history),
 }
 

@@ -1,26 +1,252 @@
-# Placeholder while the opportunity form and page are being written.
+"""The opportunity form (create and edit), the opportunity page, sharing and deletion."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import module_required
+from accounts.models import CompanySettings, Visibility
+from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
+from crm.concurrency import StaleVersionError
+from crm.forms_opportunities import (
+    BANT_QUESTIONS,
+    OpportunityForm,
+    ShareAddForm,
+    ShareRemoveForm,
+    contact_label,
+)
+from crm.history import changes_since
+from crm.models import Opportunity, Stage
+from crm.opportunity_selectors import get_opportunity_for_user_or_404, opportunities_visible_to
+from crm.recycle_bin import RETENTION_DAYS
+from crm.selectors import clients_visible_to
+from crm.selectors_oppform import (
+    contacts_for_form,
+    opportunity_shared_with,
+    opportunity_timeline,
+)
+from crm.services import (
+    opportunity_create,
+    opportunity_delete,
+    opportunity_share,
+    opportunity_unshare,
+)
+from crm.services.oppform import opportunity_edit
+
+FORM_TEMPLATE = "crm/opportunity_form.html"
+MAX_TIMELINE_PAGES = 50
+STAGE_BADGES = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
 
 
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _visible_client(user, pk):
+    return clients_visible_to(user=user).filter(pk=_int_or_none(pk)).first()
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", ADD)
 def opportunity_create_view(request):
-    raise Http404
+    """ "Nueva Oportunidad"; ?client=<pk> (from a client's page) fills in the client."""
+    if request.method == "GET":
+        client = _visible_client(request.user, request.GET.get("client"))
+        form = OpportunityForm(user=request.user, initial_client=client)
+        return render(request, FORM_TEMPLATE, {"form": form})
+    if "refresh_contacts" in request.POST:  # no-JavaScript way to list the client's contacts
+        form = OpportunityForm(request.POST, user=request.user, draft=True)
+        return render(request, FORM_TEMPLATE, {"form": form})
+    form = OpportunityForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            opportunity = opportunity_create(
+                user=request.user,
+                data=form.service_data(),
+                stage=form.cleaned_data["stage"],
+                probability=form.cleaned_data["probability"],
+                products=form.cleaned_data["products"],
+                next_activity=form.next_activity(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Opportunity %(name)s created.") % {"name": opportunity})
+            if form.next_activity() is None:
+                messages.warning(request, _("It has no next activity: schedule one soon."))
+            if not opportunities_visible_to(user=request.user).filter(pk=opportunity.pk).exists():
+                return redirect("crm:opportunity_list")  # assigned to someone else, "own" mode
+            return redirect(opportunity)
+    return render(request, FORM_TEMPLATE, {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def opportunity_edit_view(request, pk: int):
+    """Edit an opportunity; a save based on an old version is refused and explained."""
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    context = {"opportunity": opportunity}
+    if request.method == "GET":
+        form = OpportunityForm(user=request.user, instance=opportunity)
+        return render(request, FORM_TEMPLATE, {"form": form, **context})
+    draft = "refresh_contacts" in request.POST
+    form = OpportunityForm(request.POST, user=request.user, instance=opportunity, draft=draft)
+    if not draft and form.is_valid():
+        try:
+            opportunity_edit(
+                user=request.user,
+                opportunity_id=opportunity.pk,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_data(),
+                products=form.cleaned_data["products"],
+                stage=form.cleaned_data.get("stage"),
+                next_activity=form.next_activity(),
+            )
+        except StaleVersionError as error:
+            version = form.cleaned_data["version"]
+            conflict = list(changes_since(instance=opportunity, version=version))
+            form = form.rebased(data=request.POST, current=error.current)
+            return render(request, FORM_TEMPLATE, {"form": form, "conflict": conflict, **context})
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": opportunity})
+            return redirect(opportunity)
+    return render(request, FORM_TEMPLATE, {"form": form, **context})
+
+
+@require_GET
+@module_required("crm", VIEW)
 def client_contacts_view(request):
-    raise Http404
+    """htmx: the <option>s of the chosen client's contacts for "Contacto principal"."""
+    raw = request.GET.get("client", "")
+    contacts = []
+    if raw:
+        client = _visible_client(request.user, raw)
+        if client is None:
+            raise Http404
+        options = contacts_for_form(user=request.user, client_id=client.pk)
+        contacts = [(c.pk, contact_label(c), c.is_primary) for c in options]
+    return render(request, "crm/_contact_options.html", {"contacts": contacts})
 
 
-def opportunity_detail_view(request, pk):
-    raise Http404
+# The opportunity page -----------------------------------------------------------------------
 
 
-def opportunity_edit_view(request, pk):
-    raise Http404
+def _bant(opportunity: Opportunity) -> list[tuple]:
+    """(question, answer, note) of each BANT question; None = not answered yet."""
+    return [
+        (
+            capfirst(Opportunity._meta.get_field(name).verbose_name),
+            getattr(opportunity, name),
+            getattr(opportunity, f"{name}_note"),
+        )
+        for name in BANT_QUESTIONS
+    ]
 
 
-def opportunity_delete_view(request, pk):
-    raise Http404
+def _can_share(user, opportunity: Opportunity) -> bool:
+    return opportunity.owner_id == user.pk or is_manager(user)
 
 
-def opportunity_share_view(request, pk):
-    raise Http404
+def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
+    rights = module_rights(user, "crm")
+    can_change = CHANGE in rights
+    own_mode = settings.opportunity_visibility == Visibility.OWN
+    return {
+        "can_edit": can_change,
+        "can_follow_up": can_change and opportunity.is_open,
+        "can_move": can_change and opportunity.is_open,
+        "can_win": can_change and opportunity.is_open,
+        "can_lose": can_change and opportunity.is_open,
+        "can_share": can_change and own_mode and _can_share(user, opportunity),
+        "can_delete": DELETE in rights,
+    }
+
+
+@require_GET
+@module_required("crm", VIEW)
+def opportunity_detail_view(request, pk: int):
+    """The opportunity page: header, BANT, last/next activity and one timeline.
+
+    ?timeline=N shows N pages of the timeline ("Ver más"); htmx gets only the timeline."""
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    pages = min(max(_int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
+    settings = CompanySettings.load()
+    context = {
+        "opportunity": opportunity,
+        "currency": settings.currency,
+        "stage_badge": STAGE_BADGES.get(opportunity.stage, "text-bg-primary"),
+        "bant": _bant(opportunity),
+        "products": list(opportunity.products.all()),
+        "timeline": opportunity_timeline(opportunity=opportunity, pages=pages),
+        "max_timeline_pages": MAX_TIMELINE_PAGES,
+        **_actions(request.user, opportunity, settings),
+    }
+    template = "crm/opportunity_detail.html"
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
+        template += "#timeline"
+    return render(request, template, context)
+
+
+# Sharing and deletion -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def opportunity_share_view(request, pk: int):
+    """ "Compartir": the owner or a manager lets colleagues see it in "own" visibility."""
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    if not _can_share(request.user, opportunity):
+        raise PermissionDenied
+    shared_with = list(opportunity_shared_with(opportunity=opportunity))
+    add_form = ShareAddForm(opportunity=opportunity, shared_with=shared_with)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            remove_form = ShareRemoveForm(
+                {"colleague": request.POST["remove"]}, shared_with=shared_with
+            )
+            if remove_form.is_valid():
+                colleague = remove_form.cleaned_data["colleague"]
+                opportunity_unshare(user=request.user, opportunity=opportunity, colleague=colleague)
+                messages.success(request, _("%(name)s no longer sees it.") % {"name": colleague})
+            return redirect("crm:opportunity_share", opportunity.pk)
+        add_form = ShareAddForm(request.POST, opportunity=opportunity, shared_with=shared_with)
+        if add_form.is_valid():
+            colleague = add_form.cleaned_data["colleague"]
+            try:
+                opportunity_share(user=request.user, opportunity=opportunity, colleague=colleague)
+            except ValidationError as error:
+                add_form.add_error("colleague", error)
+            else:
+                messages.success(request, _("Shared with %(name)s.") % {"name": colleague})
+                return redirect("crm:opportunity_share", opportunity.pk)
+    own_mode = CompanySettings.load().opportunity_visibility == Visibility.OWN
+    context = {"opportunity": opportunity, "shared_with": shared_with, "form": add_form}
+    return render(request, "crm/opportunity_share.html", {**context, "own_mode": own_mode})
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", DELETE)
+def opportunity_delete_view(request, pk: int):
+    """GET asks for confirmation; POST sends it to the recycle bin (30 days to restore)."""
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    if request.method == "POST":
+        opportunity_delete(user=request.user, opportunity_id=opportunity.pk)
+        text = _("%(name)s was moved to the recycle bin.") % {"name": opportunity.name}
+        link = _("Open the recycle bin")
+        messages.success(
+            request, format_html('{} <a href="{}">{}</a>', text, reverse("crm:recycle_bin"), link)
+        )
+        return redirect("crm:opportunity_list")
+    context = {"opportunity": opportunity, "retention_days": RETENTION_DAYS}
+    return render(request, "crm/opportunity_delete.html", context)
