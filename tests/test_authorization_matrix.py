@@ -12,10 +12,19 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import CompanySettings, Notification, Visibility
 from crm.services import client_delete
-from tests.factories import ClientFactory, ContactFactory, ContractorFactory, ProjectFactory
+from crm.services.complaints import complaint_create
+from tests.factories import (
+    ActivityFactory,
+    ClientFactory,
+    ContactFactory,
+    ContractorFactory,
+    OpportunityFactory,
+    ProjectFactory,
+)
 
 PERSONAS = ("anonymous", "no_role", "executive", "other_executive", "manager", "admin")
 
@@ -33,6 +42,7 @@ def expect(anonymous, no_role, executive, manager, admin, other_executive=None) 
 
 # Commercial read page: anonymous to the login page, no role 403, every role in.
 READ = expect(302, 403, 200, 200, 200)
+EVERYWHERE_404 = expect(404, 404, 404, 404, 404)
 # A record in someone else's scope answers 404 ("own" visibility).
 SCOPED_READ = expect(302, 403, 200, 200, 200, other_executive=404)
 EVERYONE = expect(200, 200, 200, 200, 200)
@@ -51,7 +61,7 @@ class Row:
     method: str
     expected: dict
     kwargs: object = field(default=lambda world: {})
-    data: dict | None = None
+    data: object = None  # a dict, or a function of the world
     note: str = ""
 
     @property
@@ -88,11 +98,137 @@ ROWS = [
     Row(
         "accounts:notification_read",
         "POST",
-        expect(302, 404, 302, 404, 404),
+        expect(302, 404, 302, 404, 404, other_executive=404),
         kwargs=lambda world: {
             "pk": Notification.objects.create(recipient=world.executive, subject="x").pk
         },
     ),
+    Row("accounts:preferences", "GET", SIGNED_IN),
+    Row("accounts:preferences", "POST", SIGNED_IN, data={}),
+    Row("accounts:calendar_token", "GET", NOT_ALLOWED),
+    Row("accounts:calendar_token", "POST", REDIRECT),
+    # The calendar feed has no session: the secret token is the credential.
+    Row("crm:calendar_feed", "GET", EVERYWHERE_404, kwargs=lambda world: {"token": "nope"}),
+    Row(
+        "crm:calendar_feed",
+        "GET",
+        EVERYONE,
+        kwargs=lambda world: {"token": world.calendar_token},
+        note="valid token",
+    ),
+    # CRM → Reclamos
+    Row("crm:complaint_list", "GET", READ),
+    Row("crm:complaint_list", "POST", NOT_ALLOWED),
+    Row("crm:complaint_create", "GET", READ),
+    Row("crm:complaint_create", "POST", expect(302, 403, 200, 200, 200), data={}),
+    Row("crm:complaint_detail", "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.complaint.pk}),
+    Row("crm:complaint_detail", "POST", NOT_ALLOWED, kwargs=lambda w: {"pk": w.complaint.pk}),
+    Row("crm:complaint_edit", "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.complaint.pk}),
+    Row("crm:complaint_edit", "POST", SCOPED_READ, kwargs=lambda w: {"pk": w.complaint.pk}),
+    # CRM → Oportunidades (the world's opportunity is the executive's, in "own" visibility)
+    Row("crm:opportunity_list", "GET", READ),
+    Row("crm:opportunity_list", "POST", NOT_ALLOWED),
+    Row("crm:opportunity_board", "GET", READ),
+    Row("crm:opportunity_board", "POST", NOT_ALLOWED),
+    Row(
+        "crm:opportunity_board_column",
+        "GET",
+        READ,
+        kwargs=lambda world: {"stage": "prospecting"},
+    ),
+    Row("crm:opportunity_create", "GET", READ),
+    Row("crm:opportunity_create", "POST", expect(302, 403, 200, 200, 200), data={}),
+    Row(
+        "crm:opportunity_client_contacts",
+        "GET",
+        SCOPED_READ,
+        data=lambda world: {"client": world.client.pk},
+    ),
+    *[
+        Row(name, "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.opportunity.pk})
+        for name in (
+            "crm:opportunity_detail",
+            "crm:opportunity_edit",
+            "crm:opportunity_delete",
+            "crm:opportunity_share",
+            "crm:opportunity_move",
+            "crm:opportunity_follow_up",
+            "crm:opportunity_win",
+            "crm:opportunity_lose",
+        )
+    ],
+    Row("crm:opportunity_detail", "POST", NOT_ALLOWED, kwargs=lambda w: {"pk": w.opportunity.pk}),
+    # Empty forms are refused and re-rendered: nothing is written.
+    *[
+        Row(name, "POST", SCOPED_READ, kwargs=lambda w: {"pk": w.opportunity.pk}, data={})
+        for name in (
+            "crm:opportunity_edit",
+            "crm:opportunity_follow_up",
+            "crm:opportunity_win",
+            "crm:opportunity_lose",
+        )
+    ],
+    Row(
+        "crm:opportunity_move",
+        "POST",
+        SCOPED_READ,
+        kwargs=lambda w: {"pk": w.opportunity.pk},
+        data={},
+    ),
+    Row(
+        "crm:opportunity_share",
+        "POST",
+        expect(302, 403, 200, 200, 200, other_executive=404),
+        kwargs=lambda w: {"pk": w.opportunity.pk},
+        data={},
+    ),
+    Row(
+        "crm:opportunity_delete",
+        "POST",
+        expect(302, 403, 302, 302, 302, other_executive=404),
+        kwargs=lambda w: {"pk": fresh_opportunity(w).pk},
+    ),
+    # CRM → Actividades (the world's activity is planned, on the executive's opportunity)
+    Row("crm:activity_list", "GET", READ),
+    Row("crm:activity_list", "POST", NOT_ALLOWED),
+    Row("crm:activity_week", "GET", READ),
+    Row("crm:activity_create", "GET", READ),
+    Row("crm:activity_create", "POST", expect(302, 403, 200, 200, 200), data={}),
+    *[
+        Row(name, "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.activity.pk})
+        for name in (
+            "crm:activity_detail",
+            "crm:activity_complete",
+            "crm:activity_reschedule",
+            "crm:activity_cancel",
+        )
+    ],
+    Row("crm:activity_detail", "POST", NOT_ALLOWED, kwargs=lambda w: {"pk": w.activity.pk}),
+    *[
+        Row(name, "POST", SCOPED_READ, kwargs=lambda w: {"pk": w.activity.pk}, data={})
+        for name in ("crm:activity_complete", "crm:activity_reschedule")
+    ],
+    Row(
+        "crm:activity_cancel",
+        "POST",
+        SCOPED_READ,
+        kwargs=lambda w: {"pk": w.activity.pk},
+        data={},
+    ),
+    *[
+        Row(name, "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.post_sale_activity.pk})
+        for name in ("crm:activity_complaint", "crm:activity_upsell")
+    ],
+    *[
+        Row(
+            name,
+            "POST",
+            SCOPED_READ,
+            kwargs=lambda w: {"pk": w.post_sale_activity.pk},
+            data={},
+        )
+        for name in ("crm:activity_complaint", "crm:activity_upsell")
+    ],
     Row("projects:list", "GET", READ),
     Row("projects:list", "POST", NOT_ALLOWED),
     Row("projects:detail", "GET", READ, kwargs=lambda world: {"pk": world.project.pk}),
@@ -256,15 +392,42 @@ def deleted_client(by):
     return client
 
 
+def fresh_opportunity(world):
+    return OpportunityFactory(client=world.client, owner=world.executive)
+
+
 @pytest.fixture
 def world(personas):
     project = ProjectFactory(contractors=[ContractorFactory()])
     settings = CompanySettings.load()
     settings.client_visibility = Visibility.OWN
+    settings.opportunity_visibility = Visibility.OWN
     settings.save()
-    client = ClientFactory(owner=personas["executive"])
+    executive = personas["executive"]
+    executive.calendar_token = "token-secreto-del-ejecutivo"
+    executive.save()
+    client = ClientFactory(owner=executive)
     ContactFactory(client=client, is_primary=True)
+    opportunity = OpportunityFactory(client=client, owner=executive)
+    post_sale = ActivityFactory(
+        opportunity=opportunity,
+        type="satisfaction_call",
+        scheduled_at=None,
+        done_at=timezone.now(),
+        satisfaction_level=2,
+        problems="Factura con error",
+        upselling="Ampliar el contrato de mantenimiento",
+    )
     return SimpleNamespace(
+        opportunity=opportunity,
+        activity=ActivityFactory(opportunity=opportunity),
+        post_sale_activity=post_sale,
+        complaint=complaint_create(
+            user=executive,
+            client=client,
+            data={"subject": "Retraso", "description": "x", "area": "quality"},
+        ),
+        calendar_token=executive.calendar_token,
         project=project,
         contractor=project.contractors.first(),
         client=client,
@@ -292,7 +455,8 @@ def test_authorization_matrix(row, client, personas, world):
         client.logout()
         if personas[persona] is not None:
             client.force_login(personas[persona])
-        response = getattr(client, row.method.lower())(url, data=row.data)
+        data = row.data(world) if callable(row.data) else row.data
+        response = getattr(client, row.method.lower())(url, data=data)
         if not answer_matches(expected, response.status_code):
             mismatches.append(f"{persona} {url}: expected {expected}, got {response.status_code}")
     assert not mismatches, f"{row.id}: " + "; ".join(mismatches)
