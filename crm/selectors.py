@@ -52,3 +52,46 @@ def assignable_executives() -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def client_list(*, user, params):
+    """The client list (CRM → Clientes) and its exports: the user's clients filtered by
+    `params` (a ClientFilter), with the live contacts' count, the primary contact's name,
+    the open opportunities the user may see and the date of the last done activity, each
+    a subquery of the same query, so a page costs the same whatever its rows.
+
+    Returns (filterset, queryset); an invalid filter gives an empty list, never a crash.
+    """
+    # Imported here: the filters import assignable_executives() from this module (and this
+    # function is appended to a shared module whose header others edit).
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from crm.filters import ClientFilter
+    from crm.models import OPEN_STAGES, Activity
+    from crm.opportunity_selectors import opportunities_visible_to
+
+    def count_of(rows: QuerySet) -> Coalesce:
+        counted = rows.filter(client=OuterRef("pk")).order_by().values("client")
+        return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+    contacts = Contact.objects.filter(client=OuterRef("pk"))
+    done = Activity.objects.filter(client=OuterRef("pk"), done_at__isnull=False)
+    base = (
+        clients_visible_to(user=user)
+        .select_related("industry", "owner")
+        .annotate(
+            contact_count=count_of(Contact.objects.all()),
+            primary_contact_name=Subquery(contacts.filter(is_primary=True).values("name")[:1]),
+            # The opportunity visibility setting holds here too: in "own" mode an executive
+            # counts only the opportunities he may open.
+            open_opportunity_count=count_of(
+                opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
+            ),
+            last_activity_at=Subquery(done.order_by("-done_at").values("done_at")[:1]),
+        )
+        .order_by("name", "pk")
+    )
+    filterset = ClientFilter(params, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    return filterset, queryset

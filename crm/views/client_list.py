@@ -1,0 +1,139 @@
+"""CRM → Clientes: the filtered list, its bulk "Cambiar segmento" action and its exports."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import module_required
+from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.pagination import paginate
+from crm.exports.columns import client_columns, client_rows
+from crm.exports.csv import csv_response
+from crm.exports.xlsx import xlsx_response
+from crm.models import Segment
+from crm.selectors import client_list, clients_visible_to
+from crm.services import clients_set_segment
+
+# More than a page holds, far below what would strain a `pk IN (...)` query.
+BULK_MAX_CLIENTS = 500
+
+
+@require_GET
+@module_required("crm", VIEW)
+def client_list_view(request):
+    filterset, clients = client_list(user=request.user, params=request.GET)
+    rights = module_rights(request.user, "crm")
+    context = {
+        "filter": filterset,
+        "page_obj": paginate(request, clients),
+        "can_add": ADD in rights,
+        "can_change_segment": CHANGE in rights,
+        "segments": Segment.choices,
+        # The list's filters and order, without the page: what exports and the bulk action
+        # carry, so they act on (and come back to) what the user is looking at.
+        "list_query": _list_query(request.GET),
+        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "order"),
+    }
+    template = "crm/client_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+class IdListField(forms.Field):
+    """The ticked rows' ids. A non-numeric id is dropped: like an id outside the user's
+    scope, it simply matches no client."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        ids = set()
+        for raw in value or ():
+            try:
+                ids.add(int(raw))
+            except (TypeError, ValueError):
+                continue
+        return sorted(ids)
+
+
+class BulkSegmentForm(forms.Form):
+    ids = IdListField(
+        error_messages={
+            "required": gettext_lazy("Select at least one client to change its segment.")
+        }
+    )
+    segment = forms.ChoiceField(
+        choices=Segment.choices,
+        error_messages={
+            "required": gettext_lazy("Choose segment A, B or C."),
+            "invalid_choice": gettext_lazy("Choose segment A, B or C."),
+        },
+    )
+
+    def clean_ids(self) -> list[int]:
+        ids = self.cleaned_data["ids"]
+        if len(ids) > BULK_MAX_CLIENTS:
+            raise ValidationError(
+                gettext_lazy("Select at most %(max)s clients at a time."),
+                params={"max": BULK_MAX_CLIENTS},
+            )
+        return ids
+
+
+@require_POST
+@module_required("crm", CHANGE)
+def client_bulk_segment_view(request):
+    """Set the segment of the selected clients; ids outside the user's scope are ignored
+    (they are simply not in the queryset)."""
+    form = BulkSegmentForm(request.POST)
+    return_query = QueryDict(request.POST.get("return_query", "").removeprefix("?"))
+    back = reverse("crm:client_list") + _list_query(return_query)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    clients = clients_visible_to(user=request.user).filter(pk__in=form.cleaned_data["ids"])
+    changed = clients_set_segment(
+        user=request.user, clients=clients, segment=form.cleaned_data["segment"]
+    )
+    messages.success(
+        request,
+        ngettext("%(count)s client updated", "%(count)s clients updated", changed)
+        % {"count": changed},
+    )
+    return redirect(back)
+
+
+FILE_FORMATS = ("xlsx", "csv")
+
+
+@require_GET
+@module_required("crm", VIEW)
+def client_export_view(request, file_format: str):
+    """The filtered list (same filters and order as the page, all rows) as Excel or CSV."""
+    if file_format not in FILE_FORMATS:
+        raise Http404
+    _filterset, clients = client_list(user=request.user, params=request.GET)
+    columns = client_columns()
+    rows = client_rows(clients, columns)
+    filename = f"clientes-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    if file_format == "csv":
+        return csv_response(columns=columns, rows=rows, filename=filename)
+    return xlsx_response(columns=columns, rows=rows, filename=filename, sheet_title=_("Clients"))
+
+
+def _list_query(params: QueryDict) -> str:
+    """`?q=…&segment=…` of a list URL without its page number ("" when there is nothing)."""
+    params = params.copy()
+    params.pop("page", None)
+    for key in [key for key, values in params.lists() if not any(values)]:
+        del params[key]
+    return f"?{params.urlencode()}" if params else ""
