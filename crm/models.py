@@ -428,6 +428,13 @@ class Opportunity(SoftDeleteModel, VersionedModel):
         return self.estimated_value * self.probability / 100
 
     @property
+    def requires_follow_up(self) -> bool:
+        """ "Requiere seguimiento", on a row annotated by with_activity_dates()."""
+        from crm.follow_up import needs_follow_up
+
+        return needs_follow_up(self, follow_up_days=getattr(self, "follow_up_days", None))
+
+    @property
     def bant_answered(self) -> bool:
         return None not in (
             self.bant_budget,

@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
-from crm.models import Activity, Opportunity, OpportunityUserObjectPermission, StageChange
+from crm.models import (
+    Activity,
+    Opportunity,
+    OpportunityUserObjectPermission,
+    StageChange,
+    StageSetting,
+)
 
 
 def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
@@ -25,8 +31,9 @@ def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
 
 
 def with_activity_dates(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Annotate "Última actividad" and "Próxima actividad" (date and subject) and whether
-    the next one is overdue, with correlated subqueries: no query per row."""
+    """Annotate "Última actividad" and "Próxima actividad" (date and subject), whether the
+    next one is overdue and the stage's follow-up frequency (for "Requiere seguimiento",
+    see crm.follow_up.needs_follow_up), with correlated subqueries: no query per row."""
     live = Activity.objects.filter(opportunity=OuterRef("pk"), deleted_at__isnull=True)
     last = live.filter(done_at__isnull=False).order_by("-done_at", "-pk")
     upcoming = live.filter(done_at__isnull=True, scheduled_at__isnull=False).order_by(
@@ -38,6 +45,9 @@ def with_activity_dates(opportunities: QuerySet[Opportunity]) -> QuerySet[Opport
         next_activity_at=Subquery(upcoming.values("scheduled_at")[:1]),
         next_activity_subject=Subquery(upcoming.values("subject")[:1]),
         has_overdue_activity=Exists(upcoming.filter(scheduled_at__lt=timezone.now())),
+        follow_up_days=Subquery(
+            StageSetting.objects.filter(stage=OuterRef("stage")).values("follow_up_days")[:1]
+        ),
     )
 
 

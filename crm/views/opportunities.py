@@ -37,6 +37,7 @@ from crm.services import (
     opportunity_share,
     opportunity_unshare,
 )
+from crm.services.activities import consecutive_unanswered_attempts
 from crm.services.oppform import opportunity_edit
 
 FORM_TEMPLATE = "crm/opportunity_form.html"
@@ -173,6 +174,14 @@ def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
     }
 
 
+def _no_answer_attempts(opportunity, settings) -> int:
+    """The FAQ: after N attempts without answer, propose Perdida – Sin respuesta (0: don't)."""
+    if not opportunity.is_open:
+        return 0
+    attempts = consecutive_unanswered_attempts(opportunity=opportunity)
+    return attempts if attempts >= settings.no_answer_attempts else 0
+
+
 @require_GET
 @module_required("crm", VIEW)
 def opportunity_detail_view(request, pk: int):
@@ -189,6 +198,7 @@ def opportunity_detail_view(request, pk: int):
         "bant": _bant(opportunity),
         "products": list(opportunity.products.all()),
         "timeline": opportunity_timeline(opportunity=opportunity, pages=pages),
+        "no_answer_attempts": _no_answer_attempts(opportunity, settings),
         "max_timeline_pages": MAX_TIMELINE_PAGES,
         **_actions(request.user, opportunity, settings),
     }
