@@ -409,6 +409,7 @@ class Opportunity(SoftDeleteModel, VersionedModel):
         ]
         indexes = [
             models.Index(fields=["stage", "expected_close_date"], name="opp_stage_close"),
+            models.Index(fields=["expected_close_date", "id"], name="opp_close"),
             models.Index(fields=["owner", "stage"], name="opp_owner_stage"),
             models.Index(fields=["client", "stage"], name="opp_client_stage"),
         ]

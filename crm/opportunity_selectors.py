@@ -1,6 +1,6 @@
 """Reads of opportunities and activities, scoped to what the user may see."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -44,7 +44,11 @@ def with_activity_dates(opportunities: QuerySet[Opportunity]) -> QuerySet[Opport
         last_activity_subject=Subquery(last.values("subject")[:1]),
         next_activity_at=Subquery(upcoming.values("scheduled_at")[:1]),
         next_activity_subject=Subquery(upcoming.values("subject")[:1]),
-        has_overdue_activity=Exists(upcoming.filter(scheduled_at__lt=timezone.now())),
+        # The earliest planned activity is overdue iff any is: compare it instead of an
+        # EXISTS, which PostgreSQL plans as a scan of every activity.
+        has_overdue_activity=ExpressionWrapper(
+            Q(next_activity_at__lt=timezone.now()), output_field=BooleanField()
+        ),
         follow_up_days=Subquery(
             StageSetting.objects.filter(stage=OuterRef("stage")).values("follow_up_days")[:1]
         ),

@@ -20,6 +20,7 @@ from accounts.roles import COMMERCIAL_ROLES, Role, is_manager, user_roles
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import (
+    CLOSED_STAGES,
     OPEN_STAGES,
     Activity,
     ActivityType,
@@ -220,6 +221,8 @@ def _move(
         raise ValidationError({"stage": _("Unknown stage.")})
     if to_stage == from_stage:
         raise ValidationError({"stage": _("The opportunity is already in that stage.")})
+    if from_stage in CLOSED_STAGES and not is_manager(user):
+        raise ValidationError({"stage": _("Only a manager can reopen a won or lost opportunity.")})
     leaving_prospecting = from_stage == Stage.PROSPECTING and to_stage != Stage.LOST
     if leaving_prospecting and not opportunity.bant_answered:
         raise ValidationError(

@@ -1,18 +1,314 @@
-# Placeholder while the board, the list and stage moves are being written.
-from django.http import Http404
+"""CRM → Oportunidades: the pipeline board (kanban), the opportunity list and stage moves.
+
+A move arrives from a dragged card (static/js/board.js, through htmx), from the "Mover"
+form of a card (htmx or plain POST) or from the move page; all go through
+`services.opportunity_move_stage`, the only writer of a stage.
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from accounts.decorators import module_required
+from accounts.models import CompanySettings
+from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.pagination import PAGE_SIZE
+from crm.concurrency import StaleVersionError
+from crm.filters_opportunities import BoardFilter
+from crm.forms_pipeline import BantForm, MoveForm
+from crm.models import OPEN_STAGES, Opportunity, Stage
+from crm.opportunity_selectors import get_opportunity_for_user_or_404
+from crm.selectors_pipeline import STAGE_RULES, board_column, opportunity_list, pipeline_board
+from crm.services import opportunity_move_stage
+from crm.services.pipeline import opportunity_qualify_and_move
+
+STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
+FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
 
 
-def opportunity_list_view(request):
-    raise Http404
-
-
+@require_GET
+@module_required("crm", VIEW)
 def opportunity_board_view(request):
-    raise Http404
+    filterset, columns = pipeline_board(user=request.user, params=request.GET, request=request)
+    context = {
+        **_board_context(request, params=request.GET, next_url=request.get_full_path()),
+        "filter": filterset,
+        "columns": columns,
+        "can_add": ADD in module_rights(request.user, "crm"),
+    }
+    template = "crm/opportunity_board.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#board"
+    return render(request, template, context)
 
 
-def opportunity_board_column_view(request, stage):
-    raise Http404
+@require_GET
+@module_required("crm", VIEW)
+def opportunity_board_column_view(request, stage: str):
+    """A column's next page of cards ("Ver más"): the cards for htmx to append, or a page
+    with that one column when JavaScript is off."""
+    if stage not in OPEN_STAGES:
+        raise Http404
+    page = _positive_int(request.GET.get("page"))
+    column = board_column(
+        user=request.user,
+        params=request.GET,
+        stage=stage,
+        page=page,
+        with_totals=not request.htmx,
+        request=request,
+    )
+    board_url = reverse("crm:opportunity_board") + _query(_filter_query(request.GET))
+    if request.htmx:
+        context = _board_context(request, params=request.GET, next_url=board_url)
+        return render(request, "crm/_board_cards.html", {**context, "column": column})
+    context = {
+        **_board_context(request, params=request.GET, next_url=request.get_full_path()),
+        "columns": [column],
+        "single_column": True,
+        "htmx_moves": False,
+    }
+    return render(request, "crm/opportunity_board.html", context)
 
 
-def opportunity_move_view(request, pk):
-    raise Http404
+@require_GET
+@module_required("crm", VIEW)
+def opportunity_list_view(request):
+    filterset, opportunities, totals = opportunity_list(
+        user=request.user, params=request.GET, request=request
+    )
+    paginator = Paginator(opportunities, PAGE_SIZE)
+    paginator.count = totals.count  # known from the totals query: no second COUNT
+    filter_query = _filter_query(request.GET)
+    context = {
+        "filter": filterset,
+        "page_obj": paginator.get_page(request.GET.get("page")),
+        "totals": totals,
+        "currency": CompanySettings.load().currency,
+        "can_add": ADD in module_rights(request.user, "crm"),
+        "can_move": CHANGE in module_rights(request.user, "crm"),
+        "board_url": reverse("crm:opportunity_board") + _query(filter_query),
+        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "order"),
+    }
+    template = "crm/opportunity_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def opportunity_move_view(request, pk: int):
+    """GET: the move page (stage selector, FAQ rules, BANT when needed). POST: the move."""
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    next_url = _safe_next(request)
+    if request.method == "GET":
+        return _move_page(
+            request,
+            opportunity,
+            next_url=next_url,
+            to_stage=request.GET.get("to_stage"),
+            version=_positive_int(request.GET.get("version"), default=opportunity.version),
+        )
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return _refused(request, opportunity, next_url, _("Choose the stage to move to."))
+        return _move_page(request, opportunity, next_url=next_url, form=form)
+    to_stage, version = form.cleaned_data["to_stage"], form.cleaned_data["version"]
+    if to_stage in FLOW_OF_STAGE:
+        return _go(request, reverse(FLOW_OF_STAGE[to_stage], args=[opportunity.pk]))
+    if _needs_bant(opportunity, to_stage):
+        return _qualify_and_move(request, opportunity, to_stage, version, next_url)
+    try:
+        opportunity_move_stage(
+            user=request.user,
+            opportunity_id=opportunity.pk,
+            expected_version=version,
+            to_stage=to_stage,
+        )
+    except StaleVersionError:
+        return _refused(request, opportunity, next_url, str(STALE_MESSAGE))
+    except ValidationError as error:
+        return _refused(request, opportunity, next_url, " ".join(error.messages))
+    return _moved(request, opportunity, to_stage, next_url)
+
+
+def _qualify_and_move(request, opportunity, to_stage, version, next_url):
+    """Leaving Prospección unqualified: ask BANT on the move page, then save the answers
+    and move in one request."""
+    if request.htmx:
+        query = urlencode({"to_stage": to_stage, "version": version, "next": next_url})
+        url = reverse("crm:opportunity_move", args=[opportunity.pk])
+        return HttpResponseClientRedirect(f"{url}?{query}")
+    page = {"next_url": next_url, "to_stage": to_stage, "version": version}
+    if "bant" not in request.POST:  # coming from a card or the move form: ask the questions
+        return _move_page(request, opportunity, **page)
+    bant_form = BantForm(request.POST)
+    if not bant_form.is_valid():
+        return _move_page(request, opportunity, bant_form=bant_form, **page)
+    try:
+        opportunity_qualify_and_move(
+            user=request.user,
+            opportunity_id=opportunity.pk,
+            expected_version=version,
+            bant=bant_form.cleaned_data,
+            to_stage=to_stage,
+        )
+    except StaleVersionError:
+        # The answers stay as typed; the page now shows the current state and version.
+        page["version"] = opportunity.version
+        return _move_page(
+            request, opportunity, bant_form=bant_form, error=str(STALE_MESSAGE), **page
+        )
+    except ValidationError as error:
+        error_text = " ".join(error.messages)
+        return _move_page(request, opportunity, bant_form=bant_form, error=error_text, **page)
+    return _moved(request, opportunity, to_stage, next_url)
+
+
+def _move_page(
+    request,
+    opportunity: Opportunity,
+    *,
+    next_url: str,
+    to_stage: str | None = None,
+    version: int | None = None,
+    form: MoveForm | None = None,
+    bant_form: BantForm | None = None,
+    error: str = "",
+):
+    if to_stage not in Stage.values or to_stage == opportunity.stage:
+        to_stage = _following_stage(opportunity.stage)
+    version = version or opportunity.version
+    if form is None:
+        form = MoveForm.for_page(opportunity=opportunity, to_stage=to_stage, version=version)
+    if bant_form is None and not form.is_bound and _needs_bant(opportunity, to_stage):
+        bant_form = BantForm(initial=BantForm.initial_for(opportunity))
+    if bant_form is not None and not _needs_bant(opportunity, to_stage):
+        bant_form = None  # someone else qualified or moved it meanwhile
+    context = {
+        "opportunity": opportunity,
+        "form": form,
+        "bant_form": bant_form,
+        "to_stage": to_stage,
+        "to_stage_label": Stage(to_stage).label,
+        "version": version,
+        "next_url": next_url,
+        "error": error,
+        "rules": [(stage, STAGE_RULES[stage]) for stage in STAGE_RULES],
+        "currency": CompanySettings.load().currency,
+    }
+    return render(request, "crm/opportunity_move.html", context)
+
+
+def _moved(request, opportunity: Opportunity, to_stage: str, next_url: str):
+    """After a move: the refreshed board for htmx (totals and cards of every column),
+    else back where the user came from."""
+    notice = _("“%(name)s” moved to %(stage)s.") % {
+        "name": opportunity.name,
+        "stage": Stage(to_stage).label,
+    }
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect(next_url)
+    params = QueryDict(urlsplit(next_url).query)
+    _filterset, columns = pipeline_board(user=request.user, params=params, request=request)
+    context = {
+        **_board_context(request, params=params, next_url=next_url),
+        "columns": columns,
+        "board_notice": notice,
+        "moved_pk": opportunity.pk,
+    }
+    return render(request, "crm/opportunity_board.html#board", context)
+
+
+def _refused(request, opportunity: Opportunity, next_url: str, message: str):
+    """A refused move: never saved. htmx re-renders the card as it is now, with the reason;
+    a plain request goes back with the message."""
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(next_url)
+    context = {
+        **_board_context(request, params=QueryDict(urlsplit(next_url).query), next_url=next_url),
+        "opportunity": opportunity,
+        "suggested_stage": _following_stage(opportunity.stage),
+        "card_message": message,
+    }
+    response = render(request, "crm/_opportunity_card.html", context)
+    return reswap(retarget(response, f"#opportunity-{opportunity.pk}"), "outerHTML")
+
+
+def _go(request, url: str):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _board_context(request, *, params, next_url: str) -> dict:
+    """What the board's columns and cards need besides the cards themselves."""
+    filter_query = _filter_query(params)
+    return {
+        "currency": CompanySettings.load().currency,
+        "can_move": CHANGE in module_rights(request.user, "crm"),
+        "stage_choices": Stage.choices,
+        "next_url": next_url,
+        "filter_query": filter_query,
+        "board_url": reverse("crm:opportunity_board") + _query(filter_query),
+        "list_url": reverse("crm:opportunity_list") + _query(filter_query),
+        "htmx_moves": True,
+    }
+
+
+def _needs_bant(opportunity: Opportunity, to_stage: str) -> bool:
+    """The FAQ rule the service enforces: a lead leaves Prospección only once qualified."""
+    return (
+        opportunity.stage == Stage.PROSPECTING
+        and to_stage not in (Stage.PROSPECTING, Stage.LOST)
+        and not opportunity.bant_answered
+    )
+
+
+def _following_stage(stage: str) -> str:
+    stages = list(Stage.values)
+    return stages[min(stages.index(stage) + 1, len(stages) - 1)]
+
+
+def _filter_query(params: QueryDict) -> str:
+    """The board filters of `params`, url-encoded ("owner=3&segment=A"), without the page."""
+    kept = QueryDict(mutable=True)
+    for name in BoardFilter.base_filters:
+        values = [value for value in params.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
+def _query(query: str) -> str:
+    return f"?{query}" if query else ""
+
+
+def _positive_int(raw, *, default: int = 1) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return number if number >= 1 else default
+
+
+def _safe_next(request) -> str:
+    """Where to go back after a move: a local URL the form carried, else the board."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("crm:opportunity_board")

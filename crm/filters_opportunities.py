@@ -1,0 +1,140 @@
+"""The filters of the pipeline board and of the opportunity list (CRM → Oportunidades).
+
+Both share the parameter names of the board's filters (owner, segment, close_from, close_to),
+so the "Tablero / Lista" toggle carries them from one view to the other.
+"""
+
+import django_filters
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from config.forms import DateInput, FilterForm
+from crm.models import Opportunity, Segment, Stage, name_key
+from crm.selectors import assignable_executives
+
+
+def stage_position() -> Case:
+    """Pipeline order of the stages, for sorting by "Etapa" (their codes sort alphabetically)."""
+    return Case(
+        *[When(stage=stage, then=Value(position)) for position, stage in enumerate(Stage.values)],
+        output_field=IntegerField(),
+    )
+
+
+# Separators people type (or not) inside a RIF/NIT: "J-12345678-9".
+TAX_ID_SEPARATORS = ("-", ".", " ")
+
+
+class BoardFilter(django_filters.FilterSet):
+    """Ejecutivo, Segmento del cliente and Período de cierre esperado."""
+
+    owner = django_filters.ModelChoiceFilter(
+        queryset=lambda request: assignable_executives(), label=_("Executive")
+    )
+    segment = django_filters.ChoiceFilter(
+        field_name="client__segment", choices=Segment.choices, label=_("Client segment")
+    )
+    close_from = django_filters.DateFilter(
+        field_name="expected_close_date",
+        lookup_expr="gte",
+        label=_("Expected close from"),
+        widget=DateInput,
+    )
+    close_to = django_filters.DateFilter(
+        field_name="expected_close_date",
+        lookup_expr="lte",
+        label=_("Expected close until"),
+        widget=DateInput,
+    )
+
+    class Meta:
+        model = Opportunity
+        form = FilterForm
+        fields = ["owner", "segment", "close_from", "close_to"]
+
+
+class OpportunityOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen column, then by pk, so that pages never repeat or skip rows that
+    share a value. "Etapa" sorts in pipeline order, not by the stage codes."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        if value.removeprefix("-") != "stage":
+            return value
+        position = stage_position()
+        return position.desc() if value.startswith("-") else position.asc()
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return ordered
+        return ordered.order_by(*ordered.query.order_by, "pk")
+
+
+class OpportunityFilter(BoardFilter):
+    """The list's filters: the board's plus stage, client, value range and name search."""
+
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label=_("Opportunity name")
+    )
+    # No DISTINCT: a stage is a column of the row, not a join that could repeat it.
+    stage = django_filters.MultipleChoiceFilter(
+        choices=Stage.choices, distinct=False, label=_("Stage")
+    )
+    client = django_filters.CharFilter(method="search_client", label=_("Client (name or RIF)"))
+    value_min = django_filters.NumberFilter(
+        field_name="estimated_value", lookup_expr="gte", label=_("Minimum value")
+    )
+    value_max = django_filters.NumberFilter(
+        field_name="estimated_value", lookup_expr="lte", label=_("Maximum value")
+    )
+    order = OpportunityOrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("client__name", "client"),
+            ("stage", "stage"),
+            ("estimated_value", "value"),
+            ("probability", "probability"),
+            ("expected_close_date", "close"),
+            ("owner", "owner"),  # the User's own ordering: first name, last name, username
+        ),
+        label=_("Order by"),
+    )
+
+    class Meta(BoardFilter.Meta):
+        fields = [
+            "q",
+            "stage",
+            "client",
+            "owner",
+            "segment",
+            "close_from",
+            "close_to",
+            "value_min",
+            "value_max",
+        ]
+
+    def search_client(
+        self, queryset: QuerySet[Opportunity], name: str, value: str
+    ) -> QuerySet[Opportunity]:
+        """The client's name (also without accents or legal suffix) or its RIF/NIT with or
+        without separators ("j-12345678-9", "J123456789")."""
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = Q(client__name__icontains=value) | Q(client__tax_id__icontains=value)
+        key = name_key(value)
+        if key:
+            matches |= Q(client__name_key__contains=key)
+        compact = value.upper()
+        for char in TAX_ID_SEPARATORS:
+            compact = compact.replace(char, "")
+        if compact:
+            tax_id = F("client__tax_id")
+            for char in TAX_ID_SEPARATORS:
+                tax_id = Replace(tax_id, Value(char), Value(""))
+            queryset = queryset.alias(client_tax_id_compact=tax_id)
+            matches |= Q(client_tax_id_compact__contains=compact)
+        return queryset.filter(matches)
