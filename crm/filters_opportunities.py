@@ -5,12 +5,14 @@ so the "Tablero / Lista" toggle carries them from one view to the other.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from config.forms import DateInput, FilterForm
+from crm.follow_up import requiring_follow_up
 from crm.models import Opportunity, Segment, Stage, name_key
 from crm.selectors import assignable_executives
 
@@ -49,10 +51,19 @@ class BoardFilter(django_filters.FilterSet):
         widget=DateInput,
     )
 
+    follow_up = django_filters.BooleanFilter(
+        method="filter_follow_up",
+        label=_("Requires follow-up"),
+        widget=forms.CheckboxInput,
+    )
+
     class Meta:
         model = Opportunity
         form = FilterForm
-        fields = ["owner", "segment", "close_from", "close_to"]
+        fields = ["owner", "segment", "close_from", "close_to", "follow_up"]
+
+    def filter_follow_up(self, queryset, name, value):
+        return requiring_follow_up(queryset) if value else queryset
 
 
 class OpportunityOrderingFilter(django_filters.OrderingFilter):
