@@ -46,7 +46,7 @@ def build_feed(*, user) -> bytes:
         if activity.notes:
             description.append(activity.notes)
         event.add("description", "\n".join(description))
-        event.add("url", f"{settings.SITE_URL}{activity.client.get_absolute_url()}")
+        event.add("url", f"{settings.SITE_URL}{activity.get_absolute_url()}")
         event.add("status", "CONFIRMED" if activity.done_at is None else "COMPLETED")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -595,6 +595,9 @@ class Activity(SoftDeleteModel, VersionedModel):
     def __str__(self) -> str:
         return self.subject
 
+    def get_absolute_url(self) -> str:
+        return reverse("crm:activity_detail", args=[self.pk])
+
     @property
     def is_done(self) -> bool:
         return self.done_at is not None

@@ -1,38 +1,373 @@
-# Placeholder while the activities screens are being written.
-from django.http import Http404
+"""CRM → Actividades: "Mis actividades" (overdue, today, this week, later, recently done), the
+week view, a new activity, an activity's page, and the actions on a planned activity (mark it
+done, reschedule, cancel), each in place through htmx with a plain page as fallback; and the
+post-sale steps of "Realizar Seguimiento Post-Venta" (create the reclamo, create the
+opportunity and schedule its meeting).
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import module_required
+from accounts.models import CompanySettings
+from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.pagination import paginate
+from crm.concurrency import StaleVersionError
+from crm.filters_activities import ActivityFilter
+from crm.forms_activities import (
+    ActivityForm,
+    CancelForm,
+    ComplaintFromActivityForm,
+    CompleteForm,
+    RescheduleForm,
+    UpsellForm,
+    WeekForm,
+    week_param,
+)
+from crm.models import Activity
+from crm.opportunity_selectors import opportunities_visible_to
+from crm.selectors_activities import (
+    SECTIONS,
+    AgendaBounds,
+    activities_visible_to,
+    agenda_sections,
+    get_activity_for_user_or_404,
+    no_answer_offer,
+    owned_by,
+    section_activities,
+    week_days,
+)
+from crm.services import opportunity_create
+from crm.services.activities import (
+    activity_cancel,
+    activity_complete,
+    activity_create,
+    activity_reschedule,
+)
+from crm.services.complaints import complaint_from_activity
+
+ROW_TEMPLATE = "crm/_activity_row.html"
+STALE_MESSAGE = gettext_lazy(
+    "Someone else changed this activity while you were typing. Nothing was saved: check "
+    "the form and save again."
+)
 
 
+def _rights(request) -> dict:
+    rights = module_rights(request.user, "crm")
+    return {"can_change": CHANGE in rights, "can_add": ADD in rights}
+
+
+def _detail_url(activity: Activity) -> str:
+    return reverse("crm:activity_detail", args=[activity.pk])
+
+
+def _row(request, activity: Activity, **extra):
+    """One activity's row, swapped by htmx in place of its inline form."""
+    fresh = get_activity_for_user_or_404(user=request.user, pk=activity.pk)
+    context = {"activity": fresh, **_rights(request), **extra}
+    return render(request, ROW_TEMPLATE, context)
+
+
+def _action_form(request, name: str, activity: Activity, form):
+    """An action's form: in place of the activity's row for htmx, else as a page of its own
+    (which posts without htmx and ends on the activity's page)."""
+    template = f"crm/{name}.html" + ("#form" if request.htmx else "")
+    context = {"activity": activity, "form": form, "inline": bool(request.htmx)}
+    return render(request, template, context)
+
+
+def _not_planned(request, activity: Activity):
+    """An action on an activity already done or cancelled (by someone else, or twice)."""
+    if request.htmx:
+        return _row(request, activity)
+    messages.info(request, _("This activity is no longer planned: it was done or cancelled."))
+    return redirect(_detail_url(activity))
+
+
+@require_GET
+@module_required("crm", VIEW)
 def activity_list_view(request):
-    raise Http404
+    """ "Mis actividades"; ?section=<key> lists one section page by page ("Ver más")."""
+    visible = activities_visible_to(user=request.user)
+    filterset = ActivityFilter(request.GET, queryset=visible, user=request.user)
+    activities = filterset.qs if filterset.is_valid() else visible.none()
+    bounds = AgendaBounds.at()
+    context = {"filter": filterset, **_rights(request)}
+    section = next((spec for spec in SECTIONS if spec.key == request.GET.get("section")), None)
+    if section is not None:
+        rows = section_activities(activities, section.key, bounds)
+        context.update(section=section, page_obj=paginate(request, rows))
+    else:
+        context["sections"] = agenda_sections(activities, bounds=bounds)
+    template = "crm/activity_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
 
 
+@require_GET
+@module_required("crm", VIEW)
 def activity_week_view(request):
-    raise Http404
+    """Monday to Sunday of the user's planned and done activities (?week=2026-W11 or
+    ?date=2026-03-11); a manager may look at an executive's week or the team's."""
+    form = WeekForm(request.GET or None, user=request.user)
+    monday = form.monday()
+    activities = owned_by(
+        activities_visible_to(user=request.user),
+        user=request.user,
+        executive=form.chosen_executive(),
+    )
+    context = {
+        "form": form,
+        "days": week_days(activities, monday=monday),
+        "monday": monday,
+        "shown_week": week_param(monday),
+        "sunday": monday + timedelta(days=6),
+        "previous_week": week_param(monday - timedelta(days=7)),
+        "next_week": week_param(monday + timedelta(days=7)),
+        "this_week": week_param(timezone.localdate()),
+        **_rights(request),
+    }
+    return render(request, "crm/activity_week.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@module_required("crm", ADD)
 def activity_create_view(request):
-    raise Http404
+    """ "Nueva actividad" (?client=, ?opportunity=, ?type= prefill it). Changing the type,
+    the client or planned/done sends the form back as a draft (htmx, or the no-JavaScript
+    "Actualizar" button) to show that type's fields and that client's options."""
+    template = "crm/activity_form.html"
+    if request.method == "GET":
+        form = ActivityForm.prefilled(user=request.user, params=request.GET)
+        return render(request, template, {"form": form})
+    if "refresh" in request.POST:
+        form = ActivityForm(request.POST, user=request.user, draft=True)
+        return render(request, template + ("#form" if request.htmx else ""), {"form": form})
+    form = ActivityForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            activity = _create_with_follow_up(request.user, form)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect(_detail_url(activity))
+    return render(request, template, {"form": form})
 
 
-def activity_detail_view(request, pk):
-    raise Http404
+@transaction.atomic
+def _create_with_follow_up(user, form: ActivityForm) -> Activity:
+    """The activity and, when it is already done with a "Fecha de próximo seguimiento",
+    the next one: both or neither."""
+    client, opportunity = form.cleaned_data["client"], form.cleaned_data["opportunity"]
+    activity = activity_create(
+        user=user,
+        client=client,
+        opportunity=opportunity,
+        data=form.activity_input(),
+        result=form.activity_result(),
+    )
+    follow_up = form.follow_up()
+    if follow_up is not None:
+        activity_create(
+            user=user, client=client, opportunity=opportunity, data=follow_up, owner=user
+        )
+    return activity
 
 
-def activity_complete_view(request, pk):
-    raise Http404
+@require_GET
+@module_required("crm", VIEW)
+def activity_detail_view(request, pk: int):
+    """Everything recorded about an activity, with its actions; ?row=1 (htmx) gives its row
+    of "Mis actividades" back (closing an inline form)."""
+    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    rights = _rights(request)
+    if request.htmx and request.GET.get("row"):
+        return render(request, ROW_TEMPLATE, {"activity": activity, **rights})
+    context = {
+        "activity": activity,
+        "no_answer": no_answer_offer(activity) if rights["can_change"] else None,
+        **rights,
+    }
+    return render(request, "crm/activity_detail.html", context)
 
 
-def activity_reschedule_view(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def activity_complete_view(request, pk: int):
+    """ "Marcar como realizada": the result by type, in place of the row (htmx) or as a page."""
+    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    if not activity.is_planned:
+        return _not_planned(request, activity)
+    if request.method == "GET":
+        return _action_form(request, "activity_complete", activity, CompleteForm(activity=activity))
+    form = CompleteForm(request.POST, activity=activity)
+    if form.is_valid():
+        try:
+            activity_complete(
+                user=request.user,
+                activity_id=activity.pk,
+                expected_version=form.cleaned_data["version"],
+                result=form.result(),
+                next_activity=form.next_activity(
+                    subject=activity.subject, contact=activity.contact
+                ),
+            )
+        except StaleVersionError as error:
+            if not error.current.is_planned:
+                return _not_planned(request, activity)
+            form = form.rebased(data=request.POST, current=error.current)
+            form.add_error(None, STALE_MESSAGE)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            return _completed(request, activity, answered=form.result().answered)
+    return _action_form(request, "activity_complete", activity, form)
 
 
-def activity_cancel_view(request, pk):
-    raise Http404
+def _completed(request, activity: Activity, *, answered: bool | None):
+    done = get_activity_for_user_or_404(user=request.user, pk=activity.pk)
+    offer = no_answer_offer(done) if answered is False else None
+    if request.htmx:
+        return render(
+            request, ROW_TEMPLATE, {"activity": done, "no_answer": offer, **_rights(request)}
+        )
+    messages.success(request, _("Activity marked as done."))
+    return redirect(_detail_url(done))
 
 
-def activity_complaint_view(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def activity_reschedule_view(request, pk: int):
+    """ "Reprogramar": a new date and time, in the future."""
+    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    if not activity.is_planned:
+        return _not_planned(request, activity)
+    form = RescheduleForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_reschedule(
+                user=request.user,
+                activity_id=activity.pk,
+                expected_version=form.cleaned_data["version"],
+                scheduled_at=form.cleaned_data["scheduled_at"],
+            )
+        except StaleVersionError as error:
+            if not error.current.is_planned:
+                return _not_planned(request, activity)
+            form = form.rebased(data=request.POST, current=error.current)
+            form.add_error(None, STALE_MESSAGE)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if request.htmx:
+                return _row(request, activity)
+            messages.success(request, _("Activity rescheduled."))
+            return redirect(_detail_url(activity))
+    return _action_form(request, "activity_reschedule", activity, form)
 
 
-def activity_upsell_view(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def activity_cancel_view(request, pk: int):
+    """ "Cancelar": asks for confirmation, then cancels the planned activity."""
+    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    if not activity.is_planned:
+        return _not_planned(request, activity)
+    form = CancelForm(request.POST or None, initial={"version": activity.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_cancel(
+                user=request.user,
+                activity_id=activity.pk,
+                expected_version=form.cleaned_data["version"],
+            )
+        except (StaleVersionError, ValidationError):
+            return _not_planned(request, activity)
+        if request.htmx:
+            return _row(request, activity)
+        messages.success(request, _("Activity cancelled."))
+        return redirect("crm:activity_list")
+    return _action_form(request, "activity_cancel", activity, form)
+
+
+# Post-sale ---------------------------------------------------------------------------------
+
+
+def _post_sale_step_unavailable(request, activity: Activity, text: str):
+    if activity.is_done and activity.is_satisfaction_check and text.strip():
+        return None
+    messages.info(request, _("This step needs a done satisfaction activity that records it."))
+    return redirect(_detail_url(activity))
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", ADD)
+def activity_complaint_view(request, pk: int):
+    """ "Si hay problemas": a reclamo prefilled from the satisfaction activity; the area
+    responsible is notified."""
+    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    unavailable = _post_sale_step_unavailable(request, activity, activity.problems)
+    if unavailable:
+        return unavailable
+    form = ComplaintFromActivityForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = complaint_from_activity(
+                user=request.user,
+                activity=activity,
+                area=form.cleaned_data["area"],
+                priority=form.cleaned_data["priority"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            text = _("Complaint created. %(area)s was notified.")
+            messages.success(request, text % {"area": complaint.get_area_display()})
+            return redirect(complaint.get_absolute_url())
+    context = {
+        "activity": activity,
+        "form": form,
+        "subject": _("Problem found in: %(activity)s") % {"activity": activity.subject},
+    }
+    return render(request, "crm/activity_complaint.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", ADD)
+def activity_upsell_view(request, pk: int):
+    """ "Si hay oportunidades": a new opportunity for the client and its meeting."""
+    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    unavailable = _post_sale_step_unavailable(request, activity, activity.upselling)
+    if unavailable:
+        return unavailable
+    form = UpsellForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = opportunity_create(
+                user=request.user, data=form.opportunity_data(), next_activity=form.meeting()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("Opportunity %(name)s created and its meeting scheduled.")
+                % {"name": opportunity},
+            )
+            if opportunities_visible_to(user=request.user).filter(pk=opportunity.pk).exists():
+                return redirect(opportunity)
+            return redirect("crm:opportunity_list")
+    context = {"activity": activity, "form": form, "currency": CompanySettings.load().currency}
+    return render(request, "crm/activity_upsell.html", context)

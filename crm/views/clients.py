@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
 from crm.forms import ClientForm, with_another_contact_row
 from crm.history import changes_since
-from crm.models import SATISFACTION_TYPES, Activity, ChangeRecord, Client, Contact
+from crm.models import SATISFACTION_TYPES, ChangeRecord, Client, Contact
 from crm.opportunity_selectors import opportunities_visible_to, with_activity_dates
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors import (
@@ -28,6 +28,7 @@ from crm.selectors import (
     contacts_of,
     get_client_for_user_or_404,
 )
+from crm.selectors_activities import activities_visible_to
 from crm.selectors_complaints import complaints_visible_to
 from crm.services import client_create, client_delete, client_update
 from projects_ro.selectors import projects_visible_to
@@ -173,10 +174,9 @@ def _opportunities(request, client):
 
 
 def _activities(request, client):
-    visible_opportunities = opportunities_visible_to(user=request.user)
     activities = (
-        Activity.objects.filter(client=client)
-        .filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible_opportunities))
+        activities_visible_to(user=request.user)
+        .filter(client=client)
         .select_related("owner", "contact", "opportunity")
         .order_by(F("scheduled_at").desc(nulls_last=True), "-done_at", "-pk")
     )

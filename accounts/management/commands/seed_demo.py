@@ -1,17 +1,29 @@
 """Idempotent demo data: one user per role and realistic Venezuelan sample records."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from contractors_ro.models import Contractor, ContractorStatus
-from crm.models import Client, ClientKind, Industry, LeadSource, name_key
+from crm.models import (
+    ActivityType,
+    Client,
+    ClientKind,
+    Contact,
+    Industry,
+    LeadSource,
+    Opportunity,
+    name_key,
+)
 from crm.phones import normalize_phone
+from crm.services import ActivityInput, activity_create, opportunity_create
 from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project, ProjectStatus
 
@@ -223,6 +235,42 @@ PROJECTS = [
 ]
 
 
+# (client index, opportunity, stage, value, days to close, contact name, position)
+OPPORTUNITIES = [
+    (
+        3,
+        "Mantenimiento de líneas de envasado 2027",
+        "prospecting",
+        18000,
+        75,
+        "Ana Pérez",
+        "Compras",
+    ),
+    (1, "Obras civiles de la sede Los Ruices", "qualification", 95000, 60, "Luis Díaz", "Gerente"),
+    (2, "Inspección de tanques Q1", "proposal", 42000, 30, "Carla Romero", "Mantenimiento"),
+    (
+        5,
+        "Remodelación del área de emergencias",
+        "negotiation",
+        130000,
+        20,
+        "José Rivas",
+        "Director",
+    ),
+    (
+        0,
+        "Suministro de equipos de climatización",
+        "closing",
+        27500,
+        10,
+        "Marta León",
+        "Administración",
+    ),
+    (6, "Patio de carga fase 2", "proposal", 64000, 45, "Pedro Gil", "Operaciones"),
+    (8, "Consultoría de eficiencia energética", "prospecting", 9000, 90, "Rosa Díaz", "Planta"),
+]
+
+
 def full_rif(compact: str) -> str:
     """J31245678 -> J-31245678-D, with its check digit."""
     return rif_with_check_digit(compact[0], int(compact[1:]))
@@ -319,3 +367,65 @@ class Command(BaseCommand):
                 },
             )
             project.contractors.set([contractors[i] for i in team])
+        if not Opportunity.all_objects.exists():
+            self._pipeline(clients)
+
+    def _pipeline(self, clients) -> None:
+        """Opportunities in every stage with contacts and activities, through the services so
+        that stage rows and history exist as if people had worked them."""
+        now = timezone.now()
+        bant = {"bant_budget": True, "bant_authority": True, "bant_need": True}
+        for index, name, stage, value, days, contact_name, position in OPPORTUNITIES:
+            client = clients[index]
+            contact = client.contacts.first() or Contact.objects.create(
+                client=client, name=contact_name, position=position, is_primary=True
+            )
+            answers = bant | {"bant_timeline": True} if stage != "prospecting" else {}
+            opportunity = opportunity_create(
+                user=client.owner,
+                data={
+                    "name": name,
+                    "client": client,
+                    "contact": contact,
+                    "estimated_value": Decimal(value),
+                    "expected_close_date": timezone.localdate() + timedelta(days=days),
+                    "owner": client.owner,
+                    "customer_needs": "Reducir paradas no programadas.",
+                    **answers,
+                },
+                stage=stage,
+            )
+            activity_create(
+                user=client.owner,
+                client=client,
+                opportunity=opportunity,
+                data=ActivityInput(
+                    type=ActivityType.CALL,
+                    subject="Llamada de descubrimiento",
+                    done_at=now - timedelta(days=days % 9 + 1),
+                    notes="Conversamos sobre el alcance y el presupuesto.",
+                    contact=contact,
+                ),
+            )
+            if index % 2 == 0:
+                activity_create(
+                    user=client.owner,
+                    client=client,
+                    opportunity=opportunity,
+                    data=ActivityInput(
+                        type=ActivityType.MEETING,
+                        subject="Reunión de seguimiento",
+                        scheduled_at=now + timedelta(days=index % 4, hours=2),
+                        contact=contact,
+                    ),
+                )
+        overdue = clients[4]
+        activity_create(
+            user=overdue.owner,
+            client=overdue,
+            data=ActivityInput(
+                type=ActivityType.SATISFACTION_CALL,
+                subject="Llamada de satisfacción mensual",
+                scheduled_at=now - timedelta(days=2),
+            ),
+        )

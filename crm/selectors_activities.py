@@ -1,0 +1,247 @@
+"""Reads of activities: "Mis actividades" (the agenda and its sections), the week view and
+an activity's page. Every read starts from `activities_visible_to(user=)`; each page costs
+the same number of queries whatever the number of activities."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CompanySettings
+from accounts.roles import is_manager
+from crm.models import Activity, Complaint, Opportunity
+from crm.opportunity_selectors import opportunities_visible_to
+from crm.selectors import clients_visible_to
+from crm.services.activities import consecutive_unanswered_attempts
+
+# The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
+WHOLE_TEAM = "all"
+SECTION_CAP = 10
+RECENT_DAYS = 7
+
+PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
+
+
+def activities_visible_to(*, user) -> QuerySet[Activity]:
+    """Live activities whose client the user may see and whose opportunity, if any, the
+    user may see too (managers and admins: everyone's)."""
+    clients = clients_visible_to(user=user).values("pk")
+    opportunities = opportunities_visible_to(user=user).values("pk")
+    return Activity.objects.filter(client__in=clients).filter(
+        Q(opportunity__isnull=True) | Q(opportunity__in=opportunities)
+    )
+
+
+def with_row_details(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What a row shows: client, opportunity, contact, owner and the reclamo created from it
+    (`complaint_pk`), in the same query."""
+    complaints = Complaint.objects.filter(source_activity=OuterRef("pk")).order_by("-pk")
+    return activities.select_related("client", "opportunity", "contact", "owner").annotate(
+        complaint_pk=Subquery(complaints.values("pk")[:1])
+    )
+
+
+def get_activity_for_user_or_404(*, user, pk: int) -> Activity:
+    return get_object_or_404(
+        with_row_details(activities_visible_to(user=user)).select_related("created_by"), pk=pk
+    )
+
+
+def owned_by(activities: QuerySet[Activity], *, user, executive: str = "") -> QuerySet[Activity]:
+    """The agenda's owner: the user's own activities; a manager may ask for one executive's
+    (their pk) or the whole team's (WHOLE_TEAM)."""
+    if is_manager(user) and executive == WHOLE_TEAM:
+        return activities
+    if is_manager(user) and executive:
+        return activities.filter(owner_id=executive)
+    return activities.filter(owner=user)
+
+
+# "Mis actividades" ----------------------------------------------------------------------------
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class AgendaBounds:
+    """The instants that split the agenda, in the company's time zone: now, tomorrow at
+    00:00, next Monday at 00:00 and seven days ago."""
+
+    now: datetime
+    tomorrow: datetime
+    next_week: datetime
+    recent_since: datetime
+
+    @classmethod
+    def at(cls, now: datetime | None = None) -> "AgendaBounds":
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        return cls(
+            now=now,
+            tomorrow=_start_of(today + timedelta(days=1)),
+            next_week=_start_of(today + timedelta(days=7 - today.weekday())),
+            recent_since=now - timedelta(days=RECENT_DAYS),
+        )
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str
+    order: tuple[str, ...]
+
+
+SECTIONS = (
+    SectionSpec("overdue", _("Overdue activities"), ("scheduled_at", "pk")),
+    SectionSpec("today", _("Today"), ("scheduled_at", "pk")),
+    SectionSpec("week", _("This week"), ("scheduled_at", "pk")),
+    SectionSpec("later", _("Later"), ("scheduled_at", "pk")),
+    SectionSpec("done", _("Recently done"), ("-done_at", "pk")),
+)
+SECTION_KEYS = tuple(spec.key for spec in SECTIONS)
+
+
+def section_condition(key: str, bounds: AgendaBounds) -> Q:
+    """Which activities a section lists: planned ones by their date, done ones of the last
+    seven days."""
+    conditions = {
+        "overdue": PLANNED & Q(scheduled_at__lt=bounds.now),
+        "today": PLANNED & Q(scheduled_at__gte=bounds.now, scheduled_at__lt=bounds.tomorrow),
+        "week": PLANNED & Q(scheduled_at__gte=bounds.tomorrow, scheduled_at__lt=bounds.next_week),
+        "later": PLANNED & Q(scheduled_at__gte=bounds.next_week),
+        "done": Q(done_at__gte=bounds.recent_since),
+    }
+    return conditions[key]
+
+
+@dataclass
+class AgendaSection:
+    key: str
+    title: str
+    count: int
+    activities: list[Activity] = field(default_factory=list)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.activities)
+
+
+def agenda_sections(
+    activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP
+) -> list[AgendaSection]:
+    """The five sections of "Mis actividades", each with its first `cap` rows and its total,
+    in ONE query whatever the number of activities: each row is labelled with its section,
+    numbered within it and given the section's total by window functions, and only the
+    first `cap` of each section come back."""
+    section = Case(
+        *[When(section_condition(key, bounds), then=Value(key)) for key in SECTION_KEYS],
+        default=None,
+        output_field=CharField(),
+    )
+    planned_time = Case(When(done_at__isnull=True, then=F("scheduled_at")), default=None)
+    rows = (
+        with_row_details(activities.annotate(section=section).filter(section__isnull=False))
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("section"),
+                order_by=[planned_time.asc(), F("done_at").desc(), F("pk").asc()],
+            ),
+            section_total=Window(Count("pk"), partition_by=F("section")),
+        )
+        .filter(position__lte=cap)
+        .order_by("position")
+    )
+    sections = {
+        spec.key: AgendaSection(key=spec.key, title=spec.title, count=0) for spec in SECTIONS
+    }
+    for activity in rows:
+        found = sections[activity.section]
+        found.count = activity.section_total
+        found.activities.append(activity)
+    return list(sections.values())
+
+
+def section_activities(
+    activities: QuerySet[Activity], key: str, bounds: AgendaBounds
+) -> QuerySet[Activity]:
+    """One section's rows, in its order, ready for display ("Ver más" pages through it)."""
+    spec = next(spec for spec in SECTIONS if spec.key == key)
+    rows = activities.filter(section_condition(key, bounds)).order_by(*spec.order)
+    return with_row_details(rows)
+
+
+# The week view --------------------------------------------------------------------------------
+
+
+@dataclass
+class WeekDay:
+    day: date
+    is_today: bool
+    activities: list[Activity] = field(default_factory=list)
+
+
+def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
+    """Monday to Sunday with the planned activities on the day they are scheduled and the
+    done ones on the day they were done (cancelled ones left out), in one query."""
+    start, end = _start_of(monday), _start_of(monday + timedelta(days=7))
+    rows = (
+        with_row_details(
+            activities.filter(
+                Q(done_at__gte=start, done_at__lt=end)
+                | (PLANNED & Q(scheduled_at__gte=start, scheduled_at__lt=end))
+            )
+        )
+        .annotate(at=Coalesce("done_at", "scheduled_at"))
+        .order_by("at", "pk")
+    )
+    today = timezone.localdate()
+    days = [
+        WeekDay(day=monday + timedelta(days=n), is_today=monday + timedelta(days=n) == today)
+        for n in range(7)
+    ]
+    for activity in rows:
+        days[(timezone.localdate(activity.at) - monday).days].activities.append(activity)
+    return days
+
+
+# "N intentos sin respuesta" -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoAnswerOffer:
+    """The FAQ "¿Qué hago si un cliente no responde?": after N attempts without answer,
+    propose moving the opportunity to Perdida – Sin respuesta."""
+
+    opportunity: Opportunity
+    attempts: int
+
+
+def no_answer_offer(activity: Activity) -> NoAnswerOffer | None:
+    """The offer for an activity's opportunity, when it is open and its latest contact
+    attempts in a row reached the company's threshold."""
+    opportunity = activity.opportunity
+    if opportunity is None or not opportunity.is_open:
+        return None
+    attempts = consecutive_unanswered_attempts(opportunity=opportunity)
+    if attempts == 0 or attempts < CompanySettings.load().no_answer_attempts:
+        return None
+    return NoAnswerOffer(opportunity=opportunity, attempts=attempts)

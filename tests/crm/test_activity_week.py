@@ -1,0 +1,160 @@
+"""The week view of CRM → Actividades: Monday to Sunday with the planned and done activities,
+previous/next week, "Hoy", and the manager's choice of executive."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from crm.models import ActivityType
+from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("crm:activity_week")
+CARACAS = ZoneInfo("America/Caracas")
+NOW = datetime(2026, 3, 11, 10, 0, tzinfo=CARACAS)  # Wednesday of week 2026-W11
+
+
+def at(day: int, hour: int, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=CARACAS)
+
+
+def activity_of(user, **kwargs):
+    if "opportunity" not in kwargs:
+        kwargs["opportunity"] = OpportunityFactory(client=ClientFactory(owner=user))
+    return ActivityFactory(owner=user, **kwargs)
+
+
+def by_day(response) -> dict[date, list[str]]:
+    return {day.day: [a.subject for a in day.activities] for day in response.context["days"]}
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_it_shows_monday_to_sunday_with_planned_and_done_activities(client_as, executive, frozen):
+    activity_of(executive, subject="Monday done", scheduled_at=None, done_at=at(9, 9))
+    activity_of(
+        executive, subject="Planned Monday, done Tuesday", scheduled_at=at(9, 8), done_at=at(10, 16)
+    )
+    activity_of(executive, subject="Overdue Tuesday", scheduled_at=at(10, 11))
+    activity_of(executive, subject="Sunday late", scheduled_at=at(15, 23))
+    activity_of(executive, subject="Cancelled", scheduled_at=at(12, 9), cancelled_at=at(10, 8))
+    activity_of(executive, subject="Next week", scheduled_at=at(16, 9))
+    activity_of(executive, subject="Previous Sunday", scheduled_at=None, done_at=at(8, 20))
+
+    response = client_as(executive).get(URL)
+
+    days = by_day(response)
+    assert list(days) == [date(2026, 3, 9) + timedelta(days=n) for n in range(7)]
+    assert days[date(2026, 3, 9)] == ["Monday done"]
+    assert days[date(2026, 3, 10)] == ["Overdue Tuesday", "Planned Monday, done Tuesday"]
+    assert days[date(2026, 3, 15)] == ["Sunday late"]
+    assert sum(len(subjects) for subjects in days.values()) == 4
+    content = response.content.decode()
+    assert "Semana del 09/03/2026 al 15/03/2026" in content
+    assert "Lunes" in content and "Domingo" in content
+    assert 'aria-current="date"' in content  # today, Wednesday
+
+
+def test_previous_next_and_today_links(client_as, executive, frozen):
+    content = client_as(executive).get(URL, {"week": "2026-W20"}).content.decode()
+
+    assert "week=2026-W19" in content
+    assert "week=2026-W21" in content
+    assert "week=2026-W11" in content  # "Hoy"
+    assert "Semana del 11/05/2026 al 17/05/2026" in content
+
+
+def test_a_date_opens_its_week_and_a_bad_week_falls_back_to_this_one(client_as, executive, frozen):
+    activity_of(executive, subject="New year", scheduled_at=at(1, 9, month=1))
+    user_client = client_as(executive)
+
+    by_date = user_client.get(URL, {"date": "2026-01-01"})
+    across_years = user_client.get(URL, {"week": "2026-W01"})
+    bad = user_client.get(URL, {"week": "2026-W99"})
+
+    assert by_date.context["monday"] == date(2025, 12, 29)
+    assert by_day(by_date)[date(2026, 1, 1)] == ["New year"]
+    assert across_years.context["monday"] == date(2025, 12, 29)
+    assert bad.context["monday"] == date(2026, 3, 9)
+    assert "Ingrese una semana como 2026-W11." in bad.content.decode()
+
+
+def test_it_shows_only_the_users_activities(client_as, executive, other_executive, frozen):
+    activity_of(executive, subject="Mine", scheduled_at=at(12, 9))
+    activity_of(other_executive, subject="Theirs", scheduled_at=at(12, 10))
+
+    response = client_as(executive).get(URL, {"executive": other_executive.pk})
+
+    assert by_day(response)[date(2026, 3, 12)] == ["Mine"]
+    assert "executive" not in response.context["form"].fields
+
+
+def test_a_manager_picks_an_executive_or_the_whole_team(
+    client_as, manager, executive, other_executive, frozen
+):
+    activity_of(executive, subject="Executive's", scheduled_at=at(12, 9))
+    activity_of(other_executive, subject="Other's", scheduled_at=at(12, 10))
+    user_client = client_as(manager)
+
+    own = user_client.get(URL)
+    one = user_client.get(URL, {"executive": executive.pk})
+    team = user_client.get(URL, {"executive": "all"})
+
+    assert by_day(own)[date(2026, 3, 12)] == []
+    assert by_day(one)[date(2026, 3, 12)] == ["Executive's"]
+    assert by_day(team)[date(2026, 3, 12)] == ["Executive's", "Other's"]
+    assert str(other_executive) in team.content.decode()
+
+
+def test_users_without_a_role_are_refused(client_as, no_role_user):
+    assert client_as(None).get(URL).status_code == 302
+    assert client_as(no_role_user).get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_week_runs_a_fixed_number_of_queries_whatever_the_volume(
+    client_as, executive, django_assert_num_queries, rows, frozen
+):
+    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    for n in range(rows):
+        when = at(9 + n % 7, 8 + n % 10)
+        if n % 3:
+            activity_of(
+                executive, opportunity=opportunity, scheduled_at=when, type=ActivityType.MEETING
+            )
+        else:
+            activity_of(executive, opportunity=opportunity, scheduled_at=None, done_at=when)
+    user_client = client_as(executive)
+    user_client.get(URL)
+
+    # session, user, 2 x permissions, roles, company settings (clients' scope, then the
+    # opportunities'), the week's activities with their client, opportunity, owner, contact
+    with django_assert_num_queries(8):
+        response = user_client.get(URL, {"week": "2026-W11"})
+
+    assert sum(len(subjects) for subjects in by_day(response).values()) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_a_managers_team_week_runs_a_fixed_number_of_queries(
+    client_as, manager, executive, django_assert_num_queries, rows, frozen
+):
+    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    for n in range(rows):
+        activity_of(executive, opportunity=opportunity, scheduled_at=at(9 + n % 7, 9))
+    user_client = client_as(manager)
+    user_client.get(URL)
+
+    # session, user, 2 x permissions, roles, the executives of the choice, the week
+    with django_assert_num_queries(7):
+        response = user_client.get(URL, {"executive": "all"})
+
+    assert sum(len(subjects) for subjects in by_day(response).values()) == rows
