@@ -80,7 +80,9 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> Non
         if row.id is None:
             if row.delete:
                 continue
-            contact = Contact(client=client, **{f: getattr(row, f) for f in CONTACT_FIELDS})
+            contact = Contact(
+                client=client, created_by=user, **{f: getattr(row, f) for f in CONTACT_FIELDS}
+            )
             contact.full_clean()
             contact.save()
             record_changes(instance=contact, client=client, before=None, user=user)

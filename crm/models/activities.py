@@ -1,0 +1,139 @@
+"""Activities: planned and done interactions with a client."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm.models.base import Record
+from crm.models.clients import Client, Contact
+from crm.models.opportunities import Opportunity
+
+
+class ActivityType(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("Email")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    QUOTE_SENT = "quote_sent", _("Quote sent")
+    SATISFACTION_CALL = "satisfaction_call", _("Satisfaction call")
+    REVIEW_MEETING = "review_meeting", _("Review meeting")
+    SATISFACTION_SURVEY = "satisfaction_survey", _("Satisfaction survey")
+    TASK = "task", _("Task")
+    SALE_CLOSED = "sale_closed", _("Sale closed")
+
+
+SATISFACTION_TYPES = (
+    ActivityType.SATISFACTION_CALL,
+    ActivityType.REVIEW_MEETING,
+    ActivityType.SATISFACTION_SURVEY,
+)
+# Contact attempts that can go unanswered (the FAQ "¿Qué hago si un cliente no responde?").
+CONTACT_ATTEMPT_TYPES = (ActivityType.CALL, ActivityType.EMAIL, ActivityType.WHATSAPP)
+
+
+class Activity(Record):
+    """A planned or done interaction with a client (the activities module extends it)."""
+
+    type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="activities"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    # Calls and messages: did the client answer? (None = not recorded.)
+    answered = models.BooleanField(_("the client answered"), null=True, blank=True)
+    # Meeting minutes (the FAQ "¿Qué información debo registrar después de cada reunión?").
+    participants = models.TextField(_("participants"), blank=True)
+    topics = models.TextField(_("topics discussed"), blank=True)
+    agreements = models.TextField(_("agreements reached"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    # Post-sale results ("Realizar Seguimiento Post-Venta", step 7).
+    satisfaction_level = models.PositiveSmallIntegerField(
+        _("satisfaction level"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    client_comments = models.TextField(_("client comments"), blank=True)
+    problems = models.TextField(_("problems identified"), blank=True)
+    upselling = models.TextField(_("upselling opportunities"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-scheduled_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scheduled_at__isnull=False) | Q(done_at__isnull=False),
+                name="activity_planned_or_done",
+                violation_error_message=_("An activity is either scheduled or done."),
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction_level__isnull=True)
+                | Q(satisfaction_level__gte=1, satisfaction_level__lte=5),
+                name="activity_satisfaction_1_to_5",
+                violation_error_message=_("The satisfaction level goes from 1 to 5."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opportunity", "done_at"], name="activity_opp_done"),
+            models.Index(fields=["opportunity", "scheduled_at"], name="activity_opp_planned"),
+            models.Index(fields=["owner", "scheduled_at"], name="activity_owner_planned"),
+            models.Index(fields=["client", "-scheduled_at"], name="activity_client_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:activity_detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_planned(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+    @property
+    def is_satisfaction_check(self) -> bool:
+        return self.type in SATISFACTION_TYPES
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.is_planned and self.scheduled_at is not None and self.scheduled_at < timezone.now()
+        )

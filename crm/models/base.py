@@ -1,0 +1,45 @@
+"""What the CRM's records share: soft delete, a version against lost updates, and who
+created them when."""
+
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crm.concurrency import VersionedModel
+from crm.recycle_bin import SoftDeleteModel
+
+LEGAL_SUFFIXES = ("c a", "s a", "s r l", "s a s", "srl", "sas", "ca", "sa", "cia", "ltda")
+
+
+def name_key(name: str) -> str:
+    """A name reduced for duplicate detection: no accents, case, punctuation or legal
+    suffix ("Alimentos La Sabana, C.A." -> "alimentos la sabana")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    text = " ".join(words)
+    for suffix in LEGAL_SUFFIXES:
+        if text.endswith(" " + suffix):
+            text = text[: -len(suffix) - 1]
+            break
+    return text.strip()
+
+
+class Record(SoftDeleteModel, VersionedModel):
+    """A record commercial users edit: never hard-deleted by them, saved against its
+    version, and stamped with who created it and when."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,183 @@
+"""Clients, their contacts and the history of both."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from crm.models.base import Record, name_key
+
+
+class Industry(models.Model):
+    """Admin-maintained catalogue for the client's "Industria"."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PERSON = "person", _("Natural person")
+
+
+class Segment(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class LeadSource(models.TextChoices):
+    REFERRAL = "referral", _("Referral")
+    WEB = "web", _("Web")
+    EVENT = "event", _("Event")
+    COLD_CALL = "cold_call", _("Cold call")
+    SOCIAL = "social", _("Social media")
+    OTHER = "other", _("Other")
+
+
+class Client(Record):
+    name = models.CharField(_("name or company name"), max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    tax_id = models.CharField(_("RIF/NIT"), max_length=20)
+    kind = models.CharField(
+        _("type"), max_length=10, choices=ClientKind.choices, default=ClientKind.COMPANY
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clients",
+    )
+    segment = models.CharField(_("segment"), max_length=1, choices=Segment.choices)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    lead_source = models.CharField(
+        _("lead source"), max_length=12, choices=LeadSource.choices, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned executive"),
+        on_delete=models.PROTECT,
+        related_name="clients",
+    )
+    potential = models.DecimalField(
+        _("business potential"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_id"],
+                condition=Q(deleted_at__isnull=True),
+                name="client_unique_live_tax_id",
+                violation_error_message=_("A client with this RIF/NIT already exists."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner", "name"], name="client_owner_name"),
+            models.Index(fields=["segment"], name="client_segment"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:client_detail", args=[self.pk])
+
+
+class ClientUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct-foreign-key table for per-client grants (sharing)."""
+
+    content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
+
+
+class Contact(Record):
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("contact name"), max_length=150)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(is_primary=True, deleted_at__isnull=True),
+                name="contact_one_primary_per_client",
+                violation_error_message=_("A client has only one primary contact."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChangeRecord(models.Model):
+    """One field of one record changed by one person: the "Historial" of a client."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        RESTORED = "restored", _("Restored")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="change_records", editable=False
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    field = models.CharField(max_length=100, blank=True)
+    field_label = models.CharField(max_length=100, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    version = models.PositiveIntegerField(null=True, help_text="The record's version after it.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("history")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["client", "-changed_at"], name="change_client_time")]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}: {self.field_label or self.get_action_display()}"

@@ -1,0 +1,267 @@
+"""Opportunities, the pipeline stages and the rows of every stage change."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from crm.models.base import Record, name_key
+from crm.models.clients import Client, Contact
+
+
+class Stage(models.TextChoices):
+    PROSPECTING = "prospecting", _("Prospecting")
+    QUALIFICATION = "qualification", _("Qualification")
+    PROPOSAL = "proposal", _("Proposal")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    CLOSING = "closing", _("Closing")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+OPEN_STAGES = (
+    Stage.PROSPECTING,
+    Stage.QUALIFICATION,
+    Stage.PROPOSAL,
+    Stage.NEGOTIATION,
+    Stage.CLOSING,
+)
+CLOSED_STAGES = (Stage.WON, Stage.LOST)
+
+
+class StageSetting(models.Model):
+    """Admin-editable defaults of a pipeline stage."""
+
+    stage = models.CharField(_("stage"), max_length=15, choices=Stage.choices, unique=True)
+    default_probability = models.PositiveSmallIntegerField(
+        _("default probability (%)"), validators=[MaxValueValidator(100)]
+    )
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("follow up every (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Expected contact frequency while an opportunity is in this stage."),
+    )
+
+    class Meta:
+        verbose_name = _("stage setting")
+        verbose_name_plural = _("stage settings")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.get_stage_display()
+
+
+class ProductService(models.Model):
+    """Admin-maintained catalogue of "Productos/servicios de interés"."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product or service")
+        verbose_name_plural = _("products and services")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competitor(models.Model):
+    """Competitors that won deals; grows as users type new names."""
+
+    name = models.CharField(_("name"), max_length=150)
+    name_key = models.CharField(max_length=150, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class LossReason(models.TextChoices):
+    PRICE = "price", _("Price")
+    COMPETITION = "competition", _("Competition")
+    TIMING = "timing", _("Timing")
+    BUDGET = "budget", _("Budget")
+    NO_RESPONSE = "no_response", _("No response")
+    OTHER = "other", _("Other")
+
+
+class Opportunity(Record):
+    name = models.CharField(_("opportunity name"), max_length=200)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="opportunities"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("primary contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
+    estimated_value = models.DecimalField(
+        _("estimated value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    # Amounts are in the company currency today; the field is here for per-deal currencies.
+    currency = models.CharField(_("currency"), max_length=3, default="USD", editable=False)
+    expected_close_date = models.DateField(_("expected close date"))
+    probability = models.PositiveSmallIntegerField(
+        _("closing probability (%)"), validators=[MaxValueValidator(100)]
+    )
+    probability_overridden = models.BooleanField(
+        _("probability set by hand"), default=False, editable=False
+    )
+    stage = models.CharField(
+        _("stage"), max_length=15, choices=Stage.choices, default=Stage.PROSPECTING
+    )
+    stage_changed_at = models.DateTimeField(_("in this stage since"), editable=False)
+    products = models.ManyToManyField(
+        ProductService, verbose_name=_("products/services of interest"), blank=True
+    )
+    customer_needs = models.TextField(_("customer needs"), blank=True)
+    competition = models.TextField(_("competition"), blank=True)
+    decision_factors = models.TextField(_("decision factors"), blank=True)
+    # BANT: each answered yes/no (None = not answered yet) with a note.
+    bant_budget = models.BooleanField(_("Budget: has budget?"), null=True, blank=True)
+    bant_budget_note = models.CharField(_("budget note"), max_length=300, blank=True)
+    bant_authority = models.BooleanField(
+        _("Authority: is the decision maker?"), null=True, blank=True
+    )
+    bant_authority_note = models.CharField(_("authority note"), max_length=300, blank=True)
+    bant_need = models.BooleanField(_("Need: has a real need?"), null=True, blank=True)
+    bant_need_note = models.CharField(_("need note"), max_length=300, blank=True)
+    bant_timeline = models.BooleanField(_("Timeline: plans to buy soon?"), null=True, blank=True)
+    bant_timeline_note = models.CharField(_("timeline note"), max_length=300, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    # Won ("Cerrar Venta").
+    actual_value = models.DecimalField(
+        _("actual sale value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    closed_on = models.DateField(_("close date"), null=True, blank=True)
+    agreed_terms = models.TextField(_("agreed terms"), blank=True)
+    contract_terms = models.TextField(_("contract terms"), blank=True)
+    special_conditions = models.TextField(_("special conditions"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    # Lost ("Gestionar Oportunidad Perdida").
+    loss_reason = models.CharField(
+        _("loss reason"), max_length=12, choices=LossReason.choices, blank=True
+    )
+    winning_competitor = models.ForeignKey(
+        Competitor,
+        verbose_name=_("competitor that won"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="won_opportunities",
+    )
+    loss_notes = models.TextField(_("additional notes"), blank=True)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["expected_close_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__lte=100),
+                name="opportunity_probability_max_100",
+                violation_error_message=_("The probability goes from 0 to 100 %%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__gte=0),
+                name="opportunity_value_not_negative",
+                violation_error_message=_("The estimated value cannot be negative."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "expected_close_date"], name="opp_stage_close"),
+            models.Index(fields=["expected_close_date", "id"], name="opp_close"),
+            models.Index(fields=["owner", "stage"], name="opp_owner_stage"),
+            models.Index(fields=["client", "stage"], name="opp_client_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crm:opportunity_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    @property
+    def weighted_value(self):
+        return self.estimated_value * self.probability / 100
+
+    @property
+    def requires_follow_up(self) -> bool:
+        """ "Requiere seguimiento", on a row annotated by with_activity_dates()."""
+        from crm.follow_up import needs_follow_up
+
+        return needs_follow_up(self, follow_up_days=getattr(self, "follow_up_days", None))
+
+    @property
+    def bant_answered(self) -> bool:
+        return None not in (
+            self.bant_budget,
+            self.bant_authority,
+            self.bant_need,
+            self.bant_timeline,
+        )
+
+
+class OpportunityUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct-foreign-key table: opportunities shared with a colleague."""
+
+    content_object = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
+
+
+class StageChange(models.Model):
+    """One move of one opportunity through the pipeline: conversion and cycle time come from
+    these rows. Written only by services.opportunity_move_stage (and creation)."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(_("from"), max_length=15, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=15, choices=Stage.choices)
+    probability = models.PositiveSmallIntegerField(_("probability (%)"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["opportunity", "-changed_at"], name="stagechange_opp_time"),
+            models.Index(fields=["to_stage", "changed_at"], name="stagechange_to_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
