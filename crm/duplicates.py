@@ -11,7 +11,7 @@ from django.db.models.functions import Replace
 
 from crm.models import Client, name_key
 from crm.phones import DEFAULT_REGION
-from crm.selectors import clients_visible_to
+from crm.selectors.clients import clients_visible_to
 
 # Shared by unrelated people: the same domain says nothing about being the same company.
 FREE_MAIL_DOMAINS = frozenset(

@@ -28,8 +28,8 @@ def sales_figures(*, user, executive=None) -> dict:
     from accounts.roles import is_manager
     from crm.follow_up import requiring_follow_up
     from crm.models import OPEN_STAGES, Activity
-    from crm.opportunity_selectors import opportunities_visible_to, with_activity_dates
-    from crm.selectors_complaints import OPEN_STATUSES, complaints_visible_to
+    from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
+    from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
 
     owner = executive if is_manager(user) else user
     opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)

@@ -28,7 +28,7 @@ from crm.imports.widgets import (
     YesNoWidget,
 )
 from crm.models import Client, ClientKind, Contact, LeadSource, Segment
-from crm.selectors import assignable_executives, clients_visible_to
+from crm.selectors.clients import assignable_executives, clients_visible_to
 from crm.services import ContactInput, client_create, client_update
 from crm.services.clients import CLIENT_FIELDS
 from crm.tax_ids import normalize_tax_id

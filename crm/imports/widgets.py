@@ -17,7 +17,7 @@ from accounts.models import User
 from crm.imports.columns import header_key
 from crm.models import ClientKind, Industry, LeadSource
 from crm.phones import normalize_phone
-from crm.selectors import assignable_executives
+from crm.selectors.clients import assignable_executives
 from crm.tax_ids import normalize_tax_id
 
 # The seed's words for the choices, accepted whatever the catalogue says.

@@ -22,8 +22,8 @@ from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
-from crm.filters_activities import ActivityFilter
-from crm.forms_activities import (
+from crm.filters.activities import ActivityFilter
+from crm.forms.activities import (
     ActivityForm,
     CancelForm,
     ComplaintFromActivityForm,
@@ -34,8 +34,7 @@ from crm.forms_activities import (
     week_param,
 )
 from crm.models import Activity
-from crm.opportunity_selectors import opportunities_visible_to
-from crm.selectors_activities import (
+from crm.selectors.activities import (
     SECTIONS,
     AgendaBounds,
     activities_visible_to,
@@ -46,6 +45,7 @@ from crm.selectors_activities import (
     section_activities,
     week_days,
 )
+from crm.selectors.opportunities import opportunities_visible_to
 from crm.services import opportunity_create
 from crm.services.activities import (
     activity_cancel,

@@ -18,7 +18,7 @@ from crm.exports.columns import client_columns, client_rows
 from crm.exports.csv import csv_response
 from crm.exports.xlsx import xlsx_response
 from crm.models import Segment
-from crm.selectors import client_list, clients_visible_to
+from crm.selectors.clients import client_list, clients_visible_to
 from crm.services import clients_set_segment
 
 # More than a page holds, far below what would strain a `pk IN (...)` query.

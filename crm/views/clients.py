@@ -17,19 +17,19 @@ from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
-from crm.forms import ClientForm, with_another_contact_row
+from crm.forms.clients import ClientForm, with_another_contact_row
 from crm.history import changes_since
 from crm.models import SATISFACTION_TYPES, ChangeRecord, Client, Contact
-from crm.opportunity_selectors import opportunities_visible_to, with_activity_dates
 from crm.recycle_bin import RETENTION_DAYS
-from crm.selectors import (
+from crm.selectors.activities import activities_visible_to
+from crm.selectors.clients import (
     client_history,
     clients_visible_to,
     contacts_of,
     get_client_for_user_or_404,
 )
-from crm.selectors_activities import activities_visible_to
-from crm.selectors_complaints import complaints_visible_to
+from crm.selectors.complaints import complaints_visible_to
+from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
 from crm.services import client_create, client_delete, client_update
 from projects_ro.selectors import projects_visible_to
 

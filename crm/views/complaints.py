@@ -10,11 +10,11 @@ from accounts.decorators import module_required
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
-from crm.filters_complaints import ComplaintFilter
-from crm.forms_complaints import ComplaintCreateForm, ComplaintUpdateForm
+from crm.filters.complaints import ComplaintFilter
+from crm.forms.complaints import ComplaintCreateForm, ComplaintUpdateForm
 from crm.history import changes_since
-from crm.selectors import get_client_for_user_or_404
-from crm.selectors_complaints import complaints_visible_to, get_complaint_for_user_or_404
+from crm.selectors.clients import get_client_for_user_or_404
+from crm.selectors.complaints import complaints_visible_to, get_complaint_for_user_or_404
 from crm.services.complaints import complaint_create, complaint_update
 
 

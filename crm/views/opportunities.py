@@ -14,7 +14,7 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
 from crm.concurrency import StaleVersionError
-from crm.forms_opportunities import (
+from crm.forms.opportunities import (
     BANT_QUESTIONS,
     OpportunityForm,
     ShareAddForm,
@@ -23,10 +23,10 @@ from crm.forms_opportunities import (
 )
 from crm.history import changes_since
 from crm.models import Opportunity, Stage
-from crm.opportunity_selectors import get_opportunity_for_user_or_404, opportunities_visible_to
 from crm.recycle_bin import RETENTION_DAYS
-from crm.selectors import clients_visible_to
-from crm.selectors_oppform import (
+from crm.selectors.clients import clients_visible_to
+from crm.selectors.opportunities import get_opportunity_for_user_or_404, opportunities_visible_to
+from crm.selectors.opportunity_page import (
     contacts_for_form,
     opportunity_shared_with,
     opportunity_timeline,
@@ -38,7 +38,7 @@ from crm.services import (
     opportunity_unshare,
 )
 from crm.services.activities import consecutive_unanswered_attempts
-from crm.services.oppform import opportunity_edit
+from crm.services.opportunity_edit import opportunity_edit
 
 FORM_TEMPLATE = "crm/opportunity_form.html"
 MAX_TIMELINE_PAGES = 50

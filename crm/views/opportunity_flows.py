@@ -20,11 +20,15 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import CHANGE, Role
 from crm.concurrency import StaleVersionError
-from crm.forms_flows import STAGE_RULES, FlowForm, FollowUpForm, LoseForm, WinForm
+from crm.forms.opportunity_flows import STAGE_RULES, FlowForm, FollowUpForm, LoseForm, WinForm
 from crm.history import changes_since
 from crm.models import Opportunity, Stage
-from crm.opportunity_selectors import get_opportunity_for_user_or_404
-from crm.selectors_oppflows import competitor_names, follow_up_days_by_stage, handoff_audience
+from crm.selectors.opportunities import get_opportunity_for_user_or_404
+from crm.selectors.opportunity_flows import (
+    competitor_names,
+    follow_up_days_by_stage,
+    handoff_audience,
+)
 from crm.services import opportunity_log_follow_up, opportunity_move_stage
 
 FOLLOW_UP_TEMPLATE = "crm/opportunity_follow_up.html"

@@ -24,11 +24,11 @@ from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import PAGE_SIZE
 from crm.concurrency import StaleVersionError
-from crm.filters_opportunities import BoardFilter
-from crm.forms_pipeline import BantForm, MoveForm
+from crm.filters.opportunities import BoardFilter
+from crm.forms.pipeline import BantForm, MoveForm
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.opportunity_selectors import get_opportunity_for_user_or_404
-from crm.selectors_pipeline import STAGE_RULES, board_column, opportunity_list, pipeline_board
+from crm.selectors.opportunities import get_opportunity_for_user_or_404
+from crm.selectors.pipeline import STAGE_RULES, board_column, opportunity_list, pipeline_board
 from crm.services import opportunity_move_stage
 from crm.services.pipeline import opportunity_qualify_and_move
 

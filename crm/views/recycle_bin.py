@@ -25,7 +25,7 @@ from accounts.roles import DELETE, is_administrator
 from config.pagination import paginate
 from crm.models import Opportunity
 from crm.recycle_bin import RETENTION_DAYS
-from crm.selectors import deleted_clients_visible_to
+from crm.selectors.clients import deleted_clients_visible_to
 from crm.services import client_restore
 from crm.services.opportunities import opportunity_restore
 
@@ -40,7 +40,7 @@ class BinKind:
 
 def deleted_opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     """The same rule as deleted_clients_visible_to (admins see all, others what they
-    deleted). Kept here until crm/selectors.py grows its opportunity twin."""
+    deleted). Kept here until crm/selectors/clients.py grows its opportunity twin."""
     deleted = Opportunity.all_objects.deleted().select_related("client", "deleted_by")
     return deleted if is_administrator(user) else deleted.filter(deleted_by=user)
 

@@ -3,7 +3,11 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from accounts.models import CompanySettings, Visibility
-from crm.selectors import clients_visible_to, deleted_clients_visible_to, get_client_for_user_or_404
+from crm.selectors.clients import (
+    clients_visible_to,
+    deleted_clients_visible_to,
+    get_client_for_user_or_404,
+)
 from crm.services import client_delete
 from tests.factories import ClientFactory
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.models import OPEN_STAGES, Stage
-from crm.selectors_pipeline import BOARD_PAGE_SIZE, StageTotals
+from crm.selectors.pipeline import BOARD_PAGE_SIZE, StageTotals
 from crm.services import opportunity_share
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory, UserFactory
 

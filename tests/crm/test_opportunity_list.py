@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.models import Stage
-from crm.selectors_pipeline import ListTotals
+from crm.selectors.pipeline import ListTotals
 from crm.services import opportunity_share
 from tests.factories import (
     ActivityFactory,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CompanySettings
-from crm.forms_flows import months_later
+from crm.forms.opportunity_flows import months_later
 from crm.models import ActivityType, Competitor, LossReason, Stage, StageChange
 from crm.services import ActivityInput, opportunity_log_follow_up, opportunity_share
 from tests.factories import ActivityFactory, OpportunityFactory

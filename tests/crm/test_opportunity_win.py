@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import CompanySettings, Notification
 from accounts.roles import Role
-from crm.forms_flows import months_later
+from crm.forms.opportunity_flows import months_later
 from crm.models import ActivityType, Stage, StageChange
 from crm.services import opportunity_update
 from tests.factories import ActivityFactory, OpportunityFactory, UserFactory

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import FilterForm
 from crm.models import Complaint, ComplaintArea, ComplaintPriority, ComplaintStatus
-from crm.selectors_complaints import OPEN_STATUSES
+from crm.selectors.complaints import OPEN_STATUSES
 
 
 class ComplaintFilter(django_filters.FilterSet):

@@ -19,7 +19,7 @@ from accounts.models import User
 from config.forms import BootstrapFormMixin
 from crm.models import Client, Contact, Industry
 from crm.phones import normalize_phone
-from crm.selectors import assignable_executives, clients_visible_to, contacts_of
+from crm.selectors.clients import assignable_executives, clients_visible_to, contacts_of
 from crm.services import CLIENT_FIELDS, ContactInput
 from crm.tax_ids import normalize_tax_id
 

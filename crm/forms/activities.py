@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_manager
 from config.forms import BootstrapFormMixin, DateInput
-from crm.filters_activities import executive_choices
-from crm.forms import DraftMixin
-from crm.forms_flows import DateTimeInput, now_to_the_minute, planned_at
+from crm.filters.activities import executive_choices
+from crm.forms.clients import DraftMixin
+from crm.forms.opportunity_flows import DateTimeInput, now_to_the_minute, planned_at
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -32,8 +32,8 @@ from crm.models import (
     Contact,
     Opportunity,
 )
-from crm.opportunity_selectors import opportunities_visible_to
-from crm.selectors import clients_visible_to, contacts_of
+from crm.selectors.clients import clients_visible_to, contacts_of
+from crm.selectors.opportunities import opportunities_visible_to
 from crm.services.activities import ActivityInput, ActivityResult
 
 # Types a user creates by hand ("Venta cerrada" is written by "Cerrar Venta").

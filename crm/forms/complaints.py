@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from config.forms import BootstrapFormMixin
 from crm.models import Client, Complaint, Opportunity
-from crm.opportunity_selectors import opportunities_visible_to
-from crm.selectors import clients_visible_to
+from crm.selectors.clients import clients_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
 from projects_ro.models import Project
 
 

@@ -26,8 +26,8 @@ from crm.models import (
     Stage,
     StageSetting,
 )
-from crm.selectors import assignable_executives, clients_visible_to
-from crm.selectors_oppform import contacts_for_form
+from crm.selectors.clients import assignable_executives, clients_visible_to
+from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
 from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
 

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin, DateInput
-from crm.forms import DraftMixin
+from crm.forms.clients import DraftMixin
 from crm.models import (
     OPEN_STAGES,
     Activity,
@@ -28,8 +28,8 @@ from crm.models import (
     Opportunity,
     Stage,
 )
-from crm.selectors import contacts_of
-from crm.selectors_oppflows import pending_activities_of
+from crm.selectors.clients import contacts_of
+from crm.selectors.opportunity_flows import pending_activities_of
 from crm.services import ActivityInput, LostDetails, WonDetails
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CompanySettings
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
-from crm.opportunity_selectors import opportunities_visible_to
-from crm.selectors import clients_visible_to
+from crm.selectors.clients import clients_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
 from crm.services.activities import consecutive_unanswered_attempts
 
 # The value of the "Ejecutivo" choice that lists the whole team's activities (managers).

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_manager
 from crm.models import Complaint, ComplaintStatus
-from crm.opportunity_selectors import opportunities_visible_to
-from crm.selectors import clients_visible_to
+from crm.selectors.clients import clients_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
 
 OPEN_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
 

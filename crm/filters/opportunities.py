@@ -14,7 +14,7 @@ from django_filters.constants import EMPTY_VALUES
 from config.forms import DateInput, FilterForm
 from crm.follow_up import requiring_follow_up
 from crm.models import Opportunity, Segment, Stage, name_key
-from crm.selectors import assignable_executives
+from crm.selectors.clients import assignable_executives
 
 
 def stage_position() -> Case:

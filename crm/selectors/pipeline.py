@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters_opportunities import BoardFilter, OpportunityFilter
+from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.opportunity_selectors import opportunities_visible_to, with_activity_dates
+from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
 
 BOARD_PAGE_SIZE = 20
 CENTS = Decimal("0.01")

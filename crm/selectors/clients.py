@@ -67,9 +67,9 @@ def client_list(*, user, params):
     from django.db.models import Count, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    from crm.filters import ClientFilter
+    from crm.filters.clients import ClientFilter
     from crm.models import OPEN_STAGES, Activity
-    from crm.opportunity_selectors import opportunities_visible_to
+    from crm.selectors.opportunities import opportunities_visible_to
 
     def count_of(rows: QuerySet) -> Coalesce:
         counted = rows.filter(client=OuterRef("pk")).order_by().values("client")

@@ -1,0 +1,1 @@
+"""django-filter FilterSets of the CRM lists, applied inside selectors and views."""

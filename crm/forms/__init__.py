@@ -1,0 +1,1 @@
+"""Forms of the CRM, one module per screen family."""
