@@ -30,6 +30,7 @@ from crm.selectors.clients import assignable_executives, clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
 from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
+from crm.stage_rules import RULE_TO_ENTER
 
 NEXT_ACTIVITY_TYPES = (
     ActivityType.CALL,
@@ -40,14 +41,8 @@ NEXT_ACTIVITY_TYPES = (
     ActivityType.TASK,
 )
 BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
-# The seed's FAQ "¿Cuándo debo mover una oportunidad a la siguiente etapa?", shown where a
-# stage is chosen.
-STAGE_RULES = (
-    _("Prospecting → Qualification: when you confirm it is a qualified lead"),
-    _("Qualification → Proposal: when the client asks for a quote"),
-    _("Proposal → Negotiation: when the client is reviewing the proposal"),
-    _("Negotiation → Closing: when the client is ready to sign"),
-)
+# The FAQ rules, shown where a stage is chosen.
+STAGE_RULES = tuple(RULE_TO_ENTER.values())
 # Where a service names a field differently from the form.
 SERVICE_FIELDS = {
     "scheduled_at": "activity_at",

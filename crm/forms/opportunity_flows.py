@@ -31,6 +31,7 @@ from crm.models import (
 from crm.selectors.clients import contacts_of
 from crm.selectors.opportunity_flows import pending_activities_of
 from crm.services import ActivityInput, LostDetails, WonDetails
+from crm.stage_rules import RULE_TO_LEAVE
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 PLANNED_HOUR = time(9, 0)
@@ -61,15 +62,8 @@ FUTURE_TYPES = (
     ActivityType.TASK,
 )
 
-# The FAQ's "¿Cuándo debo mover una oportunidad a la siguiente etapa?", keyed by the stage
-# the move leaves; shown where the move happens.
-STAGE_RULES = {
-    Stage.PROSPECTING: _("Prospecting → Qualification: when you confirm it is a qualified lead"),
-    Stage.QUALIFICATION: _("Qualification → Proposal: when the client asks for a quote"),
-    Stage.PROPOSAL: _("Proposal → Negotiation: when the client is reviewing the proposal"),
-    Stage.NEGOTIATION: _("Negotiation → Closing: when the client is ready to sign"),
-    Stage.CLOSING: _("Closing → Won: use “Close sale” when the client confirms"),
-}
+# The FAQ rule for leaving each stage, shown where the move happens.
+STAGE_RULES = RULE_TO_LEAVE
 
 PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
 

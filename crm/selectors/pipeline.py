@@ -10,23 +10,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
-from django.utils.translation import gettext_lazy as _
 
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
+from crm.stage_rules import RULE_TO_ENTER
 
 BOARD_PAGE_SIZE = 20
 CENTS = Decimal("0.01")
 
-# The FAQ "¿Cuándo debo mover una oportunidad a la siguiente etapa?", keyed by the stage a
-# move goes to: shown on the move page and as the title of the board's drop zones.
-STAGE_RULES = {
-    Stage.QUALIFICATION: _("Prospecting → Qualification: when you confirm it is a qualified lead"),
-    Stage.PROPOSAL: _("Qualification → Proposal: when the client asks for a quote"),
-    Stage.NEGOTIATION: _("Proposal → Negotiation: when the client is reviewing the proposal"),
-    Stage.CLOSING: _("Negotiation → Closing: when the client is ready to sign"),
-}
+# The FAQ rule for entering a stage: the move page and the board's drop-zone titles.
+STAGE_RULES = RULE_TO_ENTER
 
 
 @dataclass
