@@ -1,34 +1,45 @@
-"""Follow-up discipline from the FAQ "¿Con qué frecuencia debo dar seguimiento?"."""
+"""Follow-up discipline from the FAQ "¿Con qué frecuencia debo dar seguimiento?".
+
+An open opportunity "requires follow-up" when nothing is planned for it and it has not been
+touched (an activity done, or a stage move) for longer than its stage's frequency
+(StageSetting.follow_up_days: Prospección 14 days, Calificación 7, Propuesta 5, …).
+"""
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
 from crm.models import OPEN_STAGES, Activity, Opportunity, StageSetting
 
 
 def requiring_follow_up(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Open opportunities with no planned activity whose last done activity (or, without
-    one, their arrival in the stage) is older than their stage's follow-up frequency."""
+    """The SQL form of the rule: two anti-joins against activities (no per-row subquery
+    to evaluate), so it stays usable on the whole team's pipeline."""
     now = timezone.now()
+    frequencies = dict(
+        StageSetting.objects.filter(
+            stage__in=OPEN_STAGES, follow_up_days__isnull=False
+        ).values_list("stage", "follow_up_days")
+    )
+    if not frequencies:
+        return opportunities.none()
+    stale_before = Case(
+        *[
+            When(stage=stage, then=Value(now - timedelta(days=days)))
+            for stage, days in frequencies.items()
+        ],
+        output_field=DateTimeField(),
+    )
     live = Activity.objects.filter(
         opportunity=OuterRef("pk"), deleted_at__isnull=True, cancelled_at__isnull=True
     )
-    last_done = live.filter(done_at__isnull=False).order_by("-done_at").values("done_at")[:1]
-    stale = Q(pk__in=[])
-    for stage, days in StageSetting.objects.filter(
-        stage__in=OPEN_STAGES, follow_up_days__isnull=False
-    ).values_list("stage", "follow_up_days"):
-        stale |= Q(stage=stage, last_touch_at__lt=now - timedelta(days=days))
     return (
-        opportunities.filter(stage__in=OPEN_STAGES)
-        .annotate(
-            last_touch_at=Coalesce(Subquery(last_done), "stage_changed_at"),
-            has_planned=Exists(live.filter(done_at__isnull=True, scheduled_at__isnull=False)),
-        )
-        .filter(stale, has_planned=False)
+        opportunities.filter(stage__in=list(frequencies))
+        .annotate(stale_before=stale_before)
+        .filter(stage_changed_at__lt=F("stale_before"))
+        .exclude(Exists(live.filter(done_at__isnull=True, scheduled_at__isnull=False)))
+        .exclude(Exists(live.filter(done_at__gte=OuterRef("stale_before"))))
     )
 
 
@@ -38,5 +49,6 @@ def needs_follow_up(opportunity: Opportunity, *, follow_up_days: int | None) -> 
         return False
     if getattr(opportunity, "next_activity_at", None) is not None:
         return False
-    last = getattr(opportunity, "last_activity_at", None) or opportunity.stage_changed_at
+    touches = [opportunity.stage_changed_at, getattr(opportunity, "last_activity_at", None)]
+    last = max(touch for touch in touches if touch is not None)
     return last < timezone.now() - timedelta(days=follow_up_days)

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings
+from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
 from crm.selectors.clients import clients_visible_to
@@ -41,11 +41,22 @@ PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
 def activities_visible_to(*, user) -> QuerySet[Activity]:
     """Live activities whose client the user may see and whose opportunity, if any, the
     user may see too (managers and admins: everyone's)."""
-    clients = clients_visible_to(user=user).values("pk")
-    opportunities = opportunities_visible_to(user=user).values("pk")
-    return Activity.objects.filter(client__in=clients).filter(
-        Q(opportunity__isnull=True) | Q(opportunity__in=opportunities)
-    )
+    activities = Activity.objects.filter(client__deleted_at__isnull=True)
+    if is_manager(user):
+        return activities
+    settings = CompanySettings.load()
+    # Subqueries only where the scope restricts something: on large tables a semi-join
+    # against "every client" costs a scan for nothing.
+    if settings.client_visibility != Visibility.ALL:
+        activities = activities.filter(client__in=clients_visible_to(user=user).values("pk"))
+    if settings.opportunity_visibility != Visibility.ALL:
+        visible = opportunities_visible_to(user=user).values("pk")
+        activities = activities.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
+    else:
+        activities = activities.filter(
+            Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True)
+        )
+    return activities
 
 
 def with_row_details(activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -148,17 +159,18 @@ def agenda_sections(
     activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP
 ) -> list[AgendaSection]:
     """The five sections of "Mis actividades", each with its first `cap` rows and its total,
-    in ONE query whatever the number of activities: each row is labelled with its section,
-    numbered within it and given the section's total by window functions, and only the
-    first `cap` of each section come back."""
+    in TWO queries whatever the number of activities: window functions label, number and
+    count the bare activity rows per section; then only the chosen rows (at most 5 × cap)
+    are read with their client, opportunity and contact."""
     section = Case(
         *[When(section_condition(key, bounds), then=Value(key)) for key in SECTION_KEYS],
         default=None,
         output_field=CharField(),
     )
     planned_time = Case(When(done_at__isnull=True, then=F("scheduled_at")), default=None)
-    rows = (
-        with_row_details(activities.annotate(section=section).filter(section__isnull=False))
+    ranked = list(
+        activities.annotate(section=section)
+        .filter(section__isnull=False)
         .annotate(
             position=Window(
                 RowNumber(),
@@ -169,14 +181,17 @@ def agenda_sections(
         )
         .filter(position__lte=cap)
         .order_by("position")
+        .values_list("pk", "section", "section_total")
     )
+    details = with_row_details(Activity.objects.filter(pk__in=[pk for pk, _s, _t in ranked]))
+    by_pk = details.in_bulk()
     sections = {
         spec.key: AgendaSection(key=spec.key, title=spec.title, count=0) for spec in SECTIONS
     }
-    for activity in rows:
-        found = sections[activity.section]
-        found.count = activity.section_total
-        found.activities.append(activity)
+    for pk, key, total in ranked:
+        found = sections[key]
+        found.count = total
+        found.activities.append(by_pk[pk])
     return list(sections.values())
 
 

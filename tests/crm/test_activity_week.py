@@ -135,9 +135,9 @@ def test_the_week_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client = client_as(executive)
     user_client.get(URL)
 
-    # session, user, 2 x permissions, roles, company settings (clients' scope, then the
-    # opportunities'), the week's activities with their client, opportunity, owner, contact
-    with django_assert_num_queries(8):
+    # session, user, 2 x permissions, roles, company settings (the scope), the week's
+    # activities with their client, opportunity, owner, contact
+    with django_assert_num_queries(7):
         response = user_client.get(URL, {"week": "2026-W11"})
 
     assert sum(len(subjects) for subjects in by_day(response).values()) == rows
