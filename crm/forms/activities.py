@@ -17,10 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_manager
-from config.forms import BootstrapFormMixin, DateInput
+from config.forms import (
+    AmountField,
+    BootstrapFormMixin,
+    LocalDateField,
+    LocalDateTimeField,
+)
 from crm.filters.activities import executive_choices
 from crm.forms.clients import DraftMixin
-from crm.forms.opportunity_flows import DateTimeInput, now_to_the_minute, planned_at
+from crm.forms.opportunity_flows import now_to_the_minute, planned_at
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -62,7 +67,6 @@ SATISFACTION_CHOICES = [
 ]
 ANSWERED_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
-DATETIME_INVALID = _("Enter a date and time such as 15/12/2026 09:00.")
 SATISFACTION_RANGE = _("The satisfaction level goes from 1 to 5.")
 MINUTES_FIELDS = ("participants", "topics", "agreements", "next_steps")
 POST_SALE_FIELDS = ("satisfaction_level", "client_comments", "problems", "upselling")
@@ -111,12 +115,10 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
 
     required_css_class = "required"
 
-    done_at = forms.DateTimeField(
+    done_at = LocalDateTimeField(
         label=_("Date and time it was done"),
-        widget=DateTimeInput,
         error_messages={
             "required": _("Enter when the activity was done."),
-            "invalid": DATETIME_INVALID,
         },
     )
     answered = forms.ChoiceField(
@@ -161,12 +163,10 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
         widget=_textarea(),
         help_text=_("If there are any, you can then create the opportunity and the meeting."),
     )
-    next_follow_up_at = forms.DateTimeField(
+    next_follow_up_at = LocalDateTimeField(
         label=_("Next follow-up date"),
         required=False,
-        widget=DateTimeInput,
         help_text=_("Optional: schedules the next activity with this client."),
-        error_messages={"invalid": DATETIME_INVALID},
     )
     next_follow_up_type = forms.ChoiceField(
         label=_("Type of the next follow-up"),
@@ -339,11 +339,9 @@ class ActivityForm(ResultForm):
         widget=forms.RadioSelect,
         initial=PLANNED,
     )
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = LocalDateTimeField(
         label=_("Planned date and time"),
-        widget=DateTimeInput,
         required=False,
-        error_messages={"invalid": DATETIME_INVALID},
     )
 
     field_order = ["type", "client", "opportunity", "contact", "subject", "status", "scheduled_at"]
@@ -445,12 +443,10 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     required_css_class = "required"
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = LocalDateTimeField(
         label=_("New date and time"),
-        widget=DateTimeInput,
         error_messages={
             "required": _("Enter the new date and time."),
-            "invalid": DATETIME_INVALID,
         },
     )
 
@@ -487,7 +483,7 @@ class WeekForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "week"}),
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput)
+    date = LocalDateField(label=_("Date"), required=False)
     executive = forms.ChoiceField(label=_("Executive"), required=False)
 
     WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
@@ -574,33 +570,24 @@ class UpsellForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         max_length=200,
         error_messages={"required": _("Enter the name of the opportunity.")},
     )
-    estimated_value = forms.DecimalField(
+    estimated_value = AmountField(
         label=_("Estimated value"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
         error_messages={
             "required": _("Enter the estimated value."),
             "min_value": _("The estimated value cannot be negative."),
-            "invalid": _("Enter an amount such as 24000 or 24000.50."),
         },
     )
-    expected_close_date = forms.DateField(
+    expected_close_date = LocalDateField(
         label=_("Expected close date"),
-        widget=DateInput,
         error_messages={
             "required": _("Enter the expected close date."),
-            "invalid": _("Enter a date such as 15/12/2026."),
         },
     )
-    meeting_at = forms.DateTimeField(
+    meeting_at = LocalDateTimeField(
         label=_("Schedule meeting"),
-        widget=DateTimeInput,
         help_text=_("Date and time of the meeting with the client."),
         error_messages={
             "required": _("Enter the date and time of the meeting."),
-            "invalid": DATETIME_INVALID,
         },
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
-from config.forms import BootstrapFormMixin, DateInput
+from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.models import (
     OPEN_STAGES,
     ActivityType,
@@ -74,15 +74,6 @@ class BantSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", _("Not answered")), ("true", _("Yes")), ("false", _("No"))]
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    """A native date-and-time picker; its ISO value is in DATETIME_INPUT_FORMATS."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Contact) -> str:
         return contact_label(obj)
@@ -125,15 +116,11 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
         empty_label=NO_CONTACT,
         error_messages={"invalid_choice": _("Choose a contact of the selected client.")},
     )
-    estimated_value = forms.DecimalField(
+    estimated_value = AmountField(
         label=_label("estimated_value"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
         error_messages={"min_value": _("The estimated value cannot be negative.")},
     )
-    expected_close_date = forms.DateField(label=_label("expected_close_date"), widget=DateInput)
+    expected_close_date = LocalDateField(label=_label("expected_close_date"))
     probability = forms.IntegerField(
         label=_label("probability"),
         required=False,
@@ -193,9 +180,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
         choices=[("", _("Choose a type"))]
         + [(kind.value, kind.label) for kind in NEXT_ACTIVITY_TYPES],
     )
-    activity_at = forms.DateTimeField(
-        label=_("Date and time"), required=False, widget=DateTimeLocalInput
-    )
+    activity_at = LocalDateTimeField(label=_("Date and time"), required=False)
     activity_subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
 
     def __init__(

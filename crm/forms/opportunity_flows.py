@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BootstrapFormMixin, DateInput
+from config.forms import (
+    AmountField,
+    BootstrapFormMixin,
+    LocalDateField,
+    LocalDateTimeField,
+)
 from crm.forms.clients import DraftMixin
 from crm.models import (
     OPEN_STAGES,
@@ -88,15 +93,6 @@ def _format_local(value: datetime) -> str:
     return timezone.localtime(value).strftime(DATETIME_INPUT)
 
 
-class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker (local time, to the minute)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_INPUT)
-
-
 def _type_choices(types) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
@@ -114,11 +110,9 @@ class FlowForm(DraftMixin, BootstrapFormMixin, forms.Form):
     # "Programar …": labelled by each flow; the three fields below are required when ticked.
     schedule = forms.BooleanField(required=False, initial=True)
     next_type = forms.ChoiceField(label=_("Activity type"), required=False)
-    next_at = forms.DateTimeField(
+    next_at = LocalDateTimeField(
         label=_("Date and time"),
         required=False,
-        widget=DateTimeInput,
-        error_messages={"invalid": _("Enter a date and time such as 15/12/2026 09:00.")},
     )
     next_subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
 
@@ -243,12 +237,10 @@ class FollowUpForm(FlowForm):
         empty_label="—",
         error_messages={"invalid_choice": _("Choose a contact of this client.")},
     )
-    done_at = forms.DateTimeField(
+    done_at = LocalDateTimeField(
         label=_("Date and time it was done"),
-        widget=DateTimeInput,
         error_messages={
             "required": _("Enter when the activity was done."),
-            "invalid": _("Enter a date and time such as 15/12/2026 09:00."),
         },
     )
     notes = forms.CharField(
@@ -423,24 +415,17 @@ class WinForm(FlowForm):
 
     default_subject = _("Post-sale follow-up")
 
-    actual_value = forms.DecimalField(
+    actual_value = AmountField(
         label=_("Actual sale value"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
         error_messages={
             "required": _("Enter the actual value of the sale."),
             "min_value": _("The actual value cannot be negative."),
-            "invalid": _("Enter an amount such as 24000 or 24000.50."),
         },
     )
-    closed_on = forms.DateField(
+    closed_on = LocalDateField(
         label=_("Close date"),
-        widget=DateInput,
         error_messages={
             "required": _("Enter the close date."),
-            "invalid": _("Enter a date such as 15/12/2026."),
         },
     )
     agreed_terms = forms.CharField(
