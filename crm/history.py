@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
 
-from crm.models import ChangeRecord, Client
+from crm.models import ChangeRecord, Client, Contact
 
 
 def snapshot(instance: models.Model) -> dict[str, str]:
@@ -82,3 +82,19 @@ def changes_since(*, instance: models.Model, version: int):
         .select_related("changed_by")
         .order_by("changed_at", "pk")
     )
+
+
+def client_changes_since(*, client: Client, version: int, contact_versions: dict[int, int]):
+    """What others saved since a client form was opened: on the client, on the contacts
+    it showed (id -> version), and the contacts added meanwhile."""
+    changes = changes_since(instance=client, version=version)
+    for contact_id, contact_version in contact_versions.items():
+        changes |= changes_since(instance=Contact(pk=contact_id), version=contact_version)
+    added = Contact.objects.filter(client=client).exclude(pk__in=contact_versions).values("pk")
+    changes |= ChangeRecord.objects.filter(
+        client=client,
+        content_type=ContentType.objects.get_for_model(Contact),
+        object_id__in=added,
+        action=ChangeRecord.Action.CREATED,
+    )
+    return list(changes.select_related("changed_by").order_by("changed_at", "pk"))

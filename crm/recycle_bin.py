@@ -55,3 +55,12 @@ class SoftDeleteModel(models.Model):
     @property
     def purge_after(self):
         return self.deleted_at + timedelta(days=RETENTION_DAYS) if self.deleted_at else None
+
+
+def deleted_visible_to(model, *, user) -> models.QuerySet:
+    """The recycle bin of one soft-deletable model: admins see every deleted row, others
+    the rows they deleted themselves."""
+    from accounts.roles import is_administrator  # the roles module loads auth models
+
+    deleted = model.all_objects.deleted().select_related("deleted_by")
+    return deleted if is_administrator(user) else deleted.filter(deleted_by=user)

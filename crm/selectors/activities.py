@@ -23,11 +23,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings, Visibility
+from accounts.models import CompanySettings
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
-from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.scope import linked_to_visible
 from crm.services.activities import consecutive_unanswered_attempts
 
 # The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
@@ -41,22 +40,7 @@ PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
 def activities_visible_to(*, user) -> QuerySet[Activity]:
     """Live activities whose client the user may see and whose opportunity, if any, the
     user may see too (managers and admins: everyone's)."""
-    activities = Activity.objects.filter(client__deleted_at__isnull=True)
-    if is_manager(user):
-        return activities
-    settings = CompanySettings.load()
-    # Subqueries only where the scope restricts something: on large tables a semi-join
-    # against "every client" costs a scan for nothing.
-    if settings.client_visibility != Visibility.ALL:
-        activities = activities.filter(client__in=clients_visible_to(user=user).values("pk"))
-    if settings.opportunity_visibility != Visibility.ALL:
-        visible = opportunities_visible_to(user=user).values("pk")
-        activities = activities.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
-    else:
-        activities = activities.filter(
-            Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True)
-        )
-    return activities
+    return linked_to_visible(Activity.objects.all(), user=user)
 
 
 def with_row_details(activities: QuerySet[Activity]) -> QuerySet[Activity]:

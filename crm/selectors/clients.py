@@ -4,8 +4,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, User, Visibility
-from accounts.roles import COMMERCIAL_ROLES, is_administrator, is_manager
+from accounts.roles import COMMERCIAL_ROLES, is_manager
 from crm.models import ChangeRecord, Client, ClientUserObjectPermission, Contact
+from crm.recycle_bin import deleted_visible_to
 
 
 def clients_visible_to(*, user) -> QuerySet[Client]:
@@ -31,10 +32,7 @@ def get_client_for_user_or_404(*, user, pk: int) -> Client:
 
 def deleted_clients_visible_to(*, user) -> QuerySet[Client]:
     """The recycle bin: admins see every deleted client, others those they deleted."""
-    deleted = Client.all_objects.deleted().select_related("deleted_by", "owner")
-    if is_administrator(user):
-        return deleted
-    return deleted.filter(deleted_by=user)
+    return deleted_visible_to(Client, user=user).select_related("owner")
 
 
 def contacts_of(*, client: Client) -> QuerySet[Contact]:

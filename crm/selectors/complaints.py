@@ -1,23 +1,17 @@
 """Reads of complaints ("reclamos"), scoped through their client and opportunity."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import is_manager
 from crm.models import Complaint, ComplaintStatus
-from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.scope import linked_to_visible
 
 OPEN_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
 
 
 def complaints_visible_to(*, user) -> QuerySet[Complaint]:
     """Live complaints of visible clients, and of visible opportunities when linked."""
-    complaints = Complaint.objects.filter(client__in=clients_visible_to(user=user))
-    if not is_manager(user):
-        complaints = complaints.filter(
-            Q(opportunity__isnull=True) | Q(opportunity__in=opportunities_visible_to(user=user))
-        )
+    complaints = linked_to_visible(Complaint.objects.all(), user=user)
     return complaints.select_related("client", "assigned_to", "owner")
 
 

@@ -13,6 +13,7 @@ from crm.models import (
     StageChange,
     StageSetting,
 )
+from crm.recycle_bin import deleted_visible_to
 
 
 def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
@@ -70,3 +71,8 @@ def stage_history(*, opportunity: Opportunity) -> QuerySet[StageChange]:
 
 def activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
     return opportunity.activities.select_related("owner", "contact")
+
+
+def deleted_opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
+    """The recycle bin: admins see every deleted opportunity, others those they deleted."""
+    return deleted_visible_to(Opportunity, user=user).select_related("client")

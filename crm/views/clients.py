@@ -1,7 +1,6 @@
 """The client form (create and edit), the client page with its tabs, and deletion."""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
@@ -18,8 +17,8 @@ from config.pagination import paginate
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
 from crm.forms.clients import ClientForm, with_another_contact_row
-from crm.history import changes_since
-from crm.models import SATISFACTION_TYPES, ChangeRecord, Client, Contact
+from crm.history import client_changes_since
+from crm.models import SATISFACTION_TYPES, Client
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
 from crm.selectors.clients import (
@@ -107,24 +106,14 @@ def client_edit_view(request, pk: int):
 
 
 def _changes_by_others(*, client: Client, form: ClientForm):
-    """What was saved since the versions this user started from: on the client, on the
-    contacts they had in the form, and the contacts added meanwhile."""
-    changes = changes_since(instance=client, version=form.cleaned_data["version"])
-    submitted = set()
-    for row in form.contacts.forms:
-        contact_id = row.cleaned_data.get("id")
-        if contact_id:
-            submitted.add(contact_id)
-            contact = Contact(pk=contact_id)
-            changes |= changes_since(instance=contact, version=row.cleaned_data["version"] or 0)
-    added = contacts_of(client=client).exclude(pk__in=submitted).values("pk")
-    changes |= ChangeRecord.objects.filter(
-        client=client,
-        content_type=ContentType.objects.get_for_model(Contact),
-        object_id__in=added,
-        action=ChangeRecord.Action.CREATED,
+    contact_versions = {
+        row.cleaned_data["id"]: row.cleaned_data["version"] or 0
+        for row in form.contacts.forms
+        if row.cleaned_data.get("id")
+    }
+    return client_changes_since(
+        client=client, version=form.cleaned_data["version"], contact_versions=contact_versions
     )
-    return list(changes.select_related("changed_by").order_by("changed_at", "pk"))
 
 
 @require_http_methods(["GET", "POST"])

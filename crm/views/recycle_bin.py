@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import module_required
-from accounts.roles import DELETE, is_administrator
+from accounts.roles import DELETE
 from config.pagination import paginate
-from crm.models import Opportunity
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.clients import deleted_clients_visible_to
+from crm.selectors.opportunities import deleted_opportunities_visible_to
 from crm.services import client_restore
 from crm.services.opportunities import opportunity_restore
 
@@ -36,13 +36,6 @@ class BinKind:
     deleted_visible_to: Callable[..., QuerySet]  # (user=) -> the user's deleted records
     restore: Callable[..., object]  # (user=, pk=) -> the record; ValidationError if it cannot
     detail: Callable[[object], str]  # a second line that identifies the record
-
-
-def deleted_opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
-    """The same rule as deleted_clients_visible_to (admins see all, others what they
-    deleted). Kept here until crm/selectors/clients.py grows its opportunity twin."""
-    deleted = Opportunity.all_objects.deleted().select_related("client", "deleted_by")
-    return deleted if is_administrator(user) else deleted.filter(deleted_by=user)
 
 
 RECYCLE_BIN: dict[str, BinKind] = {
