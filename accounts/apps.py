@@ -22,6 +22,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401
+        from accounts import checks, signals  # noqa: F401
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)

@@ -16,10 +16,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "PYTEST_VERSION" in os.environ
 DEBUG = env_bool("DEBUG", default=False)
 
-if DEBUG or TESTING:
-    SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-never-used-in-production")
-else:
-    SECRET_KEY = env_str("SECRET_KEY")
+# Required outside debug. An empty key is refused by Django itself the moment anything
+# needs it (sessions, signing, `check --deploy`), so commands that never sign anything
+# (makemigrations, compilemessages) still run without production secrets.
+DEV_SECRET_KEY = "insecure-development-key-never-used-in-production"
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY if DEBUG or TESTING else "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -267,10 +268,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# Absolute links in emails (notifications, reminders).
-SITE_URL = (
-    env_str("SITE_URL", "http://127.0.0.1:8000") if DEBUG or TESTING else env_str("SITE_URL")
-).rstrip("/")
+# Absolute links in emails; required outside debug (the deploy check accounts.E001 says so).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
 
 # Day-first dates also where code reads the global setting (django-import-export's widgets).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
