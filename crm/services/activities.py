@@ -25,6 +25,7 @@ class ActivityInput:
     contact: Contact | None = None
 
 
+@transaction.atomic
 def activity_create(
     *,
     user,
@@ -33,9 +34,11 @@ def activity_create(
     opportunity: Opportunity | None = None,
     owner=None,
     result: "ActivityResult | None" = None,
+    next_activity: ActivityInput | None = None,
 ) -> Activity:
     """Create a planned or done activity for a client (and optionally an opportunity);
-    `result` records what happened when it is created already done."""
+    `result` records what happened when it is created already done, and `next_activity`
+    (a meeting's "fecha de próximo seguimiento") is scheduled with it: both or neither."""
     if data.contact is not None and data.contact.client_id != client.pk:
         raise ValidationError({"contact": _("The contact must belong to the client.")})
     if data.done_at is not None and data.done_at > timezone.now():
@@ -61,7 +64,21 @@ def activity_create(
     activity.full_clean()
     activity.save()
     record_changes(instance=activity, client=client, before=None, user=user)
+    if next_activity is not None:
+        _schedule_next(user=user, after=activity, next_activity=next_activity)
     return activity
+
+
+def _schedule_next(*, user, after: Activity, next_activity: ActivityInput) -> Activity:
+    if next_activity.scheduled_at is None or next_activity.scheduled_at <= timezone.now():
+        raise ValidationError({"next_scheduled_at": _("The next follow-up must be in the future.")})
+    return activity_create(
+        user=user,
+        client=after.client,
+        opportunity=after.opportunity,
+        data=next_activity,
+        owner=after.owner,
+    )
 
 
 @dataclass
@@ -112,17 +129,7 @@ def activity_complete(
     activity.save()
     record_changes(instance=activity, client=activity.client, before=before, user=user)
     if next_activity is not None:
-        if next_activity.scheduled_at is None or next_activity.scheduled_at <= timezone.now():
-            raise ValidationError(
-                {"next_scheduled_at": _("The next follow-up must be in the future.")}
-            )
-        activity_create(
-            user=user,
-            client=activity.client,
-            opportunity=activity.opportunity,
-            data=next_activity,
-            owner=activity.owner,
-        )
+        _schedule_next(user=user, after=activity, next_activity=next_activity)
     return activity
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -157,33 +156,20 @@ def activity_create_view(request):
     form = ActivityForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            activity = _create_with_follow_up(request.user, form)
+            activity = activity_create(
+                user=request.user,
+                client=form.cleaned_data["client"],
+                opportunity=form.cleaned_data["opportunity"],
+                data=form.activity_input(),
+                result=form.activity_result(),
+                next_activity=form.follow_up(),
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
             messages.success(request, _("Activity saved."))
             return redirect(_detail_url(activity))
     return render(request, template, {"form": form})
-
-
-@transaction.atomic
-def _create_with_follow_up(user, form: ActivityForm) -> Activity:
-    """The activity and, when it is already done with a "Fecha de próximo seguimiento",
-    the next one: both or neither."""
-    client, opportunity = form.cleaned_data["client"], form.cleaned_data["opportunity"]
-    activity = activity_create(
-        user=user,
-        client=client,
-        opportunity=opportunity,
-        data=form.activity_input(),
-        result=form.activity_result(),
-    )
-    follow_up = form.follow_up()
-    if follow_up is not None:
-        activity_create(
-            user=user, client=client, opportunity=opportunity, data=follow_up, owner=user
-        )
-    return activity
 
 
 @require_GET
