@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 
@@ -9,11 +10,33 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+MISSING_BROWSER = (
+    "No browser for the end-to-end tests: install Debian's chromium "
+    "('sudo apt-get install chromium'; bin/test does it as root), "
+    "or set CHROMIUM_PATH to a Chromium or Chrome binary."
+)
+
+
+def browser_path() -> str | None:
+    """The browser the end-to-end tests drive (the same search as bin/system-deps):
+    CHROMIUM_PATH, else Debian's /usr/bin/chromium, else one of BROWSER_NAMES on PATH."""
+    if configured := os.environ.get("CHROMIUM_PATH"):
+        return configured if os.access(configured, os.X_OK) else None
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return next(filter(None, map(shutil.which, BROWSER_NAMES)), None)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    executable = browser_path()
+    if executable is None:
+        # Fail, never skip: a missing browser must not pass for a green run.
+        pytest.fail(MISSING_BROWSER, pytrace=False)
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": executable,
         "args": [
             "--no-sandbox",
             "--headless",
