@@ -38,8 +38,8 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "import_export",
-    "axes",
-    "django_tasks_db",
+    "config.apps.RumboAxesConfig",
+    "config.apps.RumboTasksConfig",
     "accounts",
     "crm",
     "projects_ro",
@@ -180,7 +180,9 @@ SECURE_CSP = {
 # English; adding a language means a .po file, a LANGUAGES entry and LocaleMiddleware.
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: our catalogue (makemessages writes it). locale_vendor/: Spanish for the third-party
+# labels an Administrador reads in admin that their packages do not translate (axes, tasks).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Caracas")
 USE_I18N = True
 USE_TZ = True

@@ -313,8 +313,8 @@ ROWS = [
 
 # Admin URLs that answer differently by design.
 ADMIN_SPECIAL = {
-    # The admin login form is shown to anyone who is not an Administrador.
-    "admin:login": expect(200, 200, 200, 200, 302),
+    # Admin has no login form: anonymous people go to the app's login, others get 403.
+    "admin:login": expect(302, 403, 403, 403, 302),
     # Logout is POST-only; signed-in outsiders are refused before that.
     "admin:logout": expect(302, 403, 403, 403, 405),
     # Autocomplete without its query parameters is refused even to admins.

@@ -120,7 +120,8 @@ class BaseContactFormSet(forms.BaseFormSet):
         self._check_ids()
         rows = self.rows()
         primaries = sum(1 for form in rows if form.cleaned_data.get("is_primary"))
-        if rows and primaries == 0:
+        # A lone contact is the primary one without a tick (the service marks it).
+        if len(rows) > 1 and primaries == 0:
             raise ValidationError(
                 _("Mark one of the contacts as the primary contact."), code="no_primary"
             )
@@ -303,7 +304,7 @@ class ClientForm(DraftMixin, BootstrapFormMixin, forms.ModelForm):
             return tax_id
         if clients_visible_to(user=self.user).filter(pk=taken.pk).exists():
             raise ValidationError(
-                _("A client with this RIF/NIT already exists: %(name)s."),
+                _("A client with this RIF/NIT already exists: “%(name)s”."),
                 code="unique",
                 params={"name": taken.name},
             )

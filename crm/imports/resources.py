@@ -332,6 +332,14 @@ class ContactImportResource(ImportResource):
     def init_instance(self, row=None):
         return Contact(client=self.row_client)
 
+    def import_instance(self, instance, row, **kwargs):
+        was_primary = instance.pk is not None and instance.is_primary
+        super().import_instance(instance, row, **kwargs)
+        # "No" never demotes the primary contact (a client always keeps one): a row that
+        # names another contact as primary does.
+        if was_primary:
+            instance.is_primary = True
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The one-primary constraint is checked by the service, after it demotes the
         # previous primary contact; checked here it would refuse every primary switch.

@@ -72,7 +72,18 @@ def client_update(
     return client
 
 
+def _lone_contact_is_primary(*, client: Client, contacts: list[ContactInput]) -> None:
+    """The only contact a client keeps is its primary contact, ticked or not."""
+    kept = [row for row in contacts if not row.delete]
+    if len(kept) != 1:
+        return
+    mentioned = [row.id for row in contacts if row.id is not None]
+    if not client.contacts.exclude(pk__in=mentioned).exists():
+        kept[0].is_primary = True
+
+
 def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> None:
+    _lone_contact_is_primary(client=client, contacts=contacts)
     # Deletions and demotions first, the primary last: the one-primary constraint holds at
     # every statement, not only at the end.
     ordered = sorted(contacts, key=lambda c: (not c.delete, c.is_primary))

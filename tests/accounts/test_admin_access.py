@@ -64,3 +64,39 @@ def test_an_admin_switches_visibility_to_own_records(client, administrator):
     )
     assert response.status_code == 302
     assert CompanySettings.load().opportunity_visibility == Visibility.OWN
+
+
+def test_admin_login_sends_to_the_app_login_and_back_to_admin(client, administrator):
+    response = client.get(reverse("admin:login") + "?next=/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login") + "?next=/admin/accounts/user/"
+
+    administrator.set_password("Una-clave-de-prueba-1")
+    administrator.save()
+    response = client.post(
+        response.url,
+        {"username": administrator.username, "password": "Una-clave-de-prueba-1"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/admin/accounts/user/"
+    assert client.get(response.url).status_code == 200
+
+
+def test_admin_login_ignores_a_foreign_next_and_opens_admin_for_an_administrator(
+    client, administrator
+):
+    client.force_login(administrator)
+    response = client.get(reverse("admin:login") + "?next=https://evil.example/")
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_admin_login_refuses_a_signed_in_commercial_user(client, executive):
+    client.force_login(executive)
+    assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_an_anonymous_admin_page_goes_through_the_app_login(client):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+    assert response.status_code == 200

@@ -37,3 +37,26 @@ def test_forced_demo_data_has_valid_rifs(settings):
     assert Project.objects.filter(contractors__isnull=False).exists()
     for tax_id in Client.objects.values_list("tax_id", flat=True):
         assert rif.is_valid(tax_id), tax_id
+
+
+@pytest.mark.parametrize(
+    ("port", "address"),
+    [
+        (None, "http://127.0.0.1:8000"),
+        ("8080", "http://127.0.0.1:8080"),
+        ("0.0.0.0:8081", "http://127.0.0.1:8081"),
+        ("crm.local:9000", "http://crm.local:9000"),
+    ],
+)
+def test_it_says_in_spanish_where_to_sign_in_following_port(
+    settings, capsys, monkeypatch, port, address
+):
+    settings.DEBUG = True
+    if port is None:
+        monkeypatch.delenv("PORT", raising=False)
+    else:
+        monkeypatch.setenv("PORT", port)
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert f"Datos de demostración listos. Inicie sesión en {address}" in output
+    assert "Demo data ready" not in output

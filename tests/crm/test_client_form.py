@@ -362,12 +362,14 @@ def test_it_refuses_an_executive_without_a_commercial_role(
 
 
 def test_it_names_the_existing_client_with_the_same_rif(client_as, executive, payload):
-    ClientFactory(name="Lácteos del Llano", tax_id=RIF, owner=executive)
+    ClientFactory(name="Lácteos del Llano C.A.", tax_id=RIF, owner=executive)
 
     response = client_as(executive).post(CREATE_URL, payload())
 
     assert Client.objects.count() == 1
-    assert "Ya existe un cliente con este RIF/NIT: Lácteos del Llano." in page_text(response)
+    text = page_text(response)
+    assert "Ya existe un cliente con este RIF/NIT: «Lácteos del Llano C.A.»." in text
+    assert "C.A.." not in text
 
 
 def test_it_does_not_reveal_a_client_the_user_cannot_see(
@@ -716,3 +718,33 @@ def test_the_edit_form_runs_the_same_queries_for_1_or_50_contacts(
         response = user_client.get(edit_url(existing))
 
     assert len(response.context["form"].contacts.forms) == rows
+
+
+def test_a_lone_contact_is_the_primary_one_without_ticking_it(client_as, executive, payload):
+    lone = [{**TWO_CONTACTS[0], "is_primary": False}]
+
+    response = client_as(executive).post(CREATE_URL, payload(contacts=lone))
+
+    assert response.status_code == 302, page_text(response)[:3000]
+    contact = Contact.objects.get()
+    assert contact.name == "Carmen Rodríguez" and contact.is_primary
+
+
+def test_removing_the_primary_leaves_the_other_contact_as_primary(executive):
+    client = ClientFactory(owner=executive)
+    primary = ContactFactory(client=client, is_primary=True)
+    other = ContactFactory(client=client, is_primary=False)
+
+    client_update(
+        user=executive,
+        client_id=client.pk,
+        expected_version=client.version,
+        data={},
+        contacts=[
+            ContactInput(name="", id=primary.pk, version=primary.version, delete=True),
+            ContactInput(name=other.name, id=other.pk, version=other.version),
+        ],
+    )
+
+    other.refresh_from_db()
+    assert other.is_primary

@@ -1,5 +1,6 @@
 """Idempotent demo data: one user per role and realistic Venezuelan sample records."""
 
+import os
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -276,6 +278,14 @@ def full_rif(compact: str) -> str:
     return rif_with_check_digit(compact[0], int(compact[1:]))
 
 
+def served_at() -> str:
+    """The address bin/run serves on: its PORT as runserver takes it ("8080", "0.0.0.0:8080")."""
+    host, _colon, port = os.environ.get("PORT", "127.0.0.1:8000").rpartition(":")
+    if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 (reading an address, not binding)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
     help = "Creates demo users (one per role) and sample data. Safe to run more than once."
 
@@ -295,7 +305,8 @@ class Command(BaseCommand):
             )
         users = self._users()
         self._data()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000"))
+        message = _("Demo data ready. Sign in at %(url)s") % {"url": served_at()}
+        self.stdout.write(self.style.SUCCESS(message))
         for user, role in users:
             line = f"  {role.value:<20} usuario: {user.username:<12} clave: {DEMO_PASSWORD}"
             self.stdout.write(line)
