@@ -49,3 +49,11 @@ def test_every_admin_label_is_in_spanish():
     request = RequestFactory().get("/admin/")
     request.user = UserFactory(is_superuser=True)
     assert english_labels(request) == {}
+
+
+@pytest.mark.django_db
+def test_the_admin_list_speaks_spanish_where_django_does_not_yet(client, administrator):
+    client.force_login(administrator)
+    page = client.get("/admin/accounts/user/").content.decode()
+    assert ">Ejecutar<" in page
+    assert ">Run<" not in page
