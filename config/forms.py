@@ -113,7 +113,10 @@ class AmountField(forms.DecimalField):
     }
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(max_digits=14, decimal_places=2, min_value=0, **kwargs)
+        # A model's DecimalField passes its own digits (ModelForm Meta.field_classes).
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(min_value=0, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:

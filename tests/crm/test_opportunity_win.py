@@ -276,7 +276,7 @@ def test_closing_on_an_older_version_is_refused_and_nothing_is_overwritten(oppor
     assert response.status_code == 200
     page = response.content.decode()
     assert "Otra persona modificó esta oportunidad mientras usted escribía" in page
-    assert "25000.00 → 30000.00" in page
+    assert "25.000,00 → 30.000,00" in page
     assert "Pago a 30 días, entrega en 6 semanas" in page
     assert response.context["form"]["version"].value() == "2"
     opportunity.refresh_from_db()
