@@ -137,6 +137,8 @@ def test_the_totals_are_those_of_the_whole_filtered_set(client_as, executive, th
         ({"close_to": "15/01/2030"}, ["Mantenimiento anual"]),
         ({"value_min": "8000.50"}, ["Licencias de software", "Ampliación de planta"]),
         ({"value_max": "8000"}, ["Mantenimiento anual"]),
+        ({"value_min": "8.000,50"}, ["Licencias de software", "Ampliación de planta"]),
+        ({"value_max": "8.000"}, ["Mantenimiento anual"]),
         (
             {"value_min": "900", "value_max": "9000"},
             ["Mantenimiento anual", "Licencias de software"],
