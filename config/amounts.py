@@ -69,13 +69,14 @@ def format_amount(value: Decimal | int | float | str) -> str:
     return _format(Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP), 2)
 
 
-def _scaled(amount: Decimal, unit: Decimal) -> Decimal:
-    # One decimal while the figure has one or two digits ("1,0 MM", "12,5 mil"), none from
-    # three on ("250 mil"): about three significant digits, never more than four characters.
+def _scaled(amount: Decimal, unit: Decimal) -> tuple[Decimal, int]:
+    """The amount in `unit`s, rounded, and its number of decimals: one while the figure has
+    one or two digits ("1,0 MM", "12,5 mil"), none from three on ("250 mil"), so about three
+    significant digits."""
     scaled = (amount / unit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if abs(scaled) >= 100:
-        scaled = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return scaled
+    if abs(scaled) < 100:
+        return scaled, 1
+    return scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP), 0
 
 
 def compact_amount(value: Decimal | int | float | str) -> str:
@@ -86,11 +87,10 @@ def compact_amount(value: Decimal | int | float | str) -> str:
     amount = Decimal(value)
     if abs(amount) < COMPACT_FROM:
         return format_amount(amount)
-    scaled = _scaled(amount, _THOUSAND)
+    scaled, decimals = _scaled(amount, _THOUSAND)
     if abs(scaled) < 1000:
         template = pgettext("compact amount", "%(amount)s k")
     else:  # 999.950 and more round to a thousand thousands: say millions
-        scaled = _scaled(amount, _MILLION)
+        scaled, decimals = _scaled(amount, _MILLION)
         template = pgettext("compact amount", "%(amount)s M")
-    decimals = -scaled.as_tuple().exponent
-    return template % {"amount": _format(scaled, max(decimals, 0))}
+    return template % {"amount": _format(scaled, decimals)}
