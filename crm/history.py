@@ -2,13 +2,34 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.amounts import format_amount
 from crm.models import ChangeRecord, Client, Contact
 
 
+def _shown(field: models.Field, raw) -> str:
+    """A field's value as the UI writes it: amounts 27.500,00, dates 15/12/2026 (and times in
+    the local zone), Sí/No. So the history reads like the screens, and an amount saved as
+    27500 where it was 27500.00 is no change. No value (an unanswered yes/no too) is empty."""
+    if raw is None:
+        return ""
+    if isinstance(field, models.BooleanField):
+        return str(_("Yes")) if raw else str(_("No"))
+    if isinstance(field, models.DecimalField):
+        return format_amount(raw)
+    if isinstance(field, models.DateTimeField):
+        return date_format(timezone.localtime(raw), "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField):
+        return date_format(raw, "SHORT_DATE_FORMAT")
+    return str(raw)
+
+
 def snapshot(instance: models.Model) -> dict[str, str]:
-    """The user-visible value of every editable field, as text."""
+    """The user-visible value of every editable field, as text: choices by label, related
+    records by name, the rest as `_shown` writes it."""
     values = {}
     for field in instance._meta.concrete_fields:
         if not field.editable or field.primary_key or field.name == "client":
@@ -18,11 +39,8 @@ def snapshot(instance: models.Model) -> dict[str, str]:
         elif isinstance(field, models.ForeignKey):
             related = getattr(instance, field.name)
             value = str(related) if related is not None else ""
-        elif isinstance(field, models.BooleanField):
-            value = str(_("Yes")) if getattr(instance, field.name) else str(_("No"))
         else:
-            raw = getattr(instance, field.name)
-            value = "" if raw is None else str(raw)
+            value = _shown(field, getattr(instance, field.name))
         values[field.name] = value
     return values
 

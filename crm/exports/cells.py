@@ -1,12 +1,22 @@
-"""Cell values that a spreadsheet shows and never runs ("CSV/formula injection").
+"""Cell values that a spreadsheet shows and never runs ("CSV/formula injection"), one helper
+per file format; every export of the project (clients, reports) writes its text through them.
 
-The rule of the project: any cell TEXT that a spreadsheet would take for a formula (it starts
-with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading apostrophe, so Excel,
-LibreOffice and Google Sheets show it as the text it is. Numbers and dates are never text,
-so they stay numbers and dates. See OWASP "CSV Injection".
+- CSV has no cell types: the spreadsheet guesses, and runs any text that starts with `=`, `+`,
+  `-`, `@`, a tab or a carriage return. `csv_text` gives such text a leading apostrophe, so
+  Excel, LibreOffice and Google Sheets show it as the text it is (OWASP "CSV Injection").
+- An .xlsx cell has a type, and a cell typed as a string is never evaluated, whatever it
+  starts with. `xlsx_text_cell` stores the text exactly as it is ("+58 212-5550101", not
+  "'+58 212-5550101") in a string cell.
+
+Numbers and dates are never text, so they stay numbers and dates in both formats.
 """
 
 import re
+
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Spreadsheets may trim leading spaces on import (LibreOffice's "Trim spaces", Sheets), which
@@ -25,12 +35,26 @@ def is_formula_like(text: str) -> bool:
     )
 
 
-def neutralize(text: str) -> str:
-    """The text as a spreadsheet must show it: with a leading `'` if it looks like a formula."""
+def csv_text(text: str) -> str:
+    """The text as a CSV field must hold it: with a leading `'` if it looks like a formula."""
     return "'" + text if is_formula_like(text) else text
 
 
 def xlsx_text(text: str) -> str:
-    """`neutralize`, and fit for an .xlsx cell: no XML-illegal control characters, at most
-    Excel's 32,767 characters."""
-    return neutralize(_XML_ILLEGAL.sub("", text))[:XLSX_MAX_TEXT]
+    """The text fit for an .xlsx cell, otherwise unchanged: no XML-illegal control characters,
+    at most Excel's 32,767 characters. No apostrophe: the cell's string type protects it."""
+    return _XML_ILLEGAL.sub("", text)[:XLSX_MAX_TEXT]
+
+
+def xlsx_text_cell(
+    sheet: Worksheet | WriteOnlyWorksheet, text: str, *, font: Font | None = None
+) -> Cell:
+    """A string cell holding `text` as it is, for `sheet.append()` (write-only or not).
+
+    openpyxl would store any value beginning with "=" as a formula; typing the cell as a
+    string ("s") means no spreadsheet ever evaluates it."""
+    cell = WriteOnlyCell(sheet, value=xlsx_text(text))
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell

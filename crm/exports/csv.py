@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from crm.exports.cells import neutralize
+from crm.exports.cells import csv_text
 from crm.exports.columns import Column, Kind
 
 DELIMITER = ";"
@@ -34,7 +34,7 @@ def _value(kind: Kind, value: object) -> str:
     if value is None:
         return ""
     if kind is Kind.TEXT:
-        return neutralize(str(value))
+        return csv_text(str(value))
     if kind is Kind.MONEY:
         return f"{Decimal(value):.2f}".replace(".", ",")
     if kind is Kind.DATE:
@@ -44,7 +44,7 @@ def _value(kind: Kind, value: object) -> str:
 
 def csv_lines(*, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=DELIMITER)
-    yield BOM + writer.writerow([neutralize(str(column.header)) for column in columns])
+    yield BOM + writer.writerow([csv_text(str(column.header)) for column in columns])
     chunk = []
     for values in rows:
         chunk.append(

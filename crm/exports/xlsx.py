@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from crm.exports.cells import xlsx_text
+from crm.exports.cells import xlsx_text_cell
 from crm.exports.columns import Column, Kind
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,21 +25,11 @@ DATE_FORMAT = "dd/mm/yyyy"  # Venezuelan order; Excel still holds a real date
 _BOLD = Font(bold=True)
 
 
-def _text_cell(sheet: WriteOnlyWorksheet, text: str, *, font: Font | None = None):
-    cell = WriteOnlyCell(sheet, value=xlsx_text(text))
-    # A string cell is never evaluated, whatever it starts with; openpyxl would otherwise
-    # store any value beginning with "=" as a formula.
-    cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
-
-
 def _cell(sheet: WriteOnlyWorksheet, kind: Kind, value: object):
     if value is None or value == "":
         return None
     if kind is Kind.TEXT:
-        return _text_cell(sheet, str(value))
+        return xlsx_text_cell(sheet, str(value))
     cell = WriteOnlyCell(sheet, value=value)
     if kind is Kind.MONEY:
         cell.number_format = MONEY_FORMAT
@@ -60,7 +50,7 @@ def write_xlsx(
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    sheet.append([_text_cell(sheet, str(column.header), font=_BOLD) for column in columns])
+    sheet.append([xlsx_text_cell(sheet, str(column.header), font=_BOLD) for column in columns])
     last_row = 1
     for values in rows:
         sheet.append(

@@ -11,10 +11,16 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from config.forms import DateInput, FilterForm
+from config.forms import AmountField, DateInput, FilterForm
 from crm.follow_up import requiring_follow_up
 from crm.models import Opportunity, Segment, Stage, name_key
 from crm.selectors.clients import assignable_executives
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount typed as in the forms ("1.500.000", "8000,50"; see AmountField)."""
+
+    field_class = AmountField
 
 
 def stage_position() -> Case:
@@ -95,10 +101,10 @@ class OpportunityFilter(BoardFilter):
         choices=Stage.choices, distinct=False, label=_("Stage")
     )
     client = django_filters.CharFilter(method="search_client", label=_("Client (name or RIF)"))
-    value_min = django_filters.NumberFilter(
+    value_min = AmountFilter(
         field_name="estimated_value", lookup_expr="gte", label=_("Minimum value")
     )
-    value_max = django_filters.NumberFilter(
+    value_max = AmountFilter(
         field_name="estimated_value", lookup_expr="lte", label=_("Maximum value")
     )
     order = OpportunityOrderingFilter(

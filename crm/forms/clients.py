@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.forms import BootstrapFormMixin
+from config.forms import AmountField, BootstrapFormMixin
 from crm.models import Client, Contact, Industry
 from crm.phones import normalize_phone
 from crm.selectors.clients import assignable_executives, clients_visible_to, contacts_of
@@ -215,8 +215,8 @@ class ClientForm(DraftMixin, BootstrapFormMixin, forms.ModelForm):
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
-            "potential": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
         }
+        field_classes = {"potential": AmountField}
         help_texts = {
             "tax_id": _("RIF such as J-12345678-9 or NIT such as 900.123.456-8."),
             "website": _("For example www.empresa.com.ve."),

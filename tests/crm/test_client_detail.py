@@ -12,7 +12,13 @@ from accounts.models import CompanySettings, Visibility
 from crm.history import record_changes, snapshot
 from crm.models import Client, Industry
 from projects_ro.models import ProjectStatus
-from tests.factories import ClientFactory, ContactFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    OpportunityFactory,
+    ProjectFactory,
+    UserFactory,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TABS = ["resumen", "contactos", "proyectos", "historial"]
@@ -300,3 +306,15 @@ def test_each_tab_runs_the_same_queries_for_1_or_50_rows(
         response = user_client.get(url, **headers)
 
     assert response.status_code == 200
+
+
+def test_amounts_on_the_client_page_are_compact_with_the_full_value_on_hover(
+    client_as, executive, sabana
+):
+    OpportunityFactory(client=sabana, estimated_value=Decimal("2500000"))
+
+    summary = page_text(client_as(executive).get(detail_url(sabana)))
+    tab = page_text(client_as(executive).get(detail_url(sabana, "oportunidades")))
+
+    assert '<span class="amount-compact" title="150.000,00">150 mil</span>' in summary
+    assert '<span class="amount-compact" title="2.500.000,00">2,5 MM</span>' in tab

@@ -168,17 +168,18 @@ def test_its_excel_file_holds_every_field_of_a_client(client_as, executive, full
     assert row["Creado"] == datetime.datetime(2025, 3, 1)
 
 
-def test_its_excel_file_neutralises_formula_text_and_keeps_numbers(
+def test_its_excel_file_keeps_formula_text_as_typed_in_string_cells_and_keeps_numbers(
     client_as, executive, full_client
 ):
+    """No apostrophe in .xlsx: a string cell is never evaluated, so "+58 212…" stays a phone."""
     cells = dict(zip(HEADERS, xlsx_rows(client_as(executive).get(XLSX_URL))[1], strict=True))
 
     for header, expected in [
-        ("Nombre o razón social", '\'=HYPERLINK("http://x")'),
-        ("Dirección", "'-2+3"),
-        ("Notas", "'@SUM(A1)"),
-        ("Contacto principal", "'+1"),
-        ("Teléfono", "'+58 212-5550101"),
+        ("Nombre o razón social", '=HYPERLINK("http://x")'),
+        ("Dirección", "-2+3"),
+        ("Notas", "@SUM(A1)"),
+        ("Contacto principal", "+1"),
+        ("Teléfono", "+58 212-5550101"),
         ("RIF/NIT", "J-12345678-9"),
     ]:
         assert cells[header].value == expected, header

@@ -2,6 +2,7 @@
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -249,6 +250,17 @@ def test_it_tells_the_user_the_client_was_created(client_as, executive, payload)
     assert "Cliente Alimentos La Sabana, C.A. creado." in page_text(response)
 
 
+def test_the_business_potential_is_typed_the_venezuelan_way(client_as, executive, payload):
+    response = client_as(executive).post(CREATE_URL, payload(potential="1.500.000,50"))
+
+    assert response.status_code == 302
+    saved = Client.objects.get()
+    assert saved.potential == Decimal("1500000.50")
+    field = str(client_as(executive).get(edit_url(saved)).context["form"]["potential"])
+    assert 'type="text"' in field and 'inputmode="decimal"' in field
+    assert 'value="1.500.000,50"' in field
+
+
 def test_it_creates_a_client_without_contacts(client_as, executive, payload):
     empty_row = [{"name": "", "position": "", "email": "", "phone": ""}]
 
@@ -304,7 +316,8 @@ INVALID = {
     "bad email": ({"email": "compras@"}, "Introduzca una dirección de correo electrónico válida"),
     "bad phone": ({"phone": "12345"}, "Este número de teléfono no existe"),
     "bad website": ({"website": "lasabana punto com"}, "Ingrese una dirección web como"),
-    "negative potential": ({"potential": "-5"}, "mayor o igual a 0"),
+    "negative potential": ({"potential": "-5"}, "El monto no puede ser negativo."),
+    "potential in US format": ({"potential": "150,000.50"}, "Escriba un monto como 1.500.000,50."),
     "two primary contacts": (
         {"contacts": PRIMARY_AND_ANOTHER},
         "Solo un contacto puede ser el contacto principal",

@@ -1,4 +1,6 @@
-"""Formula neutralisation: text a spreadsheet would run is shown as text, numbers stay numbers."""
+"""Formula neutralisation: text a spreadsheet would run is shown as text, numbers stay numbers.
+
+CSV gets a leading apostrophe; an .xlsx cell holds the text as it is, typed as a string."""
 
 import csv
 import datetime
@@ -8,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from crm.exports.cells import XLSX_MAX_TEXT, is_formula_like, neutralize, xlsx_text
+from crm.exports.cells import XLSX_MAX_TEXT, csv_text, is_formula_like, xlsx_text
 from crm.exports.columns import Column, Kind
 from crm.exports.csv import csv_lines
 from crm.exports.xlsx import write_xlsx
@@ -28,15 +30,15 @@ HARMLESS = ["Alimentos La Sabana, C.A.", "J-12345678-9", "1+1", "a=b", "", "Jos�
 
 
 @pytest.mark.parametrize("text", DANGEROUS)
-def test_it_prefixes_an_apostrophe_to_text_that_looks_like_a_formula(text):
+def test_it_prefixes_an_apostrophe_to_csv_text_that_looks_like_a_formula(text):
     assert is_formula_like(text)
-    assert neutralize(text) == "'" + text
+    assert csv_text(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", HARMLESS)
 def test_it_leaves_other_text_alone(text):
     assert not is_formula_like(text)
-    assert neutralize(text) == text
+    assert csv_text(text) == text
 
 
 def test_it_drops_characters_an_xlsx_file_cannot_hold():
@@ -47,8 +49,13 @@ def test_it_keeps_tabs_and_line_breaks_inside_xlsx_text():
     assert xlsx_text("línea 1\nlínea 2\tfin") == "línea 1\nlínea 2\tfin"
 
 
-def test_it_neutralises_what_starts_a_formula_once_control_characters_are_gone():
-    assert xlsx_text("\x01=1+1") == "'=1+1"
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_it_keeps_xlsx_text_as_typed_without_an_apostrophe(text):
+    assert xlsx_text(text) == text
+
+
+def test_it_drops_control_characters_but_adds_nothing_before_a_formula_sign():
+    assert xlsx_text("\x01=1+1") == "=1+1"
 
 
 def test_it_cuts_xlsx_text_to_excels_limit_per_cell():
@@ -67,6 +74,7 @@ ROWS = [
     ['=HYPERLINK("http://x")', Decimal("1234.5"), 3, datetime.date(2025, 3, 1)],
     ["-2+3", Decimal("-7.25"), 0, None],
     ["normal", None, None, None],
+    ["+58 212-5550101", None, None, None],
 ]
 
 
@@ -74,18 +82,27 @@ def test_the_xlsx_writer_stores_text_as_text_and_numbers_as_numbers():
     output = write_xlsx(columns=COLUMNS, rows=iter(ROWS), sheet_title="Hoja")
 
     sheet = openpyxl.load_workbook(output).active
-    first, second, third = list(sheet.iter_rows(min_row=2))
-    assert first[0].value == '\'=HYPERLINK("http://x")'
-    assert first[0].data_type == "s"
+    first, second, third, _ = list(sheet.iter_rows(min_row=2))
+    assert first[0].value == '=HYPERLINK("http://x")'
+    assert first[0].data_type == "s"  # a string, not a formula: never evaluated
     assert first[1].value == 1234.5
     assert first[1].data_type == "n"
     assert first[1].number_format == "#,##0.00"
     assert first[2].value == 3
     assert first[3].value.date() == datetime.date(2025, 3, 1)
     assert first[3].is_date
-    assert second[0].value == "'-2+3"
+    assert second[0].value == "-2+3"
+    assert second[0].data_type == "s"
     assert second[1].value == -7.25  # a negative number is a number, not a formula
     assert [cell.value for cell in third] == ["normal", None, None, None]
+
+
+def test_the_xlsx_writer_stores_a_phone_as_typed_in_a_string_cell():
+    output = write_xlsx(columns=COLUMNS, rows=iter(ROWS), sheet_title="Hoja")
+
+    phone = openpyxl.load_workbook(output).active["A5"]
+    assert phone.value == "+58 212-5550101"
+    assert phone.data_type == "s"
 
 
 def test_the_xlsx_writer_has_a_bold_frozen_header_with_widths_and_filters():
@@ -97,7 +114,7 @@ def test_the_xlsx_writer_has_a_bold_frozen_header_with_widths_and_filters():
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width == 20
-    assert sheet.auto_filter.ref == "A1:D4"
+    assert sheet.auto_filter.ref == "A1:D5"
 
 
 def test_the_csv_writer_neutralises_text_and_writes_plain_numbers():
@@ -110,6 +127,7 @@ def test_the_csv_writer_neutralises_text_and_writes_plain_numbers():
         ['\'=HYPERLINK("http://x")', "1234,50", "3", "2025-03-01"],
         ["'-2+3", "-7,25", "0", ""],
         ["normal", "", "", ""],
+        ["'+58 212-5550101", "", "", ""],
     ]
 
 

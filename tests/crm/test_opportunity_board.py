@@ -385,3 +385,19 @@ def test_ver_mas_runs_a_fixed_number_of_queries(
     # company settings (currency)
     with django_assert_num_queries(8):
         user_client.get(column_url(Stage.PROPOSAL), {"page": 2}, **HTMX)
+
+
+def test_a_large_amount_is_compact_on_its_card_and_totals_with_the_full_value_on_hover(
+    client_as, executive
+):
+    OpportunityFactory(
+        client=ClientFactory(owner=executive),
+        estimated_value=Decimal("1000000000"),
+        probability=10,
+    )
+
+    html = client_as(executive).get(URL).content.decode()
+
+    full = '<span class="amount-compact" title="USD 1.000.000.000,00">USD 1.000 MM</span>'
+    assert html.count(full) == 2  # the card and the column total
+    assert '<span class="amount-compact" title="USD 100.000.000,00">USD 100 MM</span>' in html

@@ -201,7 +201,7 @@ def test_the_timeline_merges_stage_changes_activities_and_field_changes_newest_f
     assert f"Prospección → Calificación por {manager}" in timeline
     assert "Llamada de calificación" in timeline and "Confirmó el presupuesto" in timeline
     assert "Realizada" in timeline
-    assert "Valor estimado: 25000.00 → 30000" in timeline
+    assert "Valor estimado: 25.000,00 → 30.000,00" in timeline
     # The move's own history row for "stage" is not repeated next to its stage change.
     assert "Etapa: Prospección → Calificación" not in timeline
 

@@ -232,6 +232,31 @@ def test_it_creates_an_opportunity_with_products_bant_and_next_activity(client_a
     assert activity.scheduled_at == when.replace(second=0, microsecond=0)
 
 
+def test_it_takes_the_estimated_value_written_the_venezuelan_way(client_as, executive):
+    client = ClientFactory(owner=executive)
+
+    response = client_as(executive).post(
+        CREATE_URL, form_data(client, estimated_value="1.500.000,50")
+    )
+
+    assert response.status_code == 302
+    assert Opportunity.objects.get().estimated_value == Decimal("1500000.50")
+
+
+def test_the_estimated_value_is_a_decimal_text_box_showing_the_amount_formatted(
+    client_as, executive
+):
+    opportunity = OpportunityFactory(
+        client=ClientFactory(owner=executive), estimated_value=Decimal("1500000.50")
+    )
+
+    page = client_as(executive).get(reverse("crm:opportunity_edit", args=[opportunity.pk]))
+
+    html = str(page.context["form"]["estimated_value"])
+    assert 'type="text"' in html and 'inputmode="decimal"' in html
+    assert 'value="1.500.000,50"' in html
+
+
 def test_a_probability_typed_by_hand_is_kept_as_an_override(client_as, executive):
     client = ClientFactory(owner=executive)
     client_as(executive).post(CREATE_URL, form_data(client, probability="40"))
@@ -296,6 +321,13 @@ def _bad_inputs():
             "El valor estimado no puede ser negativo.",
             'value="-5"',
             id="negative-value",
+        ),
+        pytest.param(
+            {"estimated_value": "1,500,000"},
+            "estimated_value",
+            "Escriba un monto como 1.500.000,50.",
+            'value="1,500,000"',
+            id="amount-in-us-format",
         ),
         pytest.param(
             {"stage": Stage.QUALIFICATION},
@@ -466,13 +498,41 @@ def test_editing_with_a_stale_version_is_refused_and_keeps_the_input(client_as, 
     page = response.content.decode()
     assert "Otra persona guardó esta oportunidad mientras usted la editaba" in page
     assert [c.field for c in response.context["conflict"]] == ["estimated_value"]
-    assert 'value="Nombre nuevo"' in page and 'value="11111"' in page
+    assert 'value="Nombre nuevo"' in page and 'value="11.111,00"' in page
     assert response.context["form"]["version"].value() == "2"
     # Saving again now deliberately replaces the other change.
     again = client_as(executive).post(url, {**data, "version": 2})
     assert again.status_code == 302
     opportunity.refresh_from_db()
     assert opportunity.estimated_value == Decimal("11111")
+
+
+def test_the_stale_edit_table_shows_values_as_the_screens_do(client_as, executive, manager):
+    opportunity = OpportunityFactory(
+        client=ClientFactory(owner=executive), estimated_value=Decimal("27500.00")
+    )
+    close_date = opportunity.expected_close_date
+    opportunity_update(
+        user=manager,
+        opportunity_id=opportunity.pk,
+        expected_version=1,
+        data={
+            "estimated_value": Decimal("28000"),
+            "expected_close_date": close_date + timedelta(days=1),
+            "bant_need": True,
+        },
+    )
+    url = reverse("crm:opportunity_edit", args=[opportunity.pk])
+    data = edit_data(opportunity, estimated_value="27.500,00", version=1)
+
+    page = client_as(executive).post(url, data).content.decode()
+
+    table = page[page.index("conflict-row") :]
+    assert "27.500,00 → 28.000,00" in table
+    later = close_date + timedelta(days=1)
+    assert f"{close_date:%d/%m/%Y} → {later:%d/%m/%Y}" in table
+    assert "— → Sí" in table  # a BANT answer that was empty
+    assert "27500.00" not in table
 
 
 def test_an_executive_cannot_reassign_the_owner_the_field_is_ignored(

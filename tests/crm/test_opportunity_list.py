@@ -137,6 +137,8 @@ def test_the_totals_are_those_of_the_whole_filtered_set(client_as, executive, th
         ({"close_to": "15/01/2030"}, ["Mantenimiento anual"]),
         ({"value_min": "8000.50"}, ["Licencias de software", "Ampliación de planta"]),
         ({"value_max": "8000"}, ["Mantenimiento anual"]),
+        ({"value_min": "8.000,50"}, ["Licencias de software", "Ampliación de planta"]),
+        ({"value_max": "8.000"}, ["Mantenimiento anual"]),
         (
             {"value_min": "900", "value_max": "9000"},
             ["Mantenimiento anual", "Licencias de software"],
@@ -303,3 +305,15 @@ def test_its_htmx_partial_runs_a_fixed_number_of_queries(
 
     with django_assert_num_queries(9):  # the same without the filter form's options
         user_client.get(URL, {"stage": ["prospecting", "proposal"]}, **HTMX)
+
+
+def test_large_amounts_are_compact_with_the_full_value_on_hover(client_as, executive):
+    OpportunityFactory(
+        client=ClientFactory(owner=executive), estimated_value=Decimal("1000000000"), probability=10
+    )
+
+    html = client_as(executive).get(URL).content.decode()
+
+    full = '<span class="amount-compact" title="USD 1.000.000.000,00">USD 1.000 MM</span>'
+    weighted = '<span class="amount-compact" title="USD 100.000.000,00">USD 100 MM</span>'
+    assert html.count(full) == 2 and html.count(weighted) == 2  # the row and the totals

@@ -108,7 +108,7 @@ def test_the_form_proposes_the_estimated_value_today_and_a_post_sale_call_in_a_m
         "Programar actividad de seguimiento post-venta",
     ):
         assert label in page, label
-    assert 'value="25000.00"' in page
+    assert 'value="25.000,00"' in page
     assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
     assert f'value="{next_month_at_nine():%Y-%m-%dT%H:%M}"' in page
     assert 'value="Seguimiento post-venta"' in page
@@ -205,7 +205,7 @@ def test_the_seed_order_works_from_the_opportunity_in_proposal_too(client_as, ex
     [
         ({"actual_value": ""}, "Ingrese el valor real de la venta."),
         ({"actual_value": "-10"}, "El valor real no puede ser negativo."),
-        ({"actual_value": "mucho"}, "Ingrese un monto como 24000 o 24000.50."),
+        ({"actual_value": "mucho"}, "Escriba un monto como 1.500.000,50."),
         (
             {"closed_on": (timezone.localdate() + timedelta(days=2)).isoformat()},
             "La fecha de cierre no puede estar en el futuro.",
@@ -276,7 +276,7 @@ def test_closing_on_an_older_version_is_refused_and_nothing_is_overwritten(oppor
     assert response.status_code == 200
     page = response.content.decode()
     assert "Otra persona modificó esta oportunidad mientras usted escribía" in page
-    assert "25000.00 → 30000.00" in page
+    assert "25.000,00 → 30.000,00" in page
     assert "Pago a 30 días, entrega en 6 semanas" in page
     assert response.context["form"]["version"].value() == "2"
     opportunity.refresh_from_db()

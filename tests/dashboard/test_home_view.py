@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -173,3 +174,14 @@ def test_stale_opportunities_are_flagged_requires_follow_up(client_as, executive
     )
     html = client_as(executive).get(URL).content.decode()
     assert "Sin contacto hace un mes" in html and "Requiere seguimiento" in html
+
+
+def test_the_sales_figures_are_compact_with_the_full_value_on_hover(client_as, executive):
+    OpportunityFactory(
+        client__owner=executive, estimated_value=Decimal("1000000000"), probability=10
+    )
+
+    html = client_as(executive).get(URL).content.decode()
+
+    assert '<span class="amount-compact" title="USD 1.000.000.000,00">USD 1.000 MM</span>' in html
+    assert '<span class="amount-compact" title="100.000.000,00">100 MM</span>' in html

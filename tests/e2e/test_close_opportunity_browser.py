@@ -73,7 +73,7 @@ def test_an_executive_closes_one_opportunity_as_won_and_another_as_lost(live_ser
     page.get_by_role("link", name="Cerrar Venta").click()
     expect(page.get_by_role("heading", name="Cerrar Venta", exact=True)).to_be_visible()
     # The estimated value and today are proposed.
-    expect(page.get_by_label("Valor real de la venta")).to_have_value("25000.00")
+    expect(page.get_by_label("Valor real de la venta")).to_have_value("25.000,00")
     expect(page.get_by_label("Fecha de cierre")).to_have_value(today.isoformat())
 
     # 4. Actualizar información: Valor real de la venta, Fecha de cierre, Términos acordados.

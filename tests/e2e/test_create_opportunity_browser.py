@@ -74,7 +74,7 @@ def test_an_executive_creates_an_opportunity_and_sees_its_next_activity(live_ser
         ["Sin contacto", "Luis Rivas (Gerente de planta)", "Ana Suárez (Compras)"]
     )
     contact_select.select_option(label="Luis Rivas (Gerente de planta)")
-    information.get_by_label("Valor estimado").fill("25000")
+    information.get_by_label("Valor estimado").fill("1.500.000,50")  # as typed in Venezuela
     expect(information.get_by_test_id("currency")).to_have_text("USD")
     information.get_by_label("Fecha estimada de cierre").fill(close_date.isoformat())
     probability = information.get_by_label("Probabilidad de cierre (%)")
@@ -107,7 +107,7 @@ def test_an_executive_creates_an_opportunity_and_sees_its_next_activity(live_ser
     expect(page.get_by_role("heading", name="Mantenimiento de planta 2027")).to_be_visible()
     expect(page.get_by_test_id("opportunity-client")).to_have_text("Alimentos La Sabana, C.A.")
     expect(page.get_by_test_id("stage-badge")).to_have_text("Prospección")
-    expect(page.get_by_test_id("estimated-value")).to_have_text("USD 25.000,00")
+    expect(page.get_by_test_id("estimated-value")).to_have_text("USD 1.500.000,50")
     expect(page.get_by_test_id("probability")).to_contain_text("15 %")
     expect(page.get_by_test_id("probability")).to_contain_text("(fijada a mano)")
     expect(page.get_by_test_id("owner")).to_have_text("María González")
