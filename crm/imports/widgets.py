@@ -5,7 +5,7 @@ column. The lookups (industries, executives) are read once per import, not once 
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from accounts.models import User
+from config.amounts import parse_amount
 from crm.imports.columns import header_key
 from crm.models import ClientKind, Industry, LeadSource
 from crm.phones import normalize_phone
@@ -174,29 +175,22 @@ class WebsiteWidget(widgets.Widget):
 
 
 class AmountWidget(widgets.Widget):
-    """An amount as Excel stores it (a number) or as people type it: 15000, 15.000,50,
-    15,000.50, "$ 15.000". With both separators the last one is the decimal one; a lone
-    comma is decimal (Venezuelan usage); dots in groups of three are thousands."""
+    """An amount as Excel stores it (a number) or as people type it, read by the same rule
+    as the forms (config.amounts.parse_amount: 15000, 15.000,50, 1500000.50); a currency
+    sign or code around it ("$ 15.000", "USD 15.000") is ignored."""
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, Decimal):
-            return value
-        text = re.sub(r"[^\d,.\-]", "", str(value))
-        if "," in text and "." in text:
-            decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-            thousands = "." if decimal_mark == "," else ","
-            text = text.replace(thousands, "").replace(decimal_mark, ".")
-        elif "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
-            text = text.replace(".", "")
-        try:
-            return Decimal(text).quantize(Decimal("0.01"))
-        except InvalidOperation:
+            return value.quantize(Decimal("0.01"))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = parse_amount(re.sub(r"^[^\d\-]+|[^\d]+$", "", str(value)))
+        if amount is None:
             raise ValueError(
                 _("“%(value)s” is not an amount. Write it as 15000 or 15.000,50.")
                 % {"value": value}
-            ) from None
+            )
+        return amount.quantize(Decimal("0.01"))
 
 
 class YesNoWidget(widgets.Widget):
