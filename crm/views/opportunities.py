@@ -188,7 +188,7 @@ def opportunity_detail_view(request, pk: int):
     """The opportunity page: header, BANT, last/next activity and one timeline.
 
     ?timeline=N shows N pages of the timeline ("Ver más"); htmx gets only the timeline."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk, follow_up_state=True)
     pages = min(max(_int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
     settings = CompanySettings.load()
     context = {
