@@ -17,6 +17,7 @@ from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.models import (
+    BANT_QUESTIONS,
     OPEN_STAGES,
     ActivityType,
     Client,
@@ -30,7 +31,7 @@ from crm.selectors.clients import assignable_executives, clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
 from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
-from crm.stage_rules import RULE_TO_ENTER
+from crm.stage_rules import BANT_MISSING, RULE_TO_ENTER, bant_required
 
 NEXT_ACTIVITY_TYPES = (
     ActivityType.CALL,
@@ -40,7 +41,6 @@ NEXT_ACTIVITY_TYPES = (
     ActivityType.QUOTE_SENT,
     ActivityType.TASK,
 )
-BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
 # The FAQ rules, shown where a stage is chosen.
 STAGE_RULES = tuple(RULE_TO_ENTER.values())
 # Where a service names a field differently from the form.
@@ -332,18 +332,16 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
         self._check_next_activity(data)
         return data
 
-    def _leaves_prospecting(self, data: dict) -> bool:
-        stage = data.get("stage")
-        from_stage = Stage.PROSPECTING if self.creating else self.instance.stage
-        return bool(stage) and from_stage == Stage.PROSPECTING and stage != Stage.PROSPECTING
-
     def _check_bant(self, data: dict) -> None:
-        if not self._leaves_prospecting(data):
+        """The services' BANT rule (crm.stage_rules), shown on each unanswered question."""
+        stage = data.get("stage")
+        from_stage = None if self.creating else self.instance.stage
+        if not stage or not bant_required(from_stage=from_stage, to_stage=stage):
             return
         unanswered = [name for name in BANT_QUESTIONS if data.get(name) is None]
         if not unanswered:
             return
-        self.add_error("stage", _("Answer the four BANT questions before qualifying the lead."))
+        self.add_error("stage", BANT_MISSING)
         for name in unanswered:
             self.add_error(name, _("Answer it to move beyond Prospecting."))
 

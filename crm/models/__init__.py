@@ -24,6 +24,8 @@ from crm.models.complaints import (
     ComplaintStatus,
 )
 from crm.models.opportunities import (
+    BANT_FIELDS,
+    BANT_QUESTIONS,
     CLOSED_STAGES,
     OPEN_STAGES,
     Competitor,
@@ -37,6 +39,8 @@ from crm.models.opportunities import (
 )
 
 __all__ = [
+    "BANT_FIELDS",
+    "BANT_QUESTIONS",
     "CLOSED_STAGES",
     "CONTACT_ATTEMPT_TYPES",
     "OPEN_STAGES",

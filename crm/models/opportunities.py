@@ -50,6 +50,10 @@ OPEN_STAGES = (
 )
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
 
+# BANT (FAQ "¿Cómo califico un lead?"): the four yes/no questions, each with its note field.
+BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
+BANT_FIELDS = tuple(name for question in BANT_QUESTIONS for name in (question, f"{question}_note"))
+
 
 class StageSettingQuerySet(models.QuerySet):
     def follow_up_days(self) -> dict[str, int]:
@@ -359,12 +363,7 @@ class Opportunity(Record):
 
     @property
     def bant_answered(self) -> bool:
-        return None not in (
-            self.bant_budget,
-            self.bant_authority,
-            self.bant_need,
-            self.bant_timeline,
-        )
+        return all(getattr(self, name) is not None for name in BANT_QUESTIONS)
 
 
 class OpportunityUserObjectPermission(UserObjectPermissionBase):

@@ -15,14 +15,13 @@ from accounts.models import CompanySettings, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
 from crm.concurrency import StaleVersionError
 from crm.forms.opportunities import (
-    BANT_QUESTIONS,
     OpportunityForm,
     ShareAddForm,
     ShareRemoveForm,
     contact_label,
 )
 from crm.history import changes_since
-from crm.models import Opportunity, Stage
+from crm.models import BANT_QUESTIONS, Opportunity, Stage
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import get_opportunity_for_user_or_404, opportunities_visible_to

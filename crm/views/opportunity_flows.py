@@ -30,6 +30,7 @@ from crm.selectors.opportunity_flows import (
     handoff_audience,
 )
 from crm.services import opportunity_log_follow_up, opportunity_move_stage
+from crm.stage_rules import needs_bant
 
 FOLLOW_UP_TEMPLATE = "crm/opportunity_follow_up.html"
 WIN_TEMPLATE = "crm/opportunity_win.html"
@@ -125,7 +126,7 @@ def follow_up_view(request, pk: int):
         FOLLOW_UP_TEMPLATE,
         submission,
         stage_rules=list(STAGE_RULES.values()),
-        bant_missing=current.stage == Stage.PROSPECTING and not current.bant_answered,
+        bant_missing=needs_bant(current, to_stage=Stage.QUALIFICATION),
     )
 
 
