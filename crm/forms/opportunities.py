@@ -41,8 +41,6 @@ NEXT_ACTIVITY_TYPES = (
     ActivityType.QUOTE_SENT,
     ActivityType.TASK,
 )
-# The FAQ rules, shown where a stage is chosen.
-STAGE_RULES = tuple(RULE_TO_ENTER.values())
 # Where a service names a field differently from the form.
 SERVICE_FIELDS = {
     "scheduled_at": "activity_at",
@@ -300,7 +298,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
 
     @property
     def stage_rules(self):
-        return STAGE_RULES
+        return tuple(RULE_TO_ENTER.values())
 
     # Validation -------------------------------------------------------------------------------
 

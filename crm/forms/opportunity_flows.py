@@ -67,9 +67,6 @@ FUTURE_TYPES = (
     ActivityType.TASK,
 )
 
-# The FAQ rule for leaving each stage, shown where the move happens.
-STAGE_RULES = RULE_TO_LEAVE
-
 PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
 
 
@@ -298,7 +295,7 @@ class FollowUpForm(FlowForm):
             ("", _("Keep in %(stage)s") % {"stage": current}),
             *[(s.value, s.label) for s in OPEN_STAGES if s != opportunity.stage],
         ]
-        self.fields["to_stage"].help_text = STAGE_RULES.get(opportunity.stage, "")
+        self.fields["to_stage"].help_text = RULE_TO_LEAVE.get(opportunity.stage, "")
         self.fields["probability"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
         if opportunity.probability_overridden:
             note = _("Now %(value)s %%, set by hand: moving the stage keeps it.")

@@ -19,9 +19,6 @@ from crm.stage_rules import RULE_TO_ENTER
 BOARD_PAGE_SIZE = 20
 CENTS = Decimal("0.01")
 
-# The FAQ rule for entering a stage: the move page and the board's drop-zone titles.
-STAGE_RULES = RULE_TO_ENTER
-
 
 @dataclass
 class StageTotals:
@@ -43,7 +40,7 @@ class BoardColumn:
 
     @property
     def rule(self) -> str:
-        return STAGE_RULES.get(self.stage, "")
+        return RULE_TO_ENTER.get(self.stage, "")
 
     @property
     def next_page(self) -> int:

@@ -28,10 +28,10 @@ from crm.filters.opportunities import BoardFilter
 from crm.forms.pipeline import BantForm, MoveForm
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
-from crm.selectors.pipeline import STAGE_RULES, board_column, opportunity_list, pipeline_board
+from crm.selectors.pipeline import board_column, opportunity_list, pipeline_board
 from crm.services import opportunity_move_stage
 from crm.services.pipeline import opportunity_qualify_and_move
-from crm.stage_rules import needs_bant
+from crm.stage_rules import RULE_TO_ENTER, needs_bant
 
 STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
 FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
@@ -207,7 +207,7 @@ def _move_page(
         "version": version,
         "next_url": next_url,
         "error": error,
-        "rules": [(stage, STAGE_RULES[stage]) for stage in STAGE_RULES],
+        "rules": list(RULE_TO_ENTER.items()),
         "currency": CompanySettings.load().currency,
     }
     return render(request, "crm/opportunity_move.html", context)
