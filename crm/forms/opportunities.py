@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
+from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.models import (
     BANT_QUESTIONS,
     OPEN_STAGES,
@@ -57,13 +58,6 @@ def _label(name: str):
     return capfirst(Opportunity._meta.get_field(name).verbose_name)
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class BantSelect(forms.NullBooleanSelect):
     """Yes / No / not answered yet (None), for the BANT questions."""
 
@@ -82,11 +76,13 @@ def contact_label(contact: Contact) -> str:
     return f"{contact.name} ({contact.position})" if contact.position else contact.name
 
 
-class OpportunityForm(BootstrapFormMixin, forms.Form):
+class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     """Every field of the seed's use case, in its order, for create and edit.
 
     A *draft* form (no-JavaScript "Actualizar contactos") shows what was typed and no errors.
     """
+
+    service_fields = SERVICE_FIELDS
 
     required_css_class = "required"
     INFORMATION = (
@@ -264,7 +260,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
         chosen = self.data.get("client") if self.is_bound else self.initial.get("client")
         self.fields["contact"].queryset = contacts_for_form(
             user=self.user,
-            client_id=_int_or_none(chosen),
+            client_id=int_or_none(chosen),
             saved_client_id=instance.client_id if instance is not None else None,
         )
         selected = self.initial.get("products") or []
@@ -376,15 +372,6 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
             scheduled_at=self.cleaned_data["activity_at"],
             contact=self.cleaned_data.get("contact"),
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on its field, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            field = SERVICE_FIELDS.get(key, key)
-            self.add_error(field if field in self.fields else None, errors)
 
     def rebased(self, *, data, current: Opportunity) -> "OpportunityForm":
         """After an edit conflict: the user's input on top of the current version, so that

@@ -23,6 +23,7 @@ from config.forms import (
     LocalDateField,
     LocalDateTimeField,
 )
+from crm.forms.base import ServiceErrorsMixin
 from crm.forms.clients import DraftMixin
 from crm.models import (
     OPEN_STAGES,
@@ -94,7 +95,7 @@ def _type_choices(types) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
-class FlowForm(DraftMixin, BootstrapFormMixin, forms.Form):
+class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     """What the three flows share: the version, radio buttons styled for Bootstrap, the
     optional planned activity ("Programar …") and the mapping of the services' errors."""
 
@@ -166,15 +167,6 @@ class FlowForm(DraftMixin, BootstrapFormMixin, forms.Form):
             scheduled_at=data["next_at"],
             contact=contact,
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on its field, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = self.service_fields.get(key, key)
-            self.add_error(name if name in self.fields else None, errors)
 
     def rebased(self, *, data: QueryDict, current: Opportunity) -> "FlowForm":
         """After an edit conflict: what the user typed, on top of the current version, so that
