@@ -1,6 +1,11 @@
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.utils import timezone
 
+from accounts.roles import is_manager
 from contractors_ro.models import Contractor, ContractorStatus
+from crm.models import OPEN_STAGES, Activity
+from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
 from projects_ro.models import Project, ProjectStatus
 
 
@@ -22,14 +27,6 @@ def home_figures(*, user) -> dict:
 def sales_figures(*, user, executive=None) -> dict:
     """The commercial figures of the dashboard: the user's own, or for a manager the whole
     team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
-    from django.db.models import DecimalField, ExpressionWrapper, F, Sum
-    from django.utils import timezone
-
-    from accounts.roles import is_manager
-    from crm.models import OPEN_STAGES, Activity
-    from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
-    from crm.selectors.opportunities import opportunities_visible_to
-
     owner = executive if is_manager(user) else user
     opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
     activities = Activity.objects.filter(

@@ -11,9 +11,9 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from accounts.selectors import assignable_executives
 from config.forms import DateInput, FilterForm
 from crm.models import Opportunity, Segment, Stage, name_key
-from crm.selectors.clients import assignable_executives
 
 
 def stage_position() -> Case:

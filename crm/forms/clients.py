@@ -16,11 +16,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin
 from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.models import Client, Contact, Industry
 from crm.phones import normalize_phone
-from crm.selectors.clients import assignable_executives, clients_visible_to, contacts_of
+from crm.selectors.clients import clients_visible_to, contacts_of
 from crm.services import CLIENT_FIELDS, ContactInput
 from crm.tax_ids import normalize_tax_id
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
+from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.models import (
@@ -28,7 +29,7 @@ from crm.models import (
     Stage,
     StageSetting,
 )
-from crm.selectors.clients import assignable_executives, clients_visible_to
+from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
 from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
