@@ -8,6 +8,7 @@ from crm.models.activities import (
 )
 from crm.models.base import Record, name_key
 from crm.models.clients import (
+    CLIENT_FIELDS,
     ChangeRecord,
     Client,
     ClientKind,
@@ -41,6 +42,7 @@ from crm.models.opportunities import (
 __all__ = [
     "BANT_FIELDS",
     "BANT_QUESTIONS",
+    "CLIENT_FIELDS",
     "CLOSED_STAGES",
     "CONTACT_ATTEMPT_TYPES",
     "OPEN_STAGES",

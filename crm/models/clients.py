@@ -49,6 +49,25 @@ class LeadSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The fields a user gives a client, in the seed's order: the one list behind the form, the
+# services, the history, the imports (app and admin) and the field columns of the export.
+CLIENT_FIELDS = (
+    "name",
+    "tax_id",
+    "kind",
+    "industry",
+    "segment",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "lead_source",
+    "owner",
+    "potential",
+    "notes",
+)
+
+
 class ClientQuerySet(LiveQuerySet):
     def with_list_facts(self, *, opportunities: QuerySet) -> "ClientQuerySet":
         """The client list's (and export's) columns beyond the row: the live contacts'
