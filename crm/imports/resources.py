@@ -28,10 +28,17 @@ from crm.imports.widgets import (
     WebsiteWidget,
     YesNoWidget,
 )
-from crm.models import Client, ClientKind, Contact, LeadSource, Segment
+from crm.models import (
+    CLIENT_FIELDS,
+    CONTACT_FIELDS,
+    Client,
+    ClientKind,
+    Contact,
+    LeadSource,
+    Segment,
+)
 from crm.selectors.clients import clients_visible_to
 from crm.services import ContactInput, client_create, client_update
-from crm.services.clients import CLIENT_FIELDS
 from crm.tax_ids import normalize_tax_id
 
 
@@ -239,7 +246,7 @@ class ContactImportResource(ImportResource):
 
     class Meta:
         model = Contact
-        fields = ("name", "position", "email", "phone", "is_primary")
+        fields = CONTACT_FIELDS
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True

@@ -9,6 +9,7 @@ from crm.models.activities import (
 from crm.models.base import Record, name_key
 from crm.models.clients import (
     CLIENT_FIELDS,
+    CONTACT_FIELDS,
     ChangeRecord,
     Client,
     ClientKind,
@@ -45,6 +46,7 @@ __all__ = [
     "CLIENT_FIELDS",
     "CLOSED_STAGES",
     "CONTACT_ATTEMPT_TYPES",
+    "CONTACT_FIELDS",
     "OPEN_STAGES",
     "SATISFACTION_TYPES",
     "Activity",

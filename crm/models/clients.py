@@ -66,6 +66,8 @@ CLIENT_FIELDS = (
     "potential",
     "notes",
 )
+# The fields a user gives a contact (the client form's rows, the services, imports, admin).
+CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
 class ClientQuerySet(LiveQuerySet):

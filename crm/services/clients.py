@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
-from crm.models import CLIENT_FIELDS, ChangeRecord, Client, Contact, Segment
-
-CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
+from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
 
 
 @dataclass
