@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from crm.models import Client, Contact, Industry
+from crm.models import CONTACT_FIELDS, Client, Contact, Industry
 from crm.resources import ClientResource
 
 
@@ -15,7 +15,7 @@ class IndustryAdmin(admin.ModelAdmin):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ("name", "position", "email", "phone", "is_primary")
+    fields = CONTACT_FIELDS
 
 
 @admin.register(Client)

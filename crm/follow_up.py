@@ -1,54 +1,55 @@
 """Follow-up discipline from the FAQ "¿Con qué frecuencia debo dar seguimiento?".
 
-An open opportunity "requires follow-up" when nothing is planned for it and it has not been
-touched (an activity done, or a stage move) for longer than its stage's frequency
-(StageSetting.follow_up_days: Prospección 14 days, Calificación 7, Propuesta 5, …).
+The rule, in one place. For an open opportunity, counting only live activities (not deleted,
+not cancelled):
+
+- **Vencida** (OVERDUE): its next planned activity's date has passed.
+- **Al día** (PLANNED): it has a next activity planned in the future.
+- **Requiere seguimiento** (REQUIRED): nothing is planned and it has not been touched (an
+  activity done, or a stage move) for longer than its stage's frequency
+  (StageSetting.follow_up_days: Prospección 14 days, Calificación 7, Propuesta 5, …).
+- **Sin próxima actividad** (UNPLANNED): nothing is planned, but it is still within its
+  stage's frequency (or its stage has none): plan the next activity before it goes stale.
+
+Closed opportunities have no state (""). The SQL lives on the opportunities' QuerySet
+(crm.models.opportunities.OpportunityQuerySet): `.with_follow_up_state()` annotates the state
+of each row of a page in the same query, `.requiring_follow_up()` and
+`.without_next_activity()` select over the whole pipeline with anti-joins (NOT EXISTS), never
+a per-row subquery. This module holds only their shared vocabulary, and imports no model, so
+the models can use it.
 """
 
-from datetime import timedelta
-
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, QuerySet, Value, When
-from django.utils import timezone
-
-from crm.models import OPEN_STAGES, Activity, Opportunity, StageSetting
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
-def requiring_follow_up(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """The SQL form of the rule: two anti-joins against activities (no per-row subquery
-    to evaluate), so it stays usable on the whole team's pipeline."""
-    now = timezone.now()
-    frequencies = dict(
-        StageSetting.objects.filter(
-            stage__in=OPEN_STAGES, follow_up_days__isnull=False
-        ).values_list("stage", "follow_up_days")
-    )
-    if not frequencies:
-        return opportunities.none()
-    stale_before = Case(
-        *[
-            When(stage=stage, then=Value(now - timedelta(days=days)))
-            for stage, days in frequencies.items()
-        ],
-        output_field=DateTimeField(),
-    )
-    live = Activity.objects.filter(
-        opportunity=OuterRef("pk"), deleted_at__isnull=True, cancelled_at__isnull=True
-    )
-    return (
-        opportunities.filter(stage__in=list(frequencies))
-        .annotate(stale_before=stale_before)
-        .filter(stage_changed_at__lt=F("stale_before"))
-        .exclude(Exists(live.filter(done_at__isnull=True, scheduled_at__isnull=False)))
-        .exclude(Exists(live.filter(done_at__gte=OuterRef("stale_before"))))
-    )
+class FollowUpState(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    PLANNED = "planned", _("Up to date")
+    REQUIRED = "required", _("Requires follow-up")
+    UNPLANNED = "unplanned", _("No next activity")
+    CLOSED = "", _("Closed")
+
+    @property
+    def hint(self) -> str:
+        """What the badge means, for its tooltip."""
+        return HINTS.get(self, "")
+
+    @property
+    def badge_class(self) -> str:
+        """The badge's colour; no badge when empty (up to date, closed)."""
+        return BADGE_CLASSES.get(self, "")
 
 
-def needs_follow_up(opportunity: Opportunity, *, follow_up_days: int | None) -> bool:
-    """The same rule for one opportunity already annotated by with_activity_dates()."""
-    if not opportunity.is_open or follow_up_days is None:
-        return False
-    if getattr(opportunity, "next_activity_at", None) is not None:
-        return False
-    touches = [opportunity.stage_changed_at, getattr(opportunity, "last_activity_at", None)]
-    last = max(touch for touch in touches if touch is not None)
-    return last < timezone.now() - timedelta(days=follow_up_days)
+BADGE_CLASSES = {
+    FollowUpState.OVERDUE: "text-bg-danger",
+    FollowUpState.REQUIRED: "text-bg-warning",
+    FollowUpState.UNPLANNED: "text-bg-light border",
+}
+HINTS = {
+    FollowUpState.OVERDUE: _("A planned activity is past its date."),
+    FollowUpState.REQUIRED: _(
+        "Nothing planned and no contact for longer than the stage's follow-up frequency."
+    ),
+    FollowUpState.UNPLANNED: _("Nothing planned yet: schedule the next activity."),
+}

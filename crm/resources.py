@@ -2,7 +2,7 @@ from import_export import fields, resources, widgets
 
 from accounts.models import User
 from crm.imports.widgets import TaxIdWidget
-from crm.models import Client, Industry
+from crm.models import CLIENT_FIELDS, Client, Industry
 
 
 class ClientResource(resources.ModelResource):
@@ -25,20 +25,6 @@ class ClientResource(resources.ModelResource):
 
     class Meta:
         model = Client
-        fields = (
-            "name",
-            "tax_id",
-            "kind",
-            "industry",
-            "segment",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "lead_source",
-            "owner",
-            "potential",
-            "notes",
-        )
+        fields = CLIENT_FIELDS
         import_id_fields = ("tax_id",)
         skip_unchanged = True

@@ -1,6 +1,11 @@
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.utils import timezone
 
+from accounts.roles import is_manager
 from contractors_ro.models import Contractor, ContractorStatus
+from crm.models import OPEN_STAGES, Activity
+from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
 from projects_ro.models import Project, ProjectStatus
 
 
@@ -22,15 +27,6 @@ def home_figures(*, user) -> dict:
 def sales_figures(*, user, executive=None) -> dict:
     """The commercial figures of the dashboard: the user's own, or for a manager the whole
     team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
-    from django.db.models import DecimalField, ExpressionWrapper, F, Sum
-    from django.utils import timezone
-
-    from accounts.roles import is_manager
-    from crm.follow_up import requiring_follow_up
-    from crm.models import OPEN_STAGES, Activity
-    from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
-    from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
-
     owner = executive if is_manager(user) else user
     opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
     activities = Activity.objects.filter(
@@ -57,9 +53,15 @@ def sales_figures(*, user, executive=None) -> dict:
         overdue=Count("pk", filter=Q(scheduled_at__lt=now)),
         today=Count("pk", filter=Q(scheduled_at__gte=now, scheduled_at__lte=end_of_day)),
     )
-    stale = with_activity_dates(
-        requiring_follow_up(opportunities).select_related("client", "owner")
-    ).order_by("stage_changed_at")
+    # The board's badges, counted over the whole pipeline with the same rule (crm.follow_up).
+    required = opportunities.requiring_follow_up(now=now)
+    required_count = required.count()
+    unplanned_count = opportunities.without_next_activity().count() - required_count
+    stale = (
+        required.select_related("client", "owner")
+        .with_follow_up_state(now=now)
+        .order_by("stage_changed_at")
+    )
     return {
         "open_count": pipeline["count"],
         "open_value": pipeline["value"] or 0,
@@ -68,4 +70,6 @@ def sales_figures(*, user, executive=None) -> dict:
         "today_activities": agenda["today"],
         "open_complaints": complaints.count(),
         "follow_up_list": list(stale[:10]),
+        "follow_up_count": required_count,
+        "no_next_activity_count": unplanned_count,
     }

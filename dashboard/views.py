@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import CompanySettings
 from accounts.roles import VIEW, is_manager, module_rights
-from crm.selectors.clients import assignable_executives
+from accounts.selectors import assignable_executives
 from dashboard.selectors import home_figures, sales_figures
 
 

@@ -7,10 +7,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_manager
+from accounts.selectors import assignable_executives
 from config.forms import FilterForm
 from crm.models import Activity, ActivityType
 from crm.selectors.activities import WHOLE_TEAM, owned_by
-from crm.selectors.clients import assignable_executives
 
 SEARCH_INPUT = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 

@@ -7,9 +7,9 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from accounts.selectors import assignable_executives
 from config.forms import FilterForm
 from crm.models import Client, ClientKind, Contact, Industry, LeadSource, Segment, name_key
-from crm.selectors.clients import assignable_executives
 
 # Separators people type (or not) inside a RIF/NIT: "J-12345678-9", "900.123.456-8".
 TAX_ID_SEPARATORS = ("-", ".", " ")

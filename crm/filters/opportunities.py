@@ -11,10 +11,9 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from accounts.selectors import assignable_executives
 from config.forms import AmountField, DateInput, FilterForm
-from crm.follow_up import requiring_follow_up
 from crm.models import Opportunity, Segment, Stage, name_key
-from crm.selectors.clients import assignable_executives
 
 
 class AmountFilter(django_filters.NumberFilter):
@@ -69,7 +68,7 @@ class BoardFilter(django_filters.FilterSet):
         fields = ["owner", "segment", "close_from", "close_to", "follow_up"]
 
     def filter_follow_up(self, queryset, name, value):
-        return requiring_follow_up(queryset) if value else queryset
+        return queryset.requiring_follow_up() if value else queryset
 
 
 class OpportunityOrderingFilter(django_filters.OrderingFilter):

@@ -24,6 +24,7 @@ from config.forms import (
     LocalDateTimeField,
 )
 from crm.filters.activities import executive_choices
+from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.forms.clients import DraftMixin
 from crm.forms.opportunity_flows import now_to_the_minute, planned_at
 from crm.models import (
@@ -78,13 +79,6 @@ def _choices(types) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _auto_id(activity: Activity) -> str:
     """Field ids of one activity's inline form: several may be open in the same page."""
     return f"id_activity{activity.pk}_%s"
@@ -94,24 +88,13 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ServiceErrorsMixin:
-    service_fields = SERVICE_FIELDS
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on its field, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = self.service_fields.get(key, key)
-            self.add_error(name if name in self.fields else None, errors)
-
-
 class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     """What happened, with the fields of the activity's type only: "¿El cliente respondió?"
     for calls, emails and WhatsApp; the minutes for meetings; the post-sale results for the
     satisfaction activities; and, for any, the date of the next follow-up, which schedules
     the next activity."""
+
+    service_fields = SERVICE_FIELDS
 
     required_css_class = "required"
 
@@ -363,7 +346,7 @@ class ActivityForm(ResultForm):
         self.fields["status"].widget.attrs["class"] = "form-check-input"
         clients = clients_visible_to(user=user).order_by("name", "pk")
         self.fields["client"].queryset = clients
-        client_id = _int_or_none(source.get("client"))
+        client_id = int_or_none(source.get("client"))
         self.chosen_client = clients.filter(pk=client_id).first() if client_id else None
         if self.chosen_client is not None:
             self.fields["opportunity"].queryset = opportunities_visible_to(user=user).filter(
@@ -383,7 +366,7 @@ class ActivityForm(ResultForm):
         initial: dict = {}
         opportunity = (
             opportunities_visible_to(user=user)
-            .filter(pk=_int_or_none(params.get("opportunity")))
+            .filter(pk=int_or_none(params.get("opportunity")))
             .select_related("client")
             .first()
         )
@@ -394,7 +377,7 @@ class ActivityForm(ResultForm):
                 contact=opportunity.contact_id,
             )
         else:
-            client = clients_visible_to(user=user).filter(pk=_int_or_none(params.get("client")))
+            client = clients_visible_to(user=user).filter(pk=int_or_none(params.get("client")))
             client_id = client.values_list("pk", flat=True).first()
             if client_id is not None:
                 initial["client"] = client_id
@@ -440,6 +423,7 @@ class ActivityForm(ResultForm):
 
 
 class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
+    service_fields = SERVICE_FIELDS
     required_css_class = "required"
 
     version = forms.IntegerField(widget=forms.HiddenInput)

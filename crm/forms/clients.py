@@ -16,10 +16,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin
+from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.models import Client, Contact, Industry
 from crm.phones import normalize_phone
-from crm.selectors.clients import assignable_executives, clients_visible_to, contacts_of
+from crm.selectors.clients import clients_visible_to, contacts_of
 from crm.services import CLIENT_FIELDS, ContactInput
 from crm.tax_ids import normalize_tax_id
 
@@ -198,7 +200,7 @@ ContactFormSet = cast(
 )
 
 
-class ClientForm(DraftMixin, BootstrapFormMixin, forms.ModelForm):
+class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.ModelForm):
     """Every field of the seed, in its order, with the contacts as `self.contacts`."""
 
     required_css_class = "required"
@@ -344,14 +346,6 @@ class ClientForm(DraftMixin, BootstrapFormMixin, forms.ModelForm):
             "exclude_pk": self.instance.pk,
         }
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on its field, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
     def rebased(self, *, data: QueryDict) -> "ClientForm":
         """After an edit conflict: the user's input on top of the current versions, so that
         saving again deliberately overwrites what the other person changed."""
@@ -361,7 +355,7 @@ class ClientForm(DraftMixin, BootstrapFormMixin, forms.ModelForm):
         data["version"] = str(current.version)
         for index in range(self.contacts.total_form_count()):
             key = f"{CONTACTS_PREFIX}-{index}-"
-            contact = contacts.get(_int_or_none(data.get(key + "id")) or 0)
+            contact = contacts.get(int_or_none(data.get(key + "id")) or 0)
             if contact is None or contact.is_deleted:
                 # Removed meanwhile: if kept, the row is saved as a new contact.
                 data[key + "id"] = data[key + "version"] = ""
@@ -370,16 +364,9 @@ class ClientForm(DraftMixin, BootstrapFormMixin, forms.ModelForm):
         return ClientForm(data, user=self.user, instance=current, draft=True)
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def with_another_contact_row(data: QueryDict) -> QueryDict:
     """The submitted data with one more (empty) contact row: "Agregar otro contacto"."""
     data = data.copy()
-    total = _int_or_none(data.get(TOTAL_FORMS_KEY)) or 0
+    total = int_or_none(data.get(TOTAL_FORMS_KEY)) or 0
     data[TOTAL_FORMS_KEY] = str(min(max(total, 0) + 1, MAX_CONTACTS))
     return data

@@ -15,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
+from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
+from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.models import (
+    BANT_QUESTIONS,
     OPEN_STAGES,
     ActivityType,
     Client,
@@ -26,11 +29,11 @@ from crm.models import (
     Stage,
     StageSetting,
 )
-from crm.selectors.clients import assignable_executives, clients_visible_to
+from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
 from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
-from crm.stage_rules import RULE_TO_ENTER
+from crm.stage_rules import BANT_MISSING, RULE_TO_ENTER, bant_required
 
 NEXT_ACTIVITY_TYPES = (
     ActivityType.CALL,
@@ -40,9 +43,6 @@ NEXT_ACTIVITY_TYPES = (
     ActivityType.QUOTE_SENT,
     ActivityType.TASK,
 )
-BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
-# The FAQ rules, shown where a stage is chosen.
-STAGE_RULES = tuple(RULE_TO_ENTER.values())
 # Where a service names a field differently from the form.
 SERVICE_FIELDS = {
     "scheduled_at": "activity_at",
@@ -57,13 +57,6 @@ NO_CONTACT = _("No contact")
 
 def _label(name: str):
     return capfirst(Opportunity._meta.get_field(name).verbose_name)
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class BantSelect(forms.NullBooleanSelect):
@@ -84,11 +77,13 @@ def contact_label(contact: Contact) -> str:
     return f"{contact.name} ({contact.position})" if contact.position else contact.name
 
 
-class OpportunityForm(BootstrapFormMixin, forms.Form):
+class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     """Every field of the seed's use case, in its order, for create and edit.
 
     A *draft* form (no-JavaScript "Actualizar contactos") shows what was typed and no errors.
     """
+
+    service_fields = SERVICE_FIELDS
 
     required_css_class = "required"
     INFORMATION = (
@@ -266,7 +261,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
         chosen = self.data.get("client") if self.is_bound else self.initial.get("client")
         self.fields["contact"].queryset = contacts_for_form(
             user=self.user,
-            client_id=_int_or_none(chosen),
+            client_id=int_or_none(chosen),
             saved_client_id=instance.client_id if instance is not None else None,
         )
         selected = self.initial.get("products") or []
@@ -300,7 +295,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
 
     @property
     def stage_rules(self):
-        return STAGE_RULES
+        return tuple(RULE_TO_ENTER.values())
 
     # Validation -------------------------------------------------------------------------------
 
@@ -332,18 +327,16 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
         self._check_next_activity(data)
         return data
 
-    def _leaves_prospecting(self, data: dict) -> bool:
-        stage = data.get("stage")
-        from_stage = Stage.PROSPECTING if self.creating else self.instance.stage
-        return bool(stage) and from_stage == Stage.PROSPECTING and stage != Stage.PROSPECTING
-
     def _check_bant(self, data: dict) -> None:
-        if not self._leaves_prospecting(data):
+        """The services' BANT rule (crm.stage_rules), shown on each unanswered question."""
+        stage = data.get("stage")
+        from_stage = None if self.creating else self.instance.stage
+        if not stage or not bant_required(from_stage=from_stage, to_stage=stage):
             return
         unanswered = [name for name in BANT_QUESTIONS if data.get(name) is None]
         if not unanswered:
             return
-        self.add_error("stage", _("Answer the four BANT questions before qualifying the lead."))
+        self.add_error("stage", BANT_MISSING)
         for name in unanswered:
             self.add_error(name, _("Answer it to move beyond Prospecting."))
 
@@ -380,15 +373,6 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
             scheduled_at=self.cleaned_data["activity_at"],
             contact=self.cleaned_data.get("contact"),
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on its field, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            field = SERVICE_FIELDS.get(key, key)
-            self.add_error(field if field in self.fields else None, errors)
 
     def rebased(self, *, data, current: Opportunity) -> "OpportunityForm":
         """After an edit conflict: the user's input on top of the current version, so that

@@ -23,6 +23,7 @@ from config.forms import (
     LocalDateField,
     LocalDateTimeField,
 )
+from crm.forms.base import ServiceErrorsMixin
 from crm.forms.clients import DraftMixin
 from crm.models import (
     OPEN_STAGES,
@@ -67,9 +68,6 @@ FUTURE_TYPES = (
     ActivityType.TASK,
 )
 
-# The FAQ rule for leaving each stage, shown where the move happens.
-STAGE_RULES = RULE_TO_LEAVE
-
 PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
 
 
@@ -97,7 +95,7 @@ def _type_choices(types) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
-class FlowForm(DraftMixin, BootstrapFormMixin, forms.Form):
+class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     """What the three flows share: the version, radio buttons styled for Bootstrap, the
     optional planned activity ("Programar …") and the mapping of the services' errors."""
 
@@ -169,15 +167,6 @@ class FlowForm(DraftMixin, BootstrapFormMixin, forms.Form):
             scheduled_at=data["next_at"],
             contact=contact,
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on its field, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = self.service_fields.get(key, key)
-            self.add_error(name if name in self.fields else None, errors)
 
     def rebased(self, *, data: QueryDict, current: Opportunity) -> "FlowForm":
         """After an edit conflict: what the user typed, on top of the current version, so that
@@ -298,7 +287,7 @@ class FollowUpForm(FlowForm):
             ("", _("Keep in %(stage)s") % {"stage": current}),
             *[(s.value, s.label) for s in OPEN_STAGES if s != opportunity.stage],
         ]
-        self.fields["to_stage"].help_text = STAGE_RULES.get(opportunity.stage, "")
+        self.fields["to_stage"].help_text = RULE_TO_LEAVE.get(opportunity.stage, "")
         self.fields["probability"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
         if opportunity.probability_overridden:
             note = _("Now %(value)s %%, set by hand: moving the stage keeps it.")

@@ -5,8 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
-from crm.models import Opportunity, Stage
-from crm.services.pipeline import BANT_FIELDS
+from crm.models import BANT_FIELDS, BANT_QUESTIONS, Opportunity, Stage
 
 
 class MoveForm(BootstrapFormMixin, forms.Form):
@@ -72,7 +71,7 @@ class BantForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("bant_budget", "bant_authority", "bant_need", "bant_timeline"):
+        for name in BANT_QUESTIONS:
             self.fields[name].error_messages["required"] = _("Answer yes or no.")
 
     @classmethod

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import CLIENT_FIELDS
+
 
 @dataclass(frozen=True)
 class Column:
@@ -39,7 +41,7 @@ def column_for_header(columns: tuple[Column, ...], header: object) -> Column | N
     return None
 
 
-CLIENT_COLUMNS: tuple[Column, ...] = (
+_CLIENT_COLUMNS: tuple[Column, ...] = (
     Column(
         "name",
         _("Name or company name"),
@@ -110,6 +112,11 @@ CLIENT_COLUMNS: tuple[Column, ...] = (
         aliases=("Potencial de negocio", "Potencial"),
     ),
     Column("notes", _("Notes"), _("Free text."), aliases=("Notas", "Observaciones")),
+)
+# One column per client field, in the order of crm.models.CLIENT_FIELDS (a field without
+# its column fails here, at import time).
+CLIENT_COLUMNS: tuple[Column, ...] = tuple(
+    {column.field: column for column in _CLIENT_COLUMNS}[name] for name in CLIENT_FIELDS
 )
 
 CONTACT_COLUMNS: tuple[Column, ...] = (

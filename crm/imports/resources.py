@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from accounts.roles import is_manager
+from accounts.selectors import assignable_executives
 from crm.concurrency import StaleVersionError
 from crm.imports.columns import CLIENT_COLUMNS, CONTACT_COLUMNS, Column
 from crm.imports.widgets import (
@@ -27,10 +28,17 @@ from crm.imports.widgets import (
     WebsiteWidget,
     YesNoWidget,
 )
-from crm.models import Client, ClientKind, Contact, LeadSource, Segment
-from crm.selectors.clients import assignable_executives, clients_visible_to
+from crm.models import (
+    CLIENT_FIELDS,
+    CONTACT_FIELDS,
+    Client,
+    ClientKind,
+    Contact,
+    LeadSource,
+    Segment,
+)
+from crm.selectors.clients import clients_visible_to
 from crm.services import ContactInput, client_create, client_update
-from crm.services.clients import CLIENT_FIELDS
 from crm.tax_ids import normalize_tax_id
 
 
@@ -238,7 +246,7 @@ class ContactImportResource(ImportResource):
 
     class Meta:
         model = Contact
-        fields = ("name", "position", "email", "phone", "is_primary")
+        fields = CONTACT_FIELDS
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from accounts.models import User
+from accounts.selectors import assignable_executives
 from config.amounts import parse_amount
 from crm.imports.columns import header_key
 from crm.models import ClientKind, Industry, LeadSource
 from crm.phones import normalize_phone
-from crm.selectors.clients import assignable_executives
 from crm.tax_ids import normalize_tax_id
 
 # The seed's words for the choices, accepted whatever the catalogue says.

@@ -8,6 +8,8 @@ from crm.models.activities import (
 )
 from crm.models.base import Record, name_key
 from crm.models.clients import (
+    CLIENT_FIELDS,
+    CONTACT_FIELDS,
     ChangeRecord,
     Client,
     ClientKind,
@@ -24,6 +26,8 @@ from crm.models.complaints import (
     ComplaintStatus,
 )
 from crm.models.opportunities import (
+    BANT_FIELDS,
+    BANT_QUESTIONS,
     CLOSED_STAGES,
     OPEN_STAGES,
     Competitor,
@@ -37,8 +41,12 @@ from crm.models.opportunities import (
 )
 
 __all__ = [
+    "BANT_FIELDS",
+    "BANT_QUESTIONS",
+    "CLIENT_FIELDS",
     "CLOSED_STAGES",
     "CONTACT_ATTEMPT_TYPES",
+    "CONTACT_FIELDS",
     "OPEN_STAGES",
     "SATISFACTION_TYPES",
     "Activity",

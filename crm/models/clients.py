@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from crm.models.base import Record, name_key
+from crm.recycle_bin import LiveManager, LiveQuerySet
 
 
 class Industry(models.Model):
@@ -45,6 +47,54 @@ class LeadSource(models.TextChoices):
     COLD_CALL = "cold_call", _("Cold call")
     SOCIAL = "social", _("Social media")
     OTHER = "other", _("Other")
+
+
+# The fields a user gives a client, in the seed's order: the one list behind the form, the
+# services, the history, the imports (app and admin) and the field columns of the export.
+CLIENT_FIELDS = (
+    "name",
+    "tax_id",
+    "kind",
+    "industry",
+    "segment",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "lead_source",
+    "owner",
+    "potential",
+    "notes",
+)
+# The fields a user gives a contact (the client form's rows, the services, imports, admin).
+CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
+
+
+class ClientQuerySet(LiveQuerySet):
+    def with_list_facts(self, *, opportunities: QuerySet) -> "ClientQuerySet":
+        """The client list's (and export's) columns beyond the row: the live contacts'
+        count, the primary contact's name, the count of `opportunities` (the caller scopes
+        them: in "own" mode an executive counts only those he may open) and the date of the
+        last done activity. Each a subquery of the same query, so a page costs the same
+        whatever its rows."""
+        contacts = Contact.objects.filter(client=OuterRef("pk"))
+        activity = self.model._meta.get_field("activities").related_model  # imports us
+        done = activity.objects.filter(client=OuterRef("pk"), done_at__isnull=False)
+        return self.annotate(
+            contact_count=_count_per_client(Contact.objects.all()),
+            primary_contact_name=Subquery(contacts.filter(is_primary=True).values("name")[:1]),
+            open_opportunity_count=_count_per_client(opportunities),
+            last_activity_at=Subquery(done.order_by("-done_at").values("done_at")[:1]),
+        )
+
+
+def _count_per_client(rows: QuerySet) -> Coalesce:
+    counted = rows.filter(client=OuterRef("pk")).order_by().values("client")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+
+class ClientManager(LiveManager.from_queryset(ClientQuerySet)):
+    """Live clients (as every Record) with the query shapes of ClientQuerySet."""
 
 
 class Client(Record):
@@ -85,6 +135,9 @@ class Client(Record):
         validators=[MinValueValidator(0)],
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = ClientManager()
+    all_objects = models.Manager.from_queryset(ClientQuerySet)()
 
     class Meta:
         verbose_name = _("client")

@@ -1,15 +1,34 @@
 """Opportunities, the pipeline stages and the rows of every stage change."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from crm.follow_up import FollowUpState
 from crm.models.base import Record, name_key
 from crm.models.clients import Client, Contact
+from crm.recycle_bin import LiveManager, LiveQuerySet
 
 
 class Stage(models.TextChoices):
@@ -31,6 +50,19 @@ OPEN_STAGES = (
 )
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
 
+# BANT (FAQ "¿Cómo califico un lead?"): the four yes/no questions, each with its note field.
+BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
+BANT_FIELDS = tuple(name for question in BANT_QUESTIONS for name in (question, f"{question}_note"))
+
+
+class StageSettingQuerySet(models.QuerySet):
+    def follow_up_days(self) -> dict[str, int]:
+        """The FAQ's "¿Con qué frecuencia debo dar seguimiento?" as edited in admin:
+        stage -> days, for the stages that have a frequency."""
+        return dict(
+            self.filter(follow_up_days__isnull=False).values_list("stage", "follow_up_days")
+        )
+
 
 class StageSetting(models.Model):
     """Admin-editable defaults of a pipeline stage."""
@@ -45,6 +77,8 @@ class StageSetting(models.Model):
         blank=True,
         help_text=_("Expected contact frequency while an opportunity is in this stage."),
     )
+
+    objects = StageSettingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stage setting")
@@ -96,6 +130,108 @@ class LossReason(models.TextChoices):
     BUDGET = "budget", _("Budget")
     NO_RESPONSE = "no_response", _("No response")
     OTHER = "other", _("Other")
+
+
+class OpportunityQuerySet(LiveQuerySet):
+    """Query shapes of opportunities. The follow-up rule (see crm.follow_up) is written here
+    once: its building blocks (`_planned`, `_done`, `_stale_before`) serve both the per-row
+    state of a page and the anti-joins that select over the whole pipeline."""
+
+    def _activities(self):
+        """Live, not cancelled activities of the outer opportunity (no import of Activity:
+        its module imports this one)."""
+        activity = self.model._meta.get_field("activities").related_model
+        return activity.objects.filter(opportunity=OuterRef("pk"), cancelled_at__isnull=True)
+
+    def _planned(self):
+        return self._activities().filter(done_at__isnull=True, scheduled_at__isnull=False)
+
+    def _done(self):
+        return self._activities().filter(done_at__isnull=False)
+
+    @staticmethod
+    def _stale_before(now: datetime) -> tuple[list[str], Case | None]:
+        """The open stages that have a frequency, and per row the moment before which the
+        last touch makes it stale (NULL for stages without a frequency). One small query."""
+        frequencies = {
+            stage: days
+            for stage, days in StageSetting.objects.follow_up_days().items()
+            if stage in OPEN_STAGES
+        }
+        if not frequencies:
+            return [], None
+        threshold = Case(
+            *[
+                When(stage=stage, then=Value(now - timedelta(days=days)))
+                for stage, days in frequencies.items()
+            ],
+            output_field=DateTimeField(),
+        )
+        return list(frequencies), threshold
+
+    def with_activity_dates(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
+        """Annotate "Última actividad" and "Próxima actividad" (date and subject) and whether
+        the next one is overdue, with correlated subqueries: no query per row."""
+        now = now or timezone.now()
+        last = self._done().order_by("-done_at", "-pk")
+        upcoming = self._planned().order_by("scheduled_at", "pk")
+        return self.annotate(
+            last_activity_at=Subquery(last.values("done_at")[:1]),
+            last_activity_subject=Subquery(last.values("subject")[:1]),
+            next_activity_at=Subquery(upcoming.values("scheduled_at")[:1]),
+            next_activity_subject=Subquery(upcoming.values("subject")[:1]),
+            # The earliest planned activity is overdue iff any is: compare it instead of an
+            # EXISTS, which PostgreSQL plans as a scan of every activity.
+            has_overdue_activity=ExpressionWrapper(
+                Q(next_activity_at__lt=now), output_field=BooleanField()
+            ),
+        )
+
+    def with_follow_up_state(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
+        """The activity dates plus `follow_up_state` (a crm.follow_up.FollowUpState) of each
+        row, in the same query: for a page of rows (board cards, list, one opportunity).
+        REQUIRED here selects the same rows as requiring_follow_up() (a test holds them
+        together); after it, its threshold is reused without reading the frequencies again."""
+        now = now or timezone.now()
+        rows = self
+        if "untouched_before" not in self.query.annotations:
+            _stages, threshold = self._stale_before(now)
+            rows = rows.alias(untouched_before=threshold or Value(None, DateTimeField()))
+        last_touch = Greatest("stage_changed_at", Coalesce("last_activity_at", "stage_changed_at"))
+        return rows.with_activity_dates(now=now).annotate(
+            follow_up_state=Case(
+                When(~Q(stage__in=OPEN_STAGES), then=Value(FollowUpState.CLOSED)),
+                When(next_activity_at__lt=now, then=Value(FollowUpState.OVERDUE)),
+                When(next_activity_at__isnull=False, then=Value(FollowUpState.PLANNED)),
+                When(untouched_before__gt=last_touch, then=Value(FollowUpState.REQUIRED)),
+                default=Value(FollowUpState.UNPLANNED),
+                output_field=CharField(),
+            )
+        )
+
+    def requiring_follow_up(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
+        """ "Requiere seguimiento" over any number of rows: two anti-joins against activities
+        (no per-row subquery to evaluate), so it stays usable on the whole team's pipeline.
+        Selects exactly the rows whose follow_up_state is REQUIRED."""
+        now = now or timezone.now()
+        stages, threshold = self._stale_before(now)
+        if threshold is None:
+            return self.none()
+        return (
+            self.filter(stage__in=stages)
+            .alias(untouched_before=threshold)
+            .filter(stage_changed_at__lt=F("untouched_before"))
+            .exclude(Exists(self._planned()))
+            .exclude(Exists(self._done().filter(done_at__gte=OuterRef("untouched_before"))))
+        )
+
+    def without_next_activity(self) -> "OpportunityQuerySet":
+        """Open opportunities with nothing planned (one anti-join): REQUIRED + UNPLANNED."""
+        return self.filter(stage__in=OPEN_STAGES).exclude(Exists(self._planned()))
+
+
+class OpportunityManager(LiveManager.from_queryset(OpportunityQuerySet)):
+    """Live opportunities (as every Record) with the query shapes of OpportunityQuerySet."""
 
 
 class Opportunity(Record):
@@ -179,6 +315,9 @@ class Opportunity(Record):
     loss_notes = models.TextField(_("additional notes"), blank=True)
     lessons_learned = models.TextField(_("lessons learned"), blank=True)
 
+    objects = OpportunityManager()
+    all_objects = models.Manager.from_queryset(OpportunityQuerySet)()
+
     class Meta:
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
@@ -217,20 +356,14 @@ class Opportunity(Record):
         return self.estimated_value * self.probability / 100
 
     @property
-    def requires_follow_up(self) -> bool:
-        """ "Requiere seguimiento", on a row annotated by with_activity_dates()."""
-        from crm.follow_up import needs_follow_up
-
-        return needs_follow_up(self, follow_up_days=getattr(self, "follow_up_days", None))
+    def follow_up(self) -> FollowUpState | None:
+        """The follow-up state of a row annotated by with_follow_up_state() (else None)."""
+        state = getattr(self, "follow_up_state", None)
+        return None if state is None else FollowUpState(state)
 
     @property
     def bant_answered(self) -> bool:
-        return None not in (
-            self.bant_budget,
-            self.bant_authority,
-            self.bant_need,
-            self.bant_timeline,
-        )
+        return all(getattr(self, name) is not None for name in BANT_QUESTIONS)
 
 
 class OpportunityUserObjectPermission(UserObjectPermissionBase):

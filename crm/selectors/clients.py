@@ -3,10 +3,15 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CompanySettings, User, Visibility
-from accounts.roles import COMMERCIAL_ROLES, is_manager
-from crm.models import ChangeRecord, Client, ClientUserObjectPermission, Contact
+from accounts.models import CompanySettings, Visibility
+from accounts.roles import is_manager
+
+# Re-exported: callers on other branches still import it from here; its home is accounts.
+from accounts.selectors import assignable_executives  # noqa: F401
+from crm.filters.clients import ClientFilter
+from crm.models import OPEN_STAGES, ChangeRecord, Client, ClientUserObjectPermission, Contact
 from crm.recycle_bin import deleted_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
 
 
 def clients_visible_to(*, user) -> QuerySet[Client]:
@@ -43,15 +48,6 @@ def client_history(*, client: Client) -> QuerySet[ChangeRecord]:
     return client.change_records.select_related("changed_by")
 
 
-def assignable_executives() -> QuerySet[User]:
-    """Users who may own clients and opportunities: members of a commercial role."""
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[r.value for r in COMMERCIAL_ROLES])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def client_list(*, user, params):
     """The client list (CRM → Clientes) and its exports: the user's clients filtered by
     `params` (a ClientFilter), with the live contacts' count, the primary contact's name,
@@ -60,33 +56,11 @@ def client_list(*, user, params):
 
     Returns (filterset, queryset); an invalid filter gives an empty list, never a crash.
     """
-    # Imported here: the filters import assignable_executives() from this module (and this
-    # function is appended to a shared module whose header others edit).
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from crm.filters.clients import ClientFilter
-    from crm.models import OPEN_STAGES, Activity
-    from crm.selectors.opportunities import opportunities_visible_to
-
-    def count_of(rows: QuerySet) -> Coalesce:
-        counted = rows.filter(client=OuterRef("pk")).order_by().values("client")
-        return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
-
-    contacts = Contact.objects.filter(client=OuterRef("pk"))
-    done = Activity.objects.filter(client=OuterRef("pk"), done_at__isnull=False)
     base = (
         clients_visible_to(user=user)
         .select_related("industry", "owner")
-        .annotate(
-            contact_count=count_of(Contact.objects.all()),
-            primary_contact_name=Subquery(contacts.filter(is_primary=True).values("name")[:1]),
-            # The opportunity visibility setting holds here too: in "own" mode an executive
-            # counts only the opportunities he may open.
-            open_opportunity_count=count_of(
-                opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
-            ),
-            last_activity_at=Subquery(done.order_by("-done_at").values("done_at")[:1]),
+        .with_list_facts(
+            opportunities=opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
         )
         .order_by("name", "pk")
     )

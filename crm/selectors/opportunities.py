@@ -1,8 +1,7 @@
 """Reads of opportunities and activities, scoped to what the user may see."""
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
@@ -11,7 +10,6 @@ from crm.models import (
     Opportunity,
     OpportunityUserObjectPermission,
     StageChange,
-    StageSetting,
 )
 from crm.recycle_bin import deleted_visible_to
 
@@ -31,37 +29,16 @@ def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     return opportunities.filter(Q(owner=user) | Q(pk__in=shared))
 
 
-def with_activity_dates(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Annotate "Última actividad" and "Próxima actividad" (date and subject), whether the
-    next one is overdue and the stage's follow-up frequency (for "Requiere seguimiento",
-    see crm.follow_up.needs_follow_up), with correlated subqueries: no query per row."""
-    live = Activity.objects.filter(opportunity=OuterRef("pk"), deleted_at__isnull=True)
-    last = live.filter(done_at__isnull=False).order_by("-done_at", "-pk")
-    upcoming = live.filter(done_at__isnull=True, scheduled_at__isnull=False).order_by(
-        "scheduled_at", "pk"
+def get_opportunity_for_user_or_404(*, user, pk: int, follow_up_state: bool = False) -> Opportunity:
+    """One opportunity in the user's scope with its activity dates (and, for its page, its
+    follow-up state: one more small query), or 404."""
+    queryset = opportunities_visible_to(user=user).select_related(
+        "client", "contact", "owner", "winning_competitor"
     )
-    return opportunities.annotate(
-        last_activity_at=Subquery(last.values("done_at")[:1]),
-        last_activity_subject=Subquery(last.values("subject")[:1]),
-        next_activity_at=Subquery(upcoming.values("scheduled_at")[:1]),
-        next_activity_subject=Subquery(upcoming.values("subject")[:1]),
-        # The earliest planned activity is overdue iff any is: compare it instead of an
-        # EXISTS, which PostgreSQL plans as a scan of every activity.
-        has_overdue_activity=ExpressionWrapper(
-            Q(next_activity_at__lt=timezone.now()), output_field=BooleanField()
-        ),
-        follow_up_days=Subquery(
-            StageSetting.objects.filter(stage=OuterRef("stage")).values("follow_up_days")[:1]
-        ),
-    )
-
-
-def get_opportunity_for_user_or_404(*, user, pk: int) -> Opportunity:
-    queryset = with_activity_dates(
-        opportunities_visible_to(user=user).select_related(
-            "client", "contact", "owner", "winning_competitor"
-        )
-    )
+    if follow_up_state:
+        queryset = queryset.with_follow_up_state()
+    else:
+        queryset = queryset.with_activity_dates()
     return get_object_or_404(queryset, pk=pk)
 
 

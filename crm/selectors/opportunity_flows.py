@@ -10,7 +10,7 @@ from crm.models import Activity, Competitor, Opportunity, StageSetting
 
 def follow_up_days_by_stage() -> dict[str, int | None]:
     """The FAQ's "¿Con qué frecuencia debo dar seguimiento?" as edited in admin: stage -> days."""
-    return dict(StageSetting.objects.values_list("stage", "follow_up_days"))
+    return StageSetting.objects.follow_up_days()
 
 
 def pending_activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:

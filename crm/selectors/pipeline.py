@@ -13,14 +13,11 @@ from django.db.models import Count, DecimalField, F, QuerySet, Sum
 
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
+from crm.selectors.opportunities import opportunities_visible_to
 from crm.stage_rules import RULE_TO_ENTER
 
 BOARD_PAGE_SIZE = 20
 CENTS = Decimal("0.01")
-
-# The FAQ rule for entering a stage: the move page and the board's drop-zone titles.
-STAGE_RULES = RULE_TO_ENTER
 
 
 @dataclass
@@ -43,7 +40,7 @@ class BoardColumn:
 
     @property
     def rule(self) -> str:
-        return STAGE_RULES.get(self.stage, "")
+        return RULE_TO_ENTER.get(self.stage, "")
 
     @property
     def next_page(self) -> int:
@@ -95,9 +92,10 @@ def column_cards(
     opportunities: QuerySet[Opportunity], *, stage: str, page: int = 1
 ) -> tuple[list[Opportunity], bool]:
     """One page of a column's cards, soonest expected close first, and whether more follow.
-    One query: the page plus one row to know if there is a next page (no COUNT)."""
+    One query: the page plus one row to know if there is a next page (no COUNT).
+    `opportunities` carries with_follow_up_state() (its frequencies read once per board)."""
     start = (page - 1) * BOARD_PAGE_SIZE
-    cards = with_activity_dates(
+    cards = (
         opportunities.filter(stage=stage)
         .select_related("client", "owner")
         .order_by("expected_close_date", "pk")
@@ -112,9 +110,10 @@ def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[Boa
         user=user, params=params, request=request
     )
     totals = stage_totals(opportunities)
+    with_state = opportunities.with_follow_up_state()
     columns = []
     for stage in OPEN_STAGES:
-        cards, has_more = column_cards(opportunities, stage=stage)
+        cards, has_more = column_cards(with_state, stage=stage)
         columns.append(
             BoardColumn(
                 stage=stage,
@@ -135,7 +134,7 @@ def board_column(
     _filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
     )
-    cards, has_more = column_cards(opportunities, stage=stage, page=page)
+    cards, has_more = column_cards(opportunities.with_follow_up_state(), stage=stage, page=page)
     return BoardColumn(
         stage=stage,
         label=Stage(stage).label,
@@ -175,4 +174,4 @@ def opportunity_list(*, user, params, request=None):
         total=(sums["total"] or Decimal(0)).quantize(CENTS),
         weighted=((sums["weighted_x100"] or Decimal(0)) / 100).quantize(CENTS),
     )
-    return filterset, with_activity_dates(filtered), totals
+    return filterset, filtered.with_follow_up_state(), totals

@@ -9,24 +9,7 @@ from django.utils.translation import gettext as _
 
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
-from crm.models import ChangeRecord, Client, Contact, Segment
-
-CLIENT_FIELDS = (
-    "name",
-    "tax_id",
-    "kind",
-    "industry",
-    "segment",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "lead_source",
-    "owner",
-    "potential",
-    "notes",
-)
-CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
+from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
 
 
 @dataclass

@@ -20,6 +20,7 @@ from accounts.roles import COMMERCIAL_ROLES, Role, is_manager, user_roles
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import (
+    BANT_FIELDS,
     CLOSED_STAGES,
     OPEN_STAGES,
     Activity,
@@ -35,6 +36,7 @@ from crm.models import (
 )
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.clients import soft_delete
+from crm.stage_rules import check_bant
 
 OPPORTUNITY_FIELDS = (
     "name",
@@ -45,14 +47,7 @@ OPPORTUNITY_FIELDS = (
     "customer_needs",
     "competition",
     "decision_factors",
-    "bant_budget",
-    "bant_budget_note",
-    "bant_authority",
-    "bant_authority_note",
-    "bant_need",
-    "bant_need_note",
-    "bant_timeline",
-    "bant_timeline_note",
+    *BANT_FIELDS,
     "owner",
 )
 
@@ -127,10 +122,7 @@ def opportunity_create(
         raise ValidationError(
             {"expected_close_date": _("The expected close date cannot be in the past.")}
         )
-    if stage != Stage.PROSPECTING and not opportunity.bant_answered:
-        raise ValidationError(
-            {"stage": _("Answer the four BANT questions before qualifying the lead.")}
-        )
+    check_bant(opportunity, to_stage=stage)
     _check_owner(opportunity.owner)
     opportunity.full_clean()
     _check_contact(opportunity)
@@ -223,15 +215,7 @@ def _move(
         raise ValidationError({"stage": _("The opportunity is already in that stage.")})
     if from_stage in CLOSED_STAGES and not is_manager(user):
         raise ValidationError({"stage": _("Only a manager can reopen a won or lost opportunity.")})
-    leaving_prospecting = from_stage == Stage.PROSPECTING and to_stage != Stage.LOST
-    if leaving_prospecting and not opportunity.bant_answered:
-        raise ValidationError(
-            {
-                "stage": _(
-                    "Qualify the lead first: answer Budget, Authority, Need and Timeline (BANT)."
-                )
-            }
-        )
+    check_bant(opportunity, to_stage=to_stage)
     if to_stage == Stage.WON:
         _apply_won(opportunity, won)
     elif to_stage == Stage.LOST:

@@ -2,19 +2,8 @@
 
 from django.db import transaction
 
-from crm.models import Opportunity
+from crm.models import BANT_FIELDS, Opportunity
 from crm.services.opportunities import opportunity_move_stage, opportunity_update
-
-BANT_FIELDS = (
-    "bant_budget",
-    "bant_budget_note",
-    "bant_authority",
-    "bant_authority_note",
-    "bant_need",
-    "bant_need_note",
-    "bant_timeline",
-    "bant_timeline_note",
-)
 
 
 @transaction.atomic

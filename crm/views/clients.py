@@ -28,7 +28,7 @@ from crm.selectors.clients import (
     get_client_for_user_or_404,
 )
 from crm.selectors.complaints import complaints_visible_to
-from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
+from crm.selectors.opportunities import opportunities_visible_to
 from crm.services import client_create, client_delete, client_update
 from projects_ro.selectors import projects_visible_to
 
@@ -156,8 +156,11 @@ def _projects(request, client):
 
 
 def _opportunities(request, client):
-    opportunities = with_activity_dates(
-        opportunities_visible_to(user=request.user).filter(client=client).select_related("owner")
+    opportunities = (
+        opportunities_visible_to(user=request.user)
+        .filter(client=client)
+        .select_related("owner")
+        .with_activity_dates()
     )
     return {"page_obj": paginate(request, opportunities.order_by("-stage_changed_at", "-pk"))}
 

@@ -14,15 +14,15 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
 from crm.concurrency import StaleVersionError
+from crm.forms.base import int_or_none
 from crm.forms.opportunities import (
-    BANT_QUESTIONS,
     OpportunityForm,
     ShareAddForm,
     ShareRemoveForm,
     contact_label,
 )
 from crm.history import changes_since
-from crm.models import Opportunity, Stage
+from crm.models import BANT_QUESTIONS, Opportunity, Stage
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import get_opportunity_for_user_or_404, opportunities_visible_to
@@ -45,15 +45,8 @@ MAX_TIMELINE_PAGES = 50
 STAGE_BADGES = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _visible_client(user, pk):
-    return clients_visible_to(user=user).filter(pk=_int_or_none(pk)).first()
+    return clients_visible_to(user=user).filter(pk=int_or_none(pk)).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,8 +181,8 @@ def opportunity_detail_view(request, pk: int):
     """The opportunity page: header, BANT, last/next activity and one timeline.
 
     ?timeline=N shows N pages of the timeline ("Ver más"); htmx gets only the timeline."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
-    pages = min(max(_int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
+    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk, follow_up_state=True)
+    pages = min(max(int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
     settings = CompanySettings.load()
     context = {
         "opportunity": opportunity,

@@ -20,7 +20,7 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import CHANGE, Role
 from crm.concurrency import StaleVersionError
-from crm.forms.opportunity_flows import STAGE_RULES, FlowForm, FollowUpForm, LoseForm, WinForm
+from crm.forms.opportunity_flows import FlowForm, FollowUpForm, LoseForm, WinForm
 from crm.history import changes_since
 from crm.models import Opportunity, Stage
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
@@ -30,6 +30,7 @@ from crm.selectors.opportunity_flows import (
     handoff_audience,
 )
 from crm.services import opportunity_log_follow_up, opportunity_move_stage
+from crm.stage_rules import RULE_TO_LEAVE, needs_bant
 
 FOLLOW_UP_TEMPLATE = "crm/opportunity_follow_up.html"
 WIN_TEMPLATE = "crm/opportunity_win.html"
@@ -124,8 +125,8 @@ def follow_up_view(request, pk: int):
         request,
         FOLLOW_UP_TEMPLATE,
         submission,
-        stage_rules=list(STAGE_RULES.values()),
-        bant_missing=current.stage == Stage.PROSPECTING and not current.bant_answered,
+        stage_rules=list(RULE_TO_LEAVE.values()),
+        bant_missing=needs_bant(current, to_stage=Stage.QUALIFICATION),
     )
 
 

@@ -28,9 +28,10 @@ from crm.filters.opportunities import BoardFilter
 from crm.forms.pipeline import BantForm, MoveForm
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
-from crm.selectors.pipeline import STAGE_RULES, board_column, opportunity_list, pipeline_board
+from crm.selectors.pipeline import board_column, opportunity_list, pipeline_board
 from crm.services import opportunity_move_stage
 from crm.services.pipeline import opportunity_qualify_and_move
+from crm.stage_rules import RULE_TO_ENTER, needs_bant
 
 STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
 FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
@@ -128,7 +129,7 @@ def opportunity_move_view(request, pk: int):
     to_stage, version = form.cleaned_data["to_stage"], form.cleaned_data["version"]
     if to_stage in FLOW_OF_STAGE:
         return _go(request, reverse(FLOW_OF_STAGE[to_stage], args=[opportunity.pk]))
-    if _needs_bant(opportunity, to_stage):
+    if needs_bant(opportunity, to_stage=to_stage):
         return _qualify_and_move(request, opportunity, to_stage, version, next_url)
     try:
         opportunity_move_stage(
@@ -193,9 +194,9 @@ def _move_page(
     version = version or opportunity.version
     if form is None:
         form = MoveForm.for_page(opportunity=opportunity, to_stage=to_stage, version=version)
-    if bant_form is None and not form.is_bound and _needs_bant(opportunity, to_stage):
+    if bant_form is None and not form.is_bound and needs_bant(opportunity, to_stage=to_stage):
         bant_form = BantForm(initial=BantForm.initial_for(opportunity))
-    if bant_form is not None and not _needs_bant(opportunity, to_stage):
+    if bant_form is not None and not needs_bant(opportunity, to_stage=to_stage):
         bant_form = None  # someone else qualified or moved it meanwhile
     context = {
         "opportunity": opportunity,
@@ -206,7 +207,7 @@ def _move_page(
         "version": version,
         "next_url": next_url,
         "error": error,
-        "rules": [(stage, STAGE_RULES[stage]) for stage in STAGE_RULES],
+        "rules": list(RULE_TO_ENTER.items()),
         "currency": CompanySettings.load().currency,
     }
     return render(request, "crm/opportunity_move.html", context)
@@ -266,15 +267,6 @@ def _board_context(request, *, params, next_url: str) -> dict:
         "list_url": reverse("crm:opportunity_list") + _query(filter_query),
         "htmx_moves": True,
     }
-
-
-def _needs_bant(opportunity: Opportunity, to_stage: str) -> bool:
-    """The FAQ rule the service enforces: a lead leaves Prospección only once qualified."""
-    return (
-        opportunity.stage == Stage.PROSPECTING
-        and to_stage not in (Stage.PROSPECTING, Stage.LOST)
-        and not opportunity.bant_answered
-    )
 
 
 def _following_stage(stage: str) -> str:

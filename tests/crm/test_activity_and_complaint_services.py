@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.roles import Role
-from crm.follow_up import requiring_follow_up
 from crm.models import ActivityType, Complaint, ComplaintStatus, Opportunity, Stage
 from crm.services.activities import (
     ActivityInput,
@@ -110,7 +109,7 @@ def test_stale_opportunities_require_follow_up():
         opportunity=touched, scheduled_at=None, done_at=timezone.now() - timedelta(days=1)
     )
     closed = OpportunityFactory(stage=Stage.WON, stage_changed_at=old)
-    flagged = set(requiring_follow_up(Opportunity.objects.all()))
+    flagged = set(Opportunity.objects.requiring_follow_up())
     assert flagged == {stale}
     assert fresh not in flagged and closed not in flagged
 

@@ -128,10 +128,10 @@ def test_a_card_with_an_overdue_activity_is_marked_vencida(client_as, executive)
     response = client_as(executive).get(URL)
 
     assert columns(response)[Stage.PROSPECTING].cards[0].has_overdue_activity
-    assert '<span class="badge text-bg-danger">Vencida</span>' in response.content.decode()
+    assert 'data-follow-up="overdue">Vencida</span>' in response.content.decode()
 
 
-def test_a_card_without_a_planned_activity_is_marked_sin_seguimiento(client_as, executive):
+def test_a_card_without_a_planned_activity_is_marked_sin_proxima_actividad(client_as, executive):
     opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
     # Done activities are history, not follow-up.
     ActivityFactory(opportunity=opportunity, scheduled_at=None, done_at=timezone.now())
@@ -139,7 +139,7 @@ def test_a_card_without_a_planned_activity_is_marked_sin_seguimiento(client_as, 
     response = client_as(executive).get(URL)
 
     html = response.content.decode()
-    assert '<span class="badge text-bg-warning">Sin seguimiento</span>' in html
+    assert 'data-follow-up="unplanned">Sin próxima actividad</span>' in html
 
 
 def test_each_card_has_a_stage_selector_and_a_move_button_that_work_without_javascript(
@@ -367,7 +367,7 @@ def test_the_board_runs_a_fixed_number_of_queries(
     # session, user, permissions x2, roles, company settings (scope), the totals of every
     # column (one GROUP BY), one page of cards per column (5), company settings (currency),
     # the executive options of the filter
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):  # + the stage frequencies of the follow-up rule
         response = user_client.get(URL, {"segment": "B"})
 
     assert columns(response)[Stage.PROSPECTING].totals.count == per_column
@@ -383,7 +383,7 @@ def test_ver_mas_runs_a_fixed_number_of_queries(
 
     # session, user, permissions x2, roles, company settings (scope), the page of cards,
     # company settings (currency)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # + the stage frequencies of the follow-up rule
         user_client.get(column_url(Stage.PROPOSAL), {"page": 2}, **HTMX)
 
 

@@ -332,7 +332,7 @@ def _bad_inputs():
         pytest.param(
             {"stage": Stage.QUALIFICATION},
             "stage",
-            "Responda las cuatro preguntas BANT antes de calificar el lead.",
+            "Primero califique el lead: responda Budget, Authority, Need y Timeline (BANT).",
             f'<option value="{Stage.QUALIFICATION}" selected>',
             id="qualification-without-bant",
         ),
@@ -582,7 +582,7 @@ def test_leaving_prospecting_in_the_edit_form_requires_bant_and_saves_nothing(cl
     data = edit_data(opportunity, stage=Stage.QUALIFICATION, name="No se guarda")
     response = client_as(executive).post(url, data)
     assert response.status_code == 200
-    assert "Responda las cuatro preguntas BANT" in response.content.decode()
+    assert "Primero califique el lead" in response.content.decode()
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.PROSPECTING and opportunity.name != "No se guarda"
 
