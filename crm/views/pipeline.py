@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.filtering import active_filter_count
 from config.pagination import PAGE_SIZE
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
@@ -98,7 +99,7 @@ def opportunity_list_view(request):
         "can_add": ADD in module_rights(request.user, "crm"),
         "can_move": CHANGE in module_rights(request.user, "crm"),
         "board_url": reverse("crm:opportunity_board") + _query(filter_query),
-        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "order"),
+        "filtered": active_filter_count(filterset) > 0,
     }
     template = "crm/opportunity_list.html"
     if request.htmx and not request.htmx.boosted:
