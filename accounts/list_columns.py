@@ -12,6 +12,7 @@ by the authentication middleware: applying it costs a list page no query.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -84,7 +85,7 @@ def list_columns_save(*, user, column_set: ColumnSet, keys: list[str] | None) ->
     required columns need not be sent). `keys=None` forgets the choice: back to the defaults.
     Returns what was stored."""
     # Locked and re-read: a choice saved meanwhile for another list is kept.
-    current = type(user).objects.select_for_update().only("list_columns").get(pk=user.pk)
+    current = get_user_model().objects.select_for_update().only("list_columns").get(pk=user.pk)
     chosen = dict(current.list_columns) if isinstance(current.list_columns, dict) else {}
     if keys is None:
         chosen.pop(column_set.name, None)
