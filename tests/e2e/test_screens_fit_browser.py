@@ -75,13 +75,6 @@ def test_at_390_px_nothing_scrolls_sideways_and_the_board_shows_one_stage(
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url)
 
-    page.goto(f"{live_server.url}/crm/clientes/")
-    assert page.evaluate(PAGE_WIDTH) <= 390
-    search = page.get_by_label("Buscar")
-    expect(search).to_be_hidden()
-    page.get_by_test_id("filters-toggle").click()
-    expect(search).to_be_visible()
-
     page.goto(f"{live_server.url}/crm/oportunidades/tablero/")
     assert page.evaluate(PAGE_WIDTH) <= 390
     prospecting = page.get_by_test_id("column-prospecting")
@@ -98,4 +91,13 @@ def test_at_390_px_nothing_scrolls_sideways_and_the_board_shows_one_stage(
     assert page.evaluate(PAGE_WIDTH) <= 390
 
     page.goto(f"{live_server.url}/crm/oportunidades/")
+    assert page.evaluate(PAGE_WIDTH) <= 390
+
+    page.goto(f"{live_server.url}/crm/clientes/")
+    assert page.evaluate(PAGE_WIDTH) <= 390
+    search = page.get_by_label("Buscar")
+    expect(search).to_be_hidden()
+    page.get_by_test_id("filters-toggle").click()
+    expect(search).to_be_visible()
+    page.get_by_role("link", name=LONG_NAME).click()
     assert page.evaluate(PAGE_WIDTH) <= 390
