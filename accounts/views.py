@@ -88,7 +88,7 @@ def calendar_token_view(request):
 @require_POST
 @login_required
 def list_columns_view(request, list_name: str):
-    """"Columnas" of a list: remember the ticked columns (or the defaults, with "reset") and
+    """ "Columnas" of a list: remember the ticked columns (or the defaults, with "reset") and
     go back to the list. An htmx post follows the same redirect and gets the list's rows."""
     column_set = COLUMN_SETS.get(list_name)
     if column_set is None:

@@ -11,8 +11,8 @@ from django.utils import translation
 from accounts.list_columns import list_columns_save
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
-from crm.models import Client, ClientKind, Industry, LeadSource, Stage
 from crm.list_columns import CLIENT_COLUMNS
+from crm.models import Client, ClientKind, Industry, LeadSource, Stage
 from crm.services import client_delete
 from tests.factories import (
     ActivityFactory,

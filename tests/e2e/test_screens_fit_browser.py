@@ -68,9 +68,7 @@ def test_at_1366_px_the_client_list_fits_and_columnas_hides_a_column(live_server
     expect(page.get_by_text("Ver menos")).to_be_visible()
 
 
-def test_at_390_px_nothing_scrolls_sideways_and_the_board_shows_one_stage(
-    live_server, page: Page
-):
+def test_at_390_px_nothing_scrolls_sideways_and_the_board_shows_one_stage(live_server, page: Page):
     world()
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url)
