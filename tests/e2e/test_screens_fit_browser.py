@@ -99,3 +99,38 @@ def test_at_390_px_nothing_scrolls_sideways_and_the_board_shows_one_stage(live_s
     expect(search).to_be_visible()
     page.get_by_role("link", name=LONG_NAME).click()
     assert page.evaluate(PAGE_WIDTH) <= 390
+
+
+def test_without_javascript_filtros_columnas_and_the_stage_switcher_still_work(
+    live_server, browser
+):
+    world()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/cuentas/login/")
+    page.get_by_label("Usuario").fill("maria")
+    page.get_by_label("Contraseña").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+
+    page.goto(f"{live_server.url}/crm/clientes/")
+    search = page.get_by_label("Buscar")
+    expect(search).to_be_hidden()
+    page.get_by_test_id("filters-toggle").click()  # the #filters target unfolds them
+    expect(search).to_be_visible()
+
+    page.get_by_text("Columnas", exact=True).click()  # a <details>
+    page.get_by_label("RIF/NIT").uncheck()
+    page.get_by_role("button", name="Aplicar").click()  # a plain POST, back to the list
+    expect(page.get_by_role("heading", name="Clientes", exact=True)).to_be_visible()
+    expect(page.locator('td[data-label="RIF/NIT"]')).to_have_count(0)
+    expect(page.locator('td[data-label="Teléfono"]').first).to_be_visible()
+
+    page.goto(f"{live_server.url}/crm/oportunidades/tablero/")
+    proposal = page.get_by_test_id("column-proposal")
+    expect(proposal).to_be_hidden()
+    page.get_by_role("navigation", name="Etapas del tablero").get_by_role(
+        "link", name="Propuesta"
+    ).click()
+    expect(proposal.get_by_role("link", name="Mantenimiento anual")).to_be_visible()
+    assert page.evaluate(PAGE_WIDTH) <= 390
+    context.close()
