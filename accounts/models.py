@@ -15,6 +15,9 @@ class User(AbstractUser):
     calendar_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # The columns chosen in each list ("Columnas"): {"clients": ["tax_id", ...]}. Loaded with
+    # the user, so applying them costs a list page no query (see accounts.list_columns).
+    list_columns = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

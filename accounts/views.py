@@ -2,6 +2,8 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import PreferencesForm
+from accounts.list_columns import COLUMN_SETS, list_columns_save
+from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
 
 
@@ -79,3 +83,21 @@ def calendar_token_view(request):
         messages.success(request, _("A new calendar link was created; the old one stops working."))
     user.save(update_fields=["calendar_token"])
     return redirect("accounts:preferences")
+
+
+@require_POST
+@login_required
+def list_columns_view(request, list_name: str):
+    """ "Columnas" of a list: remember the ticked columns (or the defaults, with "reset") and
+    go back to the list. An htmx post follows the same redirect and gets the list's rows."""
+    column_set = COLUMN_SETS.get(list_name)
+    if column_set is None:
+        raise Http404
+    if VIEW not in module_rights(request.user, column_set.module):
+        raise PermissionDenied
+    keys = None if "reset" in request.POST else request.POST.getlist("columns")
+    list_columns_save(user=request.user, column_set=column_set, keys=keys)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse(column_set.list_url_name)
+    return redirect(target)

@@ -15,3 +15,4 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_reference_data, sender=self)
+        from crm import list_columns  # noqa: F401  registers the lists' "Columnas"

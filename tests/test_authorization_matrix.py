@@ -105,6 +105,22 @@ ROWS = [
     ),
     Row("accounts:preferences", "GET", SIGNED_IN),
     Row("accounts:preferences", "POST", SIGNED_IN, data={}),
+    # "Columnas" of a list: whoever may see the list (here the CRM's) chooses its columns.
+    Row("accounts:list_columns", "GET", NOT_ALLOWED, kwargs=lambda world: {"list_name": "clients"}),
+    Row(
+        "accounts:list_columns",
+        "POST",
+        expect(302, 403, 302, 302, 302),
+        kwargs=lambda world: {"list_name": "clients"},
+        data={"columns": ["industry"]},
+    ),
+    Row(
+        "accounts:list_columns",
+        "POST",
+        expect(302, 404, 404, 404, 404),
+        kwargs=lambda world: {"list_name": "unknown"},
+        note="unknown list",
+    ),
     Row("accounts:calendar_token", "GET", NOT_ALLOWED),
     Row("accounts:calendar_token", "POST", REDIRECT),
     # The calendar feed has no session: the secret token is the credential.

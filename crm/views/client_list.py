@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import module_required
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.filtering import active_filter_count
 from config.pagination import paginate
 from crm.exports.columns import client_columns, client_rows
 from crm.exports.csv import csv_response
 from crm.exports.xlsx import xlsx_response
+from crm.list_columns import CLIENT_COLUMNS
 from crm.models import Segment
 from crm.selectors.clients import client_list, clients_visible_to
 from crm.services import clients_set_segment
@@ -32,6 +34,7 @@ def client_list_view(request):
     rights = module_rights(request.user, "crm")
     context = {
         "filter": filterset,
+        "columns": CLIENT_COLUMNS.for_user(request.user),
         "page_obj": paginate(request, clients),
         "can_add": ADD in rights,
         "can_change_segment": CHANGE in rights,
@@ -39,7 +42,7 @@ def client_list_view(request):
         # The list's filters and order, without the page: what exports and the bulk action
         # carry, so they act on (and come back to) what the user is looking at.
         "list_query": _list_query(request.GET),
-        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "order"),
+        "filtered": active_filter_count(filterset) > 0,
     }
     template = "crm/client_list.html"
     if request.htmx and not request.htmx.boosted:

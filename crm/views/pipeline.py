@@ -22,10 +22,12 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from config.filtering import active_filter_count
 from config.pagination import PAGE_SIZE
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
 from crm.forms.pipeline import BantForm, MoveForm
+from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
 from crm.selectors.pipeline import board_column, opportunity_list, pipeline_board
@@ -93,13 +95,14 @@ def opportunity_list_view(request):
     filter_query = _filter_query(request.GET)
     context = {
         "filter": filterset,
+        "columns": OPPORTUNITY_COLUMNS.for_user(request.user),
         "page_obj": paginator.get_page(request.GET.get("page")),
         "totals": totals,
         "currency": CompanySettings.load().currency,
         "can_add": ADD in module_rights(request.user, "crm"),
         "can_move": CHANGE in module_rights(request.user, "crm"),
         "board_url": reverse("crm:opportunity_board") + _query(filter_query),
-        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "order"),
+        "filtered": active_filter_count(filterset) > 0,
     }
     template = "crm/opportunity_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -266,7 +269,14 @@ def _board_context(request, *, params, next_url: str) -> dict:
         "board_url": reverse("crm:opportunity_board") + _query(filter_query),
         "list_url": reverse("crm:opportunity_list") + _query(filter_query),
         "htmx_moves": True,
+        "current_stage": _current_stage(params),
     }
+
+
+def _current_stage(params: QueryDict) -> str:
+    """The column a phone shows (?column=<stage>; the board's stage switcher), else the first."""
+    stage = params.get("column")
+    return stage if stage in OPEN_STAGES else OPEN_STAGES[0]
 
 
 def _following_stage(stage: str) -> str:

@@ -8,8 +8,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.list_columns import list_columns_save
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
+from crm.list_columns import CLIENT_COLUMNS
 from crm.models import Client, ClientKind, Industry, LeadSource, Stage
 from crm.services import client_delete
 from tests.factories import (
@@ -190,12 +192,17 @@ def test_it_hides_the_bulk_action_when_the_user_cannot_change(client_as, executi
 def test_it_shows_every_column_of_a_client(client_as, executive, three_clients):
     bariven = three_clients["bariven"]
     ContactFactory(client=bariven, name="Otro Contacto")
+    every_column = [column.key for column in CLIENT_COLUMNS.columns]
+    list_columns_save(user=executive, column_set=CLIENT_COLUMNS, keys=every_column)
 
     response = client_as(executive).get(URL, {"q": "bariven"})
 
     html = response.content.decode()
     row = response.context["page_obj"].object_list[0]
-    assert f'<a href="{bariven.get_absolute_url()}">Bariven, S.A.</a>' in html
+    assert (
+        f'<a class="cell-text text-clamp-2" href="{bariven.get_absolute_url()}"'
+        ' title="Bariven, S.A.">Bariven, S.A.</a>'
+    ) in html
     assert bariven.tax_id in html
     assert "Petróleo y gas" in html
     assert str(bariven.owner) in html
@@ -203,7 +210,7 @@ def test_it_shows_every_column_of_a_client(client_as, executive, three_clients):
     assert "+58 414-1234567" in html
     assert row.contact_count == 2
     assert row.primary_contact_name == "Luisa Cáceres"
-    assert '<td class="text-end">2</td>' in html
+    assert '<td class="text-end" data-label="Contactos">2</td>' in html
     assert f'name="ids" value="{bariven.pk}"' in html
 
 

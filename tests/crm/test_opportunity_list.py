@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.list_columns import list_columns_save
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
+from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import Stage
 from crm.selectors.pipeline import ListTotals
 from crm.services import opportunity_share
@@ -83,6 +85,8 @@ def test_it_lists_the_opportunities_soonest_close_first_with_their_columns(
         done_at=timezone.now() - datetime.timedelta(days=1),
     )
     ActivityFactory(opportunity=three["planta"], subject="Enviar contrato")
+    every_column = [column.key for column in OPPORTUNITY_COLUMNS.columns]
+    list_columns_save(user=executive, column_set=OPPORTUNITY_COLUMNS, keys=every_column)
 
     response = client_as(executive).get(URL)
 

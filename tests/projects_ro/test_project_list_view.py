@@ -124,7 +124,7 @@ def test_it_shows_how_many_contractors_each_project_has(client_as, executive):
 
     counts = {p.code: p.contractor_count for p in response.context["page_obj"].object_list}
     assert counts == {"PRY-TRES": 3, "PRY-CERO": 0}
-    assert '<td class="text-end">3</td>' in response.content.decode()
+    assert '<td class="text-end" data-label="Contratistas">3</td>' in response.content.decode()
 
 
 def test_it_counts_contractors_without_multiplying_them_by_a_search(client_as, executive):

@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0003_activities_complaints"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="user",
+            name="list_columns",
+            field=models.JSONField(blank=True, default=dict, editable=False),
+        ),
+    ]

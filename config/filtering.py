@@ -1,0 +1,17 @@
+"""What the lists share about their filters (django-filter FilterSets)."""
+
+IGNORED_PARAMETERS = frozenset({"order", "page"})
+
+
+def active_filter_count(filterset) -> int:
+    """How many of a list's filters the user set (the order is not a filter): the number on
+    the "Filtros" button, and whether "no results" means "nothing matches these filters"."""
+    data = filterset.data
+    count = 0
+    for name in filterset.filters:
+        if name in IGNORED_PARAMETERS:
+            continue
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if any(value not in (None, "") for value in values):
+            count += 1
+    return count
