@@ -228,7 +228,9 @@ class FollowUpForm(FlowForm):
         label=_("Subject"),
         max_length=200,
         required=False,
-        help_text=_("Empty: the type of activity is used."),
+        help_text=_(
+            "Empty: the planned activity keeps its subject; a new one is named after its type."
+        ),
     )
     done_contact = forms.ModelChoiceField(
         label=_("Contact"),
@@ -383,10 +385,11 @@ class FollowUpForm(FlowForm):
 
     def done_activity(self) -> ActivityInput:
         data = self.cleaned_data
-        kind = ActivityType(data["done_type"])
+        # An empty subject stays empty: the service names a new activity after its type and
+        # keeps a performed planned activity's own subject.
         return ActivityInput(
-            type=kind,
-            subject=data["done_subject"] or str(kind.label),
+            type=ActivityType(data["done_type"]),
+            subject=data["done_subject"].strip(),
             done_at=data["done_at"],
             notes=data["notes"],
             contact=data["done_contact"],

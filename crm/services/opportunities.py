@@ -402,6 +402,7 @@ def opportunity_log_follow_up(
     if done.done_at is None:
         done.done_at = timezone.now()
     if performed_id is None:
+        done.subject = done.subject or str(ActivityType(done.type).label)
         activity_create(
             user=user, client=opportunity.client, opportunity=opportunity, data=done, owner=user
         )
@@ -438,9 +439,11 @@ def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: 
     if done.contact is not None and done.contact.client_id != opportunity.client_id:
         raise ValidationError({"contact": _("The contact must belong to the client.")})
     before = snapshot(planned)
+    # What the user left empty keeps what the planned activity had; typed notes are added
+    # to its own (its preparation notes are not lost).
     planned.type = done.type
     planned.subject = done.subject or planned.subject
-    planned.notes = done.notes
+    planned.notes = "\n\n".join(part for part in (planned.notes, done.notes) if part.strip())
     planned.contact = done.contact or planned.contact
     planned.done_at = done.done_at
     planned.version += 1

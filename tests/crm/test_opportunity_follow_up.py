@@ -251,6 +251,74 @@ def test_performing_the_planned_activity_marks_it_done(client_as, opportunity):
     assert list(pending.values_list("subject", flat=True)) == ["Llamar para conocer la decisión"]
 
 
+def test_performing_a_planned_activity_keeps_what_the_empty_fields_leave_out(
+    client_as, opportunity
+):
+    """Issue 8.1: an empty Asunto (or notes, or contact) keeps the planned activity's own."""
+    contact = ContactFactory(client=opportunity.client, name="Ana Rivas")
+    planned = ActivityFactory(
+        opportunity=opportunity,
+        type=ActivityType.CALL,
+        subject="Llamada de descubrimiento técnica",
+        notes="Preguntar por el presupuesto del segundo semestre",
+        contact=contact,
+        scheduled_at=timezone.now() - timedelta(hours=1),
+    )
+
+    response = client_as(opportunity.owner).post(
+        url(opportunity),
+        form_data(opportunity, performed=planned.pk, done_subject="", notes="", done_contact=""),
+    )
+
+    assert response.status_code == 302
+    planned.refresh_from_db()
+    assert planned.done_at is not None
+    assert planned.subject == "Llamada de descubrimiento técnica"
+    assert planned.notes == "Preguntar por el presupuesto del segundo semestre"
+    assert planned.contact == contact
+
+
+def test_notes_typed_when_performing_a_planned_activity_are_added_to_its_own(
+    client_as, opportunity
+):
+    planned = ActivityFactory(
+        opportunity=opportunity,
+        subject="Llamada de descubrimiento técnica",
+        notes="Preguntar por el presupuesto",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+    )
+
+    client_as(opportunity.owner).post(
+        url(opportunity),
+        form_data(opportunity, performed=planned.pk, done_subject="Llamada con el gerente"),
+    )
+
+    planned.refresh_from_db()
+    assert planned.subject == "Llamada con el gerente"
+    assert planned.notes == (
+        "Preguntar por el presupuesto\n\nEl cliente revisó la propuesta con su gerente"
+    )
+
+
+def test_a_cancelled_activity_is_not_offered_as_performed(client_as, opportunity):
+    ActivityFactory(
+        opportunity=opportunity,
+        subject="Llamada cancelada",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+        cancelled_at=timezone.now(),
+    )
+    form = client_as(opportunity.owner).get(url(opportunity)).context["form"]
+    assert "performed" not in form.fields
+
+
+def test_a_new_done_activity_without_subject_is_named_after_its_type(client_as, opportunity):
+    client_as(opportunity.owner).post(
+        url(opportunity), form_data(opportunity, done_type=ActivityType.MEETING)
+    )
+    done = opportunity.activities.get(done_at__isnull=False)
+    assert done.subject == "Reunión"
+
+
 def test_leaving_the_box_unticked_schedules_nothing(client_as, opportunity):
     client_as(opportunity.owner).post(
         url(opportunity), form_data(opportunity, schedule=None, next_subject="")
