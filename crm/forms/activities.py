@@ -25,7 +25,7 @@ from config.forms import (
 )
 from crm.filters.activities import executive_choices
 from crm.forms.clients import DraftMixin
-from crm.forms.opportunity_flows import now_to_the_minute, planned_at
+from crm.forms.opportunity_flows import AnsweredField, now_to_the_minute, planned_at
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -65,7 +65,6 @@ SATISFACTION_CHOICES = [
     (4, _("4 – Satisfied")),
     (5, _("5 – Very satisfied")),
 ]
-ANSWERED_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
 SATISFACTION_RANGE = _("The satisfaction level goes from 1 to 5.")
 MINUTES_FIELDS = ("participants", "topics", "agreements", "next_steps")
@@ -121,12 +120,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
             "required": _("Enter when the activity was done."),
         },
     )
-    answered = forms.ChoiceField(
-        label=_("Did the client answer?"),
-        choices=ANSWERED_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether the client answered.")},
-    )
+    answered = AnsweredField()
     outcome = forms.CharField(
         label=_("Outcome"),
         max_length=200,
@@ -225,12 +219,11 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
     def result(self) -> ActivityResult:
         """The services' input: what was typed, for the fields of this type only."""
         data = self.cleaned_data
-        answered = data.get("answered")
         return ActivityResult(
             done_at=data.get("done_at"),
             notes=data.get("notes", ""),
             outcome=data.get("outcome", ""),
-            answered={"yes": True, "no": False}.get(answered) if answered else None,
+            answered=data.get("answered"),
             participants=data.get("participants", ""),
             topics=data.get("topics", ""),
             agreements=data.get("agreements", ""),

@@ -25,6 +25,7 @@ from config.forms import (
 )
 from crm.forms.clients import DraftMixin
 from crm.models import (
+    CONTACT_ATTEMPT_TYPES,
     OPEN_STAGES,
     Activity,
     ActivityType,
@@ -34,7 +35,7 @@ from crm.models import (
     Stage,
 )
 from crm.selectors.clients import contacts_of
-from crm.selectors.opportunity_flows import pending_activities_of
+from crm.selectors.opportunity_flows import pending_activities_of, planned_activities_on_close
 from crm.services import ActivityInput, LostDetails, WonDetails
 from crm.stage_rules import RULE_TO_LEAVE
 
@@ -71,6 +72,7 @@ FUTURE_TYPES = (
 STAGE_RULES = RULE_TO_LEAVE
 
 PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
+ANSWERED_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def planned_at(day: date) -> datetime:
@@ -95,6 +97,22 @@ def _format_local(value: datetime) -> str:
 
 def _type_choices(types) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
+
+
+class AnsweredField(forms.TypedChoiceField):
+    """ "¿El cliente respondió?" for a done call, email or WhatsApp: True, False or None
+    (not asked). Its answers feed the unanswered-attempts count."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Did the client answer?"))
+        kwargs.setdefault("error_messages", {"required": _("Say whether the client answered.")})
+        super().__init__(
+            choices=ANSWERED_CHOICES,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
 
 
 class FlowForm(DraftMixin, BootstrapFormMixin, forms.Form):
@@ -224,6 +242,13 @@ class FollowUpForm(FlowForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the activity you did.")},
     )
+    done_answered = AnsweredField(
+        required=False,
+        help_text=_(
+            "Calls, emails and WhatsApp: several attempts in a row without answer propose "
+            "moving the opportunity to Lost – No response."
+        ),
+    )
     done_subject = forms.CharField(
         label=_("Subject"),
         max_length=200,
@@ -269,6 +294,7 @@ class FollowUpForm(FlowForm):
     field_order = [
         "performed",
         "done_type",
+        "done_answered",
         "done_subject",
         "done_contact",
         "done_at",
@@ -368,6 +394,14 @@ class FollowUpForm(FlowForm):
         data["version"] = str(current.version)
         return type(self)(data, opportunity=current, follow_up_days=self.follow_up_days, draft=True)
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("done_type") not in CONTACT_ATTEMPT_TYPES:
+            cleaned["done_answered"] = None
+        elif cleaned.get("done_answered") is None and "done_answered" not in self.errors:
+            self.add_error("done_answered", _("Say whether the client answered."))
+        return cleaned
+
     def clean_done_at(self):
         done_at = self.cleaned_data["done_at"]
         if done_at > timezone.now():
@@ -393,6 +427,7 @@ class FollowUpForm(FlowForm):
             done_at=data["done_at"],
             notes=data["notes"],
             contact=data["done_contact"],
+            answered=data.get("done_answered"),
         )
 
     def service_kwargs(self) -> dict:
@@ -409,10 +444,43 @@ class FollowUpForm(FlowForm):
         }
 
 
-# "Cerrar Venta" -------------------------------------------------------------------------------
+# "Cerrar Venta" and "Gestionar Oportunidad Perdida" ------------------------------------------
 
 
-class WinForm(FlowForm):
+class ActivityIdsField(forms.TypedMultipleChoiceField):
+    """Ids of the planned activities ticked to cancel. An id that is no longer planned (done
+    or cancelled meanwhile by someone else) is not an error: the service leaves it alone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class CloseForm(FlowForm):
+    """What winning and losing share: the opportunity's planned activities, each cancelled
+    with the move or kept (default: pre-sale follow-ups cancelled, post-sale ones kept)."""
+
+    cancel_activities = ActivityIdsField()
+
+    def __init__(self, data=None, *, opportunity, draft=False):
+        self.planned_on_close = planned_activities_on_close(opportunity=opportunity)
+        super().__init__(data, opportunity=opportunity, draft=draft)
+
+    @property
+    def cancel_chosen(self) -> set[int]:
+        """The ids shown ticked: as posted, or the defaults on a new form."""
+        if not self.is_bound:
+            return {a.pk for a in self.planned_on_close if a.cancel_by_default}
+        values = self.data.getlist("cancel_activities") if hasattr(self.data, "getlist") else []
+        return {int(value) for value in values if str(value).isdigit()}
+
+    def activities_to_cancel(self) -> list[int]:
+        return self.cleaned_data["cancel_activities"]
+
+
+class WinForm(CloseForm):
     """Seed steps 4 to 10 of "Cerrar Venta": the sale's figures and terms, the notes, who is
     told and the post-sale follow-up, saved as one move to Ganada."""
 
@@ -482,10 +550,7 @@ class WinForm(FlowForm):
         )
 
 
-# "Gestionar Oportunidad Perdida" ---------------------------------------------------------------
-
-
-class LoseForm(FlowForm):
+class LoseForm(CloseForm):
     """Seed steps 4 to 8 of "Gestionar Oportunidad Perdida": why it was lost, to whom, the
     lessons learned and a future follow-up with the client, saved as one move to Perdida."""
 

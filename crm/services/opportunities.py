@@ -2,6 +2,7 @@
 (form, board, follow-up, won and lost flows, import) goes through `_move`, which applies the
 probability defaults, checks the FAQ rules and writes the StageChange row."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +34,7 @@ from crm.models import (
     StageSetting,
     name_key,
 )
-from crm.services.activities import ActivityInput, activity_create
+from crm.services.activities import ActivityInput, activities_cancel, activity_create
 from crm.services.clients import soft_delete
 
 OPPORTUNITY_FIELDS = (
@@ -313,12 +314,14 @@ def opportunity_move_stage(
     won: WonDetails | None = None,
     lost: LostDetails | None = None,
     follow_up: ActivityInput | None = None,
+    cancel_activities: Collection[int] = (),
 ) -> Opportunity:
     """Move an opportunity to another stage (board, form, won and lost flows).
 
     Won: registers the activity "Venta cerrada" and notifies Operaciones, Finanzas and
     (when a contract is needed) Legal after commit. `follow_up` schedules the post-sale or
-    future follow-up activity in the same step.
+    future follow-up activity in the same step, and `cancel_activities` (ids of its planned
+    activities the user chose to cancel on closing) are cancelled in the same transaction.
     """
     opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
     before = snapshot(opportunity)
@@ -326,6 +329,7 @@ def opportunity_move_stage(
     _save_after_move(user=user, opportunity=opportunity, before=before)
     if to_stage == Stage.WON:
         _register_sale(user=user, opportunity=opportunity, won=won)
+    activities_cancel(user=user, opportunity=opportunity, activity_ids=cancel_activities)
     if follow_up is not None:
         _schedule(user=user, opportunity=opportunity, activity=follow_up)
     return opportunity
@@ -445,6 +449,7 @@ def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: 
     planned.subject = done.subject or planned.subject
     planned.notes = "\n\n".join(part for part in (planned.notes, done.notes) if part.strip())
     planned.contact = done.contact or planned.contact
+    planned.answered = done.answered
     planned.done_at = done.done_at
     planned.version += 1
     planned.full_clean()

@@ -151,6 +151,7 @@ def win_view(request, pk: int):
                 to_stage=Stage.WON,
                 won=form.won_details(),
                 follow_up=form.planned_activity(contact=opportunity.contact),
+                cancel_activities=form.activities_to_cancel(),
             ),
         )
     if submission.saved:
@@ -191,6 +192,7 @@ def lose_view(request, pk: int):
                 to_stage=Stage.LOST,
                 lost=form.lost_details(),
                 follow_up=form.planned_activity(contact=opportunity.contact),
+                cancel_activities=form.activities_to_cancel(),
             ),
         )
     if submission.saved:

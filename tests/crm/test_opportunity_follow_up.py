@@ -47,6 +47,7 @@ def form_data(opportunity, **overrides) -> dict:
         "done_subject": "",
         "done_contact": "",
         "done_at": local(now - timedelta(minutes=10)),
+        "done_answered": "yes",
         "notes": "El cliente revisó la propuesta con su gerente",
         "probability": opportunity.probability,
         "to_stage": "",
@@ -317,6 +318,50 @@ def test_a_new_done_activity_without_subject_is_named_after_its_type(client_as, 
     )
     done = opportunity.activities.get(done_at__isnull=False)
     assert done.subject == "Reunión"
+
+
+def test_a_call_logged_in_a_follow_up_asks_whether_the_client_answered(client_as, opportunity):
+    """Issue 8.7: Dar Seguimiento asks "¿El cliente respondió?" for a contact attempt."""
+    browser = client_as(opportunity.owner)
+    assert "¿El cliente respondió?" in browser.get(url(opportunity)).content.decode()
+
+    refused = browser.post(url(opportunity), form_data(opportunity, done_answered=None))
+    assert refused.status_code == 200
+    assert "Indique si el cliente respondió." in refused.content.decode()
+    assert not opportunity.activities.exists()
+
+    browser.post(url(opportunity), form_data(opportunity, done_answered="no"))
+    assert opportunity.activities.get(done_at__isnull=False).answered is False
+    # A meeting is not a contact attempt: whatever the radio says, nothing is recorded.
+    opportunity.refresh_from_db()
+    meeting = form_data(opportunity, done_type=ActivityType.MEETING, done_answered="no")
+    browser.post(url(opportunity), meeting)
+    assert opportunity.activities.get(type=ActivityType.MEETING).answered is None
+
+
+def test_performing_a_planned_call_records_whether_the_client_answered(client_as, opportunity):
+    planned = ActivityFactory(opportunity=opportunity, scheduled_at=timezone.now())
+    client_as(opportunity.owner).post(
+        url(opportunity), form_data(opportunity, performed=planned.pk, done_answered="no")
+    )
+    planned.refresh_from_db()
+    assert planned.done_at is not None and planned.answered is False
+
+
+def test_the_nth_unanswered_follow_up_offers_lost_no_response(client_as, opportunity):
+    settings = CompanySettings.load()
+    settings.no_answer_attempts = 3
+    settings.save()
+    browser = client_as(opportunity.owner)
+    for minutes in (30, 20, 10):
+        opportunity.refresh_from_db()
+        done_at = local(timezone.now() - timedelta(minutes=minutes))
+        data = form_data(opportunity, done_answered="no", done_at=done_at, schedule=None)
+        assert browser.post(url(opportunity), data).status_code == 302
+
+    page = browser.get(reverse("crm:opportunity_detail", args=[opportunity.pk])).content.decode()
+
+    assert "3 intentos sin respuesta. ¿Mover la oportunidad a Perdida – Sin respuesta?" in page
 
 
 def test_leaving_the_box_unticked_schedules_nothing(client_as, opportunity):
