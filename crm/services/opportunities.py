@@ -365,9 +365,10 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
         subject=_("Sale closed: %(name)s (%(client)s)")
         % {"name": opportunity.name, "client": opportunity.client.name},
         body=_(
-            "Client: %(client)s (%(tax_id)s)\nValue: %(value)s %(currency)s\n"
+            "Client: %(client)s (%(tax_id)s)\nActual sale value: %(currency)s %(value)s\n"
             "Close date: %(date)s\nExecutive: %(owner)s\n\nAgreed terms:\n%(terms)s\n\n"
-            "Special conditions:\n%(conditions)s\n\nNext steps:\n%(steps)s"
+            "Contract terms:\n%(contract)s\n\nSpecial conditions:\n%(conditions)s\n\n"
+            "Next steps:\n%(steps)s"
         )
         % {
             "client": opportunity.client.name,
@@ -377,9 +378,11 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
             "date": opportunity.closed_on.strftime("%d/%m/%Y"),
             "owner": opportunity.owner,
             "terms": opportunity.agreed_terms,
+            "contract": opportunity.contract_terms or "—",
             "conditions": opportunity.special_conditions or "—",
             "steps": opportunity.next_steps or "—",
         },
+        url=opportunity.get_absolute_url(),
     )
 
 

@@ -253,6 +253,34 @@ def test_a_refused_move_cancels_nothing(opportunity):
     assert follow_up.cancelled_at is None
 
 
+def test_the_sale_closed_notification_carries_what_the_areas_need(
+    client_as, opportunity, areas, django_capture_on_commit_callbacks, settings
+):
+    """Issue 8.5: terms, contract terms, conditions, next steps, the real value formatted
+    as on screen with its currency, and a link to the opportunity, in the app and by email."""
+    settings.SITE_URL = "https://crm.rumbo.test"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(opportunity.owner).post(
+            url(opportunity), form_data(opportunity, actual_value="1234567.50")
+        )
+
+    notification = Notification.objects.get(recipient=areas[Role.OPERATIONS])
+    link = opportunity.get_absolute_url()
+    assert notification.url == link
+    for text in (
+        "Valor real de la venta: USD 1.234.567,50",
+        "Términos acordados:\nPago a 30 días, entrega en 6 semanas",
+        "Términos del contrato:\nContrato anual renovable",
+        "Condiciones especiales:\nDescuento de 5 % por pronto pago",
+        "Próximos pasos:\nReunión de arranque con Operaciones",
+    ):
+        assert text in notification.body
+    email = next(message for message in mail.outbox if message.to == ["ops@rumbo.test"])
+    assert "Términos del contrato:\nContrato anual renovable" in email.body
+    assert "Valor real de la venta: USD 1.234.567,50" in email.body
+    assert f"https://crm.rumbo.test{link}" in email.body
+
+
 def test_without_a_contract_legal_is_not_told(
     client_as, opportunity, areas, django_capture_on_commit_callbacks
 ):
