@@ -113,6 +113,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
     the next activity."""
 
     required_css_class = "required"
+    swaps_type_fields = False
 
     done_at = LocalDateTimeField(
         label=_("Date and time it was done"),
@@ -176,9 +177,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
             del self.fields["answered"]
         else:
             self.fields["answered"].widget.attrs["class"] = "form-check-input"
-        if kind in MEETING_TYPES:
-            self.fields["done_at"].label = _("Date and time")
-        else:
+        if kind not in MEETING_TYPES:
             for name in MINUTES_FIELDS:
                 del self.fields[name]
         if kind not in SATISFACTION_TYPES:
@@ -288,6 +287,8 @@ class ActivityForm(ResultForm):
     sent by htmx or by the no-JavaScript "Actualizar" button, shows them)."""
 
     PLANNED, DONE = "planned", "done"
+    # The template gives the type's own fields the id htmx swaps on a type change.
+    swaps_type_fields = True
 
     type = forms.ChoiceField(
         label=_("Activity type"),

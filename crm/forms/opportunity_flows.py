@@ -290,6 +290,9 @@ class FollowUpForm(FlowForm):
         },
     )
     suggested_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # After a stage change (htmx): whether the date still follows the suggestion, so that
+    # only then it is redrawn; a date the user typed is never touched.
+    date_follows_suggestion = False
 
     field_order = [
         "performed",
@@ -384,10 +387,13 @@ class FollowUpForm(FlowForm):
         suggested = planned_at(
             timezone.localdate() + timedelta(days=form.days_for(form.next_stage))
         )
-        if data.get("next_at", "") in ("", data.get("suggested_at", "")):
+        follows = data.get("next_at", "") in ("", data.get("suggested_at", ""))
+        if follows:
             data["next_at"] = _format_local(suggested)
         data["suggested_at"] = _format_local(suggested)
-        return cls(data, opportunity=opportunity, follow_up_days=follow_up_days, draft=True)
+        form = cls(data, opportunity=opportunity, follow_up_days=follow_up_days, draft=True)
+        form.date_follows_suggestion = follows
+        return form
 
     def rebased(self, *, data, current):
         data = data.copy()

@@ -126,10 +126,15 @@ def test_choosing_another_stage_suggests_that_stages_frequency(client_as, opport
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<form" not in page and 'id="next-activity"' in page
+    assert "<form" not in page and 'id="follow-up-suggestion"' in page
     in_three_days = timezone.localdate() + timedelta(days=3)  # FAQ: Negociación, 2-3 days
     assert in_three_days.strftime("%Y-%m-%dT09:00") in page
     assert "cada 3 días en esta etapa (Negociación)" in page
+    # Issue 8.2: only the suggestion and the date that followed it are redrawn; the type,
+    # the subject and the box the user may be typing in meanwhile are not in the answer.
+    assert 'id="id_next_at_group" hx-swap-oob="true"' in page
+    for other in ('name="next_subject"', 'name="next_type"', 'name="schedule"'):
+        assert other not in page
 
 
 def test_a_date_typed_by_the_user_survives_a_stage_change(client_as, opportunity):
@@ -145,7 +150,9 @@ def test_a_date_typed_by_the_user_survives_a_stage_change(client_as, opportunity
         },
         headers={"HX-Request": "true"},
     )
-    assert own_date in response.content.decode()
+    page = response.content.decode()
+    assert "cada 3 días en esta etapa (Negociación)" in page
+    assert 'name="next_at"' not in page  # the date the user typed is left as it is
 
 
 # Saving ---------------------------------------------------------------------------------------
