@@ -37,9 +37,9 @@ def with_activity_dates(opportunities: QuerySet[Opportunity]) -> QuerySet[Opport
     see crm.follow_up.needs_follow_up), with correlated subqueries: no query per row."""
     live = Activity.objects.filter(opportunity=OuterRef("pk"), deleted_at__isnull=True)
     last = live.filter(done_at__isnull=False).order_by("-done_at", "-pk")
-    upcoming = live.filter(done_at__isnull=True, scheduled_at__isnull=False).order_by(
-        "scheduled_at", "pk"
-    )
+    upcoming = live.filter(
+        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
+    ).order_by("scheduled_at", "pk")
     return opportunities.annotate(
         last_activity_at=Subquery(last.values("done_at")[:1]),
         last_activity_subject=Subquery(last.values("subject")[:1]),

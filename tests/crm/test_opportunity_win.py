@@ -219,6 +219,9 @@ def test_closing_cancels_the_ticked_activities_and_keeps_the_others(client_as, o
         "Seguimiento post-venta",
     }
     assert opportunity.activities.count() == 6  # nothing deleted: + sale closed + post-sale
+    page = client_as(opportunity.owner).get(opportunity.get_absolute_url()).content.decode()
+    next_activity = page[page.index('data-testid="next-activity"') :][:400]
+    assert "Seguimiento" not in next_activity.replace("Seguimiento post-venta", "")
 
 
 def test_a_refused_form_keeps_the_choices_made(client_as, opportunity):
