@@ -26,7 +26,7 @@ from config.forms import (
 from crm.filters.activities import executive_choices
 from crm.forms.base import ServiceErrorsMixin, int_or_none
 from crm.forms.clients import DraftMixin
-from crm.forms.opportunity_flows import now_to_the_minute, planned_at
+from crm.forms.opportunity_flows import AnsweredField, now_to_the_minute, planned_at
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -66,7 +66,6 @@ SATISFACTION_CHOICES = [
     (4, _("4 – Satisfied")),
     (5, _("5 – Very satisfied")),
 ]
-ANSWERED_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
 SATISFACTION_RANGE = _("The satisfaction level goes from 1 to 5.")
 MINUTES_FIELDS = ("participants", "topics", "agreements", "next_steps")
@@ -97,6 +96,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
     service_fields = SERVICE_FIELDS
 
     required_css_class = "required"
+    swaps_type_fields = False
 
     done_at = LocalDateTimeField(
         label=_("Date and time it was done"),
@@ -104,12 +104,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
             "required": _("Enter when the activity was done."),
         },
     )
-    answered = forms.ChoiceField(
-        label=_("Did the client answer?"),
-        choices=ANSWERED_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether the client answered.")},
-    )
+    answered = AnsweredField()
     outcome = forms.CharField(
         label=_("Outcome"),
         max_length=200,
@@ -165,9 +160,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
             del self.fields["answered"]
         else:
             self.fields["answered"].widget.attrs["class"] = "form-check-input"
-        if kind in MEETING_TYPES:
-            self.fields["done_at"].label = _("Date and time")
-        else:
+        if kind not in MEETING_TYPES:
             for name in MINUTES_FIELDS:
                 del self.fields[name]
         if kind not in SATISFACTION_TYPES:
@@ -208,12 +201,11 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
     def result(self) -> ActivityResult:
         """The services' input: what was typed, for the fields of this type only."""
         data = self.cleaned_data
-        answered = data.get("answered")
         return ActivityResult(
             done_at=data.get("done_at"),
             notes=data.get("notes", ""),
             outcome=data.get("outcome", ""),
-            answered={"yes": True, "no": False}.get(answered) if answered else None,
+            answered=data.get("answered"),
             participants=data.get("participants", ""),
             topics=data.get("topics", ""),
             agreements=data.get("agreements", ""),
@@ -278,6 +270,8 @@ class ActivityForm(ResultForm):
     sent by htmx or by the no-JavaScript "Actualizar" button, shows them)."""
 
     PLANNED, DONE = "planned", "done"
+    # The template gives the type's own fields the id htmx swaps on a type change.
+    swaps_type_fields = True
 
     type = forms.ChoiceField(
         label=_("Activity type"),

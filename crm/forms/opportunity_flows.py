@@ -26,6 +26,7 @@ from config.forms import (
 from crm.forms.base import ServiceErrorsMixin
 from crm.forms.clients import DraftMixin
 from crm.models import (
+    CONTACT_ATTEMPT_TYPES,
     OPEN_STAGES,
     Activity,
     ActivityType,
@@ -35,7 +36,7 @@ from crm.models import (
     Stage,
 )
 from crm.selectors.clients import contacts_of
-from crm.selectors.opportunity_flows import pending_activities_of
+from crm.selectors.opportunity_flows import pending_activities_of, planned_activities_on_close
 from crm.services import ActivityInput, LostDetails, WonDetails
 from crm.stage_rules import RULE_TO_LEAVE
 
@@ -69,6 +70,7 @@ FUTURE_TYPES = (
 )
 
 PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
+ANSWERED_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def planned_at(day: date) -> datetime:
@@ -93,6 +95,22 @@ def _format_local(value: datetime) -> str:
 
 def _type_choices(types) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
+
+
+class AnsweredField(forms.TypedChoiceField):
+    """ "¿El cliente respondió?" for a done call, email or WhatsApp: True, False or None
+    (not asked). Its answers feed the unanswered-attempts count."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Did the client answer?"))
+        kwargs.setdefault("error_messages", {"required": _("Say whether the client answered.")})
+        super().__init__(
+            choices=ANSWERED_CHOICES,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
 
 
 class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
@@ -213,11 +231,20 @@ class FollowUpForm(FlowForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the activity you did.")},
     )
+    done_answered = AnsweredField(
+        required=False,
+        help_text=_(
+            "Calls, emails and WhatsApp: several attempts in a row without answer propose "
+            "moving the opportunity to Lost – No response."
+        ),
+    )
     done_subject = forms.CharField(
         label=_("Subject"),
         max_length=200,
         required=False,
-        help_text=_("Empty: the type of activity is used."),
+        help_text=_(
+            "Empty: the planned activity keeps its subject; a new one is named after its type."
+        ),
     )
     done_contact = forms.ModelChoiceField(
         label=_("Contact"),
@@ -252,10 +279,14 @@ class FollowUpForm(FlowForm):
         },
     )
     suggested_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # After a stage change (htmx): whether the date still follows the suggestion, so that
+    # only then it is redrawn; a date the user typed is never touched.
+    date_follows_suggestion = False
 
     field_order = [
         "performed",
         "done_type",
+        "done_answered",
         "done_subject",
         "done_contact",
         "done_at",
@@ -345,15 +376,26 @@ class FollowUpForm(FlowForm):
         suggested = planned_at(
             timezone.localdate() + timedelta(days=form.days_for(form.next_stage))
         )
-        if data.get("next_at", "") in ("", data.get("suggested_at", "")):
+        follows = data.get("next_at", "") in ("", data.get("suggested_at", ""))
+        if follows:
             data["next_at"] = _format_local(suggested)
         data["suggested_at"] = _format_local(suggested)
-        return cls(data, opportunity=opportunity, follow_up_days=follow_up_days, draft=True)
+        form = cls(data, opportunity=opportunity, follow_up_days=follow_up_days, draft=True)
+        form.date_follows_suggestion = follows
+        return form
 
     def rebased(self, *, data, current):
         data = data.copy()
         data["version"] = str(current.version)
         return type(self)(data, opportunity=current, follow_up_days=self.follow_up_days, draft=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("done_type") not in CONTACT_ATTEMPT_TYPES:
+            cleaned["done_answered"] = None
+        elif cleaned.get("done_answered") is None and "done_answered" not in self.errors:
+            self.add_error("done_answered", _("Say whether the client answered."))
+        return cleaned
 
     def clean_done_at(self):
         done_at = self.cleaned_data["done_at"]
@@ -372,13 +414,15 @@ class FollowUpForm(FlowForm):
 
     def done_activity(self) -> ActivityInput:
         data = self.cleaned_data
-        kind = ActivityType(data["done_type"])
+        # An empty subject stays empty: the service names a new activity after its type and
+        # keeps a performed planned activity's own subject.
         return ActivityInput(
-            type=kind,
-            subject=data["done_subject"] or str(kind.label),
+            type=ActivityType(data["done_type"]),
+            subject=data["done_subject"].strip(),
             done_at=data["done_at"],
             notes=data["notes"],
             contact=data["done_contact"],
+            answered=data.get("done_answered"),
         )
 
     def service_kwargs(self) -> dict:
@@ -395,10 +439,43 @@ class FollowUpForm(FlowForm):
         }
 
 
-# "Cerrar Venta" -------------------------------------------------------------------------------
+# "Cerrar Venta" and "Gestionar Oportunidad Perdida" ------------------------------------------
 
 
-class WinForm(FlowForm):
+class ActivityIdsField(forms.TypedMultipleChoiceField):
+    """Ids of the planned activities ticked to cancel. An id that is no longer planned (done
+    or cancelled meanwhile by someone else) is not an error: the service leaves it alone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class CloseForm(FlowForm):
+    """What winning and losing share: the opportunity's planned activities, each cancelled
+    with the move or kept (default: pre-sale follow-ups cancelled, post-sale ones kept)."""
+
+    cancel_activities = ActivityIdsField()
+
+    def __init__(self, data=None, *, opportunity, draft=False):
+        self.planned_on_close = planned_activities_on_close(opportunity=opportunity)
+        super().__init__(data, opportunity=opportunity, draft=draft)
+
+    @property
+    def cancel_chosen(self) -> set[int]:
+        """The ids shown ticked: as posted, or the defaults on a new form."""
+        if not self.is_bound:
+            return {a.pk for a in self.planned_on_close if a.cancel_by_default}
+        values = self.data.getlist("cancel_activities") if hasattr(self.data, "getlist") else []
+        return {int(value) for value in values if str(value).isdigit()}
+
+    def activities_to_cancel(self) -> list[int]:
+        return self.cleaned_data["cancel_activities"]
+
+
+class WinForm(CloseForm):
     """Seed steps 4 to 10 of "Cerrar Venta": the sale's figures and terms, the notes, who is
     told and the post-sale follow-up, saved as one move to Ganada."""
 
@@ -468,10 +545,7 @@ class WinForm(FlowForm):
         )
 
 
-# "Gestionar Oportunidad Perdida" ---------------------------------------------------------------
-
-
-class LoseForm(FlowForm):
+class LoseForm(CloseForm):
     """Seed steps 4 to 8 of "Gestionar Oportunidad Perdida": why it was lost, to whom, the
     lessons learned and a future follow-up with the client, saved as one move to Perdida."""
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CompanySettings
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
+from crm.selectors.opportunity_flows import planned_activities_on_close
 from crm.selectors.scope import linked_to_visible
 from crm.services.activities import consecutive_unanswered_attempts
 
@@ -228,19 +229,36 @@ def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
 @dataclass(frozen=True)
 class NoAnswerOffer:
     """The FAQ "¿Qué hago si un cliente no responde?": after N attempts without answer,
-    propose moving the opportunity to Perdida – Sin respuesta."""
+    propose moving the opportunity to Perdida – Sin respuesta, listing what is still
+    planned for it (cancelled with the move unless the user keeps it)."""
 
     opportunity: Opportunity
     attempts: int
+    planned: list[Activity] = field(default_factory=list)
+
+    @property
+    def cancel_chosen(self) -> set[int]:
+        return {activity.pk for activity in self.planned if activity.cancel_by_default}
+
+
+def no_answer_offer_for(
+    opportunity: Opportunity, *, attempts: int | None = None
+) -> NoAnswerOffer | None:
+    """The offer when the opportunity is open and its unanswered attempts in a row reached
+    the company's threshold (CompanySettings.no_answer_attempts): the one place the
+    threshold is compared. `attempts`: the count, when the caller already has it."""
+    if not opportunity.is_open:
+        return None
+    if attempts is None:
+        attempts = consecutive_unanswered_attempts(opportunity=opportunity)
+    if attempts == 0 or attempts < CompanySettings.load().no_answer_attempts:
+        return None
+    planned = planned_activities_on_close(opportunity=opportunity)
+    return NoAnswerOffer(opportunity=opportunity, attempts=attempts, planned=planned)
 
 
 def no_answer_offer(activity: Activity) -> NoAnswerOffer | None:
-    """The offer for an activity's opportunity, when it is open and its latest contact
-    attempts in a row reached the company's threshold."""
-    opportunity = activity.opportunity
-    if opportunity is None or not opportunity.is_open:
+    """The offer for an activity's opportunity (see no_answer_offer_for)."""
+    if activity.opportunity is None:
         return None
-    attempts = consecutive_unanswered_attempts(opportunity=opportunity)
-    if attempts == 0 or attempts < CompanySettings.load().no_answer_attempts:
-        return None
-    return NoAnswerOffer(opportunity=opportunity, attempts=attempts)
+    return no_answer_offer_for(activity.opportunity)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 
 from accounts.roles import HANDOFF_ROLES
-from crm.models import Activity, Competitor, Opportunity, StageSetting
+from crm.models import SATISFACTION_TYPES, Activity, Competitor, Opportunity, StageSetting
 
 
 def follow_up_days_by_stage() -> dict[str, int | None]:
@@ -14,10 +14,21 @@ def follow_up_days_by_stage() -> dict[str, int | None]:
 
 
 def pending_activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
-    """Planned activities not done yet, soonest first: what a follow-up may complete."""
-    return opportunity.activities.filter(done_at__isnull=True, scheduled_at__isnull=False).order_by(
-        "scheduled_at", "pk"
-    )
+    """Planned activities not done nor cancelled, soonest first: what a follow-up may
+    complete and what closing an opportunity asks to cancel or keep."""
+    return opportunity.activities.filter(
+        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
+    ).order_by("scheduled_at", "pk")
+
+
+def planned_activities_on_close(*, opportunity: Opportunity) -> list[Activity]:
+    """What is still planned for an opportunity about to be won or lost, each with
+    `cancel_by_default`: pre-sale follow-ups are no longer due once it is closed, while a
+    post-sale activity (a satisfaction call, a review meeting, a survey) stays."""
+    activities = list(pending_activities_of(opportunity=opportunity))
+    for activity in activities:
+        activity.cancel_by_default = activity.type not in SATISFACTION_TYPES
+    return activities
 
 
 def handoff_audience() -> dict[str, int]:

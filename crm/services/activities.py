@@ -1,16 +1,23 @@
 """Writes of activities: scheduling and logging what was done."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.concurrency import lock_and_check
 from crm.history import record_changes, snapshot
-from crm.models import CONTACT_ATTEMPT_TYPES, Activity, Client, Contact, Opportunity
+from crm.models import CONTACT_ATTEMPT_TYPES, Activity, ActivityType, Client, Contact, Opportunity
+
+# A contact the client took part in: an answered call, email or WhatsApp, or a meeting held.
+ANSWERED_CONTACT = Q(type__in=CONTACT_ATTEMPT_TYPES, answered=True) | Q(
+    type__in=(ActivityType.MEETING, ActivityType.REVIEW_MEETING)
+)
 
 
 @dataclass
@@ -23,6 +30,8 @@ class ActivityInput:
     done_at: datetime | None = None
     notes: str = ""
     contact: Contact | None = None
+    # A done call, email or WhatsApp: did the client answer? (None = not asked.)
+    answered: bool | None = None
 
 
 @transaction.atomic
@@ -50,6 +59,7 @@ def activity_create(
         done_at=data.done_at,
         notes=data.notes,
         contact=data.contact,
+        answered=data.answered,
         client=client,
         opportunity=opportunity,
         owner=owner or user,
@@ -157,29 +167,48 @@ def activity_cancel(*, user, activity_id: int, expected_version: int) -> Activit
     activity = lock_and_check(Activity, pk=activity_id, expected_version=expected_version)
     if not activity.is_planned:
         raise ValidationError(_("Only planned activities can be cancelled."))
+    _cancel(user=user, activity=activity)
+    return activity
+
+
+@transaction.atomic
+def activities_cancel(*, user, opportunity: Opportunity, activity_ids: Collection[int]) -> int:
+    """Cancel those of `activity_ids` that are still planned activities of `opportunity`
+    (closing it: its pre-sale follow-ups are no longer due). One done or cancelled
+    meanwhile is left as it is; nothing else is touched. Returns how many were cancelled."""
+    if not activity_ids:
+        return 0
+    planned = (
+        Activity.objects.select_for_update()
+        .filter(pk__in=activity_ids, opportunity=opportunity)
+        .filter(done_at__isnull=True, cancelled_at__isnull=True)
+        .select_related("client")
+        .order_by("pk")
+    )
+    cancelled = 0
+    for activity in planned:
+        _cancel(user=user, activity=activity)
+        cancelled += 1
+    return cancelled
+
+
+def _cancel(*, user, activity: Activity) -> None:
     before = snapshot(activity)
     activity.cancelled_at = timezone.now()
     activity.version += 1
     activity.save()
     record_changes(instance=activity, client=activity.client, before=before, user=user)
-    return activity
 
 
 def consecutive_unanswered_attempts(*, opportunity: Opportunity) -> int:
-    """How many of the latest done contact attempts in a row the client did not answer."""
-    latest = (
-        Activity.objects.filter(
-            opportunity=opportunity,
-            done_at__isnull=False,
-            type__in=CONTACT_ATTEMPT_TYPES,
-            answered__isnull=False,
-        )
-        .order_by("-done_at", "-pk")
-        .values_list("answered", flat=True)[:50]
+    """The FAQ "¿Qué hago si un cliente no responde?": how many calls, emails and WhatsApp
+    messages of the opportunity the client left unanswered since the last contact they
+    took part in (an answered attempt or a meeting held). Attempts whose answer was not
+    recorded neither count nor reset. One query; the only definition of the count."""
+    done = Activity.objects.filter(opportunity=opportunity, done_at__isnull=False)
+    answered_since = done.filter(ANSWERED_CONTACT, done_at__gte=OuterRef("done_at"))
+    return (
+        done.filter(type__in=CONTACT_ATTEMPT_TYPES, answered=False)
+        .exclude(Exists(answered_since))
+        .count()
     )
-    count = 0
-    for answered in latest:
-        if answered:
-            break
-        count += 1
-    return count

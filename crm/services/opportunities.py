@@ -2,6 +2,7 @@
 (form, board, follow-up, won and lost flows, import) goes through `_move`, which applies the
 probability defaults, checks the FAQ rules and writes the StageChange row."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -34,7 +35,7 @@ from crm.models import (
     StageSetting,
     name_key,
 )
-from crm.services.activities import ActivityInput, activity_create
+from crm.services.activities import ActivityInput, activities_cancel, activity_create
 from crm.services.clients import soft_delete
 from crm.stage_rules import check_bant
 
@@ -297,12 +298,14 @@ def opportunity_move_stage(
     won: WonDetails | None = None,
     lost: LostDetails | None = None,
     follow_up: ActivityInput | None = None,
+    cancel_activities: Collection[int] = (),
 ) -> Opportunity:
     """Move an opportunity to another stage (board, form, won and lost flows).
 
     Won: registers the activity "Venta cerrada" and notifies Operaciones, Finanzas and
     (when a contract is needed) Legal after commit. `follow_up` schedules the post-sale or
-    future follow-up activity in the same step.
+    future follow-up activity in the same step, and `cancel_activities` (ids of its planned
+    activities the user chose to cancel on closing) are cancelled in the same transaction.
     """
     opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
     before = snapshot(opportunity)
@@ -310,6 +313,7 @@ def opportunity_move_stage(
     _save_after_move(user=user, opportunity=opportunity, before=before)
     if to_stage == Stage.WON:
         _register_sale(user=user, opportunity=opportunity, won=won)
+    activities_cancel(user=user, opportunity=opportunity, activity_ids=cancel_activities)
     if follow_up is not None:
         _schedule(user=user, opportunity=opportunity, activity=follow_up)
     return opportunity
@@ -345,9 +349,10 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
         subject=_("Sale closed: %(name)s (%(client)s)")
         % {"name": opportunity.name, "client": opportunity.client.name},
         body=_(
-            "Client: %(client)s (%(tax_id)s)\nValue: %(value)s %(currency)s\n"
+            "Client: %(client)s (%(tax_id)s)\nActual sale value: %(currency)s %(value)s\n"
             "Close date: %(date)s\nExecutive: %(owner)s\n\nAgreed terms:\n%(terms)s\n\n"
-            "Special conditions:\n%(conditions)s\n\nNext steps:\n%(steps)s"
+            "Contract terms:\n%(contract)s\n\nSpecial conditions:\n%(conditions)s\n\n"
+            "Next steps:\n%(steps)s"
         )
         % {
             "client": opportunity.client.name,
@@ -357,9 +362,11 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
             "date": opportunity.closed_on.strftime("%d/%m/%Y"),
             "owner": opportunity.owner,
             "terms": opportunity.agreed_terms,
+            "contract": opportunity.contract_terms or "—",
             "conditions": opportunity.special_conditions or "—",
             "steps": opportunity.next_steps or "—",
         },
+        url=opportunity.get_absolute_url(),
     )
 
 
@@ -386,6 +393,7 @@ def opportunity_log_follow_up(
     if done.done_at is None:
         done.done_at = timezone.now()
     if performed_id is None:
+        done.subject = done.subject or str(ActivityType(done.type).label)
         activity_create(
             user=user, client=opportunity.client, opportunity=opportunity, data=done, owner=user
         )
@@ -422,10 +430,13 @@ def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: 
     if done.contact is not None and done.contact.client_id != opportunity.client_id:
         raise ValidationError({"contact": _("The contact must belong to the client.")})
     before = snapshot(planned)
+    # What the user left empty keeps what the planned activity had; typed notes are added
+    # to its own (its preparation notes are not lost).
     planned.type = done.type
     planned.subject = done.subject or planned.subject
-    planned.notes = done.notes
+    planned.notes = "\n\n".join(part for part in (planned.notes, done.notes) if part.strip())
     planned.contact = done.contact or planned.contact
+    planned.answered = done.answered
     planned.done_at = done.done_at
     planned.version += 1
     planned.full_clean()

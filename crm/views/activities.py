@@ -55,6 +55,13 @@ from crm.services.activities import (
 from crm.services.complaints import complaint_from_activity
 
 ROW_TEMPLATE = "crm/_activity_row.html"
+# "Nueva actividad": what a change of the type, the client or planned/done redraws (htmx),
+# only the fields that depend on it, so what the user typed elsewhere meanwhile stays.
+DRAFT_PARTS = {
+    "type": "crm/_activity_type_fields.html",
+    "client": "crm/activity_form.html#client_fields",
+    "status": "crm/activity_form.html#when",
+}
 STALE_MESSAGE = gettext_lazy(
     "Someone else changed this activity while you were typing. Nothing was saved: check "
     "the form and save again."
@@ -152,7 +159,10 @@ def activity_create_view(request):
         return render(request, template, {"form": form})
     if "refresh" in request.POST:
         form = ActivityForm(request.POST, user=request.user, draft=True)
-        return render(request, template + ("#form" if request.htmx else ""), {"form": form})
+        if request.htmx:
+            part = DRAFT_PARTS.get(request.POST["refresh"], f"{template}#form")
+            return render(request, part, {"form": form})
+        return render(request, template, {"form": form})
     form = ActivityForm(request.POST, user=request.user)
     if form.is_valid():
         try:

@@ -24,6 +24,7 @@ from crm.forms.opportunities import (
 from crm.history import changes_since
 from crm.models import BANT_QUESTIONS, Opportunity, Stage
 from crm.recycle_bin import RETENTION_DAYS
+from crm.selectors.activities import no_answer_offer_for
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import get_opportunity_for_user_or_404, opportunities_visible_to
 from crm.selectors.opportunity_page import (
@@ -167,12 +168,11 @@ def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
     }
 
 
-def _no_answer_attempts(opportunity, settings) -> int:
-    """The FAQ: after N attempts without answer, propose Perdida – Sin respuesta (0: don't)."""
+def _unanswered_attempts(opportunity) -> int:
+    """The count shown on the page ("3 intentos sin respuesta"); 0 once it is closed."""
     if not opportunity.is_open:
         return 0
-    attempts = consecutive_unanswered_attempts(opportunity=opportunity)
-    return attempts if attempts >= settings.no_answer_attempts else 0
+    return consecutive_unanswered_attempts(opportunity=opportunity)
 
 
 @require_GET
@@ -184,6 +184,7 @@ def opportunity_detail_view(request, pk: int):
     opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk, follow_up_state=True)
     pages = min(max(int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
     settings = CompanySettings.load()
+    attempts = _unanswered_attempts(opportunity)
     context = {
         "opportunity": opportunity,
         "currency": settings.currency,
@@ -191,7 +192,8 @@ def opportunity_detail_view(request, pk: int):
         "bant": _bant(opportunity),
         "products": list(opportunity.products.all()),
         "timeline": opportunity_timeline(opportunity=opportunity, pages=pages),
-        "no_answer_attempts": _no_answer_attempts(opportunity, settings),
+        "unanswered_attempts": attempts,
+        "no_answer": no_answer_offer_for(opportunity, attempts=attempts),
         "max_timeline_pages": MAX_TIMELINE_PAGES,
         **_actions(request.user, opportunity, settings),
     }

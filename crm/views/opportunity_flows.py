@@ -89,8 +89,8 @@ def _already_closed(request, opportunity: Opportunity):
 @module_required("crm", CHANGE)
 def follow_up_view(request, pk: int):
     """ "Dar Seguimiento": the activity done, the probability, the stage and the next
-    activity in one step. An htmx GET with `refresh` re-renders the next activity's fields
-    when the stage select changes (the suggested date follows the stage's frequency)."""
+    activity in one step. An htmx GET with `refresh` redraws the suggestion when the stage
+    select changes, and the date only while it still is the suggested one."""
     opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
     if not opportunity.is_open:
         return _already_closed(request, opportunity)
@@ -99,7 +99,7 @@ def follow_up_view(request, pk: int):
         form = FollowUpForm.with_suggestion_for_stage(
             request.GET, opportunity=opportunity, follow_up_days=days
         )
-        return render(request, f"{FOLLOW_UP_TEMPLATE}#next_activity", {"form": form})
+        return render(request, f"{FOLLOW_UP_TEMPLATE}#suggestion", {"form": form})
     if request.method == "GET":
         form = FollowUpForm(opportunity=opportunity, follow_up_days=days)
         submission = Submission(False, form, opportunity)
@@ -152,6 +152,7 @@ def win_view(request, pk: int):
                 to_stage=Stage.WON,
                 won=form.won_details(),
                 follow_up=form.planned_activity(contact=opportunity.contact),
+                cancel_activities=form.activities_to_cancel(),
             ),
         )
     if submission.saved:
@@ -192,6 +193,7 @@ def lose_view(request, pk: int):
                 to_stage=Stage.LOST,
                 lost=form.lost_details(),
                 follow_up=form.planned_activity(contact=opportunity.contact),
+                cancel_activities=form.activities_to_cancel(),
             ),
         )
     if submission.saved:

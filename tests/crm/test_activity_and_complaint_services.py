@@ -10,6 +10,7 @@ from crm.models import ActivityType, Complaint, ComplaintStatus, Opportunity, St
 from crm.services.activities import (
     ActivityInput,
     ActivityResult,
+    activities_cancel,
     activity_cancel,
     activity_complete,
     activity_create,
@@ -96,6 +97,55 @@ def test_consecutive_unanswered_attempts_stop_at_the_last_answer():
             answered=answered,
         )
     assert consecutive_unanswered_attempts(opportunity=opportunity) == 3
+
+
+def done(opportunity, minutes_ago, kind=ActivityType.CALL, answered=None, **kwargs):
+    return ActivityFactory(
+        opportunity=opportunity,
+        type=kind,
+        scheduled_at=None,
+        done_at=timezone.now() - timedelta(minutes=minutes_ago),
+        answered=answered,
+        **kwargs,
+    )
+
+
+def test_a_meeting_held_resets_the_unanswered_attempts():
+    opportunity = OpportunityFactory()
+    done(opportunity, 50, answered=False)
+    done(opportunity, 40, answered=False)
+    done(opportunity, 30, ActivityType.MEETING)
+    done(opportunity, 20, ActivityType.WHATSAPP, answered=False)
+    done(opportunity, 10, ActivityType.TASK)  # not a contact attempt
+    assert consecutive_unanswered_attempts(opportunity=opportunity) == 1
+
+
+def test_only_the_opportunitys_own_attempts_count_and_in_one_query(django_assert_num_queries):
+    opportunity = OpportunityFactory()
+    for minutes in range(60):
+        done(opportunity, minutes + 1, ActivityType.EMAIL, answered=False)
+    done(OpportunityFactory(client=opportunity.client), 1, answered=False)
+    done(opportunity, 100, answered=True)
+    with django_assert_num_queries(1):
+        assert consecutive_unanswered_attempts(opportunity=opportunity) == 60
+
+
+def test_closing_cancels_only_the_chosen_planned_activities_through_the_activity_service():
+    opportunity = OpportunityFactory(stage=Stage.NEGOTIATION)
+    chosen = ActivityFactory(opportunity=opportunity)
+    kept = ActivityFactory(opportunity=opportunity)
+    other = ActivityFactory()
+
+    cancelled = activities_cancel(
+        user=opportunity.owner, opportunity=opportunity, activity_ids=[chosen.pk, other.pk]
+    )
+
+    assert cancelled == 1
+    chosen.refresh_from_db()
+    kept.refresh_from_db()
+    other.refresh_from_db()
+    assert chosen.cancelled_at is not None and chosen.version == 2
+    assert kept.cancelled_at is None and other.cancelled_at is None
 
 
 def test_stale_opportunities_require_follow_up():

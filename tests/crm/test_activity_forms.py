@@ -249,6 +249,62 @@ def test_changing_the_type_redraws_the_form_without_saving_or_complaining(client
     assert not Activity.objects.exists()
 
 
+def test_changing_the_type_swaps_only_the_type_specific_fields(client_as, executive):
+    """Issue 8.2: the redraw for the type holds only the type's own fields, so the
+    opportunity, the subject and the rest typed meanwhile are never replaced."""
+    client = ClientFactory(owner=executive)
+    data = {
+        "type": "satisfaction_call",
+        "client": client.pk,
+        "status": "done",
+        "subject": "Llamada de satisfacción con el gerente",
+        "refresh": "type",
+    }
+
+    content = client_as(executive).post(CREATE, data, **HTMX).content.decode()
+
+    assert content.lstrip().startswith('<div id="activity-type-fields">')
+    assert "Nivel de satisfacción" in content and "Problemas identificados" in content
+    for other in ("<form", 'name="subject"', 'name="opportunity"', 'name="done_at"'):
+        assert other not in content
+    assert "invalid-feedback" not in content
+
+
+def test_a_planned_activity_has_no_type_specific_fields_to_swap(client_as, executive):
+    data = {"type": "call", "client": ClientFactory(owner=executive).pk, "refresh": "type"}
+    content = client_as(executive).post(CREATE, data, **HTMX).content.decode()
+    assert 'id="activity-type-fields"' in content
+    assert "<input" not in content and "<select" not in content and "<form" not in content
+
+
+def test_changing_the_client_swaps_only_its_opportunities_and_contacts(client_as, executive):
+    client = ClientFactory(owner=executive)
+    opportunity = OpportunityFactory(client=client, name="Ampliación de planta")
+    data = {"type": "call", "client": client.pk, "subject": "Visita", "refresh": "client"}
+
+    content = client_as(executive).post(CREATE, data, **HTMX).content.decode()
+
+    assert 'id="activity-client-fields"' in content
+    assert f'<option value="{opportunity.pk}">Ampliación de planta</option>' in content
+    assert 'name="subject"' not in content and 'name="type"' not in content
+
+
+def test_switching_planned_or_done_swaps_only_the_when_fields(client_as, executive):
+    data = {
+        "type": "call",
+        "client": ClientFactory(owner=executive).pk,
+        "status": "done",
+        "subject": "Visita",
+        "refresh": "status",
+    }
+
+    content = client_as(executive).post(CREATE, data, **HTMX).content.decode()
+
+    assert content.lstrip().startswith('<div id="activity-when">')
+    assert 'name="done_at"' in content and "¿El cliente respondió?" in content
+    assert 'name="subject"' not in content and 'name="status"' not in content
+
+
 # The activity's page ------------------------------------------------------------------------
 
 

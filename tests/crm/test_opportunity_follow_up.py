@@ -47,6 +47,7 @@ def form_data(opportunity, **overrides) -> dict:
         "done_subject": "",
         "done_contact": "",
         "done_at": local(now - timedelta(minutes=10)),
+        "done_answered": "yes",
         "notes": "El cliente revisó la propuesta con su gerente",
         "probability": opportunity.probability,
         "to_stage": "",
@@ -125,10 +126,15 @@ def test_choosing_another_stage_suggests_that_stages_frequency(client_as, opport
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<form" not in page and 'id="next-activity"' in page
+    assert "<form" not in page and 'id="follow-up-suggestion"' in page
     in_three_days = timezone.localdate() + timedelta(days=3)  # FAQ: Negociación, 2-3 days
     assert in_three_days.strftime("%Y-%m-%dT09:00") in page
     assert "cada 3 días en esta etapa (Negociación)" in page
+    # Issue 8.2: only the suggestion and the date that followed it are redrawn; the type,
+    # the subject and the box the user may be typing in meanwhile are not in the answer.
+    assert 'id="id_next_at_group" hx-swap-oob="true"' in page
+    for other in ('name="next_subject"', 'name="next_type"', 'name="schedule"'):
+        assert other not in page
 
 
 def test_a_date_typed_by_the_user_survives_a_stage_change(client_as, opportunity):
@@ -144,7 +150,9 @@ def test_a_date_typed_by_the_user_survives_a_stage_change(client_as, opportunity
         },
         headers={"HX-Request": "true"},
     )
-    assert own_date in response.content.decode()
+    page = response.content.decode()
+    assert "cada 3 días en esta etapa (Negociación)" in page
+    assert 'name="next_at"' not in page  # the date the user typed is left as it is
 
 
 # Saving ---------------------------------------------------------------------------------------
@@ -249,6 +257,116 @@ def test_performing_the_planned_activity_marks_it_done(client_as, opportunity):
     assert planned.done_at is not None
     pending = opportunity.activities.filter(done_at__isnull=True)
     assert list(pending.values_list("subject", flat=True)) == ["Llamar para conocer la decisión"]
+
+
+def test_performing_a_planned_activity_keeps_what_the_empty_fields_leave_out(
+    client_as, opportunity
+):
+    """Issue 8.1: an empty Asunto (or notes, or contact) keeps the planned activity's own."""
+    contact = ContactFactory(client=opportunity.client, name="Ana Rivas")
+    planned = ActivityFactory(
+        opportunity=opportunity,
+        type=ActivityType.CALL,
+        subject="Llamada de descubrimiento técnica",
+        notes="Preguntar por el presupuesto del segundo semestre",
+        contact=contact,
+        scheduled_at=timezone.now() - timedelta(hours=1),
+    )
+
+    response = client_as(opportunity.owner).post(
+        url(opportunity),
+        form_data(opportunity, performed=planned.pk, done_subject="", notes="", done_contact=""),
+    )
+
+    assert response.status_code == 302
+    planned.refresh_from_db()
+    assert planned.done_at is not None
+    assert planned.subject == "Llamada de descubrimiento técnica"
+    assert planned.notes == "Preguntar por el presupuesto del segundo semestre"
+    assert planned.contact == contact
+    # A new done activity left without subject is still named after its type.
+    opportunity.refresh_from_db()
+    client_as(opportunity.owner).post(
+        url(opportunity), form_data(opportunity, done_type=ActivityType.MEETING)
+    )
+    assert opportunity.activities.get(type=ActivityType.MEETING).subject == "Reunión"
+
+
+def test_notes_typed_when_performing_a_planned_activity_are_added_to_its_own(
+    client_as, opportunity
+):
+    planned = ActivityFactory(
+        opportunity=opportunity,
+        subject="Llamada de descubrimiento técnica",
+        notes="Preguntar por el presupuesto",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+    )
+
+    client_as(opportunity.owner).post(
+        url(opportunity),
+        form_data(opportunity, performed=planned.pk, done_subject="Llamada con el gerente"),
+    )
+
+    planned.refresh_from_db()
+    assert planned.subject == "Llamada con el gerente"
+    assert planned.notes == (
+        "Preguntar por el presupuesto\n\nEl cliente revisó la propuesta con su gerente"
+    )
+
+
+def test_a_cancelled_activity_is_not_offered_as_performed(client_as, opportunity):
+    ActivityFactory(
+        opportunity=opportunity,
+        subject="Llamada cancelada",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+        cancelled_at=timezone.now(),
+    )
+    form = client_as(opportunity.owner).get(url(opportunity)).context["form"]
+    assert "performed" not in form.fields
+
+
+def test_a_call_logged_in_a_follow_up_asks_whether_the_client_answered(client_as, opportunity):
+    """Issue 8.7: Dar Seguimiento asks "¿El cliente respondió?" for a contact attempt."""
+    browser = client_as(opportunity.owner)
+    assert "¿El cliente respondió?" in browser.get(url(opportunity)).content.decode()
+
+    refused = browser.post(url(opportunity), form_data(opportunity, done_answered=None))
+    assert refused.status_code == 200
+    assert "Indique si el cliente respondió." in refused.content.decode()
+    assert not opportunity.activities.exists()
+
+    browser.post(url(opportunity), form_data(opportunity, done_answered="no"))
+    assert opportunity.activities.get(done_at__isnull=False).answered is False
+    # A meeting is not a contact attempt: whatever the radio says, nothing is recorded.
+    opportunity.refresh_from_db()
+    meeting = form_data(opportunity, done_type=ActivityType.MEETING, done_answered="no")
+    browser.post(url(opportunity), meeting)
+    assert opportunity.activities.get(type=ActivityType.MEETING).answered is None
+
+
+def test_performing_a_planned_call_records_whether_the_client_answered(client_as, opportunity):
+    planned = ActivityFactory(opportunity=opportunity, scheduled_at=timezone.now())
+    client_as(opportunity.owner).post(
+        url(opportunity), form_data(opportunity, performed=planned.pk, done_answered="no")
+    )
+    planned.refresh_from_db()
+    assert planned.done_at is not None and planned.answered is False
+
+
+def test_the_nth_unanswered_follow_up_offers_lost_no_response(client_as, opportunity):
+    settings = CompanySettings.load()
+    settings.no_answer_attempts = 3
+    settings.save()
+    browser = client_as(opportunity.owner)
+    for minutes in (30, 20, 10):
+        opportunity.refresh_from_db()
+        done_at = local(timezone.now() - timedelta(minutes=minutes))
+        data = form_data(opportunity, done_answered="no", done_at=done_at, schedule=None)
+        assert browser.post(url(opportunity), data).status_code == 302
+
+    page = browser.get(reverse("crm:opportunity_detail", args=[opportunity.pk])).content.decode()
+
+    assert "3 intentos sin respuesta. ¿Mover la oportunidad a Perdida – Sin respuesta?" in page
 
 
 def test_leaving_the_box_unticked_schedules_nothing(client_as, opportunity):

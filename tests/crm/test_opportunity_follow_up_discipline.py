@@ -48,13 +48,22 @@ def test_a_recent_contact_keeps_it_up_to_date(client_as):
     assert "Requiere seguimiento" not in page(client_as, fresh)
 
 
+def threshold(attempts: int) -> None:
+    from accounts.models import CompanySettings
+
+    settings = CompanySettings.load()
+    settings.no_answer_attempts = attempts
+    settings.save()
+
+
 def test_after_five_unanswered_attempts_one_click_moves_it_to_lost(client_as):
+    threshold(5)
     opportunity = OpportunityFactory()
     unanswered_calls(opportunity, 4)
-    assert "intentos sin respuesta" not in page(client_as, opportunity)
+    assert 'data-testid="no-answer-offer"' not in page(client_as, opportunity)
     unanswered_calls(opportunity, 1)
     html = page(client_as, opportunity)
-    assert "5 intentos sin respuesta" in html
+    assert "5 intentos sin respuesta. ¿Mover" in html
 
     response = client_as(opportunity.owner).post(
         reverse("crm:opportunity_lose", args=[opportunity.pk]),
@@ -74,3 +83,23 @@ def test_the_threshold_is_a_company_setting(client_as):
     opportunity = OpportunityFactory()
     unanswered_calls(opportunity, 3)
     assert "3 intentos sin respuesta" in page(client_as, opportunity)
+
+
+def test_the_page_shows_the_unanswered_attempts_before_the_threshold(client_as):
+    """Issue 8.7: the count shows from the first attempt; the offer from the Nth."""
+    threshold(3)
+    opportunity = OpportunityFactory()
+    assert "sin respuesta" not in page(client_as, opportunity)
+    unanswered_calls(opportunity, 1)
+    html = page(client_as, opportunity)
+    assert ">1 intento sin respuesta</span>" in html
+    assert 'data-testid="no-answer-offer"' not in html
+    unanswered_calls(opportunity, 1)
+    assert ">2 intentos sin respuesta</span>" in page(client_as, opportunity)
+    unanswered_calls(opportunity, 1)
+    html = page(client_as, opportunity)
+    assert ">3 intentos sin respuesta</span>" in html
+    assert 'data-testid="no-answer-offer"' in html
+    closed = OpportunityFactory(stage=Stage.LOST)
+    unanswered_calls(closed, 3)
+    assert "sin respuesta" not in page(client_as, closed)

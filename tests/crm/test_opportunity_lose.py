@@ -25,8 +25,9 @@ BANT = {
 }
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
-# its activity dates, company settings (currency), the competitors' names.
-LOSE_PAGE_QUERIES = 9
+# its activity dates, its planned activities (cancel or keep on closing), company settings
+# (currency), the competitors' names.
+LOSE_PAGE_QUERIES = 10
 
 
 def url(opportunity) -> str:
@@ -125,6 +126,65 @@ def test_losing_to_a_new_competitor_grows_the_catalogue_and_schedules_the_follow
         in_three_months_at_nine(),
         None,
     )
+
+
+def test_losing_lists_and_cancels_the_pre_sale_activities_chosen(client_as, opportunity):
+    """Issue 8.3: the "Seguimiento" call no longer stays planned after Perdida."""
+    follow_up = ActivityFactory(
+        opportunity=opportunity,
+        subject="Seguimiento",
+        scheduled_at=timezone.now() + timedelta(days=2),
+    )
+    browser = client_as(opportunity.owner)
+    page = browser.get(url(opportunity)).content.decode()
+    assert re.search(rf'value="{follow_up.pk}" id="cancel-activity-{follow_up.pk}" checked', page)
+
+    browser.post(url(opportunity), {**form_data(opportunity), "cancel_activities": follow_up.pk})
+
+    follow_up.refresh_from_db()
+    assert follow_up.cancelled_at is not None
+    future = opportunity.activities.get(cancelled_at__isnull=True)
+    assert future.subject == "Mantener contacto / identificar oportunidades futuras"
+
+
+def test_the_one_click_no_response_lists_the_planned_activities_and_cancels_them(
+    client_as, opportunity
+):
+    settings = CompanySettings.load()
+    settings.no_answer_attempts = 3
+    settings.save()
+    for minutes in (30, 20, 10):
+        ActivityFactory(
+            opportunity=opportunity,
+            scheduled_at=None,
+            done_at=timezone.now() - timedelta(minutes=minutes),
+            answered=False,
+        )
+    follow_up = ActivityFactory(
+        opportunity=opportunity,
+        subject="Seguimiento",
+        scheduled_at=timezone.now() + timedelta(days=2),
+    )
+    browser = client_as(opportunity.owner)
+    detail = reverse("crm:opportunity_detail", args=[opportunity.pk])
+
+    page = browser.get(detail).content.decode()
+
+    offer = page[page.index('data-testid="no-answer-offer"') :]
+    offer = offer[: offer.index("</form>")]
+    assert "3 intentos sin respuesta. ¿Mover la oportunidad a Perdida – Sin respuesta?" in offer
+    assert "Seguimiento" in offer
+    checkbox = rf'name="cancel_activities" value="{follow_up.pk}" id="no-answer-cancel-activity-'
+    assert re.search(checkbox + rf'{follow_up.pk}" checked', offer)
+
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', offer))
+    response = browser.post(url(opportunity), {**fields, "cancel_activities": follow_up.pk})
+
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    follow_up.refresh_from_db()
+    assert (opportunity.stage, opportunity.loss_reason) == (Stage.LOST, LossReason.NO_RESPONSE)
+    assert follow_up.cancelled_at is not None
 
 
 def test_a_known_competitor_is_reused_whatever_the_case_and_accents(client_as, opportunity):

@@ -1,11 +1,13 @@
 """CRM → Oportunidades → "Cerrar Venta" (crm:opportunity_win)."""
 
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +15,8 @@ from django.utils import timezone
 from accounts.models import CompanySettings, Notification
 from accounts.roles import Role
 from crm.forms.opportunity_flows import months_later
-from crm.models import ActivityType, Stage, StageChange
-from crm.services import opportunity_update
+from crm.models import Activity, ActivityType, Stage, StageChange
+from crm.services import WonDetails, opportunity_move_stage, opportunity_update
 from tests.factories import ActivityFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +29,9 @@ BANT = {
 }
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
-# its activity dates, company settings (currency), people per hand-off area.
-WIN_PAGE_QUERIES = 9
+# its activity dates, its planned activities (cancel or keep on closing), company settings
+# (currency), people per hand-off area.
+WIN_PAGE_QUERIES = 10
 
 
 def url(opportunity) -> str:
@@ -164,6 +167,121 @@ def test_closing_the_sale_moves_to_won_registers_the_activity_notifies_and_plans
         "ops@rumbo.test",
     ]
     assert all("Pago a 30 días" in message.body for message in mail.outbox)
+
+
+def planned(opportunity, subject, kind=ActivityType.CALL, days=3):
+    return ActivityFactory(
+        opportunity=opportunity,
+        type=kind,
+        subject=subject,
+        scheduled_at=timezone.now() + timedelta(days=days),
+    )
+
+
+def test_the_page_lists_the_planned_activities_to_cancel_or_keep(client_as, opportunity):
+    """Issue 8.3: pre-sale follow-ups ticked to cancel, a post-sale activity kept."""
+    follow_up = planned(opportunity, "Seguimiento")
+    survey = planned(opportunity, "Encuesta de arranque", ActivityType.SATISFACTION_SURVEY)
+
+    page = client_as(opportunity.owner).get(url(opportunity)).content.decode()
+
+    assert "Actividades aún programadas para esta oportunidad" in page
+    assert re.search(rf'value="{follow_up.pk}" id="cancel-activity-{follow_up.pk}" checked', page)
+    assert re.search(rf'value="{survey.pk}" id="cancel-activity-{survey.pk}">', page)
+    assert "Seguimiento" in page and "Encuesta de arranque" in page
+
+
+def test_closing_cancels_the_ticked_activities_and_keeps_the_others(client_as, opportunity):
+    follow_up = planned(opportunity, "Seguimiento")
+    demo = planned(opportunity, "Demo técnica", ActivityType.MEETING)
+    survey = planned(opportunity, "Encuesta de arranque", ActivityType.SATISFACTION_SURVEY)
+    elsewhere = ActivityFactory(scheduled_at=timezone.now() + timedelta(days=1))
+    done_meanwhile = planned(opportunity, "Llamada ya hecha")
+    Activity.objects.filter(pk=done_meanwhile.pk).update(done_at=timezone.now())
+
+    ticked = [follow_up.pk, elsewhere.pk, done_meanwhile.pk]
+    response = client_as(opportunity.owner).post(
+        url(opportunity), {**form_data(opportunity), "cancel_activities": ticked}
+    )
+
+    assert response.status_code == 302
+    for activity in (follow_up, demo, survey, elsewhere):
+        activity.refresh_from_db()
+    assert follow_up.cancelled_at is not None and follow_up.done_at is None
+    assert demo.cancelled_at is None and survey.cancelled_at is None
+    assert elsewhere.cancelled_at is None
+    done_meanwhile.refresh_from_db()
+    assert done_meanwhile.cancelled_at is None and done_meanwhile.done_at is not None
+    still_planned = opportunity.activities.filter(done_at__isnull=True, cancelled_at__isnull=True)
+    assert set(still_planned.values_list("subject", flat=True)) == {
+        "Demo técnica",
+        "Encuesta de arranque",
+        "Seguimiento post-venta",
+    }
+    assert opportunity.activities.count() == 6  # nothing deleted: + sale closed + post-sale
+    page = client_as(opportunity.owner).get(opportunity.get_absolute_url()).content.decode()
+    next_activity = page[page.index('data-testid="next-activity"') :][:400]
+    assert "Seguimiento" not in next_activity.replace("Seguimiento post-venta", "")
+
+
+def test_a_refused_form_keeps_the_choices_made(client_as, opportunity):
+    follow_up = planned(opportunity, "Seguimiento")
+    call = planned(opportunity, "Llamada de cierre")
+
+    response = client_as(opportunity.owner).post(
+        url(opportunity),
+        {**form_data(opportunity, agreed_terms=""), "cancel_activities": [call.pk]},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(rf'value="{follow_up.pk}" id="cancel-activity-{follow_up.pk}">', page)
+    assert re.search(rf'value="{call.pk}" id="cancel-activity-{call.pk}" checked', page)
+    follow_up.refresh_from_db()
+    assert follow_up.cancelled_at is None
+
+
+def test_a_refused_move_cancels_nothing(opportunity):
+    follow_up = planned(opportunity, "Seguimiento")
+    with pytest.raises(ValidationError):
+        opportunity_move_stage(
+            user=opportunity.owner,
+            opportunity_id=opportunity.pk,
+            expected_version=opportunity.version,
+            to_stage=Stage.WON,
+            won=WonDetails(actual_value=None, closed_on=None, agreed_terms=""),
+            cancel_activities=[follow_up.pk],
+        )
+    follow_up.refresh_from_db()
+    assert follow_up.cancelled_at is None
+
+
+def test_the_sale_closed_notification_carries_what_the_areas_need(
+    client_as, opportunity, areas, django_capture_on_commit_callbacks, settings
+):
+    """Issue 8.5: terms, contract terms, conditions, next steps, the real value formatted
+    as on screen with its currency, and a link to the opportunity, in the app and by email."""
+    settings.SITE_URL = "https://crm.rumbo.test"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(opportunity.owner).post(
+            url(opportunity), form_data(opportunity, actual_value="1234567.50")
+        )
+
+    notification = Notification.objects.get(recipient=areas[Role.OPERATIONS])
+    link = opportunity.get_absolute_url()
+    assert notification.url == link
+    for text in (
+        "Valor real de la venta: USD 1.234.567,50",
+        "Términos acordados:\nPago a 30 días, entrega en 6 semanas",
+        "Términos del contrato:\nContrato anual renovable",
+        "Condiciones especiales:\nDescuento de 5 % por pronto pago",
+        "Próximos pasos:\nReunión de arranque con Operaciones",
+    ):
+        assert text in notification.body
+    email = next(message for message in mail.outbox if message.to == ["ops@rumbo.test"])
+    assert "Términos del contrato:\nContrato anual renovable" in email.body
+    assert "Valor real de la venta: USD 1.234.567,50" in email.body
+    assert f"https://crm.rumbo.test{link}" in email.body
 
 
 def test_without_a_contract_legal_is_not_told(
