@@ -313,6 +313,15 @@ class FollowUpForm(FlowForm):
         performed.queryset = pending_activities_of(opportunity=opportunity)
         if not self.pending:
             del self.fields["performed"]
+        else:
+            # Left "as planned", the type and the contact of the planned activity chosen
+            # above are kept, whichever it is (the page cannot know it before saving).
+            self.fields["done_type"].required = False
+            self.choice_field("done_type").choices = [
+                ("", _("As planned")),
+                *_type_choices(FOLLOW_UP_TYPES),
+            ]
+            contact.empty_label = _("As planned")
         current = opportunity.get_stage_display()
         self.choice_field("to_stage").choices = [
             ("", _("Keep in %(stage)s") % {"stage": current}),
@@ -337,14 +346,11 @@ class FollowUpForm(FlowForm):
         suggested = planned_at(
             timezone.localdate() + timedelta(days=self.days_for(opportunity.stage))
         )
-        done_type: str = ActivityType.CALL
-        if performed is not None and performed.type in FOLLOW_UP_TYPES:
-            done_type = performed.type
-        contact = performed.contact_id if performed is not None else None
         return {
             "performed": performed.pk if performed is not None else None,
-            "done_type": done_type,
-            "done_contact": contact or opportunity.contact_id,
+            # "As planned" (empty) when a planned activity is proposed as the one performed.
+            "done_type": "" if performed is not None else ActivityType.CALL,
+            "done_contact": None if performed is not None else opportunity.contact_id,
             "done_at": now_to_the_minute(),
             "probability": opportunity.probability,
             "next_type": ActivityType.CALL,
@@ -391,6 +397,12 @@ class FollowUpForm(FlowForm):
 
     def clean(self):
         cleaned = super().clean()
+        performed = cleaned.get("performed")
+        if not cleaned.get("done_type") and "done_type" not in self.errors:
+            if performed is not None:
+                cleaned["done_type"] = performed.type
+            elif "performed" not in self.errors:
+                self.add_error("done_type", _("Choose the activity you did."))
         if cleaned.get("done_type") not in CONTACT_ATTEMPT_TYPES:
             cleaned["done_answered"] = None
         elif cleaned.get("done_answered") is None and "done_answered" not in self.errors:

@@ -249,12 +249,13 @@ def test_performing_the_planned_activity_marks_it_done(client_as, opportunity):
     browser = client_as(opportunity.owner)
     form = browser.get(url(opportunity)).context["form"]
     assert form["performed"].value() == planned.pk
-    assert form["done_type"].value() == ActivityType.MEETING
+    assert form["done_type"].value() == ""  # "Como estaba programada"
 
-    browser.post(url(opportunity), form_data(opportunity, performed=planned.pk))
+    browser.post(url(opportunity), form_data(opportunity, performed=planned.pk, done_type=""))
 
     planned.refresh_from_db()
     assert planned.done_at is not None
+    assert planned.type == ActivityType.MEETING
     pending = opportunity.activities.filter(done_at__isnull=True)
     assert list(pending.values_list("subject", flat=True)) == ["Llamar para conocer la decisión"]
 
@@ -532,3 +533,49 @@ def test_the_page_costs_the_same_with_1_or_50_activities(
     browser.get(url(opportunity))  # session and permission caches warm
     with django_assert_num_queries(FOLLOW_UP_PAGE_QUERIES):
         assert browser.get(url(opportunity)).status_code == 200
+
+
+def test_choosing_another_planned_activity_keeps_its_own_type_and_contact(client_as, opportunity):
+    """Issue 8.1: the activity picked under "Actividad programada realizada" keeps its type and
+    contact when those are left "Como estaba programada", whichever one the page proposed."""
+    proposed = ActivityFactory(
+        opportunity=opportunity,
+        type=ActivityType.CALL,
+        subject="Llamada de seguimiento",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+    )
+    ana = ContactFactory(client=opportunity.client, name="Ana Rivas")
+    chosen = ActivityFactory(
+        opportunity=opportunity,
+        type=ActivityType.MEETING,
+        subject="Reunión técnica",
+        contact=ana,
+        scheduled_at=timezone.now() + timedelta(hours=2),
+    )
+    browser = client_as(opportunity.owner)
+    assert browser.get(url(opportunity)).context["form"]["performed"].value() == proposed.pk
+
+    response = browser.post(
+        url(opportunity),
+        form_data(opportunity, performed=chosen.pk, done_type="", done_answered=None),
+    )
+
+    assert response.status_code == 302
+    chosen.refresh_from_db()
+    assert (chosen.type, chosen.contact, chosen.subject) == (
+        ActivityType.MEETING,
+        ana,
+        "Reunión técnica",
+    )
+    assert chosen.done_at is not None
+
+
+def test_as_planned_needs_a_planned_activity(client_as, opportunity):
+    ActivityFactory(opportunity=opportunity, scheduled_at=timezone.now() + timedelta(days=1))
+
+    response = client_as(opportunity.owner).post(
+        url(opportunity), form_data(opportunity, performed="", done_type="")
+    )
+
+    assert response.status_code == 200
+    assert "Elija la actividad que realizó" in response.content.decode()
