@@ -35,11 +35,13 @@ from crm.models.opportunities import (
     StageChange,
     StageSetting,
 )
+from crm.models.quotes import PENDING_QUOTE_STATUSES, Quote, QuoteEmail, QuoteStatus
 
 __all__ = [
     "CLOSED_STAGES",
     "CONTACT_ATTEMPT_TYPES",
     "OPEN_STAGES",
+    "PENDING_QUOTE_STATUSES",
     "SATISFACTION_TYPES",
     "Activity",
     "ActivityType",
@@ -59,6 +61,9 @@ __all__ = [
     "Opportunity",
     "OpportunityUserObjectPermission",
     "ProductService",
+    "Quote",
+    "QuoteEmail",
+    "QuoteStatus",
     "Record",
     "Segment",
     "Stage",

@@ -200,6 +200,7 @@ def opportunity_detail_view(request, pk: int):
         "timeline": opportunity_timeline(opportunity=opportunity, pages=pages),
         "no_answer_attempts": _no_answer_attempts(opportunity, settings),
         "max_timeline_pages": MAX_TIMELINE_PAGES,
+        "can_see_documents": VIEW in module_rights(request.user, "documents"),
         **_actions(request.user, opportunity, settings),
     }
     template = "crm/opportunity_detail.html"
