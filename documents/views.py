@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +16,13 @@ from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.pagination import paginate
 from crm.models import QuoteStatus
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
-from crm.services.quotes import QuoteSendError, default_follow_up_at, quote_answer, quote_send
+from crm.services.quotes import (
+    BEFORE_PROPOSAL,
+    QuoteSendError,
+    default_follow_up_at,
+    quote_answer,
+    quote_send,
+)
 from documents.forms import DocumentUploadForm, QuoteSendForm, VersionForm, VoidForm
 from documents.models import DocumentKind
 from documents.selectors import (
@@ -354,7 +359,8 @@ def quote_send_view(request, pk: int):
         "opportunity": opportunity,
         "form": form,
         "failure": failure,
-        "moves_to_proposal": opportunity.stage in ("prospecting", "qualification"),
+        "moves_to_proposal": opportunity.stage in BEFORE_PROPOSAL,
+        "has_recipients": form.fields["contact"].queryset.exists(),
     }
     return render(request, "documents/quote_send.html", context)
 
@@ -374,7 +380,6 @@ def quote_answer_view(request, pk: int):
         return redirect(document)
     if status == QuoteStatus.ACCEPTED:
         messages.success(request, _("Quote accepted: close the sale with its total."))
-        url = reverse("crm:opportunity_win", args=[document.opportunity_id])
-        return redirect(f"{url}?quote={quote.pk}")
+        return redirect("crm:opportunity_win", document.opportunity_id)
     messages.info(request, _("Quote marked as rejected."))
     return redirect(document)

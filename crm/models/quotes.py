@@ -27,6 +27,10 @@ class QuoteQuerySet(models.QuerySet):
     def pending(self) -> "QuoteQuerySet":
         return self.filter(status__in=PENDING_QUOTE_STATUSES, superseded_by__isnull=True)
 
+    def accepted(self) -> "QuoteQuerySet":
+        """Accepted quotes, the latest answer first."""
+        return self.filter(status=QuoteStatus.ACCEPTED).order_by("-status_changed_at", "-pk")
+
     def expiring_within(self, days: int) -> "QuoteQuerySet":
         """Pending quotes whose Fecha de validez falls in the next `days` days (today
         included): what the owner is told about and the opportunity page shows."""

@@ -187,7 +187,8 @@ def _send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
             owner=opportunity.owner,
             data=ActivityInput(
                 type=ActivityType.QUOTE_SENT,
-                subject=_("Quote sent") + f" {quote.number}",
+                # The seed's words: Registrar actividad "Cotización enviada".
+                subject=_("Quote sent %(number)s") % {"number": quote.number},
                 done_at=timezone.now(),
                 notes=data.subject,
                 contact=data.contact,

@@ -27,8 +27,9 @@ BANT = {
 }
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
-# its activity dates, company settings (currency), people per hand-off area.
-WIN_PAGE_QUERIES = 9
+# its activity dates, company settings (currency), people per hand-off area, the accepted
+# quote whose total prefills "Valor real de la venta".
+WIN_PAGE_QUERIES = 10
 
 
 def url(opportunity) -> str:
