@@ -44,7 +44,9 @@ class DocumentUploadForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):
             "PDF, Word, Excel, PowerPoint, OpenDocument, images, text or email; up to 25 MB."
         ),
     )
-    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Choose a type")), *DocumentKind.choices]
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     client = forms.ModelChoiceField(
         label=_("Client"), queryset=None, required=False, empty_label=_("No client")
