@@ -282,3 +282,29 @@ def test_the_list_and_the_tabs_cost_the_same_queries_for_1_and_50_documents(
     assert _queries(http, url) == one
     if page == "list":
         assert _queries(http, url, **{"HX-Request": "true"}) <= one
+
+
+def test_a_name_with_a_path_keeps_only_the_file_name(client_as, executive, opportunity):
+    post_upload(
+        client_as(executive),
+        opportunity=opportunity.pk,
+        file=upload("../../etc/cotización.pdf", PDF),
+    )
+    version = Document.objects.get().current_version
+    assert version.original_name == "cotización.pdf"
+    assert ".." not in version.file.name and version.file.name.startswith("documents/")
+
+
+def test_hand_off_areas_get_no_documents_at_all(client_as, opportunity, executive):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    document = make_document(executive, opportunity=opportunity)
+    finance = UserFactory(username="finanzas", roles=[Role.FINANCE])
+    http = client_as(finance)
+    assert http.get(reverse("documents:list")).status_code == 403
+    assert http.get(reverse("documents:download", args=[document.pk])).status_code == 403
+    menu = client_as(executive).get(reverse("documents:list")).context["nav_items"]
+    assert "Documentos" in [str(item["label"]) for item in menu]
+    finance_menu = client_as(finance).get(reverse("accounts:notifications")).context["nav_items"]
+    assert "Documentos" not in [str(item["label"]) for item in finance_menu]
