@@ -97,3 +97,14 @@ def test_the_opportunity_page_shows_the_quotes_about_to_expire(client_as, execut
         assert "Cotizaciones por vencer" in html
         assert "COT-SOON" in html.split('data-testid="expiring-quotes"')[1].split("</div>")[0]
         assert "COT-LATER" not in html.split('data-testid="expiring-quotes"')[1].split("</div>")[0]
+
+
+def test_the_dashboard_shows_the_executives_quotes_about_to_expire(
+    client_as, executive, other_executive, opportunity
+):
+    make_quote(executive, opportunity=opportunity, number="COT-MIA", days=1)
+    theirs = OpportunityFactory(client=ClientFactory(owner=other_executive), owner=other_executive)
+    make_quote(other_executive, opportunity=theirs, number="COT-AJENA", days=1)
+    html = client_as(executive).get(reverse("dashboard:home")).content.decode()
+    section = html.split('data-testid="dashboard-expiring-quotes"')[1].split("</section>")[0]
+    assert "COT-MIA" in section and "COT-AJENA" not in section
