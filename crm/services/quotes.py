@@ -166,7 +166,7 @@ def quote_send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
 
 def _send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
     quote = (
-        Quote.objects.select_for_update()
+        Quote.objects.select_for_update(of=("self",))
         .select_related("document__current_version", "opportunity__client")
         .get(pk=quote_id)
     )
