@@ -13,6 +13,8 @@ import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.parser import BytesHeaderParser
 from pathlib import PurePosixPath
 
 import puremagic
@@ -178,6 +180,9 @@ def _check_content(upload, *, extension: str, expected: set, has_nul: bool) -> N
     if extension in TEXT_EXTENSIONS:
         _check_text(upload, matches=matches, has_nul=has_nul)
         return
+    if extension == "eml" and not (matches and matches[0].extension.lower() == ".eml"):
+        _check_email_headers(upload, has_nul=has_nul)
+        return
     if not matches or matches[0].extension.lower() not in expected:
         raise _mismatch()
     upload.seek(0)
@@ -194,16 +199,29 @@ def _check_content(upload, *, extension: str, expected: set, has_nul: bool) -> N
         )
 
 
+def _check_email_headers(upload, *, has_nul: bool) -> None:
+    """An .eml that puremagic does not recognise (its headers in another order) must still
+    parse as an RFC 5322 message with a sender (the standard library's email parser)."""
+    upload.seek(0)
+    head = upload.read(CHUNK)
+    upload.seek(0)
+    headers = BytesHeaderParser(policy=email_policy.default).parsebytes(head)
+    if has_nul or not headers["From"] or not (headers["Date"] or headers["Subject"]):
+        raise _mismatch()
+
+
 def _check_text(upload, *, matches: list, has_nul: bool) -> None:
     if has_nul or any(m.extension.lower() not in {".txt", ".csv"} for m in matches):
         raise _mismatch()
     upload.seek(0)
+    tail = b""
     for chunk in upload.chunks(CHUNK):
-        if ACTIVE_MARKUP.search(chunk):
+        if ACTIVE_MARKUP.search(tail + chunk):  # the tail: markup split across two chunks
             raise ValidationError(
                 _("The file contains web page code (HTML or SVG), which is not accepted."),
                 code="markup",
             )
+        tail = chunk[-64:]
     upload.seek(0)
 
 

@@ -133,13 +133,19 @@ def _document_rights(user, document) -> dict:
         user=user, client=document.client, opportunity=document.opportunity
     )
     quote = getattr(document, "quote", None)
-    quote_open = quote is not None and quote.is_pending and not document.is_void
+    quote_open = (
+        quote is not None
+        and quote.is_pending
+        and not document.is_void
+        and document.opportunity.is_open
+    )
+    may_handle_quote = quote_open and CHANGE in crm_rights and may_attach
     return {
         "can_add_version": may_attach and not document.is_void,
         "can_void": may_attach and not document.is_void,
         "can_delete": DELETE in rights,
-        "can_send": quote_open and may_attach and CHANGE in crm_rights,
-        "can_answer": quote_open and CHANGE in crm_rights,
+        "can_send": may_handle_quote,
+        "can_answer": may_handle_quote,
         "can_close_sale": (
             quote is not None
             and quote.status == QuoteStatus.ACCEPTED
@@ -346,6 +352,10 @@ def quote_send_view(request, pk: int):
                 quote_send(user=request.user, quote_id=quote.pk, data=form.send_input())
             except QuoteSendError as error:
                 failure = error
+                # Sent again, the form must carry the opportunity's current version.
+                opportunity.refresh_from_db(fields=["version", "stage"])
+                form.data = form.data.copy()
+                form.data["opportunity_version"] = opportunity.version
             else:
                 messages.success(
                     request,

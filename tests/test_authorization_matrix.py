@@ -481,7 +481,7 @@ def fresh_opportunity(world):
 
 
 @pytest.fixture
-def world(personas, settings, tmp_path):
+def world(personas, settings, tmp_path, request):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
@@ -490,6 +490,7 @@ def world(personas, settings, tmp_path):
         },
     }
     PRIVATE_STORAGE._wrapped = empty
+    request.addfinalizer(lambda: setattr(PRIVATE_STORAGE, "_wrapped", empty))
     project = ProjectFactory(contractors=[ContractorFactory()])
     settings = CompanySettings.load()
     settings.client_visibility = Visibility.OWN

@@ -95,7 +95,9 @@ def test_a_file_over_the_limit_is_stopped_while_streaming_with_a_clear_message(
     assert not Path(private_storage).exists() or not any(Path(private_storage).rglob("*.pdf"))
 
 
-def test_a_duplicate_quote_number_is_refused_clearly(client_as, executive, opportunity):
+def test_a_duplicate_quote_number_is_refused_clearly(
+    client_as, executive, opportunity, private_storage
+):
     make_quote(executive, opportunity=opportunity, number="COT-1")
     response = post_upload(
         client_as(executive),
@@ -107,6 +109,7 @@ def test_a_duplicate_quote_number_is_refused_clearly(client_as, executive, oppor
     )
     assert "Ya existe una cotización con este número." in response.content.decode()
     assert Document.objects.count() == 1
+    assert len([f for f in Path(private_storage).rglob("*") if f.is_file()]) == 1  # no stray file
 
 
 def test_the_list_searches_title_quote_number_and_original_name(client_as, executive, opportunity):

@@ -197,3 +197,28 @@ def test_the_email_goes_through_djangos_smtp_backend_to_a_real_server(
     [attachment] = list(received.iter_attachments())
     assert attachment.get_filename() == "cotizacion.pdf"
     assert attachment.get_content() == PDF
+
+
+def test_a_stale_opportunity_is_named_and_the_next_send_uses_its_current_version(
+    client_as, executive, deal
+):
+    document, opportunity, primary = deal
+    data = form_data(opportunity, primary)
+    opportunity.version += 1  # someone saved it after the page was opened
+    opportunity.save()
+    http = client_as(executive)
+    response = http.post(send_url(document), data)
+    assert "Alguien modificó la oportunidad" in response.content.decode()
+    assert response.context["form"].data["opportunity_version"] == opportunity.version
+    assert mail.outbox == []
+    data["opportunity_version"] = response.context["form"].data["opportunity_version"]
+    assert http.post(send_url(document), data).status_code == 302
+
+
+def test_a_closed_opportunitys_quote_offers_no_sending(client_as, executive, deal):
+    document, opportunity, _primary = deal
+    opportunity.stage = Stage.LOST
+    opportunity.save()
+    http = client_as(executive)
+    assert "Enviar cotización" not in http.get(document.get_absolute_url()).content.decode()
+    assert http.get(send_url(document)).status_code == 403

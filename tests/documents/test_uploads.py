@@ -26,6 +26,7 @@ def refused_code(file) -> str:
         ("notas.txt", "Reunión con el cliente: precio acordado.".encode()),
         ("lista.csv", b"codigo;monto\nA-1;1200,50\n"),
         ("correo.eml", b"From: a@empresa.com\r\nTo: b@rumbo.test\r\nSubject: Hola\r\n\r\nCuerpo"),
+        ("otro.eml", b"MIME-Version: 1.0\r\nDate: Tue, 1 Dec 2026\r\nFrom: a@empresa.com\r\n\r\nx"),
     ],
 )
 def test_it_accepts_real_files_of_the_allowed_types(name, content):
@@ -64,6 +65,15 @@ def test_it_refuses_html_and_svg_files(name, content):
 )
 def test_it_refuses_html_or_svg_with_script_disguised_as_text(content):
     assert refused_code(upload("notas.txt", content)) in {"content", "markup"}
+
+
+def test_it_finds_markup_split_across_two_chunks():
+    content = b"a" * (64 * 1024 - 3) + b"<script>alert(1)</script>"
+    assert refused_code(upload("notas.txt", content)) == "markup"
+
+
+def test_it_refuses_an_eml_that_is_not_an_email():
+    assert refused_code(upload("correo.eml", b"solo texto, sin cabeceras")) == "content"
 
 
 def test_it_refuses_a_pdf_that_is_also_a_zip_archive():
