@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
@@ -11,7 +12,7 @@ from crm.selectors.opportunities import opportunities_visible_to
 from crm.services.quotes import QuoteInput, QuoteSendInput
 from documents.models import DocumentKind
 from documents.services import DocumentInput
-from documents.uploads import ALLOWED, too_large_message
+from documents.uploads import ALLOWED, max_upload_bytes, too_large_message
 from projects_ro.selectors import projects_visible_to
 
 ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED))
@@ -25,6 +26,9 @@ class UploadFieldMixin:
         super().__init__(*args, **kwargs)
         self.too_large = too_large or set()
         self.fields["file"].widget.attrs["accept"] = ACCEPT
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, PowerPoint, OpenDocument, images, text or email; up to %(size)s."
+        ) % {"size": filesizeformat(max_upload_bytes())}
 
     def clean(self):
         cleaned = super().clean()
@@ -38,12 +42,7 @@ class DocumentUploadForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):
     """ "Subir Documento": file, Tipo, título, what it belongs to and, for Tipo Cotización,
     Número de cotización, Fecha de validez and Monto total."""
 
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "PDF, Word, Excel, PowerPoint, OpenDocument, images, text or email; up to 25 MB."
-        ),
-    )
+    file = forms.FileField(label=_("File"))
     kind = forms.ChoiceField(
         label=_("Type"), choices=[("", _("Choose a type")), *DocumentKind.choices]
     )
