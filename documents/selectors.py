@@ -8,24 +8,27 @@ selectors decide, so "own" visibility hides another executive's documents everyw
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import is_manager
 from crm.models import Client, Opportunity
-from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.clients import clients_visible_to, sees_every_client
+from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 from documents.filters import DocumentFilter
 from documents.models import Document, DocumentDownload, DocumentVersion
 from projects_ro.selectors import projects_visible_to
 
 
 def documents_visible_to(*, user) -> QuerySet[Document]:
-    """Documents whose opportunity, client or project the user may see (see module doc)."""
-    documents = Document.objects.filter(
-        Q(client__isnull=True) | Q(client__deleted_at__isnull=True),
-        Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True),
-    )
-    if is_manager(user):
-        return documents
-    return documents.filter(
+    """Documents whose opportunity, client or project the user may see (see module doc).
+
+    Who sees every client and opportunity (a manager, or "all" visibility) sees every
+    document except those of records in the recycle bin: excluding that short list costs a
+    fraction of matching 100,000 visible opportunities."""
+    if sees_every_client(user=user) and sees_every_opportunity(user=user):
+        deleted_clients = Client.all_objects.filter(deleted_at__isnull=False).values("pk")
+        deleted_opportunities = Opportunity.all_objects.filter(deleted_at__isnull=False)
+        return Document.objects.exclude(client__in=deleted_clients).exclude(
+            opportunity__in=deleted_opportunities.values("pk")
+        )
+    return Document.objects.filter(
         Q(opportunity__in=opportunities_visible_to(user=user).values("pk"))
         | Q(
             opportunity__isnull=True,
