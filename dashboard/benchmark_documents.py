@@ -69,6 +69,10 @@ def fill_documents(stdout, *, target: int) -> None:
                 Document(
                     kind=DocumentKind.QUOTE if n % 10 == 0 else DocumentKind.CONTRACT,
                     title=f"Bench documento {n}",
+                    search_text=(
+                        f"bench documento {n} {f'cot-b-{n} ' if n % 10 == 0 else ''}"
+                        f"cotizacion-{n}.pdf"
+                    ),
                     client_id=client_id,
                     opportunity_id=opportunity_id,
                     uploaded_by_id=owner_id,

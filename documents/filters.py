@@ -39,11 +39,7 @@ class DocumentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(quote__number__icontains=value)
-            | Q(current_version__original_name__icontains=value)
-        )
+        return queryset.filter(search_text__contains=value.lower())
 
     def filter_project(self, queryset, name, value):
         value = value.strip()

@@ -113,6 +113,9 @@ class Document(models.Model):
         editable=False,
     )
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+    # Title, quote number and the current file's name, lower-cased: the list's search reads
+    # one column of one table. Kept by the services.
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -135,6 +138,15 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.pk])
+
+    def refresh_search_text(self) -> None:
+        quote = getattr(self, "quote", None)
+        parts = [
+            self.title,
+            quote.number if quote is not None else "",
+            self.current_version.original_name if self.current_version_id else "",
+        ]
+        self.search_text = " ".join(p for p in parts if p).lower()
 
     @property
     def is_void(self) -> bool:

@@ -82,7 +82,8 @@ def _store_version(*, user, document: Document, upload, number: int, reason: str
     version.full_clean(exclude=["file", "document"])
     version.save()
     document.current_version = version
-    document.save(update_fields=["current_version"])
+    document.refresh_search_text()
+    document.save(update_fields=["current_version", "search_text"])
     return version
 
 
@@ -110,6 +111,8 @@ def document_upload(*, user, data: DocumentInput, upload, quote=None) -> Documen
         )
         if data.kind == DocumentKind.QUOTE:
             quote_create(user=user, document=document, data=quote)
+            document.refresh_search_text()
+            document.save(update_fields=["search_text"])
     return document
 
 

@@ -61,4 +61,12 @@ class Migration(migrations.Migration):
             model_name='quote',
             index=models.Index(fields=['status', 'valid_until'], name='quote_status_validity'),
         ),
+        migrations.AddIndex(
+            model_name='client',
+            index=models.Index(condition=models.Q(('deleted_at__isnull', False)), fields=['deleted_at'], name='client_deleted'),
+        ),
+        migrations.AddIndex(
+            model_name='opportunity',
+            index=models.Index(condition=models.Q(('deleted_at__isnull', False)), fields=['deleted_at'], name='opp_deleted'),
+        ),
     ]

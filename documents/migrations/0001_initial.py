@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='uploaded at')),
                 ('voided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='voided at')),
                 ('void_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for voiding')),
+                ('search_text', models.TextField(blank=True, editable=False)),
                 ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='crm.client', verbose_name='client')),
                 ('opportunity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='crm.opportunity', verbose_name='opportunity')),
                 ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='projects_ro.project', verbose_name='project')),
