@@ -123,7 +123,10 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-uploaded_at", "-pk"]
-        indexes = [models.Index(fields=["-uploaded_at", "-id"], name="document_recent")]
+        indexes = [
+            models.Index(fields=["-uploaded_at", "-id"], name="document_recent"),
+            models.Index(fields=["kind", "-uploaded_at", "-id"], name="document_kind_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(client__isnull=False)

@@ -105,6 +105,10 @@ class Migration(migrations.Migration):
             model_name='document',
             index=models.Index(fields=['-uploaded_at', '-id'], name='document_recent'),
         ),
+        migrations.AddIndex(
+            model_name='document',
+            index=models.Index(fields=['kind', '-uploaded_at', '-id'], name='document_kind_recent'),
+        ),
         migrations.AddConstraint(
             model_name='document',
             constraint=models.CheckConstraint(condition=models.Q(('client__isnull', False), ('opportunity__isnull', False), ('project__isnull', False), _connector='OR'), name='document_linked'),
