@@ -17,6 +17,7 @@ MENU = (
     (_("CRM"), CRM_MENU, "crm"),
     (_("Projects"), "projects:list", "projects"),
     (_("Contractors"), "contractors:list", "contractors"),
+    (_("Documents"), "documents:list", "documents"),
 )
 
 

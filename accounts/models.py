@@ -56,6 +56,9 @@ class CompanySettings(models.Model):
     digest_hour = models.PositiveSmallIntegerField(
         _("hour of the daily digest"), default=7, help_text=_("0 to 23, company time zone.")
     )
+    quote_expiry_notice_days = models.PositiveSmallIntegerField(
+        _("days before a quote expires to notify its owner"), default=3
+    )
 
     class Meta:
         verbose_name = _("company settings")

@@ -38,11 +38,18 @@ class Module:
 
 MODULES: dict[str, Module] = {
     "crm": Module(
-        models=("crm.client", "crm.contact", "crm.opportunity", "crm.activity", "crm.complaint")
+        models=(
+            "crm.client",
+            "crm.contact",
+            "crm.opportunity",
+            "crm.activity",
+            "crm.complaint",
+            "crm.quote",
+        )
     ),
     "projects": Module(models=("projects_ro.project",)),
     "contractors": Module(models=("contractors_ro.contractor",)),
-    "documents": Module(models=()),
+    "documents": Module(models=("documents.document",)),
     "dashboard": Module(models=(), extra=("dashboard.view_dashboard",)),
     "team": Module(models=(), extra=("dashboard.view_team_dashboard",)),
     "administration": Module(
@@ -54,6 +61,7 @@ MODULES: dict[str, Module] = {
             "crm.productservice",
             "crm.competitor",
             "crm.stagesetting",
+            "documents.documentdeletion",
         ),
         extra=(
             "axes.view_accessattempt",

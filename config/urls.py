@@ -7,5 +7,6 @@ urlpatterns = [
     path("crm/", include("crm.urls")),
     path("proyectos/", include("projects_ro.urls")),
     path("contratistas/", include("contractors_ro.urls")),
+    path("documentos/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import module_required
-from accounts.roles import VIEW
+from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
 from projects_ro.selectors import get_project_for_user_or_404, project_list
 
@@ -22,4 +22,8 @@ def project_list_view(request):
 @module_required("projects", VIEW)
 def project_detail_view(request, pk: int):
     project = get_project_for_user_or_404(user=request.user, pk=pk)
-    return render(request, "projects_ro/project_detail.html", {"project": project})
+    context = {
+        "project": project,
+        "can_see_documents": VIEW in module_rights(request.user, "documents"),
+    }
+    return render(request, "projects_ro/project_detail.html", context)

@@ -13,10 +13,13 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.functional import empty
 
 from accounts.models import CompanySettings, Notification, Visibility
 from crm.services import client_delete
 from crm.services.complaints import complaint_create
+from documents.models import PRIVATE_STORAGE
+from tests.documents.files import make_document, make_quote
 from tests.factories import (
     ActivityFactory,
     ClientFactory,
@@ -325,6 +328,79 @@ ROWS = [
         expect(302, 403, 302, 404, 302, other_executive=404),
         kwargs=lambda world: {"kind": "cliente", "pk": deleted_client(world.executive).pk},
     ),
+    # --- Documentos and Cotizaciones (h-docs) -------------------------------------------------
+    # The world's documents hang on the executive's opportunity ("own" mode), so
+    # "other_executive" gets the 404 of an out-of-scope document; commercial roles never delete.
+    Row("documents:list", "GET", READ),
+    Row("documents:list", "POST", NOT_ALLOWED),
+    Row("documents:upload", "GET", READ),
+    Row("documents:upload", "POST", expect(302, 403, 200, 200, 200), data={}),
+    Row(
+        "documents:upload",
+        "GET",
+        SCOPED_READ,
+        data=lambda w: {"opportunity": w.opportunity.pk},
+        note="from the opportunity",
+    ),
+    *[
+        Row(name, "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.document.pk})
+        for name in (
+            "documents:detail",
+            "documents:new_version",
+            "documents:void",
+            "documents:download",
+        )
+    ],
+    Row("documents:detail", "POST", NOT_ALLOWED, kwargs=lambda w: {"pk": w.document.pk}),
+    Row("documents:download", "POST", NOT_ALLOWED, kwargs=lambda w: {"pk": w.document.pk}),
+    Row(
+        "documents:download_version",
+        "GET",
+        SCOPED_READ,
+        kwargs=lambda w: {"pk": w.document.pk, "number": 1},
+    ),
+    # Empty forms are refused and re-rendered: nothing is written.
+    *[
+        Row(name, "POST", SCOPED_READ, kwargs=lambda w: {"pk": w.document.pk}, data={})
+        for name in ("documents:new_version", "documents:void")
+    ],
+    Row("documents:delete", "GET", NOT_ALLOWED, kwargs=lambda w: {"pk": w.document.pk}),
+    Row(
+        "documents:delete",
+        "POST",
+        expect(302, 403, 403, 403, 302, other_executive=403),
+        kwargs=lambda w: {"pk": fresh_document(w).pk},
+    ),
+    Row("documents:quote_send", "GET", SCOPED_READ, kwargs=lambda w: {"pk": w.quote_document.pk}),
+    Row(
+        "documents:quote_send",
+        "POST",
+        SCOPED_READ,
+        kwargs=lambda w: {"pk": w.quote_document.pk},
+        data={},
+    ),
+    Row("documents:quote_answer", "GET", NOT_ALLOWED, kwargs=lambda w: {"pk": w.quote_document.pk}),
+    Row(
+        "documents:quote_answer",
+        "POST",
+        expect(302, 403, 302, 302, 302, other_executive=404),
+        kwargs=lambda w: {"pk": w.quote_document.pk},
+        data={},
+    ),
+    Row(
+        "documents:opportunity_tab",
+        "GET",
+        SCOPED_READ,
+        kwargs=lambda w: {"pk": w.opportunity.pk},
+    ),
+    Row("documents:project_tab", "GET", READ, kwargs=lambda w: {"pk": w.project.pk}),
+    Row(
+        "crm:client_tab",
+        "GET",
+        SCOPED_READ,
+        kwargs=lambda w: {"pk": w.client.pk, "tab": "documentos"},
+        note="documentos",
+    ),
 ]
 
 # Admin URLs that answer differently by design.
@@ -350,6 +426,10 @@ ADMIN_SPECIAL = {
     "admin:crm_client_process_import": expect(302, 403, 403, 403, 405),
     "admin:projects_ro_project_process_import": expect(302, 403, 403, 403, 405),
     "admin:contractors_ro_contractor_process_import": expect(302, 403, 403, 403, 405),
+    # Documents come in only through "Subir Documento"; deletion records are never edited.
+    "admin:documents_document_add": expect(302, 403, 403, 403, 403),
+    "admin:documents_documentdeletion_add": expect(302, 403, 403, 403, 403),
+    "admin:documents_documentdeletion_delete": expect(302, 403, 403, 403, 403),
 }
 
 
@@ -408,12 +488,25 @@ def deleted_client(by):
     return client
 
 
+def fresh_document(world):
+    return make_document(world.executive, opportunity=world.opportunity)
+
+
 def fresh_opportunity(world):
     return OpportunityFactory(client=world.client, owner=world.executive)
 
 
 @pytest.fixture
-def world(personas):
+def world(personas, settings, tmp_path, request):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "privado", "base_url": None},
+        },
+    }
+    PRIVATE_STORAGE._wrapped = empty
+    request.addfinalizer(lambda: setattr(PRIVATE_STORAGE, "_wrapped", empty))
     project = ProjectFactory(contractors=[ContractorFactory()])
     settings = CompanySettings.load()
     settings.client_visibility = Visibility.OWN
@@ -435,6 +528,8 @@ def world(personas):
         upselling="Ampliar el contrato de mantenimiento",
     )
     return SimpleNamespace(
+        document=make_document(executive, opportunity=opportunity),
+        quote_document=make_quote(executive, opportunity=opportunity),
         opportunity=opportunity,
         activity=ActivityFactory(opportunity=opportunity),
         post_sale_activity=post_sale,

@@ -531,8 +531,10 @@ class WinForm(CloseForm):
 
     def initial_values(self) -> dict:
         today = timezone.localdate()
+        # An accepted quote's total is the sale's value (quote life: Aceptada → Cerrar Venta).
+        accepted = self.opportunity.quotes.accepted().first()
         return {
-            "actual_value": self.opportunity.estimated_value,
+            "actual_value": accepted.total_amount if accepted else self.opportunity.estimated_value,
             "closed_on": today,
             "next_type": ActivityType.SATISFACTION_CALL,
             "next_at": planned_at(months_later(today, POST_SALE_MONTHS)),

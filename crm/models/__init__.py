@@ -39,6 +39,7 @@ from crm.models.opportunities import (
     StageChange,
     StageSetting,
 )
+from crm.models.quotes import PENDING_QUOTE_STATUSES, Quote, QuoteEmail, QuoteStatus
 
 __all__ = [
     "BANT_FIELDS",
@@ -48,6 +49,7 @@ __all__ = [
     "CONTACT_ATTEMPT_TYPES",
     "CONTACT_FIELDS",
     "OPEN_STAGES",
+    "PENDING_QUOTE_STATUSES",
     "SATISFACTION_TYPES",
     "Activity",
     "ActivityType",
@@ -67,6 +69,9 @@ __all__ = [
     "Opportunity",
     "OpportunityUserObjectPermission",
     "ProductService",
+    "Quote",
+    "QuoteEmail",
+    "QuoteStatus",
     "Record",
     "Segment",
     "Stage",

@@ -154,6 +154,10 @@ class Client(Record):
         indexes = [
             models.Index(fields=["owner", "name"], name="client_owner_name"),
             models.Index(fields=["segment"], name="client_segment"),
+            # The recycle bin's few rows, excluded by the documents list (h-docs).
+            models.Index(
+                fields=["deleted_at"], name="client_deleted", condition=Q(deleted_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

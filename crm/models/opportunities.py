@@ -339,6 +339,10 @@ class Opportunity(Record):
             models.Index(fields=["expected_close_date", "id"], name="opp_close"),
             models.Index(fields=["owner", "stage"], name="opp_owner_stage"),
             models.Index(fields=["client", "stage"], name="opp_client_stage"),
+            # The recycle bin's few rows, excluded by the documents list (h-docs).
+            models.Index(
+                fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

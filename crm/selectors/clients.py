@@ -14,6 +14,11 @@ from crm.recycle_bin import deleted_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 
 
+def sees_every_client(*, user) -> bool:
+    """Whether the user's scope is every live client (a manager, or "all" visibility)."""
+    return is_manager(user) or CompanySettings.load().client_visibility == Visibility.ALL
+
+
 def clients_visible_to(*, user) -> QuerySet[Client]:
     """Live clients the user may see.
 
@@ -21,7 +26,7 @@ def clients_visible_to(*, user) -> QuerySet[Client]:
     assigned to them or shared with them (a guardian grant in its direct-FK table).
     """
     clients = Client.objects.all()
-    if is_manager(user) or CompanySettings.load().client_visibility == Visibility.ALL:
+    if sees_every_client(user=user):
         return clients
     shared = ClientUserObjectPermission.objects.filter(
         user=user, permission__codename="view_client"

@@ -14,6 +14,12 @@ from crm.models import (
 from crm.recycle_bin import deleted_visible_to
 
 
+def sees_every_opportunity(*, user) -> bool:
+    """Whether the user's scope is every live opportunity (a manager, or "all" visibility):
+    callers such as the documents list then skip matching against the whole table."""
+    return is_manager(user) or CompanySettings.load().opportunity_visibility == Visibility.ALL
+
+
 def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     """Live opportunities of live clients the user may see.
 
@@ -21,7 +27,7 @@ def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     own or that were shared with them (guardian's direct-FK table, one subquery).
     """
     opportunities = Opportunity.objects.filter(client__deleted_at__isnull=True)
-    if is_manager(user) or CompanySettings.load().opportunity_visibility == Visibility.ALL:
+    if sees_every_opportunity(user=user):
         return opportunities
     shared = OpportunityUserObjectPermission.objects.filter(
         user=user, permission__codename="view_opportunity"

@@ -30,6 +30,7 @@ from crm.selectors.clients import (
 from crm.selectors.complaints import complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 from crm.services import client_create, client_delete, client_update
+from documents.selectors import documents_of_client, user_can_attach_to
 from projects_ro.selectors import projects_visible_to
 
 FORM_TEMPLATE = "crm/client_form.html"
@@ -180,6 +181,15 @@ def _complaints(request, client):
     return {"page_obj": paginate(request, complaints)}
 
 
+def _documents(request, client):
+    documents = documents_of_client(user=request.user, client=client)
+    return {
+        "page_obj": paginate(request, documents),
+        "can_upload": ADD in module_rights(request.user, "documents")
+        and user_can_attach_to(user=request.user, client=client),
+    }
+
+
 def _history(request, client):
     return {"page_obj": paginate(request, client_history(client=client))}
 
@@ -192,6 +202,7 @@ TABS = {
     "actividades": (gettext_lazy("Activities"), "crm", _activities),
     "proyectos": (gettext_lazy("Projects"), "projects", _projects),
     "reclamos": (gettext_lazy("Complaints"), "crm", _complaints),
+    "documentos": (gettext_lazy("Documents"), "documents", _documents),
     "historial": (gettext_lazy("History"), "crm", _history),
 }
 

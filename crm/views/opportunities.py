@@ -195,6 +195,10 @@ def opportunity_detail_view(request, pk: int):
         "unanswered_attempts": attempts,
         "no_answer": no_answer_offer_for(opportunity, attempts=attempts),
         "max_timeline_pages": MAX_TIMELINE_PAGES,
+        "can_see_documents": VIEW in module_rights(request.user, "documents"),
+        "expiring_quotes": list(
+            opportunity.quotes.expiring_within(settings.quote_expiry_notice_days)
+        ),
         **_actions(request.user, opportunity, settings),
     }
     template = "crm/opportunity_detail.html"

@@ -38,6 +38,7 @@ def test_the_tabs_follow_the_seeds_order(client_as, executive):
         "Actividades",
         "Proyectos",
         "Reclamos",
+        "Documentos",
         "Historial",
     ]
 

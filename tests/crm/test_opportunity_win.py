@@ -30,7 +30,8 @@ BANT = {
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, its planned activities (cancel or keep on closing), company settings
-# (currency), people per hand-off area.
+# (currency), people per hand-off area, the accepted quote whose total prefills "Valor real
+# de la venta".
 WIN_PAGE_QUERIES = 10
 
 

@@ -142,7 +142,9 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client = client_as(executive)
     user_client.get(URL)  # the first request of a session stamps it; measure the next one
 
-    with django_assert_num_queries(17):  # + the two follow-up counts of the board's badges
+    # 19: the two follow-up counts of the board's badges, the quotes about to expire and the
+    # visibility setting their scope reads.
+    with django_assert_num_queries(19):
         response = user_client.get(URL)
 
     assert response.context["sales"]["open_count"] == 2 * rows

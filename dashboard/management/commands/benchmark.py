@@ -9,10 +9,13 @@ stack; the report gives p50/p95 server time and the number of SQL queries.
 """
 
 import statistics
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -33,6 +36,7 @@ from crm.models import (
     StageChange,
 )
 from crm.tax_ids import rif_with_check_digit
+from dashboard.benchmark_documents import big_file_memory, fill_documents
 
 STAGES = list(Stage.values)
 PAGES = [
@@ -47,6 +51,12 @@ PAGES = [
     ("Oportunidad: página", "crm:opportunity_detail", {"pk": "opportunity"}, ""),
     ("Mis actividades", "crm:activity_list", {}, ""),
     ("Reclamos", "crm:complaint_list", {}, ""),
+    # Documentos (h-docs): the menu list, its search and last page, and the two tabs.
+    ("Documentos: lista", "documents:list", {}, ""),
+    ("Documentos: búsqueda", "documents:list", {}, "?q=COT-B-1234"),
+    ("Documentos: tipo", "documents:list", {}, "?kind=quote&page=40"),
+    ("Oportunidad: documentos", "documents:opportunity_tab", {"pk": "opportunity"}, ""),
+    ("Cliente: documentos", "crm:client_tab", {"pk": "client", "tab": "documentos"}, ""),
 ]
 
 
@@ -56,8 +66,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 = reference volume")
         parser.add_argument("--repeat", type=int, default=20, help="requests per page")
+        parser.add_argument(
+            "--files-only",
+            action="store_true",
+            help="only the 25 MB upload and download (run in a fresh process by the benchmark)",
+        )
 
-    def handle(self, *args, scale: float, repeat: int, **options):
+    def handle(self, *args, scale: float, repeat: int, files_only: bool = False, **options):
+        if files_only:
+            with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+                big_file_memory(self.stdout)
+            return
         clients = int(20_000 * scale)
         existing = Client.all_objects.count()
         if existing and not Client.all_objects.filter(name__startswith="Bench ").exists():
@@ -67,8 +86,15 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        fill_documents(self.stdout, target=int(50_000 * scale))
         with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
             self._measure(repeat=repeat)
+        # A fresh process, so that its peak RSS measures the 25 MB upload and download only.
+        subprocess.run(
+            [sys.executable, "manage.py", "benchmark", "--files-only"],
+            check=True,
+            cwd=settings.BASE_DIR,
+        )
 
     # Data -----------------------------------------------------------------------------------
 

@@ -1,0 +1,50 @@
+"""Filters of CRM → Documentos: search by title, quote number or original file name;
+Tipo, Cliente, Oportunidad, Proyecto, Subido por and upload dates."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import DateInput, FilterForm
+from crm.selectors.clients import assignable_executives
+from documents.models import Document, DocumentKind
+
+
+class DocumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Type"))
+    client = django_filters.CharFilter(
+        field_name="client__name", lookup_expr="icontains", label=_("Client")
+    )
+    opportunity = django_filters.CharFilter(
+        field_name="opportunity__name", lookup_expr="icontains", label=_("Opportunity")
+    )
+    project = django_filters.CharFilter(method="filter_project", label=_("Project"))
+    uploaded_by = django_filters.ModelChoiceFilter(
+        queryset=lambda request: assignable_executives(), label=_("Uploaded by")
+    )
+    uploaded_from = django_filters.DateFilter(
+        field_name="uploaded_at__date", lookup_expr="gte", label=_("From"), widget=DateInput
+    )
+    uploaded_to = django_filters.DateFilter(
+        field_name="uploaded_at__date", lookup_expr="lte", label=_("Until"), widget=DateInput
+    )
+
+    class Meta:
+        model = Document
+        form = FilterForm
+        fields = ["q", "kind", "client", "opportunity", "project", "uploaded_by"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(search_text__contains=value.lower())
+
+    def filter_project(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(project__code__icontains=value) | Q(project__name__icontains=value)
+        )

@@ -1,0 +1,207 @@
+"""Forms of the document repository and of "Enviar cotización"."""
+
+from django import forms
+from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
+from crm.models import OPEN_STAGES, Contact, Opportunity
+from crm.selectors.clients import clients_visible_to
+from crm.selectors.opportunities import opportunities_visible_to
+from crm.services.quotes import QuoteInput, QuoteSendInput
+from documents.models import DocumentKind
+from documents.services import DocumentInput
+from documents.uploads import ALLOWED, max_upload_bytes, too_large_message
+from projects_ro.selectors import projects_visible_to
+
+ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED))
+
+
+class UploadFieldMixin:
+    """The file field, with the "too large" answer of documents.uploads.SizeLimitUploadHandler
+    (the file was stopped while streaming in, so it is not in request.FILES)."""
+
+    def __init__(self, *args, too_large: set | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large or set()
+        self.fields["file"].widget.attrs["accept"] = ACCEPT
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, PowerPoint, OpenDocument, images, text or email; up to %(size)s."
+        ) % {"size": filesizeformat(max_upload_bytes())}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "file" in self.too_large:
+            self.errors.pop("file", None)
+            self.add_error("file", too_large_message())
+        return cleaned
+
+
+class DocumentUploadForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):
+    """ "Subir Documento": file, Tipo, título, what it belongs to and, for Tipo Cotización,
+    Número de cotización, Fecha de validez and Monto total."""
+
+    file = forms.FileField(label=_("File"))
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Choose a type")), *DocumentKind.choices]
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=None, required=False, empty_label=_("No client")
+    )
+    opportunity = forms.ModelChoiceField(
+        label=_("Opportunity"), queryset=None, required=False, empty_label=_("No opportunity")
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=None, required=False, empty_label=_("No project")
+    )
+    number = forms.CharField(label=_("Quote number"), max_length=40, required=False)
+    valid_until = LocalDateField(label=_("Valid until"), required=False)
+    total_amount = AmountField(label=_("Total amount"), required=False)
+    supersede_previous = forms.BooleanField(
+        label=_("It replaces the opportunity's previous quote"), required=False
+    )
+    QUOTE_FIELDS = ("number", "valid_until", "total_amount", "supersede_previous")
+
+    def __init__(self, *args, user, opportunity=None, client=None, project=None, **kwargs):
+        linked_client = client or (opportunity.client if opportunity else None)
+        initial = kwargs.setdefault("initial", {})
+        initial.update(
+            {
+                "opportunity": opportunity.pk if opportunity else None,
+                "client": linked_client.pk if linked_client else None,
+                "project": project.pk if project else None,
+            }
+        )
+        if opportunity is not None:
+            initial.setdefault("kind", DocumentKind.QUOTE)
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fixed = opportunity or client or project  # came from a record's Documentos tab
+        clients = clients_visible_to(user=user).only("pk", "name").order_by("name", "pk")
+        opportunities = opportunities_visible_to(user=user).only("pk", "name").order_by("name")
+        self.fields["client"].queryset = clients
+        self.fields["opportunity"].queryset = opportunities
+        self.fields["project"].queryset = projects_visible_to(user=user).order_by("code")
+        # The choices shown are the user's own open records and the one the page came from:
+        # the field still accepts any record in scope (a manager has thousands).
+        own_clients = list(clients.filter(owner=user)[:500])
+        own_opportunities = list(
+            opportunities.filter(owner=user, stage__in=OPEN_STAGES)[:500].only("pk", "name")
+        )
+        for name, own, extra in (
+            ("client", own_clients, linked_client),
+            ("opportunity", own_opportunities, opportunity),
+        ):
+            rows = {row.pk: row for row in own}
+            if extra is not None:
+                rows.setdefault(extra.pk, extra)
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label)] + [
+                (row.pk, str(row)) for row in sorted(rows.values(), key=lambda r: str(r))
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == DocumentKind.QUOTE:
+            for name, message in (
+                ("number", _("Enter the quote number.")),
+                ("valid_until", _("Enter the validity date.")),
+                ("total_amount", _("Enter the total amount.")),
+            ):
+                if cleaned.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, message)
+            if not cleaned.get("opportunity") and "opportunity" not in self.errors:
+                self.add_error("opportunity", _("A quote belongs to an opportunity."))
+        return cleaned
+
+    def document_input(self) -> DocumentInput:
+        data = self.cleaned_data
+        return DocumentInput(
+            kind=data["kind"],
+            title=data["title"],
+            client=data["client"],
+            opportunity=data["opportunity"],
+            project=data["project"],
+        )
+
+    def quote_input(self) -> QuoteInput | None:
+        data = self.cleaned_data
+        if data["kind"] != DocumentKind.QUOTE:
+            return None
+        return QuoteInput(
+            number=data["number"],
+            valid_until=data["valid_until"],
+            total_amount=data["total_amount"],
+            supersede_previous=data["supersede_previous"],
+        )
+
+    def add_service_error(self, error) -> None:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class VersionForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("New file"))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+
+class VoidForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=300)
+
+
+class QuoteSendForm(BootstrapFormMixin, forms.Form):
+    """Seed steps 9-11: the email to the client, then the opportunity's update."""
+
+    contact = forms.ModelChoiceField(
+        label=_("To"),
+        queryset=Contact.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose a contact of the client with an email.")},
+    )
+    cc = forms.CharField(
+        label=_("Cc"),
+        required=False,
+        max_length=1000,
+        help_text=_("Other addresses, separated by commas."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    follow_up_at = LocalDateTimeField(
+        label=_("Schedule the follow-up on"),
+        help_text=_("Proposal stage: every 3-5 days."),
+    )
+    opportunity_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, opportunity: Opportunity, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = opportunity.client.contacts.exclude(email="").order_by("-is_primary", "name")
+        self.fields["contact"].queryset = contacts
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} <{c.email}>"
+
+    def clean_cc(self) -> list[str]:
+        addresses = [a.strip() for a in self.cleaned_data["cc"].replace(";", ",").split(",")]
+        addresses = [a for a in addresses if a]
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("%(address)s is not a valid email address.") % {"address": address}
+                ) from None
+        return addresses
+
+    def send_input(self) -> QuoteSendInput:
+        data = self.cleaned_data
+        return QuoteSendInput(
+            contact=data["contact"],
+            cc=data["cc"],
+            subject=data["subject"],
+            body=data["body"],
+            follow_up_at=data["follow_up_at"],
+            opportunity_version=data["opportunity_version"],
+        )
