@@ -37,8 +37,8 @@ from crm.models import (
     Contact,
     Opportunity,
 )
-from crm.selectors.clients import clients_visible_to, contacts_of
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.clients import clients_visible_to, contacts_of, user_can_edit_client
+from crm.selectors.opportunities import opportunities_editable_by, opportunities_visible_to
 from crm.services.activities import ActivityInput, ActivityResult
 
 # Types a user creates by hand ("Venta cerrada" is written by "Cerrar Venta").
@@ -366,7 +366,8 @@ class ActivityForm(ResultForm):
         client_id = _int_or_none(source.get("client"))
         self.chosen_client = clients.filter(pk=client_id).first() if client_id else None
         if self.chosen_client is not None:
-            self.fields["opportunity"].queryset = opportunities_visible_to(user=user).filter(
+            # An activity follows its parent: only opportunities the user may change.
+            self.fields["opportunity"].queryset = opportunities_editable_by(user=user).filter(
                 client=self.chosen_client
             )
             self.fields["contact"].queryset = contacts_of(client=self.chosen_client)
@@ -404,6 +405,13 @@ class ActivityForm(ResultForm):
 
     def clean(self):
         cleaned = super().clean()
+        client = cleaned.get("client")
+        if client and not cleaned.get("opportunity"):
+            if not user_can_edit_client(user=self.user, client=client):
+                self.add_error(
+                    "client",
+                    _("You may only view this client: choose one of your opportunities with it."),
+                )
         if self.is_done:
             cleaned["scheduled_at"] = None
             if cleaned.get("next_follow_up_at") is None:

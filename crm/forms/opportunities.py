@@ -29,7 +29,7 @@ from crm.models import (
 from crm.selectors.clients import assignable_executives, clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
-from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
+from crm.services.opportunities import OPPORTUNITY_FIELDS, ShareLevel, default_probability
 from crm.stage_rules import RULE_TO_ENTER
 
 NEXT_ACTIVITY_TYPES = (
@@ -410,8 +410,17 @@ class ShareAddForm(BootstrapFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, opportunity: Opportunity, shared_with) -> None:
-        super().__init__(data)
+    level = forms.ChoiceField(
+        label=_("Access"),
+        choices=ShareLevel.choices,
+        initial=ShareLevel.VIEW,
+        error_messages={"required": _("Choose whether the colleague may view or edit it.")},
+    )
+
+    def __init__(
+        self, data=None, *, opportunity: Opportunity, shared_with, level: str = ShareLevel.VIEW
+    ) -> None:
+        super().__init__(data, initial={"level": level})
         self.fields["colleague"].queryset = (
             assignable_executives()
             .exclude(pk=opportunity.owner_id)

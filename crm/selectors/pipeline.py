@@ -13,7 +13,11 @@ from django.db.models import Count, DecimalField, F, QuerySet, Sum
 
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
+from crm.selectors.opportunities import (
+    opportunities_visible_to,
+    with_activity_dates,
+    with_opportunity_edit_flag,
+)
 from crm.stage_rules import RULE_TO_ENTER
 
 BOARD_PAGE_SIZE = 20
@@ -92,11 +96,14 @@ def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]
 
 
 def column_cards(
-    opportunities: QuerySet[Opportunity], *, stage: str, page: int = 1
+    opportunities: QuerySet[Opportunity], *, stage: str, page: int = 1, user=None
 ) -> tuple[list[Opportunity], bool]:
     """One page of a column's cards, soonest expected close first, and whether more follow.
-    One query: the page plus one row to know if there is a next page (no COUNT)."""
+    One query: the page plus one row to know if there is a next page (no COUNT). With
+    `user`, each card says whether they may move it (`user_can_edit`)."""
     start = (page - 1) * BOARD_PAGE_SIZE
+    if user is not None:
+        opportunities = with_opportunity_edit_flag(opportunities, user=user)
     cards = with_activity_dates(
         opportunities.filter(stage=stage)
         .select_related("client", "owner")
@@ -114,7 +121,7 @@ def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[Boa
     totals = stage_totals(opportunities)
     columns = []
     for stage in OPEN_STAGES:
-        cards, has_more = column_cards(opportunities, stage=stage)
+        cards, has_more = column_cards(opportunities, stage=stage, user=user)
         columns.append(
             BoardColumn(
                 stage=stage,
@@ -135,7 +142,7 @@ def board_column(
     _filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
     )
-    cards, has_more = column_cards(opportunities, stage=stage, page=page)
+    cards, has_more = column_cards(opportunities, stage=stage, page=page, user=user)
     return BoardColumn(
         stage=stage,
         label=Stage(stage).label,
@@ -156,7 +163,8 @@ class ListTotals:
 def opportunity_list(*, user, params, request=None):
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
-    The rows carry the last and next activity (subqueries in the same query); the totals
+    The rows carry the last and next activity and whether the user may change them
+    (`user_can_edit`), in the same query; the totals
     are one aggregate over the filtered set, whatever page is shown.
     """
     base = opportunities_visible_to(user=user).select_related("client", "owner")
@@ -175,4 +183,5 @@ def opportunity_list(*, user, params, request=None):
         total=(sums["total"] or Decimal(0)).quantize(CENTS),
         weighted=((sums["weighted_x100"] or Decimal(0)) / 100).quantize(CENTS),
     )
-    return filterset, with_activity_dates(filtered), totals
+    rows = with_opportunity_edit_flag(with_activity_dates(filtered), user=user)
+    return filterset, rows, totals

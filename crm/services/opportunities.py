@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import CompanySettings
@@ -203,6 +204,7 @@ def _notify_reassigned(*, opportunity: Opportunity, by) -> None:
         subject=_("You are now responsible for the opportunity %(name)s") % {"name": opportunity},
         body=_("%(manager)s assigned it to you.") % {"manager": by},
         url=opportunity.get_absolute_url(),
+        opportunity=opportunity,
     )
 
 
@@ -358,6 +360,7 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
     value = number_format(opportunity.actual_value, 2, force_grouping=True)
     notify(
         recipients=recipients,
+        opportunity=opportunity,  # the areas may open it, read-only
         subject=_("Sale closed: %(name)s (%(client)s)")
         % {"name": opportunity.name, "client": opportunity.client.name},
         body=_(
@@ -483,23 +486,47 @@ def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
     return opportunity
 
 
-def opportunity_share(*, user, opportunity: Opportunity, colleague) -> None:
-    """Let a colleague see an opportunity in "own" visibility (a guardian object grant)."""
+class ShareLevel(models.TextChoices):
+    """What a share ("Compartir") gives on that one opportunity."""
+
+    VIEW = "view", _lazy("View")
+    EDIT = "edit", _lazy("Edit")
+
+
+SHARE_PERMISSIONS = {
+    ShareLevel.VIEW: ("crm.view_opportunity",),
+    ShareLevel.EDIT: ("crm.view_opportunity", "crm.change_opportunity"),
+}
+
+
+def opportunity_share(
+    *, user, opportunity: Opportunity, colleague, level: str = ShareLevel.VIEW
+) -> None:
+    """Let a colleague see an opportunity ("own only" visibility) or also change it (level
+    "edit"), as guardian object grants; sharing again sets the new level."""
     if opportunity.owner_id != user.pk and not is_manager(user):
         raise PermissionDenied
     if colleague.pk == opportunity.owner_id:
         raise ValidationError(_("The owner already sees the opportunity."))
+    if level not in ShareLevel.values:
+        raise ValidationError({"level": _("Choose whether the colleague may view or edit it.")})
     _check_owner(colleague)
-    assign_perm("crm.view_opportunity", colleague, opportunity)
+    for permission in SHARE_PERMISSIONS[ShareLevel.EDIT]:
+        if permission not in SHARE_PERMISSIONS[level]:
+            remove_perm(permission, colleague, opportunity)
+    for permission in SHARE_PERMISSIONS[level]:
+        assign_perm(permission, colleague, opportunity)
     notify(
         recipients=[colleague],
         subject=_("%(user)s shared the opportunity %(name)s with you")
         % {"user": user, "name": opportunity.name},
         url=opportunity.get_absolute_url(),
+        opportunity=opportunity,
     )
 
 
 def opportunity_unshare(*, user, opportunity: Opportunity, colleague) -> None:
     if opportunity.owner_id != user.pk and not is_manager(user):
         raise PermissionDenied
-    remove_perm("crm.view_opportunity", colleague, opportunity)
+    for permission in SHARE_PERMISSIONS[ShareLevel.EDIT]:
+        remove_perm(permission, colleague, opportunity)

@@ -26,6 +26,8 @@ from crm.selectors.clients import (
     clients_visible_to,
     contacts_of,
     get_client_for_user_or_404,
+    get_editable_client_or_403,
+    user_can_edit_client,
 )
 from crm.selectors.complaints import complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to, with_activity_dates
@@ -74,8 +76,9 @@ def client_create_view(request):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
 def client_edit_view(request, pk: int):
-    """Edit a client and its contacts; a save based on an old version is refused."""
-    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    """Edit a client and its contacts; a save based on an old version is refused. Out of
+    the user's scope 404; visible but not theirs to edit 403."""
+    client = get_editable_client_or_403(user=request.user, pk=pk)
     context = {"client": client, "client_name": client.name}
     if request.method == "GET":
         return _form_page(request, ClientForm(user=request.user, instance=client), **context)
@@ -120,7 +123,7 @@ def _changes_by_others(*, client: Client, form: ClientForm):
 @module_required("crm", DELETE)
 def client_delete_view(request, pk: int):
     """GET asks "¿Enviar a la papelera?"; POST moves the client there (30 days to restore)."""
-    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    client = get_editable_client_or_403(user=request.user, pk=pk)
     errors = []
     if request.method == "POST":
         try:
@@ -206,12 +209,16 @@ def client_detail_view(request, pk: int, tab: str = "resumen"):
     if tab not in dict(tabs):
         raise Http404
     crm_rights = module_rights(request.user, "crm")
+    editable = user_can_edit_client(user=request.user, client=client)
     context = {
         "client": client,
         "tab": tab,
         "tabs": tabs,
-        "can_edit": CHANGE in crm_rights,
-        "can_delete": DELETE in crm_rights,
+        "can_edit": CHANGE in crm_rights and editable,
+        "can_delete": DELETE in crm_rights and editable,
+        # Activities and complaints hang off the client: logging one is a change to it.
+        "can_add_linked": ADD in crm_rights and editable,
+        "can_add_opportunity": ADD in crm_rights,
         **TABS[tab][2](request, client),
     }
     template = "crm/client_detail.html"
