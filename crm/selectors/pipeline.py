@@ -96,14 +96,11 @@ def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]
 
 
 def column_cards(
-    opportunities: QuerySet[Opportunity], *, stage: str, page: int = 1, user=None
+    opportunities: QuerySet[Opportunity], *, stage: str, page: int = 1
 ) -> tuple[list[Opportunity], bool]:
     """One page of a column's cards, soonest expected close first, and whether more follow.
-    One query: the page plus one row to know if there is a next page (no COUNT). With
-    `user`, each card says whether they may move it (`user_can_edit`)."""
+    One query: the page plus one row to know if there is a next page (no COUNT)."""
     start = (page - 1) * BOARD_PAGE_SIZE
-    if user is not None:
-        opportunities = with_opportunity_edit_flag(opportunities, user=user)
     cards = with_activity_dates(
         opportunities.filter(stage=stage)
         .select_related("client", "owner")
@@ -119,9 +116,12 @@ def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[Boa
         user=user, params=params, request=request
     )
     totals = stage_totals(opportunities)
+    # Each card says whether the user may move it (`user_can_edit`); not on the totals'
+    # GROUP BY.
+    flagged = with_opportunity_edit_flag(opportunities, user=user)
     columns = []
     for stage in OPEN_STAGES:
-        cards, has_more = column_cards(opportunities, stage=stage, user=user)
+        cards, has_more = column_cards(flagged, stage=stage)
         columns.append(
             BoardColumn(
                 stage=stage,
@@ -142,7 +142,8 @@ def board_column(
     _filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
     )
-    cards, has_more = column_cards(opportunities, stage=stage, page=page, user=user)
+    flagged = with_opportunity_edit_flag(opportunities, user=user)
+    cards, has_more = column_cards(flagged, stage=stage, page=page)
     return BoardColumn(
         stage=stage,
         label=Stage(stage).label,

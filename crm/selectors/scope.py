@@ -33,8 +33,11 @@ def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
 def linked_edit_rule(user) -> Q:
     """Who changes an activity or a complaint: whoever may edit its parent (see
     `opportunity_edit_rule` and `client_edit_rule`). An empty Q: every visible one."""
-    on_client = client_edit_rule(user)
-    on_opportunity = opportunity_edit_rule(user)
+    if is_manager(user):
+        return Q()
+    settings = CompanySettings.load()
+    on_client = client_edit_rule(user, settings=settings)
+    on_opportunity = opportunity_edit_rule(user, settings=settings)
     if not on_client and not on_opportunity:
         return Q()
     if on_client:

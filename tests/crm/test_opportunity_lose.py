@@ -26,7 +26,7 @@ BANT = {
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, company settings (currency), the competitors' names.
-LOSE_PAGE_QUERIES = 9
+LOSE_PAGE_QUERIES = 10
 
 
 def url(opportunity) -> str:

@@ -28,7 +28,7 @@ BANT = {
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, company settings (currency), people per hand-off area.
-WIN_PAGE_QUERIES = 9
+WIN_PAGE_QUERIES = 10
 
 
 def url(opportunity) -> str:
