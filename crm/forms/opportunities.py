@@ -413,19 +413,23 @@ class ShareAddForm(BootstrapFormMixin, forms.Form):
     level = forms.ChoiceField(
         label=_("Access"),
         choices=ShareLevel.choices,
-        initial=ShareLevel.VIEW,
-        error_messages={"required": _("Choose whether the colleague may view or edit it.")},
+        required=False,
+        help_text=_("“Edit” also lets them change, move and close it."),
     )
 
     def __init__(
         self, data=None, *, opportunity: Opportunity, shared_with, level: str = ShareLevel.VIEW
     ) -> None:
         super().__init__(data, initial={"level": level})
+        self.default_level = level
         self.fields["colleague"].queryset = (
             assignable_executives()
             .exclude(pk=opportunity.owner_id)
             .exclude(pk__in=[user.pk for user in shared_with])
         )
+
+    def clean_level(self) -> str:
+        return self.cleaned_data["level"] or self.default_level
 
 
 class ShareRemoveForm(forms.Form):

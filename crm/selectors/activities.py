@@ -57,9 +57,7 @@ def with_row_details(activities: QuerySet[Activity], *, user=None) -> QuerySet[A
 
 def get_activity_for_user_or_404(*, user, pk: int) -> Activity:
     return get_object_or_404(
-        with_row_details(activities_visible_to(user=user), user=user).select_related(
-            "created_by"
-        ),
+        with_row_details(activities_visible_to(user=user), user=user).select_related("created_by"),
         pk=pk,
     )
 

@@ -22,7 +22,9 @@ def _with_page_details(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
 
 def get_complaint_for_user_or_404(*, user, pk: int) -> Complaint:
     """The complaint, with `user_can_edit` (it follows its client or opportunity)."""
-    queryset = with_linked_edit_flag(_with_page_details(complaints_visible_to(user=user)), user=user)
+    queryset = with_linked_edit_flag(
+        _with_page_details(complaints_visible_to(user=user)), user=user
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

@@ -252,7 +252,9 @@ def opportunity_share_view(request, pk: int):
                 opportunity_unshare(user=request.user, opportunity=opportunity, colleague=colleague)
                 messages.success(request, _("%(name)s no longer sees it.") % {"name": colleague})
             return redirect("crm:opportunity_share", opportunity.pk)
-        add_form = ShareAddForm(request.POST, opportunity=opportunity, shared_with=shared_with)
+        add_form = ShareAddForm(
+            request.POST, opportunity=opportunity, shared_with=shared_with, level=level
+        )
         if add_form.is_valid():
             colleague = add_form.cleaned_data["colleague"]
             try:

@@ -600,6 +600,7 @@ def test_it_refuses_a_contact_of_another_client(client_as, executive, saved_clie
     assert foreign.client_id != saved_client.pk
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_the_second_of_two_edits_from_the_same_version_is_refused(
     client_as, executive, other_executive, saved_client
 ):
@@ -632,6 +633,7 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused(
     assert f'name="version" value="{saved_client.version}"' in text
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_saving_again_after_a_conflict_overwrites_deliberately(
     client_as, executive, other_executive, saved_client
 ):

@@ -350,6 +350,7 @@ def test_a_closed_opportunity_has_no_follow_up(client_as, executive):
 # Two people at once ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_a_follow_up_on_an_older_version_is_refused_and_keeps_what_was_typed(
     opportunity, other_executive
 ):

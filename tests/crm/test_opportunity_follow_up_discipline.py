@@ -48,17 +48,18 @@ def test_a_recent_contact_keeps_it_up_to_date(client_as):
     assert "Requiere seguimiento" not in page(client_as, fresh)
 
 
-def test_after_five_unanswered_attempts_one_click_moves_it_to_lost(client_as):
+def test_from_the_third_unanswered_attempt_one_click_moves_it_to_lost(client_as):
+    # The seed: "Después de 3-5 intentos sin respuesta"; the company default is 3.
     opportunity = OpportunityFactory()
-    unanswered_calls(opportunity, 4)
+    unanswered_calls(opportunity, 2)
     assert "intentos sin respuesta" not in page(client_as, opportunity)
     unanswered_calls(opportunity, 1)
     html = page(client_as, opportunity)
-    assert "5 intentos sin respuesta" in html
+    assert "3 intentos sin respuesta" in html
 
     response = client_as(opportunity.owner).post(
         reverse("crm:opportunity_lose", args=[opportunity.pk]),
-        {"version": opportunity.version, "loss_reason": "no_response", "loss_notes": "5"},
+        {"version": opportunity.version, "loss_reason": "no_response", "loss_notes": "3"},
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()
