@@ -406,12 +406,12 @@ class ActivityForm(ResultForm):
     def clean(self):
         cleaned = super().clean()
         client = cleaned.get("client")
-        if client and not cleaned.get("opportunity"):
-            if not user_can_edit_client(user=self.user, client=client):
-                self.add_error(
-                    "client",
-                    _("You may only view this client: choose one of your opportunities with it."),
-                )
+        editable = client is None or user_can_edit_client(user=self.user, client=client)
+        if not editable and not cleaned.get("opportunity"):
+            self.add_error(
+                "client",
+                _("You may only view this client: choose one of your opportunities with it."),
+            )
         if self.is_done:
             cleaned["scheduled_at"] = None
             if cleaned.get("next_follow_up_at") is None:

@@ -27,11 +27,11 @@ from crm.models import Opportunity, Stage
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import (
-    user_can_edit_opportunity,
     get_editable_opportunity_or_403,
     get_notified_opportunity_or_403,
     get_opportunity_for_user_or_404,
     opportunities_visible_to,
+    user_can_edit_opportunity,
 )
 from crm.selectors.opportunity_page import (
     contacts_for_form,
