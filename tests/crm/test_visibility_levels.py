@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
