@@ -38,7 +38,7 @@ from crm.models import (
     Opportunity,
 )
 from crm.selectors.clients import clients_visible_to, contacts_of, user_can_edit_client
-from crm.selectors.opportunities import opportunities_editable_by, opportunities_visible_to
+from crm.selectors.opportunities import opportunities_editable_by
 from crm.services.activities import ActivityInput, ActivityResult
 
 # Types a user creates by hand ("Venta cerrada" is written by "Cerrar Venta").
@@ -383,7 +383,7 @@ class ActivityForm(ResultForm):
         contact) and ?type=<type>; values the user may not see are ignored."""
         initial: dict = {}
         opportunity = (
-            opportunities_visible_to(user=user)
+            opportunities_editable_by(user=user)
             .filter(pk=_int_or_none(params.get("opportunity")))
             .select_related("client")
             .first()
