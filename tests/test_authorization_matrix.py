@@ -292,6 +292,14 @@ ROWS = [
         )
         for tab in ("resumen", "contactos", "proyectos", "historial")
     ],
+    Row("crm:client_share", "GET", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
+    Row(
+        "crm:client_share",
+        "POST",
+        SCOPED_READ,
+        kwargs=lambda world: {"pk": world.client.pk},
+        data={},
+    ),
     Row("crm:client_edit", "GET", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
     # An empty form is refused and re-rendered: nothing is written.
     Row("crm:client_edit", "POST", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
@@ -413,6 +421,8 @@ RECORD_URLS = [
     ),
     ("crm:opportunity_share", "GET", _opportunity, None, OWNER_URL, 200, ""),
     ("crm:opportunity_share", "POST", _opportunity, {}, OWNER_URL, 200, ""),
+    ("crm:client_share", "GET", _client, None, OWNER_URL, 200, ""),
+    ("crm:client_share", "POST", _client, {}, OWNER_URL, 200, ""),
     ("crm:client_edit", "GET", _client, None, WRITE_URL, 200, ""),
     ("crm:client_edit", "POST", _client, None, WRITE_URL, 200, ""),
     ("crm:client_delete", "GET", _client, None, WRITE_URL, 200, ""),
@@ -509,6 +519,7 @@ HANDOFF_ROWS = [
         kwargs=_client,
         note="client of the notified records",
     ),
+    Row("crm:client_share", "GET", handoff(403), kwargs=_client, note="hand-off"),
     *[
         Row(name, "GET", handoff(403), note="hand-off")
         for name in (

@@ -399,7 +399,8 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
 
 
 class ShareAddForm(BootstrapFormMixin, forms.Form):
-    """ "Compartir": a commercial colleague who does not see the opportunity yet."""
+    """ "Compartir" (an opportunity or a client): a commercial colleague who was not given it
+    yet, and the level ("Ver" or "Editar")."""
 
     colleague = forms.ModelChoiceField(
         label=_("Colleague"),
@@ -414,17 +415,15 @@ class ShareAddForm(BootstrapFormMixin, forms.Form):
         label=_("Access"),
         choices=ShareLevel.choices,
         required=False,
-        help_text=_("“Edit” also lets them change, move and close it."),
+        help_text=_("With “Edit” they may also make changes."),
     )
 
-    def __init__(
-        self, data=None, *, opportunity: Opportunity, shared_with, level: str = ShareLevel.VIEW
-    ) -> None:
+    def __init__(self, data=None, *, record, shared_with, level: str = ShareLevel.VIEW) -> None:
         super().__init__(data, initial={"level": level})
         self.default_level = level
         self.fields["colleague"].queryset = (
             assignable_executives()
-            .exclude(pk=opportunity.owner_id)
+            .exclude(pk=record.owner_id)
             .exclude(pk__in=[user.pk for user in shared_with])
         )
 

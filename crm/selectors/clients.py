@@ -1,7 +1,7 @@
 """Reads of CRM records, already scoped to what the user may see (see DESIGN "Row scope")."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, User, Visibility
@@ -77,6 +77,19 @@ def get_editable_client_or_403(*, user, pk: int) -> Client:
     if not user_can_edit_client(user=user, client=client):
         raise PermissionDenied
     return client
+
+
+def client_shared_with(*, client: Client) -> QuerySet[User]:
+    """The colleagues a client was shared with (guardian's direct-FK grants), each with
+    `can_edit` when the share's level is "edit"."""
+    grants = ClientUserObjectPermission.objects.filter(content_object=client)
+    viewers = grants.filter(permission__codename="view_client").values("user_id")
+    editors = grants.filter(permission__codename="change_client", user=OuterRef("pk"))
+    return (
+        User.objects.filter(pk__in=viewers)
+        .annotate(can_edit=Exists(editors))
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def deleted_clients_visible_to(*, user) -> QuerySet[Client]:

@@ -8,12 +8,10 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import CompanySettings
 from accounts.notifications import notify
@@ -36,6 +34,7 @@ from crm.models import (
 )
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.clients import soft_delete
+from crm.services.shares import ShareLevel, share_record, unshare_record
 
 OPPORTUNITY_FIELDS = (
     "name",
@@ -486,36 +485,12 @@ def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
     return opportunity
 
 
-class ShareLevel(models.TextChoices):
-    """What a share ("Compartir") gives on that one opportunity."""
-
-    VIEW = "view", _lazy("View")
-    EDIT = "edit", _lazy("Edit")
-
-
-SHARE_PERMISSIONS = {
-    ShareLevel.VIEW: ("crm.view_opportunity",),
-    ShareLevel.EDIT: ("crm.view_opportunity", "crm.change_opportunity"),
-}
-
-
 def opportunity_share(
     *, user, opportunity: Opportunity, colleague, level: str = ShareLevel.VIEW
 ) -> None:
     """Let a colleague see an opportunity ("own only" visibility) or also change it (level
-    "edit"), as guardian object grants; sharing again sets the new level."""
-    if opportunity.owner_id != user.pk and not is_manager(user):
-        raise PermissionDenied
-    if colleague.pk == opportunity.owner_id:
-        raise ValidationError(_("The owner already sees the opportunity."))
-    if level not in ShareLevel.values:
-        raise ValidationError({"level": _("Choose whether the colleague may view or edit it.")})
-    _check_owner(colleague)
-    for permission in SHARE_PERMISSIONS[ShareLevel.EDIT]:
-        if permission not in SHARE_PERMISSIONS[level]:
-            remove_perm(permission, colleague, opportunity)
-    for permission in SHARE_PERMISSIONS[level]:
-        assign_perm(permission, colleague, opportunity)
+    "edit"), and tell them."""
+    share_record(user=user, record=opportunity, colleague=colleague, level=level)
     notify(
         recipients=[colleague],
         subject=_("%(user)s shared the opportunity %(name)s with you")
@@ -526,7 +501,4 @@ def opportunity_share(
 
 
 def opportunity_unshare(*, user, opportunity: Opportunity, colleague) -> None:
-    if opportunity.owner_id != user.pk and not is_manager(user):
-        raise PermissionDenied
-    for permission in SHARE_PERMISSIONS[ShareLevel.EDIT]:
-        remove_perm(permission, colleague, opportunity)
+    unshare_record(user=user, record=opportunity, colleague=colleague)

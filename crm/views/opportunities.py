@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,13 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
 from accounts.models import CompanySettings, Visibility
-from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
+from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
 from crm.forms.opportunities import (
     BANT_QUESTIONS,
     OpportunityForm,
-    ShareAddForm,
-    ShareRemoveForm,
     contact_label,
 )
 from crm.history import changes_since
@@ -45,8 +43,9 @@ from crm.services import (
     opportunity_unshare,
 )
 from crm.services.activities import consecutive_unanswered_attempts
-from crm.services.opportunities import ShareLevel
 from crm.services.opportunity_edit import opportunity_edit
+from crm.services.shares import may_share
+from crm.views.sharing import share_page
 
 FORM_TEMPLATE = "crm/opportunity_form.html"
 MAX_TIMELINE_PAGES = 50
@@ -163,10 +162,6 @@ def _bant(opportunity: Opportunity) -> list[tuple]:
     ]
 
 
-def _can_share(user, opportunity: Opportunity) -> bool:
-    return opportunity.owner_id == user.pk or is_manager(user)
-
-
 def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
     """The page's write controls: the role's rights on the CRM and the visibility rule on
     this record (`user_can_edit_opportunity`); a hand-off reader gets none."""
@@ -180,7 +175,7 @@ def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
         "can_move": can_change and opportunity.is_open,
         "can_win": can_change and opportunity.is_open,
         "can_lose": can_change and opportunity.is_open,
-        "can_share": can_change and shares_matter and _can_share(user, opportunity),
+        "can_share": can_change and shares_matter and may_share(user, opportunity),
         "can_delete": DELETE in rights and editable,
     }
 
@@ -235,47 +230,20 @@ def opportunity_share_view(request, pk: int):
     """ "Compartir": the owner or a manager lets colleagues see it ("own only" visibility)
     or edit it ("view all, edit own")."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
-    if not _can_share(request.user, opportunity):
-        raise PermissionDenied
-    visibility = CompanySettings.load().opportunity_visibility
-    # Where everyone already sees it, a share is about editing.
-    level = ShareLevel.VIEW if visibility == Visibility.OWN else ShareLevel.EDIT
-    shared_with = list(opportunity_shared_with(opportunity=opportunity))
-    add_form = ShareAddForm(opportunity=opportunity, shared_with=shared_with, level=level)
-    if request.method == "POST":
-        if "remove" in request.POST:
-            remove_form = ShareRemoveForm(
-                {"colleague": request.POST["remove"]}, shared_with=shared_with
-            )
-            if remove_form.is_valid():
-                colleague = remove_form.cleaned_data["colleague"]
-                opportunity_unshare(user=request.user, opportunity=opportunity, colleague=colleague)
-                messages.success(request, _("%(name)s no longer sees it.") % {"name": colleague})
-            return redirect("crm:opportunity_share", opportunity.pk)
-        add_form = ShareAddForm(
-            request.POST, opportunity=opportunity, shared_with=shared_with, level=level
-        )
-        if add_form.is_valid():
-            colleague = add_form.cleaned_data["colleague"]
-            try:
-                opportunity_share(
-                    user=request.user,
-                    opportunity=opportunity,
-                    colleague=colleague,
-                    level=add_form.cleaned_data["level"],
-                )
-            except ValidationError as error:
-                add_form.add_error("colleague", error)
-            else:
-                messages.success(request, _("Shared with %(name)s.") % {"name": colleague})
-                return redirect("crm:opportunity_share", opportunity.pk)
-    context = {
-        "opportunity": opportunity,
-        "shared_with": shared_with,
-        "form": add_form,
-        "visibility": visibility,
-    }
-    return render(request, "crm/opportunity_share.html", context)
+    return share_page(
+        request,
+        record=opportunity,
+        visibility=CompanySettings.load().opportunity_visibility,
+        shared_with=list(opportunity_shared_with(opportunity=opportunity)),
+        share=lambda **kwargs: opportunity_share(
+            user=request.user, opportunity=opportunity, **kwargs
+        ),
+        unshare=lambda **kwargs: opportunity_unshare(
+            user=request.user, opportunity=opportunity, **kwargs
+        ),
+        template="crm/opportunity_share.html",
+        url_name="crm:opportunity_share",
+    )
 
 
 @require_http_methods(["GET", "POST"])
