@@ -13,6 +13,7 @@ from functools import cached_property
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -31,8 +32,6 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
-
-PERSONAS = ("anonymous", "no_role", "executive", "other_executive", "manager", "admin")
 
 
 def expect(anonymous, no_role, executive, manager, admin, other_executive=None) -> dict:
@@ -629,9 +628,8 @@ def fresh_client(world):
 
 class World:
     """The records every row acts on: the executive's client (with a contact), opportunity,
-    planned and post-sale activities, and a complaint. What only some rows need (the
-    colleagues it is shared with, the hand-off area's notified records) is built on first
-    use, so most rows don't pay for it."""
+    planned and post-sale activities, and a complaint; the colleagues they are shared with
+    ("viewer", "editor") and the hand-off area's notified records."""
 
     def __init__(self, personas):
         self.personas = dict(personas)
@@ -661,9 +659,12 @@ class World:
             data={"subject": "Retraso", "description": "x", "area": "quality"},
         )
 
+    def build_the_rest(self) -> "World":
+        for persona in ("viewer", "editor", "ops_notified", "ops_other"):
+            getattr(self, persona)
+        return self
+
     def user(self, persona: str):
-        if persona not in self.personas:
-            getattr(self, persona)  # built on first use
         return self.personas[persona]
 
     # Sharing: "viewer" got the world's records with level "view", "editor" with "edit".
@@ -732,9 +733,32 @@ class World:
         return self.personas["ops_other"]
 
 
-@pytest.fixture
-def world(personas):
-    return World(personas)
+def build_personas() -> dict:
+    """The personas of tests/conftest.py, for a world built once per module."""
+    roles = {
+        "executive": ("ejecutivo", [Role.EXECUTIVE]),
+        "other_executive": ("ejecutivo2", [Role.EXECUTIVE]),
+        "manager": ("gerente", [Role.MANAGER]),
+        "admin": ("administrador", [Role.ADMIN]),
+        "no_role": ("sin_rol", []),
+    }
+    personas = {name: UserFactory(username=u, roles=r) for name, (u, r) in roles.items()}
+    return {"anonymous": None, **personas}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built ONCE for the module, inside a transaction rolled back at its end (what
+    TestCase.setUpTestData does): each row runs in a savepoint of it, so whatever a row
+    writes is undone and the next row sees the same world."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield World(build_personas()).build_the_rest()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def set_visibility(level: str) -> None:
@@ -754,13 +778,13 @@ def answer_matches(expected, status: int) -> bool:
 @pytest.mark.parametrize(
     "row", ROWS + LEVEL_ROWS + HANDOFF_ROWS + admin_rows(), ids=lambda row: row.id
 )
-def test_authorization_matrix(row, client, world):
+def test_authorization_matrix(row, client, world, db):
     set_visibility(row.visibility)
     mismatches = []
     for persona, expected in row.expected.items():
         if expected is None:
             continue
-        user = world.user(persona)  # before the URL: the hand-off records need it
+        user = world.user(persona)
         # Built per persona, so a destructive row acts on a fresh record each time.
         url = reverse(row.name, kwargs=row.kwargs(world))
         client.logout()
