@@ -47,8 +47,23 @@ class UserAdmin(BaseUserAdmin):
 class CompanySettingsAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("company_name", "currency")}),
-        (_("Visibility"), {"fields": ("client_visibility", "opportunity_visibility")}),
+        (
+            _("Visibility"),
+            {
+                "fields": ("client_visibility", "opportunity_visibility"),
+                "description": _(
+                    "What an executive may see and edit of other executives' records. "
+                    "Managers and administrators always see and edit everything; sharing an "
+                    "opportunity gives one colleague view or edit access to that record."
+                ),
+            },
+        ),
+        (_("Follow-up"), {"fields": ("no_answer_attempts", "digest_hour")}),
     )
+    radio_fields = {
+        "client_visibility": admin.VERTICAL,
+        "opportunity_visibility": admin.VERTICAL,
+    }
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not CompanySettings.objects.exists()

@@ -29,8 +29,15 @@ class User(AbstractUser):
 
 
 class Visibility(models.TextChoices):
-    ALL = "all", _("All the company's records")
-    OWN = "own", _("Only own records and those shared with them")
+    """How much of other executives' records an executive sees and edits (per entity).
+
+    Managers and administrators always see and edit everything; a share ("Compartir") adds
+    one record to an executive's view or, with the "edit" level, to what they may change.
+    """
+
+    OWN = "own", _("Own only")
+    VIEW_ALL = "view_all", _("View all, edit own")
+    EDIT_ALL = "edit_all", _("View and edit all")
 
 
 class CompanySettings(models.Model):
@@ -40,18 +47,18 @@ class CompanySettings(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     client_visibility = models.CharField(
         _("visibility of other executives' clients"),
-        max_length=3,
+        max_length=10,
         choices=Visibility.choices,
-        default=Visibility.ALL,
+        default=Visibility.VIEW_ALL,
     )
     opportunity_visibility = models.CharField(
         _("visibility of other executives' opportunities"),
-        max_length=3,
+        max_length=10,
         choices=Visibility.choices,
-        default=Visibility.ALL,
+        default=Visibility.VIEW_ALL,
     )
     no_answer_attempts = models.PositiveSmallIntegerField(
-        _("attempts without answer before proposing Lost"), default=5
+        _("unanswered attempts before offering Lost – No answer"), default=3
     )
     digest_hour = models.PositiveSmallIntegerField(
         _("hour of the daily digest"), default=7, help_text=_("0 to 23, company time zone.")
@@ -86,6 +93,24 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # The record the notification is about: a hand-off area (Operaciones, Finanzas, Legal,
+    # Calidad) may open exactly the records it was notified about, read-only.
+    opportunity = models.ForeignKey(
+        "crm.Opportunity",
+        verbose_name=_("opportunity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    complaint = models.ForeignKey(
+        "crm.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)

@@ -6,14 +6,31 @@ from accounts.models import Notification
 from accounts.tasks import send_notification_email
 
 
-def notify(*, recipients, subject: str, body: str = "", url: str = "") -> list[Notification]:
+def notify(
+    *,
+    recipients,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    opportunity=None,
+    complaint=None,
+) -> list[Notification]:
     """Create one in-app notification per active recipient and queue their emails on commit.
 
     `recipients` is any iterable of users; duplicates and inactive users are dropped.
+    `opportunity` / `complaint` name the record it is about: a hand-off area may then open
+    that record, read-only (see crm.selectors ..._notified_to).
     """
     unique = {user.pk: user for user in recipients if user.is_active}
     rows = Notification.objects.bulk_create(
-        Notification(recipient=user, subject=subject[:200], body=body, url=url)
+        Notification(
+            recipient=user,
+            subject=subject[:200],
+            body=body,
+            url=url,
+            opportunity=opportunity,
+            complaint=complaint,
+        )
         for user in unique.values()
     )
     for row in rows:

@@ -39,6 +39,7 @@ urlpatterns = [
     path("clientes/<int:pk>/", clients.client_detail_view, name="client_detail"),
     path("clientes/<int:pk>/editar/", clients.client_edit_view, name="client_edit"),
     path("clientes/<int:pk>/eliminar/", clients.client_delete_view, name="client_delete"),
+    path("clientes/<int:pk>/compartir/", clients.client_share_view, name="client_share"),
     path("clientes/<int:pk>/<slug:tab>/", clients.client_detail_view, name="client_tab"),
     path("oportunidades/", pipeline.opportunity_list_view, name="opportunity_list"),
     path("oportunidades/tablero/", pipeline.opportunity_board_view, name="opportunity_board"),

@@ -107,3 +107,16 @@ def client_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def edit_all(db):
+    """The company setting "Ver y editar todas": every executive sees and edits everyone's
+    clients and opportunities (for tests of two people editing one record)."""
+    from accounts.models import CompanySettings, Visibility
+
+    settings = CompanySettings.load()
+    settings.client_visibility = Visibility.EDIT_ALL
+    settings.opportunity_visibility = Visibility.EDIT_ALL
+    settings.save()
+    return settings

@@ -6,18 +6,26 @@ without a row, so nothing ships unguarded.
 """
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.functional import empty
+from guardian.shortcuts import assign_perm
 
 from accounts.models import CompanySettings, Notification, Visibility
-from crm.services import client_delete
+from accounts.roles import Role
+from crm.services import WonDetails, client_delete, opportunity_move_stage
 from crm.services.complaints import complaint_create
+from crm.services.opportunities import ShareLevel, opportunity_share
 from documents.models import PRIVATE_STORAGE
 from tests.documents.files import make_document, make_quote
 from tests.factories import (
@@ -27,9 +35,8 @@ from tests.factories import (
     ContractorFactory,
     OpportunityFactory,
     ProjectFactory,
+    UserFactory,
 )
-
-PERSONAS = ("anonymous", "no_role", "executive", "other_executive", "manager", "admin")
 
 
 def expect(anonymous, no_role, executive, manager, admin, other_executive=None) -> dict:
@@ -66,6 +73,8 @@ class Row:
     kwargs: object = field(default=lambda world: {})
     data: object = None  # a dict, or a function of the world
     note: str = ""
+    # The company's visibility of clients and opportunities while the row runs.
+    visibility: str = Visibility.OWN
 
     @property
     def id(self) -> str:
@@ -108,22 +117,6 @@ ROWS = [
     ),
     Row("accounts:preferences", "GET", SIGNED_IN),
     Row("accounts:preferences", "POST", SIGNED_IN, data={}),
-    # "Columnas" of a list: whoever may see the list (here the CRM's) chooses its columns.
-    Row("accounts:list_columns", "GET", NOT_ALLOWED, kwargs=lambda world: {"list_name": "clients"}),
-    Row(
-        "accounts:list_columns",
-        "POST",
-        expect(302, 403, 302, 302, 302),
-        kwargs=lambda world: {"list_name": "clients"},
-        data={"columns": ["industry"]},
-    ),
-    Row(
-        "accounts:list_columns",
-        "POST",
-        expect(302, 404, 404, 404, 404),
-        kwargs=lambda world: {"list_name": "unknown"},
-        note="unknown list",
-    ),
     Row("accounts:calendar_token", "GET", NOT_ALLOWED),
     Row("accounts:calendar_token", "POST", REDIRECT),
     # The calendar feed has no session: the secret token is the credential.
@@ -303,6 +296,14 @@ ROWS = [
         )
         for tab in ("resumen", "contactos", "proyectos", "historial")
     ],
+    Row("crm:client_share", "GET", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
+    Row(
+        "crm:client_share",
+        "POST",
+        SCOPED_READ,
+        kwargs=lambda world: {"pk": world.client.pk},
+        data={},
+    ),
     Row("crm:client_edit", "GET", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
     # An empty form is refused and re-rendered: nothing is written.
     Row("crm:client_edit", "POST", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
@@ -327,6 +328,22 @@ ROWS = [
         "POST",
         expect(302, 403, 302, 404, 302, other_executive=404),
         kwargs=lambda world: {"kind": "cliente", "pk": deleted_client(world.executive).pk},
+    ),
+    # "Columnas" of a list: whoever may see the list (here the CRM's) chooses its columns.
+    Row("accounts:list_columns", "GET", NOT_ALLOWED, kwargs=lambda world: {"list_name": "clients"}),
+    Row(
+        "accounts:list_columns",
+        "POST",
+        expect(302, 403, 302, 302, 302),
+        kwargs=lambda world: {"list_name": "clients"},
+        data={"columns": ["industry"]},
+    ),
+    Row(
+        "accounts:list_columns",
+        "POST",
+        expect(302, 404, 404, 404, 404),
+        kwargs=lambda world: {"list_name": "unknown"},
+        note="unknown list",
     ),
     # --- Documentos and Cotizaciones (h-docs) -------------------------------------------------
     # The world's documents hang on the executive's opportunity ("own" mode), so
@@ -401,6 +418,212 @@ ROWS = [
         kwargs=lambda w: {"pk": w.client.pk, "tab": "documentos"},
         note="documentos",
     ),
+]
+
+# Visibility levels ----------------------------------------------------------------------------
+# Each record URL under each level of CompanySettings' visibility, for the personas whose
+# answer depends on it: "other_executive" (nothing shared with them), "viewer" (the
+# records were shared with level "view") and "editor" (level "edit"). The owner, managers
+# and admins answer the same under every level (the rows above). Reads: 404 out of scope,
+# else 200. Writes: 404 out of scope, 403 visible but not editable, else what the owner
+# gets. "Compartir" stays the owner's (and managers'): 403 for any colleague who sees it.
+READ_URL, WRITE_URL, OWNER_URL = "read", "write", "owner"
+
+
+def level_expect(level: str, kind: str, ok: int = 200) -> dict:
+    hidden = level == Visibility.OWN
+    if kind == READ_URL:
+        return {"other_executive": 404 if hidden else 200, "viewer": 200, "editor": 200}
+    if kind == OWNER_URL:
+        return {"other_executive": 404 if hidden else 403, "viewer": 403, "editor": 403}
+    edits_all = level == Visibility.EDIT_ALL
+    return {
+        "other_executive": 404 if hidden else (ok if edits_all else 403),
+        "viewer": ok if edits_all else 403,
+        "editor": ok,
+    }
+
+
+def _opportunity(w):
+    return {"pk": w.opportunity.pk}
+
+
+def _activity(w):
+    return {"pk": w.activity.pk}
+
+
+def _post_sale(w):
+    return {"pk": w.post_sale_activity.pk}
+
+
+def _client(w):
+    return {"pk": w.client.pk}
+
+
+def _complaint(w):
+    return {"pk": w.complaint.pk}
+
+
+# (url name, method, kwargs, data, kind, the owner's answer, note)
+RECORD_URLS = [
+    ("crm:opportunity_detail", "GET", _opportunity, None, READ_URL, 200, ""),
+    (
+        "crm:opportunity_client_contacts",
+        "GET",
+        None,
+        lambda w: {"client": w.client.pk},
+        READ_URL,
+        200,
+        "",
+    ),
+    ("crm:client_detail", "GET", _client, None, READ_URL, 200, ""),
+    *[
+        (
+            "crm:client_tab",
+            "GET",
+            lambda w, t=t: {"pk": w.client.pk, "tab": t},
+            None,
+            READ_URL,
+            200,
+            t,
+        )
+        for t in ("oportunidades", "actividades", "reclamos")
+    ],
+    ("crm:complaint_detail", "GET", _complaint, None, READ_URL, 200, ""),
+    ("crm:activity_detail", "GET", _activity, None, READ_URL, 200, ""),
+    *[
+        (name, method, _opportunity, {} if method == "POST" else None, WRITE_URL, 200, "")
+        for name in (
+            "crm:opportunity_edit",
+            "crm:opportunity_move",
+            "crm:opportunity_follow_up",
+            "crm:opportunity_win",
+            "crm:opportunity_lose",
+        )
+        for method in ("GET", "POST")
+    ],
+    ("crm:opportunity_delete", "GET", _opportunity, None, WRITE_URL, 200, ""),
+    (
+        "crm:opportunity_delete",
+        "POST",
+        lambda w: {"pk": fresh_opportunity(w).pk},
+        None,
+        WRITE_URL,
+        302,
+        "",
+    ),
+    ("crm:opportunity_share", "GET", _opportunity, None, OWNER_URL, 200, ""),
+    ("crm:opportunity_share", "POST", _opportunity, {}, OWNER_URL, 200, ""),
+    ("crm:client_share", "GET", _client, None, OWNER_URL, 200, ""),
+    ("crm:client_share", "POST", _client, {}, OWNER_URL, 200, ""),
+    ("crm:client_edit", "GET", _client, None, WRITE_URL, 200, ""),
+    ("crm:client_edit", "POST", _client, None, WRITE_URL, 200, ""),
+    ("crm:client_delete", "GET", _client, None, WRITE_URL, 200, ""),
+    ("crm:client_delete", "POST", lambda w: {"pk": fresh_client(w).pk}, None, WRITE_URL, 302, ""),
+    ("crm:complaint_edit", "GET", _complaint, None, WRITE_URL, 200, ""),
+    ("crm:complaint_edit", "POST", _complaint, None, WRITE_URL, 200, ""),
+    *[
+        (name, method, _activity, {} if method == "POST" else None, WRITE_URL, 200, "")
+        for name in ("crm:activity_complete", "crm:activity_reschedule", "crm:activity_cancel")
+        for method in ("GET", "POST")
+    ],
+    *[
+        (name, method, _post_sale, {} if method == "POST" else None, WRITE_URL, 200, "")
+        for name in ("crm:activity_complaint", "crm:activity_upsell")
+        for method in ("GET", "POST")
+    ],
+]
+
+LEVEL_ROWS = [
+    Row(
+        name,
+        method,
+        level_expect(level, kind, ok),
+        kwargs=kwargs or (lambda w: {}),
+        data=data,
+        note=f"{note} [{level}]".strip(),
+        visibility=level,
+    )
+    for level in Visibility.values
+    for name, method, kwargs, data, kind, ok, note in RECORD_URLS
+]
+
+
+# Hand-offs ------------------------------------------------------------------------------------
+# Operaciones has no CRM module: it opens, read-only, exactly the complaint and the won
+# opportunity it was notified about ("ops_notified"); a colleague of the same area who was
+# not notified ("ops_other") gets 403 there, like on every other CRM page (403 rather than
+# 404: without the module nothing is looked up, so nothing leaks). Writes are 403 for both.
+def handoff(notified: int, other: int = 403) -> dict:
+    return {"ops_notified": notified, "ops_other": other}
+
+
+HANDOFF_ROWS = [
+    Row(
+        "crm:complaint_detail",
+        "GET",
+        handoff(200),
+        kwargs=lambda w: {"pk": w.handoff_complaint.pk},
+        note="notified",
+    ),
+    Row(
+        "crm:opportunity_detail",
+        "GET",
+        handoff(200),
+        kwargs=lambda w: {"pk": w.won_opportunity.pk},
+        note="notified",
+    ),
+    Row("crm:complaint_detail", "GET", handoff(403), kwargs=_complaint, note="not notified"),
+    Row("crm:opportunity_detail", "GET", handoff(403), kwargs=_opportunity, note="not notified"),
+    *[
+        Row(
+            name,
+            method,
+            handoff(403),
+            kwargs=lambda w: {"pk": w.handoff_complaint.pk},
+            data={},
+            note="notified",
+        )
+        for name in ("crm:complaint_edit",)
+        for method in ("GET", "POST")
+    ],
+    *[
+        Row(
+            name,
+            method,
+            handoff(403),
+            kwargs=lambda w: {"pk": w.won_opportunity.pk},
+            data={},
+            note="notified",
+        )
+        for name in (
+            "crm:opportunity_edit",
+            "crm:opportunity_move",
+            "crm:opportunity_follow_up",
+            "crm:opportunity_share",
+            "crm:opportunity_delete",
+        )
+        for method in ("GET", "POST")
+    ],
+    Row(
+        "crm:client_detail",
+        "GET",
+        handoff(403),
+        kwargs=_client,
+        note="client of the notified records",
+    ),
+    Row("crm:client_share", "GET", handoff(403), kwargs=_client, note="hand-off"),
+    *[
+        Row(name, "GET", handoff(403), note="hand-off")
+        for name in (
+            "crm:complaint_list",
+            "crm:opportunity_list",
+            "crm:opportunity_board",
+            "crm:client_list",
+            "crm:activity_list",
+        )
+    ],
+    Row("accounts:notifications", "GET", handoff(200, other=200), note="hand-off"),
 ]
 
 # Admin URLs that answer differently by design.
@@ -493,58 +716,170 @@ def fresh_document(world):
 
 
 def fresh_opportunity(world):
-    return OpportunityFactory(client=world.client, owner=world.executive)
+    """A new opportunity of the world's client, shared like the world's one."""
+    opportunity = OpportunityFactory(client=world.client, owner=world.executive)
+    world.share(opportunity)
+    return opportunity
 
 
-@pytest.fixture
-def world(personas, settings, tmp_path, request):
-    settings.STORAGES = {
-        **settings.STORAGES,
+def fresh_client(world):
+    client = ClientFactory(owner=world.executive)
+    world.grant_client(client)
+    return client
+
+
+class World:
+    """The records every row acts on: the executive's client (with a contact), opportunity,
+    planned and post-sale activities, and a complaint; the colleagues they are shared with
+    ("viewer", "editor") and the hand-off area's notified records."""
+
+    def __init__(self, personas):
+        self.personas = dict(personas)
+        self.project = ProjectFactory(contractors=[ContractorFactory()])
+        self.contractor = self.project.contractors.first()
+        executive = self.executive = personas["executive"]
+        self.admin_user = personas["admin"]
+        executive.calendar_token = "token-secreto-del-ejecutivo"
+        executive.save()
+        self.calendar_token = executive.calendar_token
+        self.client = ClientFactory(owner=executive)
+        ContactFactory(client=self.client, is_primary=True)
+        self.opportunity = OpportunityFactory(client=self.client, owner=executive)
+        self.post_sale_activity = ActivityFactory(
+            opportunity=self.opportunity,
+            type="satisfaction_call",
+            scheduled_at=None,
+            done_at=timezone.now(),
+            satisfaction_level=2,
+            problems="Factura con error",
+            upselling="Ampliar el contrato de mantenimiento",
+        )
+        self.activity = ActivityFactory(opportunity=self.opportunity)
+        self.document = make_document(executive, opportunity=self.opportunity)
+        self.quote_document = make_quote(executive, opportunity=self.opportunity)
+        self.complaint = complaint_create(
+            user=executive,
+            client=self.client,
+            data={"subject": "Retraso", "description": "x", "area": "quality"},
+        )
+
+    def build_the_rest(self) -> "World":
+        for persona in ("viewer", "editor", "ops_notified", "ops_other"):
+            getattr(self, persona)
+        return self
+
+    def user(self, persona: str):
+        return self.personas[persona]
+
+    # Sharing: "viewer" got the world's records with level "view", "editor" with "edit".
+    @cached_property
+    def viewer(self):
+        return self._colleague("viewer", "ejecutivo_lector")
+
+    @cached_property
+    def editor(self):
+        return self._colleague("editor", "ejecutivo_editor")
+
+    def _colleague(self, persona: str, username: str):
+        self.personas[persona] = UserFactory(username=username, roles=[Role.EXECUTIVE])
+        self.share(self.opportunity)
+        self.grant_client(self.client)
+        return self.personas[persona]
+
+    def share(self, opportunity) -> None:
+        """Through the service ("Compartir"), at each colleague's level."""
+        for persona, level in (("viewer", ShareLevel.VIEW), ("editor", ShareLevel.EDIT)):
+            if persona in self.personas:
+                opportunity_share(
+                    user=self.executive,
+                    opportunity=opportunity,
+                    colleague=self.personas[persona],
+                    level=level,
+                )
+
+    def grant_client(self, client) -> None:
+        """Clients have no "Compartir" screen yet: the same guardian grants, given directly."""
+        if "viewer" in self.personas:
+            assign_perm("crm.view_client", self.personas["viewer"], client)
+        if "editor" in self.personas:
+            assign_perm("crm.view_client", self.personas["editor"], client)
+            assign_perm("crm.change_client", self.personas["editor"], client)
+
+    # Hand-offs: an Operaciones user notified of a complaint and of a sale, and one who
+    # joined later (notified of nothing).
+    @cached_property
+    def ops_notified(self):
+        self.personas["ops_notified"] = UserFactory(username="operaciones", roles=[Role.OPERATIONS])
+        self.handoff_complaint = complaint_create(
+            user=self.executive,
+            client=self.client,
+            data={"subject": "Instalación incompleta", "description": "x", "area": "operations"},
+        )
+        won = OpportunityFactory(client=self.client, owner=self.executive, stage="negotiation")
+        self.won_opportunity = opportunity_move_stage(
+            user=self.executive,
+            opportunity_id=won.pk,
+            expected_version=won.version,
+            to_stage="won",
+            won=WonDetails(
+                actual_value=Decimal("25000.00"),
+                closed_on=date.today(),
+                agreed_terms="Pago a 30 días",
+                requires_contract=False,
+            ),
+        )
+        return self.personas["ops_notified"]
+
+    @cached_property
+    def ops_other(self):
+        self.ops_notified  # the records exist before this user does
+        self.personas["ops_other"] = UserFactory(username="operaciones2", roles=[Role.OPERATIONS])
+        return self.personas["ops_other"]
+
+
+def build_personas() -> dict:
+    """The personas of tests/conftest.py, for a world built once per module."""
+    roles = {
+        "executive": ("ejecutivo", [Role.EXECUTIVE]),
+        "other_executive": ("ejecutivo2", [Role.EXECUTIVE]),
+        "manager": ("gerente", [Role.MANAGER]),
+        "admin": ("administrador", [Role.ADMIN]),
+        "no_role": ("sin_rol", []),
+    }
+    personas = {name: UserFactory(username=u, roles=r) for name, (u, r) in roles.items()}
+    return {"anonymous": None, **personas}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built ONCE for the module, inside a transaction rolled back at its end (what
+    TestCase.setUpTestData does): each row runs in a savepoint of it, so whatever a row
+    writes is undone and the next row sees the same world. Documents go to a private
+    storage of the module's own."""
+    storages = {
+        **django_settings.STORAGES,
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "privado", "base_url": None},
+            "OPTIONS": {"location": tmp_path_factory.mktemp("privado"), "base_url": None},
         },
     }
-    PRIVATE_STORAGE._wrapped = empty
-    request.addfinalizer(lambda: setattr(PRIVATE_STORAGE, "_wrapped", empty))
-    project = ProjectFactory(contractors=[ContractorFactory()])
+    with override_settings(STORAGES=storages), django_db_blocker.unblock():
+        PRIVATE_STORAGE._wrapped = empty
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield World(build_personas()).build_the_rest()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            PRIVATE_STORAGE._wrapped = empty
+
+
+def set_visibility(level: str) -> None:
     settings = CompanySettings.load()
-    settings.client_visibility = Visibility.OWN
-    settings.opportunity_visibility = Visibility.OWN
+    settings.client_visibility = level
+    settings.opportunity_visibility = level
     settings.save()
-    executive = personas["executive"]
-    executive.calendar_token = "token-secreto-del-ejecutivo"
-    executive.save()
-    client = ClientFactory(owner=executive)
-    ContactFactory(client=client, is_primary=True)
-    opportunity = OpportunityFactory(client=client, owner=executive)
-    post_sale = ActivityFactory(
-        opportunity=opportunity,
-        type="satisfaction_call",
-        scheduled_at=None,
-        done_at=timezone.now(),
-        satisfaction_level=2,
-        problems="Factura con error",
-        upselling="Ampliar el contrato de mantenimiento",
-    )
-    return SimpleNamespace(
-        document=make_document(executive, opportunity=opportunity),
-        quote_document=make_quote(executive, opportunity=opportunity),
-        opportunity=opportunity,
-        activity=ActivityFactory(opportunity=opportunity),
-        post_sale_activity=post_sale,
-        complaint=complaint_create(
-            user=executive,
-            client=client,
-            data={"subject": "Retraso", "description": "x", "area": "quality"},
-        ),
-        calendar_token=executive.calendar_token,
-        project=project,
-        contractor=project.contractors.first(),
-        client=client,
-        executive=personas["executive"],
-        admin_user=personas["admin"],
-    )
 
 
 def answer_matches(expected, status: int) -> bool:
@@ -554,18 +889,21 @@ def answer_matches(expected, status: int) -> bool:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("row", ROWS + admin_rows(), ids=lambda row: row.id)
-def test_authorization_matrix(row, client, personas, world):
+@pytest.mark.parametrize(
+    "row", ROWS + LEVEL_ROWS + HANDOFF_ROWS + admin_rows(), ids=lambda row: row.id
+)
+def test_authorization_matrix(row, client, world, db):
+    set_visibility(row.visibility)
     mismatches = []
-    for persona in PERSONAS:
-        expected = row.expected[persona]
+    for persona, expected in row.expected.items():
         if expected is None:
             continue
+        user = world.user(persona)
         # Built per persona, so a destructive row acts on a fresh record each time.
         url = reverse(row.name, kwargs=row.kwargs(world))
         client.logout()
-        if personas[persona] is not None:
-            client.force_login(personas[persona])
+        if user is not None:
+            client.force_login(user)
         data = row.data(world) if callable(row.data) else row.data
         response = getattr(client, row.method.lower())(url, data=data)
         if not answer_matches(expected, response.status_code):

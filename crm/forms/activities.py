@@ -38,8 +38,8 @@ from crm.models import (
     Contact,
     Opportunity,
 )
-from crm.selectors.clients import clients_visible_to, contacts_of
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.clients import clients_visible_to, contacts_of, user_can_edit_client
+from crm.selectors.opportunities import opportunities_editable_by
 from crm.services.activities import ActivityInput, ActivityResult
 
 # Types a user creates by hand ("Venta cerrada" is written by "Cerrar Venta").
@@ -343,7 +343,8 @@ class ActivityForm(ResultForm):
         client_id = int_or_none(source.get("client"))
         self.chosen_client = clients.filter(pk=client_id).first() if client_id else None
         if self.chosen_client is not None:
-            self.fields["opportunity"].queryset = opportunities_visible_to(user=user).filter(
+            # An activity follows its parent: only opportunities the user may change.
+            self.fields["opportunity"].queryset = opportunities_editable_by(user=user).filter(
                 client=self.chosen_client
             )
             self.fields["contact"].queryset = contacts_of(client=self.chosen_client)
@@ -359,7 +360,7 @@ class ActivityForm(ResultForm):
         contact) and ?type=<type>; values the user may not see are ignored."""
         initial: dict = {}
         opportunity = (
-            opportunities_visible_to(user=user)
+            opportunities_editable_by(user=user)
             .filter(pk=int_or_none(params.get("opportunity")))
             .select_related("client")
             .first()
@@ -381,6 +382,13 @@ class ActivityForm(ResultForm):
 
     def clean(self):
         cleaned = super().clean()
+        client = cleaned.get("client")
+        editable = client is None or user_can_edit_client(user=self.user, client=client)
+        if not editable and not cleaned.get("opportunity"):
+            self.add_error(
+                "client",
+                _("You may only view this client: choose one of your opportunities with it."),
+            )
         if self.is_done:
             cleaned["scheduled_at"] = None
             if cleaned.get("next_follow_up_at") is None:

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from config.forms import BootstrapFormMixin
 from crm.models import Client, Complaint, Opportunity
-from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.clients import clients_visible_to, user_can_edit_client
+from crm.selectors.opportunities import opportunities_editable_by
 from projects_ro.models import Project
 
 
@@ -37,15 +37,22 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
         self.fields["assigned_to"].queryset = _assignable()
-        self.fields["opportunity"].queryset = opportunities_visible_to(user=user).only(
+        # A complaint follows its parent: an opportunity the user may change, else a client.
+        self.fields["opportunity"].queryset = opportunities_editable_by(user=user).only(
             "pk", "name", "client_id"
         )
+        self.user = user
         self.fields["project"].queryset = Project.objects.only("pk", "code", "name", "client_id")
 
     def clean(self):
         cleaned = super().clean()
         client = cleaned.get("client")
         opportunity: Opportunity | None = cleaned.get("opportunity")
+        if client and not opportunity and not user_can_edit_client(user=self.user, client=client):
+            self.add_error(
+                "client",
+                _("You may only view this client: choose one of your opportunities with it."),
+            )
         project: Project | None = cleaned.get("project")
         if client and opportunity and opportunity.client_id != client.pk:
             self.add_error("opportunity", _("The opportunity must belong to the client."))

@@ -32,7 +32,7 @@ from crm.models import (
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
-from crm.services.opportunities import OPPORTUNITY_FIELDS, default_probability
+from crm.services.opportunities import OPPORTUNITY_FIELDS, ShareLevel, default_probability
 from crm.stage_rules import BANT_MISSING, RULE_TO_ENTER, bant_required
 
 NEXT_ACTIVITY_TYPES = (
@@ -383,7 +383,8 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
 
 class ShareAddForm(BootstrapFormMixin, forms.Form):
-    """ "Compartir": a commercial colleague who does not see the opportunity yet."""
+    """ "Compartir" (an opportunity or a client): a commercial colleague who was not given it
+    yet, and the level ("Ver" or "Editar")."""
 
     colleague = forms.ModelChoiceField(
         label=_("Colleague"),
@@ -394,13 +395,24 @@ class ShareAddForm(BootstrapFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, opportunity: Opportunity, shared_with) -> None:
-        super().__init__(data)
+    level = forms.ChoiceField(
+        label=_("Access"),
+        choices=ShareLevel.choices,
+        required=False,
+        help_text=_("With “Edit” they may also make changes."),
+    )
+
+    def __init__(self, data=None, *, record, shared_with, level: str = ShareLevel.VIEW) -> None:
+        super().__init__(data, initial={"level": level})
+        self.default_level = level
         self.fields["colleague"].queryset = (
             assignable_executives()
-            .exclude(pk=opportunity.owner_id)
+            .exclude(pk=record.owner_id)
             .exclude(pk__in=[user.pk for user in shared_with])
         )
+
+    def clean_level(self) -> str:
+        return self.cleaned_data["level"] or self.default_level
 
 
 class ShareRemoveForm(forms.Form):

@@ -37,7 +37,7 @@ from crm.models import (
     LeadSource,
     Segment,
 )
-from crm.selectors.clients import clients_visible_to
+from crm.selectors.clients import clients_editable_by
 from crm.services import ContactInput, client_create, client_update
 from crm.tax_ids import normalize_tax_id
 
@@ -152,8 +152,11 @@ class ClientImportResource(ImportResource):
                 "industry", "owner"
             )
         }
+        # Updating a client is editing it: only those the user may change (crm.selectors).
         self.visible = set(
-            clients_visible_to(user=self.user).filter(tax_id__in=found).values_list("pk", flat=True)
+            clients_editable_by(user=self.user)
+            .filter(tax_id__in=found)
+            .values_list("pk", flat=True)
         )
         self.can_reassign = is_manager(self.user)
         self.default_owner = (
@@ -258,7 +261,7 @@ class ContactImportResource(ImportResource):
         keys = [tax_key(value) for value in column_values(dataset, "client")]
         self.clients = {
             client.tax_id: client
-            for client in clients_visible_to(user=self.user).filter(
+            for client in clients_editable_by(user=self.user).filter(
                 tax_id__in=[key for key in keys if key]
             )
         }

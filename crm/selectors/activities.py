@@ -5,6 +5,7 @@ the same number of queries whatever the number of activities."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     CharField,
@@ -27,7 +28,7 @@ from accounts.models import CompanySettings
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
 from crm.selectors.opportunity_flows import planned_activities_on_close
-from crm.selectors.scope import linked_to_visible
+from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
 from crm.services.activities import consecutive_unanswered_attempts
 
 # The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
@@ -44,19 +45,31 @@ def activities_visible_to(*, user) -> QuerySet[Activity]:
     return linked_to_visible(Activity.objects.all(), user=user)
 
 
-def with_row_details(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+def with_row_details(activities: QuerySet[Activity], *, user=None) -> QuerySet[Activity]:
     """What a row shows: client, opportunity, contact, owner and the reclamo created from it
-    (`complaint_pk`), in the same query."""
+    (`complaint_pk`), in the same query; with `user`, whether they may act on it
+    (`user_can_edit`: it follows its opportunity, else its client)."""
     complaints = Complaint.objects.filter(source_activity=OuterRef("pk")).order_by("-pk")
-    return activities.select_related("client", "opportunity", "contact", "owner").annotate(
+    rows = activities.select_related("client", "opportunity", "contact", "owner").annotate(
         complaint_pk=Subquery(complaints.values("pk")[:1])
     )
+    return rows if user is None else with_linked_edit_flag(rows, user=user)
 
 
 def get_activity_for_user_or_404(*, user, pk: int) -> Activity:
     return get_object_or_404(
-        with_row_details(activities_visible_to(user=user)).select_related("created_by"), pk=pk
+        with_row_details(activities_visible_to(user=user), user=user).select_related("created_by"),
+        pk=pk,
     )
+
+
+def get_editable_activity_or_403(*, user, pk: int) -> Activity:
+    """An activity for a write URL: out of scope 404, visible but its parent not editable
+    by the user 403."""
+    activity = get_activity_for_user_or_404(user=user, pk=pk)
+    if not user_can_edit_linked(user=user, record=activity):
+        raise PermissionDenied
+    return activity
 
 
 def owned_by(activities: QuerySet[Activity], *, user, executive: str = "") -> QuerySet[Activity]:
@@ -141,7 +154,7 @@ class AgendaSection:
 
 
 def agenda_sections(
-    activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP
+    activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP, user=None
 ) -> list[AgendaSection]:
     """The five sections of "Mis actividades", each with its first `cap` rows and its total,
     in TWO queries whatever the number of activities: window functions label, number and
@@ -168,7 +181,9 @@ def agenda_sections(
         .order_by("position")
         .values_list("pk", "section", "section_total")
     )
-    details = with_row_details(Activity.objects.filter(pk__in=[pk for pk, _s, _t in ranked]))
+    details = with_row_details(
+        Activity.objects.filter(pk__in=[pk for pk, _s, _t in ranked]), user=user
+    )
     by_pk = details.in_bulk()
     sections = {
         spec.key: AgendaSection(key=spec.key, title=spec.title, count=0) for spec in SECTIONS
@@ -181,12 +196,12 @@ def agenda_sections(
 
 
 def section_activities(
-    activities: QuerySet[Activity], key: str, bounds: AgendaBounds
+    activities: QuerySet[Activity], key: str, bounds: AgendaBounds, *, user=None
 ) -> QuerySet[Activity]:
     """One section's rows, in its order, ready for display ("Ver más" pages through it)."""
     spec = next(spec for spec in SECTIONS if spec.key == key)
     rows = activities.filter(section_condition(key, bounds)).order_by(*spec.order)
-    return with_row_details(rows)
+    return with_row_details(rows, user=user)
 
 
 # The week view --------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Reads of CRM records, already scoped to what the user may see (see DESIGN "Row scope")."""
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CompanySettings, Visibility
+from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 
 # Re-exported: callers on other branches still import it from here; its home is accounts.
@@ -15,28 +16,90 @@ from crm.selectors.opportunities import opportunities_visible_to
 
 
 def sees_every_client(*, user) -> bool:
-    """Whether the user's scope is every live client (a manager, or "all" visibility)."""
-    return is_manager(user) or CompanySettings.load().client_visibility == Visibility.ALL
+    """Whether the user's scope is every live client (a manager, or a visibility level that
+    shows every client: "Ver todas, editar propias" or "Ver y editar todas")."""
+    return is_manager(user) or CompanySettings.load().client_visibility != Visibility.OWN
+
+
+def _granted(user, codename: str) -> QuerySet:
+    """Ids of the clients shared with the user at that level (guardian's direct-FK table)."""
+    return ClientUserObjectPermission.objects.filter(
+        user=user, permission__codename=codename
+    ).values("content_object_id")
 
 
 def clients_visible_to(*, user) -> QuerySet[Client]:
     """Live clients the user may see.
 
-    Managers and admins see all. Executives see all in "all" mode; in "own" mode, those
-    assigned to them or shared with them (a guardian grant in its direct-FK table).
+    Managers and admins see all. Executives see all unless the company's client visibility
+    is "own only": then those assigned to them or shared with them (a guardian grant).
     """
     clients = Client.objects.all()
     if sees_every_client(user=user):
         return clients
-    shared = ClientUserObjectPermission.objects.filter(
-        user=user, permission__codename="view_client"
-    ).values("content_object_id")
-    return clients.filter(Q(owner=user) | Q(pk__in=shared))
+    return clients.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_client")))
+
+
+def client_edit_rule(user, *, settings: CompanySettings | None = None) -> Q:
+    """THE rule of who edits a client (an empty Q: every visible one). Managers, admins and
+    "view and edit all" edit all; otherwise the owner and those it was shared with at the
+    "edit" level."""
+    if is_manager(user):
+        return Q()
+    if (settings or CompanySettings.load()).client_visibility == Visibility.EDIT_ALL:
+        return Q()
+    return Q(owner=user) | Q(pk__in=_granted(user, "change_client"))
+
+
+def clients_editable_by(*, user) -> QuerySet[Client]:
+    """Live clients the user may change (always a subset of `clients_visible_to`)."""
+    return clients_visible_to(user=user).filter(client_edit_rule(user))
+
+
+def user_can_edit_client(*, user, client: Client) -> bool:
+    """The per-object check of the same rule, for a client already read from the user's
+    scope. Uses the `user_can_edit` annotation when the row has it (no query)."""
+    if hasattr(client, "user_can_edit"):
+        return client.user_can_edit
+    rule = client_edit_rule(user)
+    if not rule:
+        return True
+    return Client.objects.filter(rule, pk=client.pk).exists()
+
+
+def with_client_edit_flag(clients: QuerySet[Client], *, user) -> QuerySet[Client]:
+    """Annotate `user_can_edit` on each row (the same rule, in the same query): what a list
+    needs to show or hide a row's write controls."""
+    rule = client_edit_rule(user)
+    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+    return clients.annotate(user_can_edit=flag)
 
 
 def get_client_for_user_or_404(*, user, pk: int) -> Client:
-    return get_object_or_404(
-        clients_visible_to(user=user).select_related("industry", "owner"), pk=pk
+    """The client, with `user_can_edit` (see `user_can_edit_client`)."""
+    clients = clients_visible_to(user=user).select_related("industry", "owner")
+    return get_object_or_404(with_client_edit_flag(clients, user=user), pk=pk)
+
+
+def get_editable_client_or_403(*, user, pk: int) -> Client:
+    """A client for a write URL: out of the user's scope 404, visible but not editable by
+    them 403 (see `client_edit_rule`)."""
+    client = get_client_for_user_or_404(user=user, pk=pk)
+    if not user_can_edit_client(user=user, client=client):
+        raise PermissionDenied
+    return client
+
+
+def client_shared_with(*, client: Client) -> QuerySet[User]:
+    """The colleagues a client was shared with (guardian's direct-FK grants), each with
+    `can_edit` when the share's level is "edit"."""
+    grants = ClientUserObjectPermission.objects.filter(content_object=client)
+    viewers = grants.filter(permission__codename="view_client").values("user_id")
+    editors = grants.filter(permission__codename="change_client", user=OuterRef("pk"))
+    return (
+        User.objects.filter(pk__in=viewers)
+        .annotate(can_edit=Exists(editors))
+        .order_by("first_name", "last_name", "username")
     )
 
 
@@ -62,7 +125,7 @@ def client_list(*, user, params):
     Returns (filterset, queryset); an invalid filter gives an empty list, never a crash.
     """
     base = (
-        clients_visible_to(user=user)
+        with_client_edit_flag(clients_visible_to(user=user), user=user)
         .select_related("industry", "owner")
         .with_list_facts(
             opportunities=opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)

@@ -1,6 +1,13 @@
 """Reads of opportunities and activities, scoped to what the user may see."""
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, Visibility
@@ -15,24 +22,64 @@ from crm.recycle_bin import deleted_visible_to
 
 
 def sees_every_opportunity(*, user) -> bool:
-    """Whether the user's scope is every live opportunity (a manager, or "all" visibility):
-    callers such as the documents list then skip matching against the whole table."""
-    return is_manager(user) or CompanySettings.load().opportunity_visibility == Visibility.ALL
+    """Whether the user's scope is every live opportunity (a manager, or a level that shows
+    them all): callers such as the documents list then skip matching against the table."""
+    return is_manager(user) or CompanySettings.load().opportunity_visibility != Visibility.OWN
+
+
+def _granted(user, codename: str) -> QuerySet:
+    """Ids of the opportunities shared with the user at that level (guardian's direct-FK
+    table): "view_opportunity" for every share, plus "change_opportunity" for "edit"."""
+    return OpportunityUserObjectPermission.objects.filter(
+        user=user, permission__codename=codename
+    ).values("content_object_id")
 
 
 def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     """Live opportunities of live clients the user may see.
 
-    Managers and admins see all; executives all in "all" mode, and in "own" mode those they
-    own or that were shared with them (guardian's direct-FK table, one subquery).
+    Managers and admins see all; executives all unless the company's opportunity visibility
+    is "own only": then those they own or that were shared with them (one subquery).
     """
     opportunities = Opportunity.objects.filter(client__deleted_at__isnull=True)
     if sees_every_opportunity(user=user):
         return opportunities
-    shared = OpportunityUserObjectPermission.objects.filter(
-        user=user, permission__codename="view_opportunity"
-    ).values("content_object_id")
-    return opportunities.filter(Q(owner=user) | Q(pk__in=shared))
+    return opportunities.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_opportunity")))
+
+
+def opportunity_edit_rule(user, *, settings: CompanySettings | None = None) -> Q:
+    """THE rule of who edits, moves, follows up, closes or deletes an opportunity (an empty
+    Q: every visible one). Managers, admins and "view and edit all" edit all; otherwise the
+    owner and the colleagues it was shared with at the "edit" level."""
+    if is_manager(user):
+        return Q()
+    if (settings or CompanySettings.load()).opportunity_visibility == Visibility.EDIT_ALL:
+        return Q()
+    return Q(owner=user) | Q(pk__in=_granted(user, "change_opportunity"))
+
+
+def opportunities_editable_by(*, user) -> QuerySet[Opportunity]:
+    """Live opportunities the user may change (a subset of `opportunities_visible_to`)."""
+    return opportunities_visible_to(user=user).filter(opportunity_edit_rule(user))
+
+
+def user_can_edit_opportunity(*, user, opportunity: Opportunity) -> bool:
+    """The per-object check of the same rule, for an opportunity already read from the
+    user's scope. Uses the `user_can_edit` annotation when the row has it (no query)."""
+    if hasattr(opportunity, "user_can_edit"):
+        return opportunity.user_can_edit
+    rule = opportunity_edit_rule(user)
+    if not rule:
+        return True
+    return Opportunity.objects.filter(rule, pk=opportunity.pk).exists()
+
+
+def with_opportunity_edit_flag(opportunities: QuerySet[Opportunity], *, user) -> QuerySet:
+    """Annotate `user_can_edit` on each row with the same rule, in the same query (cards,
+    list rows, the opportunity page)."""
+    rule = opportunity_edit_rule(user)
+    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+    return opportunities.annotate(user_can_edit=flag)
 
 
 def get_opportunity_for_user_or_404(*, user, pk: int, follow_up_state: bool = False) -> Opportunity:
@@ -45,7 +92,38 @@ def get_opportunity_for_user_or_404(*, user, pk: int, follow_up_state: bool = Fa
         queryset = queryset.with_follow_up_state()
     else:
         queryset = queryset.with_activity_dates()
+    queryset = with_opportunity_edit_flag(queryset, user=user)
     return get_object_or_404(queryset, pk=pk)
+
+
+def get_editable_opportunity_or_403(*, user, pk: int) -> Opportunity:
+    """An opportunity for a write URL: out of the user's scope 404, visible but not
+    editable by them 403 (see `opportunity_edit_rule`)."""
+    opportunity = get_opportunity_for_user_or_404(user=user, pk=pk)
+    if not user_can_edit_opportunity(user=user, opportunity=opportunity):
+        raise PermissionDenied
+    return opportunity
+
+
+def opportunities_notified_to(*, user) -> QuerySet[Opportunity]:
+    """The live opportunities the user received a notification about (a hand-off area's
+    "Venta cerrada"): what they may open, read-only, without the CRM module."""
+    notified = user.notifications.filter(opportunity__isnull=False).values("opportunity_id")
+    return Opportunity.objects.filter(pk__in=notified, client__deleted_at__isnull=True)
+
+
+def get_notified_opportunity_or_403(*, user, pk: int) -> Opportunity:
+    """An opportunity for a hand-off user: only one they were notified about, else 403."""
+    queryset = (
+        opportunities_notified_to(user=user)
+        .select_related("client", "contact", "owner", "winning_competitor")
+        .with_follow_up_state()
+    )
+    opportunity = queryset.filter(pk=pk).first()
+    if opportunity is None:
+        raise PermissionDenied
+    opportunity.user_can_edit = False
+    return opportunity
 
 
 def stage_history(*, opportunity: Opportunity) -> QuerySet[StageChange]:

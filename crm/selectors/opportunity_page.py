@@ -5,7 +5,7 @@ scoped by crm.selectors / crm.selectors.opportunities."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -90,8 +90,13 @@ def opportunity_timeline(*, opportunity: Opportunity, pages: int = 1) -> Timelin
 
 
 def opportunity_shared_with(*, opportunity: Opportunity) -> QuerySet[User]:
-    """The colleagues an opportunity was shared with (guardian's direct-FK grants)."""
-    grants = OpportunityUserObjectPermission.objects.filter(
-        content_object=opportunity, permission__codename="view_opportunity"
-    ).values("user_id")
-    return User.objects.filter(pk__in=grants).order_by("first_name", "last_name", "username")
+    """The colleagues an opportunity was shared with (guardian's direct-FK grants), each
+    with `can_edit` when the share's level is "edit"."""
+    grants = OpportunityUserObjectPermission.objects.filter(content_object=opportunity)
+    viewers = grants.filter(permission__codename="view_opportunity").values("user_id")
+    editors = grants.filter(permission__codename="change_opportunity", user=OuterRef("pk"))
+    return (
+        User.objects.filter(pk__in=viewers)
+        .annotate(can_edit=Exists(editors))
+        .order_by("first_name", "last_name", "username")
+    )

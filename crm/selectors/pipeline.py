@@ -13,7 +13,7 @@ from django.db.models import Count, DecimalField, F, QuerySet, Sum
 
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.opportunities import opportunities_visible_to, with_opportunity_edit_flag
 from crm.stage_rules import RULE_TO_ENTER
 
 BOARD_PAGE_SIZE = 20
@@ -110,7 +110,9 @@ def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[Boa
         user=user, params=params, request=request
     )
     totals = stage_totals(opportunities)
-    with_state = opportunities.with_follow_up_state()
+    # Each card says whether the user may move it (`user_can_edit`); not on the totals'
+    # GROUP BY.
+    with_state = with_opportunity_edit_flag(opportunities.with_follow_up_state(), user=user)
     columns = []
     for stage in OPEN_STAGES:
         cards, has_more = column_cards(with_state, stage=stage)
@@ -134,7 +136,8 @@ def board_column(
     _filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
     )
-    cards, has_more = column_cards(opportunities.with_follow_up_state(), stage=stage, page=page)
+    flagged = with_opportunity_edit_flag(opportunities.with_follow_up_state(), user=user)
+    cards, has_more = column_cards(flagged, stage=stage, page=page)
     return BoardColumn(
         stage=stage,
         label=Stage(stage).label,
@@ -155,7 +158,8 @@ class ListTotals:
 def opportunity_list(*, user, params, request=None):
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
-    The rows carry the last and next activity (subqueries in the same query); the totals
+    The rows carry the last and next activity and whether the user may change them
+    (`user_can_edit`), in the same query; the totals
     are one aggregate over the filtered set, whatever page is shown.
     """
     base = opportunities_visible_to(user=user).select_related("client", "owner")
@@ -174,4 +178,5 @@ def opportunity_list(*, user, params, request=None):
         total=(sums["total"] or Decimal(0)).quantize(CENTS),
         weighted=((sums["weighted_x100"] or Decimal(0)) / 100).quantize(CENTS),
     )
-    return filterset, filtered.with_follow_up_state(), totals
+    rows = with_opportunity_edit_flag(filtered.with_follow_up_state(), user=user)
+    return filterset, rows, totals

@@ -1,12 +1,14 @@
 """The row scope shared by records that hang off a client and, optionally, an opportunity
-(activities, complaints): visible when their client and their opportunity are."""
+(activities, complaints): visible when their client and their opportunity are; editable
+when their parent is (the opportunity when they have one, else the client)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
-from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.models import Client, Opportunity
+from crm.selectors.clients import client_edit_rule, clients_visible_to
+from crm.selectors.opportunities import opportunities_visible_to, opportunity_edit_rule
 
 
 def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
@@ -20,9 +22,51 @@ def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
     if is_manager(user):
         return records
     settings = CompanySettings.load()
-    if settings.client_visibility != Visibility.ALL:
+    if settings.client_visibility == Visibility.OWN:
         records = records.filter(client__in=clients_visible_to(user=user).values("pk"))
-    if settings.opportunity_visibility != Visibility.ALL:
+    if settings.opportunity_visibility == Visibility.OWN:
         visible = opportunities_visible_to(user=user).values("pk")
         return records.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
     return records.filter(Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True))
+
+
+def linked_edit_rule(user) -> Q:
+    """Who changes an activity or a complaint: whoever may edit its parent (see
+    `opportunity_edit_rule` and `client_edit_rule`). An empty Q: every visible one."""
+    if is_manager(user):
+        return Q()
+    settings = CompanySettings.load()
+    on_client = client_edit_rule(user, settings=settings)
+    on_opportunity = opportunity_edit_rule(user, settings=settings)
+    if not on_client and not on_opportunity:
+        return Q()
+    if on_client:
+        on_client = Q(client__in=Client.objects.filter(on_client).values("pk"))
+    if on_opportunity:
+        on_opportunity = Q(opportunity__in=Opportunity.objects.filter(on_opportunity).values("pk"))
+    return (Q(opportunity__isnull=True) & on_client) | (
+        Q(opportunity__isnull=False) & on_opportunity
+    )
+
+
+def linked_to_editable(records: QuerySet, *, user) -> QuerySet:
+    """`linked_to_visible`, narrowed to the records whose parent the user may edit."""
+    return linked_to_visible(records, user=user).filter(linked_edit_rule(user))
+
+
+def with_linked_edit_flag(records: QuerySet, *, user) -> QuerySet:
+    """Annotate `user_can_edit` on each row (the same rule, in the same query)."""
+    rule = linked_edit_rule(user)
+    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+    return records.annotate(user_can_edit=flag)
+
+
+def user_can_edit_linked(*, user, record) -> bool:
+    """The per-object check of the same rule for an activity or a complaint already read
+    from the user's scope; uses its `user_can_edit` annotation when it has one."""
+    if hasattr(record, "user_can_edit"):
+        return record.user_can_edit
+    rule = linked_edit_rule(user)
+    if not rule:
+        return True
+    return type(record).objects.filter(rule, pk=record.pk).exists()

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.notifications import notify
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
+from crm.services.shares import ShareLevel, share_record, unshare_record
 
 
 @dataclass
@@ -155,3 +157,18 @@ def clients_set_segment(*, user, clients, segment: str) -> int:
         record_changes(instance=client, client=client, before=before, user=user)
         changed += 1
     return changed
+
+
+def client_share(*, user, client: Client, colleague, level: str = ShareLevel.VIEW) -> None:
+    """Let a colleague see a client ("own only" visibility) or also change it ("edit")."""
+    share_record(user=user, record=client, colleague=colleague, level=level)
+    notify(
+        recipients=[colleague],
+        subject=_("%(user)s shared the client %(name)s with you")
+        % {"user": user, "name": client.name},
+        url=client.get_absolute_url(),
+    )
+
+
+def client_unshare(*, user, client: Client, colleague) -> None:
+    unshare_record(user=user, record=client, colleague=colleague)

@@ -76,6 +76,7 @@ def complaint_create(
             "description": complaint.description,
         },
         url=complaint.get_absolute_url(),
+        complaint=complaint,
     )
     return complaint
 
@@ -138,5 +139,6 @@ def complaint_update(*, user, complaint_id: int, expected_version: int, data: di
             body=_("Resolution:\n%(resolution)s\n\nCheck with the client that they are satisfied.")
             % {"resolution": complaint.resolution},
             url=complaint.get_absolute_url(),
+            complaint=complaint,
         )
     return complaint

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import CompanySettings
 from accounts.notifications import notify
@@ -37,6 +36,7 @@ from crm.models import (
 )
 from crm.services.activities import ActivityInput, activities_cancel, activity_create
 from crm.services.clients import soft_delete
+from crm.services.shares import ShareLevel, share_record, unshare_record
 from crm.stage_rules import check_bant
 
 OPPORTUNITY_FIELDS = (
@@ -196,6 +196,7 @@ def _notify_reassigned(*, opportunity: Opportunity, by) -> None:
         subject=_("You are now responsible for the opportunity %(name)s") % {"name": opportunity},
         body=_("%(manager)s assigned it to you.") % {"manager": by},
         url=opportunity.get_absolute_url(),
+        opportunity=opportunity,
     )
 
 
@@ -346,6 +347,7 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
     value = number_format(opportunity.actual_value, 2, force_grouping=True)
     notify(
         recipients=recipients,
+        opportunity=opportunity,  # the areas may open it, read-only
         subject=_("Sale closed: %(name)s (%(client)s)")
         % {"name": opportunity.name, "client": opportunity.client.name},
         body=_(
@@ -478,23 +480,20 @@ def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
     return opportunity
 
 
-def opportunity_share(*, user, opportunity: Opportunity, colleague) -> None:
-    """Let a colleague see an opportunity in "own" visibility (a guardian object grant)."""
-    if opportunity.owner_id != user.pk and not is_manager(user):
-        raise PermissionDenied
-    if colleague.pk == opportunity.owner_id:
-        raise ValidationError(_("The owner already sees the opportunity."))
-    _check_owner(colleague)
-    assign_perm("crm.view_opportunity", colleague, opportunity)
+def opportunity_share(
+    *, user, opportunity: Opportunity, colleague, level: str = ShareLevel.VIEW
+) -> None:
+    """Let a colleague see an opportunity ("own only" visibility) or also change it (level
+    "edit"), and tell them."""
+    share_record(user=user, record=opportunity, colleague=colleague, level=level)
     notify(
         recipients=[colleague],
         subject=_("%(user)s shared the opportunity %(name)s with you")
         % {"user": user, "name": opportunity.name},
         url=opportunity.get_absolute_url(),
+        opportunity=opportunity,
     )
 
 
 def opportunity_unshare(*, user, opportunity: Opportunity, colleague) -> None:
-    if opportunity.owner_id != user.pk and not is_manager(user):
-        raise PermissionDenied
-    remove_perm("crm.view_opportunity", colleague, opportunity)
+    unshare_record(user=user, record=opportunity, colleague=colleague)

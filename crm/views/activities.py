@@ -39,12 +39,14 @@ from crm.selectors.activities import (
     activities_visible_to,
     agenda_sections,
     get_activity_for_user_or_404,
+    get_editable_activity_or_403,
     no_answer_offer,
     owned_by,
     section_activities,
     week_days,
 )
 from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.scope import user_can_edit_linked
 from crm.services import opportunity_create
 from crm.services.activities import (
     activity_cancel,
@@ -68,9 +70,12 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def _rights(request) -> dict:
+def _rights(request, activity: Activity | None = None) -> dict:
+    """The role's rights; for one activity, narrowed by whether the user may change its
+    parent (`user_can_edit` of the row, see crm.selectors.scope)."""
     rights = module_rights(request.user, "crm")
-    return {"can_change": CHANGE in rights, "can_add": ADD in rights}
+    editable = activity is None or user_can_edit_linked(user=request.user, record=activity)
+    return {"can_change": CHANGE in rights and editable, "can_add": ADD in rights and editable}
 
 
 def _detail_url(activity: Activity) -> str:
@@ -80,7 +85,7 @@ def _detail_url(activity: Activity) -> str:
 def _row(request, activity: Activity, **extra):
     """One activity's row, swapped by htmx in place of its inline form."""
     fresh = get_activity_for_user_or_404(user=request.user, pk=activity.pk)
-    context = {"activity": fresh, **_rights(request), **extra}
+    context = {"activity": fresh, **_rights(request, fresh), **extra}
     return render(request, ROW_TEMPLATE, context)
 
 
@@ -111,10 +116,10 @@ def activity_list_view(request):
     context = {"filter": filterset, **_rights(request)}
     section = next((spec for spec in SECTIONS if spec.key == request.GET.get("section")), None)
     if section is not None:
-        rows = section_activities(activities, section.key, bounds)
+        rows = section_activities(activities, section.key, bounds, user=request.user)
         context.update(section=section, page_obj=paginate(request, rows))
     else:
-        context["sections"] = agenda_sections(activities, bounds=bounds)
+        context["sections"] = agenda_sections(activities, bounds=bounds, user=request.user)
     template = "crm/activity_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -188,7 +193,7 @@ def activity_detail_view(request, pk: int):
     """Everything recorded about an activity, with its actions; ?row=1 (htmx) gives its row
     of "Mis actividades" back (closing an inline form)."""
     activity = get_activity_for_user_or_404(user=request.user, pk=pk)
-    rights = _rights(request)
+    rights = _rights(request, activity)
     if request.htmx and request.GET.get("row"):
         return render(request, ROW_TEMPLATE, {"activity": activity, **rights})
     context = {
@@ -203,7 +208,7 @@ def activity_detail_view(request, pk: int):
 @module_required("crm", CHANGE)
 def activity_complete_view(request, pk: int):
     """ "Marcar como realizada": the result by type, in place of the row (htmx) or as a page."""
-    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    activity = get_editable_activity_or_403(user=request.user, pk=pk)
     if not activity.is_planned:
         return _not_planned(request, activity)
     if request.method == "GET":
@@ -237,7 +242,7 @@ def _completed(request, activity: Activity, *, answered: bool | None):
     offer = no_answer_offer(done) if answered is False else None
     if request.htmx:
         return render(
-            request, ROW_TEMPLATE, {"activity": done, "no_answer": offer, **_rights(request)}
+            request, ROW_TEMPLATE, {"activity": done, "no_answer": offer, **_rights(request, done)}
         )
     messages.success(request, _("Activity marked as done."))
     return redirect(_detail_url(done))
@@ -247,7 +252,7 @@ def _completed(request, activity: Activity, *, answered: bool | None):
 @module_required("crm", CHANGE)
 def activity_reschedule_view(request, pk: int):
     """ "Reprogramar": a new date and time, in the future."""
-    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    activity = get_editable_activity_or_403(user=request.user, pk=pk)
     if not activity.is_planned:
         return _not_planned(request, activity)
     form = RescheduleForm(request.POST or None, activity=activity)
@@ -278,7 +283,7 @@ def activity_reschedule_view(request, pk: int):
 @module_required("crm", CHANGE)
 def activity_cancel_view(request, pk: int):
     """ "Cancelar": asks for confirmation, then cancels the planned activity."""
-    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    activity = get_editable_activity_or_403(user=request.user, pk=pk)
     if not activity.is_planned:
         return _not_planned(request, activity)
     form = CancelForm(request.POST or None, initial={"version": activity.version})
@@ -313,7 +318,7 @@ def _post_sale_step_unavailable(request, activity: Activity, text: str):
 def activity_complaint_view(request, pk: int):
     """ "Si hay problemas": a reclamo prefilled from the satisfaction activity; the area
     responsible is notified."""
-    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    activity = get_editable_activity_or_403(user=request.user, pk=pk)
     unavailable = _post_sale_step_unavailable(request, activity, activity.problems)
     if unavailable:
         return unavailable
@@ -344,7 +349,7 @@ def activity_complaint_view(request, pk: int):
 @module_required("crm", ADD)
 def activity_upsell_view(request, pk: int):
     """ "Si hay oportunidades": a new opportunity for the client and its meeting."""
-    activity = get_activity_for_user_or_404(user=request.user, pk=pk)
+    activity = get_editable_activity_or_403(user=request.user, pk=pk)
     unavailable = _post_sale_step_unavailable(request, activity, activity.upselling)
     if unavailable:
         return unavailable

@@ -20,7 +20,7 @@ from crm.exports.csv import csv_response
 from crm.exports.xlsx import xlsx_response
 from crm.list_columns import CLIENT_COLUMNS
 from crm.models import Segment
-from crm.selectors.clients import client_list, clients_visible_to
+from crm.selectors.clients import client_list, clients_editable_by, clients_visible_to
 from crm.services import clients_set_segment
 
 # More than a page holds, far below what would strain a `pk IN (...)` query.
@@ -93,8 +93,9 @@ class BulkSegmentForm(forms.Form):
 @require_POST
 @module_required("crm", CHANGE)
 def client_bulk_segment_view(request):
-    """Set the segment of the selected clients; ids outside the user's scope are ignored
-    (they are simply not in the queryset)."""
+    """Set the segment of the selected clients the user may change; ids outside the user's
+    scope are ignored (they are simply not in the queryset), and those they may only view
+    are left as they are, with a warning."""
     form = BulkSegmentForm(request.POST)
     return_query = QueryDict(request.POST.get("return_query", "").removeprefix("?"))
     back = reverse("crm:client_list") + _list_query(return_query)
@@ -103,10 +104,22 @@ def client_bulk_segment_view(request):
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    clients = clients_visible_to(user=request.user).filter(pk__in=form.cleaned_data["ids"])
+    ids = form.cleaned_data["ids"]
+    clients = clients_editable_by(user=request.user).filter(pk__in=ids)
+    view_only = clients_visible_to(user=request.user).filter(pk__in=ids).count() - clients.count()
     changed = clients_set_segment(
         user=request.user, clients=clients, segment=form.cleaned_data["segment"]
     )
+    if view_only > 0:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s client was left as it is: you may only view it.",
+                "%(count)s clients were left as they are: you may only view them.",
+                view_only,
+            )
+            % {"count": view_only},
+        )
     messages.success(
         request,
         ngettext("%(count)s client updated", "%(count)s clients updated", changed)

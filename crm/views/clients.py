@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
+from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
@@ -23,13 +24,19 @@ from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
 from crm.selectors.clients import (
     client_history,
+    client_shared_with,
     clients_visible_to,
     contacts_of,
     get_client_for_user_or_404,
+    get_editable_client_or_403,
+    user_can_edit_client,
 )
 from crm.selectors.complaints import complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 from crm.services import client_create, client_delete, client_update
+from crm.services.clients import client_share, client_unshare
+from crm.services.shares import may_share
+from crm.views.sharing import share_page
 from documents.selectors import documents_of_client, user_can_attach_to
 from projects_ro.selectors import projects_visible_to
 
@@ -75,8 +82,9 @@ def client_create_view(request):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
 def client_edit_view(request, pk: int):
-    """Edit a client and its contacts; a save based on an old version is refused."""
-    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    """Edit a client and its contacts; a save based on an old version is refused. Out of
+    the user's scope 404; visible but not theirs to edit 403."""
+    client = get_editable_client_or_403(user=request.user, pk=pk)
     context = {"client": client, "client_name": client.name}
     if request.method == "GET":
         return _form_page(request, ClientForm(user=request.user, instance=client), **context)
@@ -121,7 +129,7 @@ def _changes_by_others(*, client: Client, form: ClientForm):
 @module_required("crm", DELETE)
 def client_delete_view(request, pk: int):
     """GET asks "¿Enviar a la papelera?"; POST moves the client there (30 days to restore)."""
-    client = get_client_for_user_or_404(user=request.user, pk=pk)
+    client = get_editable_client_or_403(user=request.user, pk=pk)
     errors = []
     if request.method == "POST":
         try:
@@ -138,6 +146,24 @@ def client_delete_view(request, pk: int):
             return redirect("crm:client_list")
     context = {"client": client, "errors": errors, "retention_days": RETENTION_DAYS}
     return render(request, "crm/client_delete.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", CHANGE)
+def client_share_view(request, pk: int):
+    """ "Compartir" a client: the owner or a manager lets a colleague see it ("own only"
+    visibility) or also edit it ("Editar")."""
+    client = get_editable_client_or_403(user=request.user, pk=pk)
+    return share_page(
+        request,
+        record=client,
+        visibility=CompanySettings.load().client_visibility,
+        shared_with=list(client_shared_with(client=client)),
+        share=lambda **kwargs: client_share(user=request.user, client=client, **kwargs),
+        unshare=lambda **kwargs: client_unshare(user=request.user, client=client, **kwargs),
+        template="crm/client_share.html",
+        url_name="crm:client_share",
+    )
 
 
 # The client page ----------------------------------------------------------------------------
@@ -220,12 +246,18 @@ def client_detail_view(request, pk: int, tab: str = "resumen"):
     if tab not in dict(tabs):
         raise Http404
     crm_rights = module_rights(request.user, "crm")
+    editable = user_can_edit_client(user=request.user, client=client)
     context = {
         "client": client,
         "tab": tab,
         "tabs": tabs,
-        "can_edit": CHANGE in crm_rights,
-        "can_delete": DELETE in crm_rights,
+        "can_edit": CHANGE in crm_rights and editable,
+        "can_delete": DELETE in crm_rights and editable,
+        # The share page itself says when the company's visibility makes sharing moot.
+        "can_share": CHANGE in crm_rights and editable and may_share(request.user, client),
+        # Activities and complaints hang off the client: logging one is a change to it.
+        "can_add_linked": ADD in crm_rights and editable,
+        "can_add_opportunity": ADD in crm_rights,
         **TABS[tab][2](request, client),
     }
     template = "crm/client_detail.html"

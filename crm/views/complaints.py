@@ -1,6 +1,7 @@
 """Reclamos: list, new, page and follow-up to resolution."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,13 @@ from crm.filters.complaints import ComplaintFilter
 from crm.forms.complaints import ComplaintCreateForm, ComplaintUpdateForm
 from crm.history import changes_since
 from crm.selectors.clients import get_client_for_user_or_404
-from crm.selectors.complaints import complaints_visible_to, get_complaint_for_user_or_404
+from crm.selectors.complaints import (
+    complaints_visible_to,
+    get_complaint_for_user_or_404,
+    get_editable_complaint_or_403,
+    get_notified_complaint_or_403,
+)
+from crm.selectors.scope import user_can_edit_linked
 from crm.services.complaints import complaint_create, complaint_update
 
 
@@ -68,16 +75,24 @@ def complaint_create_view(request):
 
 
 @require_GET
-@module_required("crm", VIEW)
+@login_required
 def complaint_detail_view(request, pk: int):
-    complaint = get_complaint_for_user_or_404(user=request.user, pk=pk)
+    """The complaint and how its resolution goes. Without the CRM module (a hand-off area)
+    only a complaint the user was notified about opens, read-only; anything else 403."""
+    handoff = VIEW not in module_rights(request.user, "crm")
+    if handoff:
+        complaint = get_notified_complaint_or_403(user=request.user, pk=pk)
+    else:
+        complaint = get_complaint_for_user_or_404(user=request.user, pk=pk)
     history = complaint.client.change_records.filter(
         content_type__model="complaint", object_id=complaint.pk
     ).select_related("changed_by")[:50]
     context = {
         "complaint": complaint,
         "history": history,
-        "can_edit": CHANGE in module_rights(request.user, "crm"),
+        "can_edit": CHANGE in module_rights(request.user, "crm")
+        and user_can_edit_linked(user=request.user, record=complaint),
+        "handoff": handoff,
     }
     return render(request, "crm/complaint_detail.html", context)
 
@@ -85,7 +100,8 @@ def complaint_detail_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
 def complaint_edit_view(request, pk: int):
-    complaint = get_complaint_for_user_or_404(user=request.user, pk=pk)
+    """Follow up a complaint: out of scope 404, visible but its parent not editable 403."""
+    complaint = get_editable_complaint_or_403(user=request.user, pk=pk)
     form = ComplaintUpdateForm(request.POST or None, instance=complaint)
     changes = []
     if request.method == "POST" and form.is_valid():

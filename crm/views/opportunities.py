@@ -1,7 +1,8 @@
 """The opportunity form (create and edit), the opportunity page, sharing and deletion."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,13 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
 from accounts.models import CompanySettings, Visibility
-from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
+from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
 from crm.forms.base import int_or_none
 from crm.forms.opportunities import (
     OpportunityForm,
-    ShareAddForm,
-    ShareRemoveForm,
     contact_label,
 )
 from crm.history import changes_since
@@ -26,7 +25,13 @@ from crm.models import BANT_QUESTIONS, Opportunity, Stage
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import no_answer_offer_for
 from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import get_opportunity_for_user_or_404, opportunities_visible_to
+from crm.selectors.opportunities import (
+    get_editable_opportunity_or_403,
+    get_notified_opportunity_or_403,
+    get_opportunity_for_user_or_404,
+    opportunities_visible_to,
+    user_can_edit_opportunity,
+)
 from crm.selectors.opportunity_page import (
     contacts_for_form,
     opportunity_shared_with,
@@ -40,6 +45,8 @@ from crm.services import (
 )
 from crm.services.activities import consecutive_unanswered_attempts
 from crm.services.opportunity_edit import opportunity_edit
+from crm.services.shares import may_share
+from crm.views.sharing import share_page
 
 FORM_TEMPLATE = "crm/opportunity_form.html"
 MAX_TIMELINE_PAGES = 50
@@ -88,7 +95,7 @@ def opportunity_create_view(request):
 @module_required("crm", CHANGE)
 def opportunity_edit_view(request, pk: int):
     """Edit an opportunity; a save based on an old version is refused and explained."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     context = {"opportunity": opportunity}
     if request.method == "GET":
         form = OpportunityForm(user=request.user, instance=opportunity)
@@ -149,22 +156,21 @@ def _bant(opportunity: Opportunity) -> list[tuple]:
     ]
 
 
-def _can_share(user, opportunity: Opportunity) -> bool:
-    return opportunity.owner_id == user.pk or is_manager(user)
-
-
 def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
+    """The page's write controls: the role's rights on the CRM and the visibility rule on
+    this record (`user_can_edit_opportunity`); a hand-off reader gets none."""
     rights = module_rights(user, "crm")
-    can_change = CHANGE in rights
-    own_mode = settings.opportunity_visibility == Visibility.OWN
+    editable = user_can_edit_opportunity(user=user, opportunity=opportunity)
+    can_change = CHANGE in rights and editable
+    shares_matter = settings.opportunity_visibility != Visibility.EDIT_ALL
     return {
         "can_edit": can_change,
         "can_follow_up": can_change and opportunity.is_open,
         "can_move": can_change and opportunity.is_open,
         "can_win": can_change and opportunity.is_open,
         "can_lose": can_change and opportunity.is_open,
-        "can_share": can_change and own_mode and _can_share(user, opportunity),
-        "can_delete": DELETE in rights,
+        "can_share": can_change and shares_matter and may_share(user, opportunity),
+        "can_delete": DELETE in rights and editable,
     }
 
 
@@ -176,12 +182,20 @@ def _unanswered_attempts(opportunity) -> int:
 
 
 @require_GET
-@module_required("crm", VIEW)
+@login_required
 def opportunity_detail_view(request, pk: int):
     """The opportunity page: header, BANT, last/next activity and one timeline.
 
-    ?timeline=N shows N pages of the timeline ("Ver más"); htmx gets only the timeline."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk, follow_up_state=True)
+    ?timeline=N shows N pages of the timeline ("Ver más"); htmx gets only the timeline.
+    Without the CRM module (a hand-off area) only an opportunity the user was notified
+    about opens, read-only; anything else answers 403."""
+    handoff = VIEW not in module_rights(request.user, "crm")
+    if handoff:
+        opportunity = get_notified_opportunity_or_403(user=request.user, pk=pk)
+    else:
+        opportunity = get_opportunity_for_user_or_404(
+            user=request.user, pk=pk, follow_up_state=True
+        )
     pages = min(max(int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
     settings = CompanySettings.load()
     attempts = _unanswered_attempts(opportunity)
@@ -199,6 +213,7 @@ def opportunity_detail_view(request, pk: int):
         "expiring_quotes": list(
             opportunity.quotes.expiring_within(settings.quote_expiry_notice_days)
         ),
+        "handoff": handoff,
         **_actions(request.user, opportunity, settings),
     }
     template = "crm/opportunity_detail.html"
@@ -213,42 +228,30 @@ def opportunity_detail_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
 def opportunity_share_view(request, pk: int):
-    """ "Compartir": the owner or a manager lets colleagues see it in "own" visibility."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
-    if not _can_share(request.user, opportunity):
-        raise PermissionDenied
-    shared_with = list(opportunity_shared_with(opportunity=opportunity))
-    add_form = ShareAddForm(opportunity=opportunity, shared_with=shared_with)
-    if request.method == "POST":
-        if "remove" in request.POST:
-            remove_form = ShareRemoveForm(
-                {"colleague": request.POST["remove"]}, shared_with=shared_with
-            )
-            if remove_form.is_valid():
-                colleague = remove_form.cleaned_data["colleague"]
-                opportunity_unshare(user=request.user, opportunity=opportunity, colleague=colleague)
-                messages.success(request, _("%(name)s no longer sees it.") % {"name": colleague})
-            return redirect("crm:opportunity_share", opportunity.pk)
-        add_form = ShareAddForm(request.POST, opportunity=opportunity, shared_with=shared_with)
-        if add_form.is_valid():
-            colleague = add_form.cleaned_data["colleague"]
-            try:
-                opportunity_share(user=request.user, opportunity=opportunity, colleague=colleague)
-            except ValidationError as error:
-                add_form.add_error("colleague", error)
-            else:
-                messages.success(request, _("Shared with %(name)s.") % {"name": colleague})
-                return redirect("crm:opportunity_share", opportunity.pk)
-    own_mode = CompanySettings.load().opportunity_visibility == Visibility.OWN
-    context = {"opportunity": opportunity, "shared_with": shared_with, "form": add_form}
-    return render(request, "crm/opportunity_share.html", {**context, "own_mode": own_mode})
+    """ "Compartir": the owner or a manager lets colleagues see it ("own only" visibility)
+    or edit it ("view all, edit own")."""
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
+    return share_page(
+        request,
+        record=opportunity,
+        visibility=CompanySettings.load().opportunity_visibility,
+        shared_with=list(opportunity_shared_with(opportunity=opportunity)),
+        share=lambda **kwargs: opportunity_share(
+            user=request.user, opportunity=opportunity, **kwargs
+        ),
+        unshare=lambda **kwargs: opportunity_unshare(
+            user=request.user, opportunity=opportunity, **kwargs
+        ),
+        template="crm/opportunity_share.html",
+        url_name="crm:opportunity_share",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", DELETE)
 def opportunity_delete_view(request, pk: int):
     """GET asks for confirmation; POST sends it to the recycle bin (30 days to restore)."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     if request.method == "POST":
         opportunity_delete(user=request.user, opportunity_id=opportunity.pk)
         text = _("%(name)s was moved to the recycle bin.") % {"name": opportunity.name}

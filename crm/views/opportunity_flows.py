@@ -23,7 +23,10 @@ from crm.concurrency import StaleVersionError
 from crm.forms.opportunity_flows import FlowForm, FollowUpForm, LoseForm, WinForm
 from crm.history import changes_since
 from crm.models import Opportunity, Stage
-from crm.selectors.opportunities import get_opportunity_for_user_or_404
+from crm.selectors.opportunities import (
+    get_editable_opportunity_or_403,
+    get_opportunity_for_user_or_404,
+)
 from crm.selectors.opportunity_flows import (
     competitor_names,
     follow_up_days_by_stage,
@@ -91,7 +94,7 @@ def follow_up_view(request, pk: int):
     """ "Dar Seguimiento": the activity done, the probability, the stage and the next
     activity in one step. An htmx GET with `refresh` redraws the suggestion when the stage
     select changes, and the date only while it still is the suggested one."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     if not opportunity.is_open:
         return _already_closed(request, opportunity)
     days = follow_up_days_by_stage()
@@ -135,7 +138,7 @@ def follow_up_view(request, pk: int):
 def win_view(request, pk: int):
     """ "Cerrar Venta": moves the opportunity to Ganada with the sale's details, notifies
     Operaciones, Finanzas (and Legal) and schedules the post-sale follow-up."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     if not opportunity.is_open:
         return _already_closed(request, opportunity)
     if request.method == "GET":
@@ -176,7 +179,7 @@ def lose_view(request, pk: int):
     """ "Gestionar Oportunidad Perdida": moves the opportunity to Perdida with the reason,
     the competitor that won (the catalogue grows with new names) and the lessons learned,
     and schedules a future follow-up with the client."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     if not opportunity.is_open:
         return _already_closed(request, opportunity)
     if request.method == "GET":

@@ -29,7 +29,7 @@ from crm.filters.opportunities import BoardFilter
 from crm.forms.pipeline import BantForm, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.selectors.opportunities import get_opportunity_for_user_or_404
+from crm.selectors.opportunities import get_editable_opportunity_or_403
 from crm.selectors.pipeline import board_column, opportunity_list, pipeline_board
 from crm.services import opportunity_move_stage
 from crm.services.pipeline import opportunity_qualify_and_move
@@ -113,8 +113,9 @@ def opportunity_list_view(request):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
 def opportunity_move_view(request, pk: int):
-    """GET: the move page (stage selector, FAQ rules, BANT when needed). POST: the move."""
-    opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
+    """GET: the move page (stage selector, FAQ rules, BANT when needed). POST: the move.
+    Out of the user's scope 404; visible but not theirs to edit 403."""
+    opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     next_url = _safe_next(request)
     if request.method == "GET":
         return _move_page(

@@ -43,11 +43,22 @@ def test_an_admin_assigns_a_role_to_a_user(client, administrator):
     assert list(user.groups.values_list("name", flat=True)) == ["Ejecutivo Comercial"]
 
 
-def test_company_settings_default_to_everyone_seeing_everything():
+def test_company_settings_default_to_seeing_everything_and_editing_own():
     settings = CompanySettings.load()
-    assert settings.client_visibility == Visibility.ALL
-    assert settings.opportunity_visibility == Visibility.ALL
+    assert settings.client_visibility == Visibility.VIEW_ALL
+    assert settings.opportunity_visibility == Visibility.VIEW_ALL
+    assert settings.no_answer_attempts == 3  # the seed: "Después de 3-5 intentos"
     assert CompanySettings.load().pk == settings.pk == 1
+
+
+def test_the_settings_page_offers_the_three_visibility_levels_in_spanish(client, administrator):
+    CompanySettings.load()
+    client.force_login(administrator)
+    page = client.get(reverse("admin:accounts_companysettings_change", args=[1]))
+    html = page.content.decode()
+    for label in ("Solo propias", "Ver todas, editar propias", "Ver y editar todas"):
+        assert label in html
+    assert "intentos sin respuesta" in html.lower()
 
 
 def test_an_admin_switches_visibility_to_own_records(client, administrator):
@@ -60,6 +71,8 @@ def test_an_admin_switches_visibility_to_own_records(client, administrator):
             "currency": "USD",
             "client_visibility": "own",
             "opportunity_visibility": "own",
+            "no_answer_attempts": 3,
+            "digest_hour": 7,
         },
     )
     assert response.status_code == 302

@@ -27,6 +27,11 @@ def segments(*clients) -> list[str]:
     return [Client.all_objects.get(pk=client.pk).segment for client in clients]
 
 
+@pytest.fixture(autouse=True)
+def _everyone_edits(edit_all):
+    """These tests are about the action; the visibility levels have their own below."""
+
+
 @pytest.fixture
 def own_mode(db):
     settings = CompanySettings.load()
@@ -180,6 +185,44 @@ def test_in_own_mode_it_ignores_other_executives_clients(
     assert segments(mine, theirs) == ["A", "B"]
     assert messages_of(response) == [("success", "1 cliente actualizado")]
     assert not ChangeRecord.objects.filter(client=theirs).exists()
+
+
+@pytest.fixture
+def view_all_mode(db):
+    settings = CompanySettings.load()
+    settings.client_visibility = Visibility.VIEW_ALL
+    settings.save()
+
+
+def test_in_view_all_mode_it_leaves_clients_the_user_may_only_view_and_says_so(
+    client_as, executive, other_executive, view_all_mode
+):
+    mine = ClientFactory(owner=executive, segment="B")
+    theirs = ClientFactory(owner=other_executive, segment="B")
+
+    response = client_as(executive).post(URL, {"ids": [mine.pk, theirs.pk], "segment": "A"})
+
+    assert segments(mine, theirs) == ["A", "B"]
+    assert messages_of(response) == [
+        (
+            "warning",
+            gettext_es("%(count)s client was left as it is: you may only view it.") % {"count": 1},
+        ),
+        ("success", "1 cliente actualizado"),
+    ]
+
+
+def test_in_view_all_mode_the_list_has_no_checkbox_for_others_clients(
+    client_as, executive, other_executive, view_all_mode
+):
+    mine = ClientFactory(owner=executive)
+    theirs = ClientFactory(owner=other_executive)
+
+    html = client_as(executive).get(LIST_URL).content.decode()
+
+    assert f'name="ids" value="{mine.pk}"' in html
+    assert f'name="ids" value="{theirs.pk}"' not in html
+    assert theirs.name in html  # still listed: seeing is not editing
 
 
 def test_in_own_mode_a_manager_updates_anyones_clients(

@@ -355,7 +355,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # session, user, 2 x permissions, roles, company settings (for the clients' scope, then
     # for the opportunities'), the clients (contacts, opportunities and last activity by
     # subqueries of the same query)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = user_client.get(url, {"q": "Empresa", "order": "owner"})
         content = b"".join(response.streaming_content)
 

@@ -615,6 +615,7 @@ def test_it_refuses_a_contact_of_another_client(client_as, executive, saved_clie
     assert foreign.client_id != saved_client.pk
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_the_second_of_two_edits_from_the_same_version_is_refused(
     client_as, executive, other_executive, saved_client
 ):
@@ -647,6 +648,7 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused(
     assert f'name="version" value="{saved_client.version}"' in text
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_saving_again_after_a_conflict_overwrites_deliberately(
     client_as, executive, other_executive, saved_client
 ):
@@ -727,7 +729,7 @@ def test_the_edit_form_runs_the_same_queries_for_1_or_50_contacts(
 
     # Session, user, permissions (2), roles, company setting, client, contacts, and the
     # options of Industria and Ejecutivo asignado.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = user_client.get(edit_url(existing))
 
     assert len(response.context["form"].contacts.forms) == rows

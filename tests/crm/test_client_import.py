@@ -206,8 +206,8 @@ def test_a_preview_never_confirmed_leaves_the_database_as_it_was(signed_in):
     assert existing.segment == "C"
 
 
-def test_the_preview_says_which_columns_an_update_changes(signed_in):
-    ClientFactory(tax_id=RIF_A, name="Alimentos La Sabana, C.A.", segment="C")
+def test_the_preview_says_which_columns_an_update_changes(signed_in, executive):
+    ClientFactory(tax_id=RIF_A, name="Alimentos La Sabana, C.A.", segment="C", owner=executive)
 
     response = signed_in.post(URL, {"file": xlsx_upload([client_row()])})
 
@@ -416,6 +416,19 @@ def test_in_own_mode_a_rif_of_another_executives_client_is_an_error_not_an_overw
     [row] = report_rows(response)
     assert row.status == "error"
     assert row.errors[0].startswith("RIF/NIT: RIF/NIT registrado por otro ejecutivo")
+    theirs.refresh_from_db()
+    assert theirs.segment == "C" and theirs.version == 1
+
+
+def test_in_view_all_mode_a_client_the_user_may_only_view_is_not_overwritten(
+    signed_in, other_executive
+):
+    theirs = ClientFactory(tax_id=RIF_A, owner=other_executive, segment="C")
+
+    response = signed_in.post(URL, {"file": xlsx_upload([client_row()])})
+
+    [row] = report_rows(response)
+    assert row.status == "error"
     theirs.refresh_from_db()
     assert theirs.segment == "C" and theirs.version == 1
 

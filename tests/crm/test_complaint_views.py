@@ -40,7 +40,7 @@ def test_an_executive_registers_a_complaint_and_the_area_is_notified(client_as, 
 def test_the_form_prefills_the_client_and_refuses_links_to_another_client(client_as, executive):
     customer = ClientFactory(owner=executive)
     other_project = ProjectFactory()
-    other_opportunity = OpportunityFactory()
+    other_opportunity = OpportunityFactory(client__owner=executive)
     page = client_as(executive).get(reverse("crm:complaint_create") + f"?client={customer.pk}")
     assert f'<option value="{customer.pk}" selected>' in page.content.decode()
     response = client_as(executive).post(

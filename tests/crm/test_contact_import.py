@@ -302,6 +302,15 @@ def test_a_client_outside_the_users_scope_is_like_one_that_does_not_exist(
     assert theirs.contacts.count() == 0
 
 
+def test_a_client_the_user_may_only_view_takes_no_contacts(signed_in, sabana, other_executive):
+    theirs = ClientFactory(owner=other_executive)  # "Ver todas, editar propias"
+
+    text = second_row_errors(signed_in, contact_row(**{"RIF/NIT del cliente": theirs.tax_id}))
+
+    assert f"Ninguno de sus clientes tiene el RIF/NIT {theirs.tax_id}" in text
+    assert theirs.contacts.count() == 0
+
+
 def test_a_deleted_client_takes_no_contacts(signed_in, sabana, executive):
     other = ClientFactory(owner=executive)
     client_delete(user=executive, client_id=other.pk)

@@ -278,9 +278,15 @@ def test_the_owner_sees_every_action_and_share_in_own_mode(client_as, executive,
         assert f'href="{reverse(name, args=[opportunity.pk])}">{label}</a>' in page
 
 
-def test_share_is_offered_only_in_own_mode(client_as, executive, opportunity):
+@pytest.mark.usefixtures("edit_all")
+def test_share_is_not_offered_when_everyone_edits_everything(client_as, executive, opportunity):
     response = client_as(executive).get(url(opportunity))
     assert not response.context["can_share"] and ">Compartir</a>" not in response.content.decode()
+
+
+def test_share_is_offered_in_view_all_edit_own_mode(client_as, executive, opportunity):
+    response = client_as(executive).get(url(opportunity))
+    assert response.context["can_share"] and ">Compartir</a>" in response.content.decode()
 
 
 def test_a_colleague_it_was_shared_with_cannot_share_it_again(

@@ -28,7 +28,7 @@ LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, stage settings, pending activities (due one, then the select), company
 # settings (currency), contacts.
-FOLLOW_UP_PAGE_QUERIES = 12
+FOLLOW_UP_PAGE_QUERIES = 13
 
 
 def url(opportunity) -> str:
@@ -469,6 +469,7 @@ def test_a_closed_opportunity_has_no_follow_up(client_as, executive):
 # Two people at once ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_a_follow_up_on_an_older_version_is_refused_and_keeps_what_was_typed(
     opportunity, other_executive
 ):

@@ -48,6 +48,15 @@ def test_a_recent_contact_keeps_it_up_to_date(client_as):
     assert "Requiere seguimiento" not in page(client_as, fresh)
 
 
+def test_from_the_third_unanswered_attempt_by_default_one_click_moves_it_to_lost(client_as):
+    # The seed: "Después de 3-5 intentos sin respuesta"; the company default is 3.
+    opportunity = OpportunityFactory()
+    unanswered_calls(opportunity, 2)
+    assert 'data-testid="no-answer-offer"' not in page(client_as, opportunity)
+    unanswered_calls(opportunity, 1)
+    assert 'data-testid="no-answer-offer"' in page(client_as, opportunity)
+
+
 def threshold(attempts: int) -> None:
     from accounts.models import CompanySettings
 
@@ -67,7 +76,7 @@ def test_after_five_unanswered_attempts_one_click_moves_it_to_lost(client_as):
 
     response = client_as(opportunity.owner).post(
         reverse("crm:opportunity_lose", args=[opportunity.pk]),
-        {"version": opportunity.version, "loss_reason": "no_response", "loss_notes": "5"},
+        {"version": opportunity.version, "loss_reason": "no_response", "loss_notes": "3"},
     )
     assert response.status_code == 302
     opportunity.refresh_from_db()

@@ -628,7 +628,9 @@ def test_a_colleague_it_was_shared_with_edits_it_keeping_the_clients_contact(
     client = ClientFactory(owner=executive)
     contact = ContactFactory(client=client, is_primary=True)
     opportunity = OpportunityFactory(client=client, contact=contact)
-    opportunity_share(user=executive, opportunity=opportunity, colleague=other_executive)
+    opportunity_share(
+        user=executive, opportunity=opportunity, colleague=other_executive, level="edit"
+    )
     url = reverse("crm:opportunity_edit", args=[opportunity.pk])
     data = edit_data(opportunity, contact=contact.pk, decision_factors="Plazo de entrega")
     assert client_as(other_executive).post(url, data).status_code == 302

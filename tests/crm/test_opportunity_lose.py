@@ -326,11 +326,16 @@ def test_an_opportunity_out_of_scope_answers_404(client_as, opportunity, other_e
     assert opportunity.stage == Stage.PROPOSAL
 
 
-def test_a_colleague_it_was_shared_with_may_manage_it(client_as, opportunity, other_executive):
+def test_a_colleague_it_was_shared_with_to_edit_may_manage_it(
+    client_as, opportunity, other_executive
+):
     settings = CompanySettings.load()
     settings.opportunity_visibility = "own"
     settings.save()
-    opportunity_share(user=opportunity.owner, opportunity=opportunity, colleague=other_executive)
+    owner = opportunity.owner
+    opportunity_share(user=owner, opportunity=opportunity, colleague=other_executive)
+    assert client_as(other_executive).get(url(opportunity)).status_code == 403  # "Ver"
+    opportunity_share(user=owner, opportunity=opportunity, colleague=other_executive, level="edit")
     assert client_as(other_executive).get(url(opportunity)).status_code == 200
 
 

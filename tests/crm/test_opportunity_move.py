@@ -322,6 +322,7 @@ def test_two_moves_from_the_same_version_the_second_is_refused(client_as, execut
     assert StageChange.objects.filter(opportunity=qualified).count() == 1
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_a_stale_htmx_move_re_renders_the_card_as_it_is_now(
     client_as, executive, other_executive, qualified
 ):
@@ -343,6 +344,7 @@ def test_a_stale_htmx_move_re_renders_the_card_as_it_is_now(
     assert StageChange.objects.filter(opportunity=qualified).count() == 1
 
 
+@pytest.mark.usefixtures("edit_all")  # two executives editing one record
 def test_bant_answers_sent_after_someone_else_moved_the_lead_overwrite_nothing(
     client_as, executive, other_executive, lead
 ):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import CompanySettings, Notification
+from accounts.models import CompanySettings, Notification, Visibility
 from accounts.roles import Role
 from crm.services import opportunity_share
 from tests.factories import ClientFactory, OpportunityFactory, UserFactory
@@ -112,7 +112,7 @@ def test_in_all_mode_a_colleague_who_is_not_the_owner_gets_403(
     client_as, other_executive, opportunity
 ):
     settings = CompanySettings.load()
-    settings.opportunity_visibility = "all"
+    settings.opportunity_visibility = Visibility.EDIT_ALL
     settings.save()
     assert client_as(other_executive).get(share_url(opportunity)).status_code == 403
 
@@ -123,3 +123,68 @@ def test_an_opportunity_out_of_scope_answers_404(client_as, other_executive, opp
 
 def test_users_without_a_commercial_role_are_refused(client_as, no_role_user, opportunity):
     assert client_as(no_role_user).get(share_url(opportunity)).status_code == 403
+
+
+# Levels: "Ver" lets the colleague read it, "Editar" also change it ------------------------
+
+
+def edit_url(opportunity) -> str:
+    return reverse("crm:opportunity_edit", args=[opportunity.pk])
+
+
+def test_a_view_share_lets_the_colleague_read_but_not_edit(
+    client_as, executive, other_executive, opportunity
+):
+    client_as(executive).post(
+        share_url(opportunity), {"add": "1", "colleague": other_executive.pk, "level": "view"}
+    )
+    colleague = client_as(other_executive)
+    page = colleague.get(detail_url(opportunity))
+    assert page.status_code == 200 and not page.context["can_edit"]
+    assert ">Editar</a>" not in page.content.decode()
+    assert colleague.get(edit_url(opportunity)).status_code == 403
+    move = reverse("crm:opportunity_move", args=[opportunity.pk])
+    assert colleague.post(move, {"to_stage": "qualification", "version": 1}).status_code == 403
+
+
+def test_an_edit_share_lets_the_colleague_change_that_one_record(
+    client_as, executive, other_executive, opportunity
+):
+    another = OpportunityFactory(client=opportunity.client, owner=executive)
+    client_as(executive).post(
+        share_url(opportunity), {"add": "1", "colleague": other_executive.pk, "level": "edit"}
+    )
+    colleague = client_as(other_executive)
+    page = colleague.get(detail_url(opportunity))
+    assert page.context["can_edit"] and page.context["can_follow_up"]
+    assert colleague.get(edit_url(opportunity)).status_code == 200
+    assert colleague.get(edit_url(another)).status_code == 404  # "own only": not shared
+
+
+def test_in_view_all_mode_an_edit_share_is_what_lets_a_colleague_edit(
+    client_as, executive, other_executive, opportunity
+):
+    settings = CompanySettings.load()
+    settings.opportunity_visibility = Visibility.VIEW_ALL
+    settings.save()
+    colleague = client_as(other_executive)
+    assert colleague.get(edit_url(opportunity)).status_code == 403
+    page = client_as(executive).get(share_url(opportunity))
+    assert page.context["form"]["level"].value() == "edit"  # the useful level by default
+    client_as(executive).post(share_url(opportunity), {"add": "1", "colleague": other_executive.pk})
+    assert client_as(other_executive).get(edit_url(opportunity)).status_code == 200
+
+
+def test_sharing_again_changes_the_level_and_the_page_shows_it(
+    client_as, executive, other_executive, opportunity
+):
+    opportunity_share(
+        user=executive, opportunity=opportunity, colleague=other_executive, level="edit"
+    )
+    page = client_as(executive).get(share_url(opportunity)).content.decode()
+    assert 'badge text-bg-primary">Editar</span>' in page
+    opportunity_share(
+        user=executive, opportunity=opportunity, colleague=other_executive, level="view"
+    )
+    assert client_as(other_executive).get(edit_url(opportunity)).status_code == 403
+    assert client_as(other_executive).get(detail_url(opportunity)).status_code == 200

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_list_columns'),
+        ('accounts', '0005_list_columns'),
     ]
 
     operations = [

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_activities_complaints"),
+        ("accounts", "0004_visibility_levels"),
     ]
 
     operations = [
