@@ -1,5 +1,6 @@
 """The CRM's models, one module per entity, re-exported here."""
 
+from crm.models.action_plans import ActionPlan, ActionPlanItem
 from crm.models.activities import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -41,6 +42,8 @@ __all__ = [
     "CONTACT_ATTEMPT_TYPES",
     "OPEN_STAGES",
     "SATISFACTION_TYPES",
+    "ActionPlan",
+    "ActionPlanItem",
     "Activity",
     "ActivityType",
     "ChangeRecord",
