@@ -196,12 +196,15 @@ def report_filters(*, user, params, today: date | None = None):
         executives = User.objects.filter(pk=user.pk)
         empty_label = None
     data = params.copy()
-    if not team and "ejecutivo" not in data:
-        data["ejecutivo"] = user.pk  # an executive opens on their own figures
+    if empty_label is None or (not team and "ejecutivo" not in data):
+        data["ejecutivo"] = user.pk  # an executive opens on (or is kept to) their own figures
     form = ReportFilterForm(data, executives=executives, empty_label=empty_label)
-    cleaned = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # Each valid field counts; a wrong period falls back to the default one.
+    cleaned = form.cleaned_data
+    period_errors = form.non_field_errors() or {"periodo", "desde", "hasta"} & set(form.errors)
     preset = cleaned.get("periodo") or DEFAULT_PERIOD
-    if preset == Period.CUSTOM and cleaned:
+    if preset == Period.CUSTOM and not period_errors:
         start, end = cleaned["desde"], cleaned["hasta"]
     else:
         preset = DEFAULT_PERIOD if preset == Period.CUSTOM else preset

@@ -116,7 +116,7 @@ def report_pipeline_view(request):
 def report_pipeline_export_view(request, file_format: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format == "excel":
-        form, filters = report_filters(user=request.user, params=request.GET)
+        _form, filters = report_filters(user=request.user, params=request.GET)
         output = pipeline_workbook(
             report=pipeline_report(filters=filters),
             detail=pipeline_detail(filters),
