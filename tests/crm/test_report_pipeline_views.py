@@ -73,7 +73,10 @@ def test_its_funnel_bars_open_the_opportunity_list_that_makes_them_up(client_as,
 def test_it_keeps_its_filters_in_the_export_and_plan_links(client_as, manager, world):
     html = client_as(manager).get(PAGE + q1(segmento="B")).content.decode()
 
-    query = "periodo=personalizado&amp;desde=2026-01-01&amp;hasta=2026-03-31&amp;ejecutivo=&amp;segmento=B"
+    query = (
+        "periodo=personalizado&amp;desde=2026-01-01&amp;hasta=2026-03-31"
+        "&amp;ejecutivo=&amp;segmento=B"
+    )
     assert f"{EXCEL}?{query}" in html
     assert f"{PDF}?{query}" in html
     assert f"{reverse('crm:report_action_plan_create')}?{query}" in html
