@@ -53,9 +53,12 @@ def amount(value) -> str:
 
 
 def funnel_chart(*, chart_id: str, stages, href) -> Chart:
-    """A funnel by stage: one centred bar per stage, its width the number of opportunities,
-    labelled with the count and the total value. `href(row)` gives each bar's list link."""
-    width, row_height, gap, top = 640, 34, 8, 8
+    """A funnel by stage: one centred bar per stage, its width the number of opportunities;
+    the stage on the left, the count and total value on the right. `href(row)` gives each
+    bar's list link."""
+    width, row_height, gap, top = 560, 30, 8, 4
+    label_width, value_width = 110, 150
+    usable = width - label_width - value_width - 10
     chart = Chart(
         id=chart_id,
         title=_("Pipeline funnel by stage"),
@@ -63,10 +66,10 @@ def funnel_chart(*, chart_id: str, stages, href) -> Chart:
         width=width,
         height=top + len(stages) * (row_height + gap),
     )
-    label_width, usable = 130, width - 130 - 10
     largest = max((row.count for row in stages), default=0) or 1
     for index, row in enumerate(stages):
         y = top + index * (row_height + gap)
+        middle = y + row_height / 2 + 5
         bar_width = max(usable * row.count / largest, 2)
         x = label_width + (usable - bar_width) / 2
         text = _("%(stage)s: %(count)s opportunities, %(value)s") % {
@@ -77,16 +80,9 @@ def funnel_chart(*, chart_id: str, stages, href) -> Chart:
         chart.bars.append(
             Bar(x, y, bar_width, row_height, COLOURS[index % len(COLOURS)], text, href(row))
         )
-        chart.labels.append(Label(label_width - 8, y + row_height / 2 + 4, row.label, "end"))
+        chart.labels.append(Label(label_width - 8, middle, row.label, "end", 14))
         chart.labels.append(
-            Label(
-                label_width + usable / 2,
-                y + row_height / 2 + 4,
-                f"{row.count} · {amount(row.total)}",
-                "middle",
-                11,
-                True,
-            )
+            Label(width - 4, middle, f"{row.count} · {amount(row.total)}", "end", 14, True)
         )
     return chart
 

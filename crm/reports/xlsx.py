@@ -137,7 +137,14 @@ def pipeline_workbook(*, report, detail, user, generated_at: datetime) -> IO[byt
 
     summary.append([_("Conversion by stage")], font=_BOLD)
     summary.append(
-        [_("Stage"), _("Entered"), _("Advanced"), _("Lost"), _("Still there"), _("Conversion")],
+        [
+            _("Stage"),
+            _("Entered"),
+            _("Advanced"),
+            _("Were lost"),
+            _("Still there"),
+            _("Conversion"),
+        ],
         font=_BOLD,
     )
     for row in report.conversion:
