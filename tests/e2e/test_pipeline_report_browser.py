@@ -52,8 +52,8 @@ def test_a_manager_generates_the_pipeline_report_exports_it_and_plans(live_serve
         estimated_value=Decimal("5000"),
         expected_close_date=close,
     )
-    OpportunityFactory(client=ClientFactory(owner=pedro, segment="A"), estimated_value=Decimal("7000"),
-                       expected_close_date=close)  # fmt: skip
+    other = ClientFactory(owner=pedro, segment="A")
+    OpportunityFactory(client=other, estimated_value=Decimal("7000"), expected_close_date=close)
 
     page.goto(live_server.url + "/")
     page.get_by_label("Usuario").fill("gerente")
