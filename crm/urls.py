@@ -117,6 +117,20 @@ urlpatterns = [
         reports.report_pipeline_export_view,
         name="report_pipeline_export",
     ),
+    *[
+        path(f"reportes/{slug}/", reports.table_report_view, {"slug": slug}, name=name)
+        for slug, name in (
+            ("ventas", "report_sales"),
+            ("perdidas", "report_losses"),
+            ("actividades", "report_activities"),
+            ("conversion", "report_conversion"),
+        )
+    ],
+    path(
+        "reportes/<slug:slug>/exportar/<slug:file_format>/",
+        reports.table_report_export_view,
+        name="report_export",
+    ),
     path(
         "reportes/planes/nuevo/",
         reports.report_action_plan_create_view,

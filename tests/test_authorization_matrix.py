@@ -362,6 +362,34 @@ ROWS = [
         kwargs=lambda world: {"pk": executive_action(world).pk},
         data={},
     ),
+    *[
+        Row(name, method, READ if method == "GET" else NOT_ALLOWED)
+        for name in (
+            "crm:report_sales",
+            "crm:report_losses",
+            "crm:report_activities",
+            "crm:report_conversion",
+        )
+        for method in ("GET", "POST")
+    ],
+    *[
+        Row(
+            "crm:report_export",
+            "GET",
+            READ,
+            kwargs=lambda world, slug=slug, fmt=fmt: {"slug": slug, "file_format": fmt},
+            note=f"{slug} {fmt}",
+        )
+        for slug in ("ventas", "perdidas", "actividades", "conversion")
+        for fmt in ("excel", "pdf")
+    ],
+    Row(
+        "crm:report_export",
+        "GET",
+        expect(302, 403, 404, 404, 404),
+        kwargs=lambda world: {"slug": "nada", "file_format": "excel"},
+        note="unknown report",
+    ),
     # ---- end of CRM → Reportes ---------------------------------------------------------------
 ]
 

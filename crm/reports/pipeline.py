@@ -5,10 +5,7 @@ number of queries whatever the volume:
 
 - per open stage, of the open opportunities whose expected close date falls in the period:
   Oportunidades, Valor total, Valor ponderado (value × probability) and the median and 75th
-  percentile of the days in the stage. Percentiles use the nearest-rank definition, computed
-  with window functions that PostgreSQL and SQLite both have: ROW_NUMBER() and COUNT() over
-  the stage's rows ordered by the date they entered it; only the (at most two) rows at ranks
-  ceil(n/2) and ceil(3n/4) of each stage leave the database.
+  percentile of the days in the stage (nearest rank, crm.reports.percentiles).
 - Proyección de ventas per month of expected close: weighted, best case (Negociación +
   Cierre), commit (Cierre), and what was already won (close date) in the month.
 - Conversión por etapa, from the stage-change rows (see CONVERSION_DEFINITION).
@@ -21,26 +18,23 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import OPEN_STAGES, Stage, StageChange
 from crm.reports.filters import ReportFilters, add_months
+from crm.reports.percentiles import nearest_rank_rows
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0")
@@ -190,31 +184,12 @@ def _stage_rows(filters: ReportFilters, *, now: datetime) -> list[StageRow]:
     for item in sums:
         row = rows[item["stage"]]
         row.count, row.total, row.weighted = item["count"], item["total"], item["weighted"]
-    # Nearest-rank percentiles: rank r of n (oldest entry last) is kept when it is
-    # ceil(n/2) or ceil(3n/4); integer division gives the ceilings on both databases.
-    ranked = open_rows.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("stage")],
-            order_by=[F("stage_changed_at").desc(), F("pk").asc()],
-        ),
-        of=Window(Count("pk"), partition_by=[F("stage")]),
-    ).annotate(
-        at_median=Case(
-            When(rank=ExpressionWrapper((F("of") + 1) / 2, output_field=IntegerField()), then=1),
-            default=0,
-            output_field=IntegerField(),
-        ),
-        at_p75=Case(
-            When(
-                rank=ExpressionWrapper((F("of") * 3 + 3) / 4, output_field=IntegerField()), then=1
-            ),
-            default=0,
-            output_field=IntegerField(),
-        ),
-    )
-    picked = ranked.filter(Q(at_median=1) | Q(at_p75=1)).values_list(
-        "stage", "stage_changed_at", "at_median", "at_p75"
+    # The stage's rows ordered by entry, most recent first: ascending days in stage.
+    picked = nearest_rank_rows(
+        open_rows,
+        partition_by=[F("stage")],
+        order_by=[F("stage_changed_at").desc(), F("pk").asc()],
+        fields=["stage", "stage_changed_at"],
     )
     for stage, entered_at, at_median, at_p75 in picked:
         days = max((now - entered_at).days, 0)
@@ -262,7 +237,7 @@ def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _conversion(filters: ReportFilters) -> list[ConversionRow]:
+def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
     since, until = day_bounds(filters.start, filters.end)
     opportunities = filters.opportunities().order_by()
     rows = []
@@ -350,7 +325,7 @@ def pipeline_report(*, filters: ReportFilters, now: datetime | None = None) -> P
     and the PDF share, so all three show the same figures)."""
     now = now or timezone.now()
     stages = _stage_rows(filters, now=now)
-    conversion = _conversion(filters)
+    conversion = conversion_by_stage(filters)
     return PipelineReport(
         filters=filters,
         stages=stages,

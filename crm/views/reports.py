@@ -26,7 +26,8 @@ from crm.reports.pipeline import (
     pipeline_detail,
     pipeline_report,
 )
-from crm.reports.xlsx import pipeline_workbook, xlsx_file_response
+from crm.reports.registry import TABLE_REPORTS
+from crm.reports.xlsx import pipeline_workbook, table_workbook, xlsx_file_response
 from crm.selectors.action_plans import (
     action_plans_visible_to,
     get_action_for_user_or_404,
@@ -201,3 +202,56 @@ def report_action_schedule_view(request, pk: int):
             messages.success(request, _("Activity scheduled."))
             return redirect(item.plan)
     return render(request, "crm/reports/action_schedule.html", {"item": item, "form": form})
+
+
+# The reports made of tables: Ventas, Pérdidas, Actividades, Conversión y ciclo de venta ------
+
+
+def _table_report(request, slug: str):
+    kind = TABLE_REPORTS[slug]
+    form, filters = report_filters(user=request.user, params=request.GET)
+    return kind, form, filters, kind.build(filters=filters)
+
+
+@require_GET
+@module_required("dashboard", VIEW)
+def table_report_view(request, slug: str):
+    kind, form, filters, report = _table_report(request, slug)
+    context = {
+        "form": form,
+        "filters": filters,
+        "report": report,
+        "query": filters.query_string(),
+        "action": reverse(kind.url_name),
+    }
+    return render(request, "crm/reports/table_report.html", context)
+
+
+@require_GET
+@module_required("dashboard", VIEW)
+def table_report_export_view(request, slug: str, file_format: str):
+    if slug not in TABLE_REPORTS or file_format not in ("excel", "pdf"):
+        raise Http404
+    kind, _form, filters, report = _table_report(request, slug)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "excel":
+        output = table_workbook(
+            report=report,
+            detail=kind.detail(filters),
+            detail_kind=kind.detail_kind,
+            user=request.user,
+            generated_at=timezone.now(),
+        )
+        return xlsx_file_response(output, filename=f"reporte-{slug}-{stamp}.xlsx")
+    context = {
+        "filters": filters,
+        "report": report,
+        "generated_at": timezone.now(),
+        "generated_by": request.user.get_full_name() or request.user.get_username(),
+    }
+    return pdf_response(
+        template="crm/reports/table_report_pdf.html",
+        context=context,
+        filename=f"reporte-{slug}-{stamp}.pdf",
+        request=request,
+    )
