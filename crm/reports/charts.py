@@ -46,6 +46,7 @@ class Chart:
     labels: list[Label] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, name)
     font: str = FONT
+    wide: bool = False  # needs its full width to be read: scrolls sideways on phones
 
 
 def amount(value) -> str:
@@ -98,20 +99,20 @@ def grouped_bar_chart(
 ) -> Chart:
     """Vertical bars grouped by category (e.g. months), one colour per series, a scale on the
     left and a legend above. `hrefs[s][c]` links the bar of series s in category c."""
-    width, height, left, top, bottom = 720, 280, 70, 34, 40
+    width, height, left, top, bottom = 720, 300, 80, 36, 40
     plot_width, plot_height = width - left - 10, height - top - bottom
-    chart = Chart(chart_id, title, description, width, height)
+    chart = Chart(chart_id, title, description, width, height, wide=True)
     chart.legend = [(COLOURS[i % len(COLOURS)], name) for i, (name, _v) in enumerate(series)]
     for index, (colour, name) in enumerate(chart.legend):
-        chart.bars.append(Bar(left + index * 150, 8, 12, 12, colour, name))
-        chart.labels.append(Label(left + index * 150 + 16, 18, name, size=11))
+        chart.bars.append(Bar(left + index * 170, 6, 14, 14, colour, name))
+        chart.labels.append(Label(left + index * 170 + 19, 18, name, size=14))
     top_value = max((v for _n, values in series for v in values), default=0) or 1
-    scale = _nice_ceiling(float(top_value))
+    scale = max(_nice_ceiling(float(top_value)), 4)  # whole numbers on the scale
     for step in range(5):
         value = scale * step / 4
         y = top + plot_height - plot_height * step / 4
         chart.bars.append(Bar(left, y, plot_width, 0.6, "#cccccc", ""))
-        chart.labels.append(Label(left - 6, y + 4, amount(value), "end", 10))
+        chart.labels.append(Label(left - 6, y + 4, amount(value), "end", 12))
     slot = plot_width / max(len(categories), 1)
     bar_width = slot * 0.8 / max(len(series), 1)
     for c_index, category in enumerate(categories):
