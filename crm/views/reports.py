@@ -19,7 +19,6 @@ from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
 from crm.reports.filters import month_end, report_filters, sees_every_executive
-from crm.reports.pdf import pdf_response
 from crm.reports.pipeline import (
     CONVERSION_DEFINITION,
     PERCENTILE_DEFINITION,
@@ -126,6 +125,8 @@ def report_pipeline_export_view(request, file_format: str):
         )
         return xlsx_file_response(output, filename=f"reporte-pipeline-{stamp}.xlsx")
     if file_format == "pdf":
+        from crm.reports.pdf import pdf_response
+
         return pdf_response(
             template="crm/reports/pipeline_pdf.html",
             context=_pipeline_context(request),
@@ -243,6 +244,8 @@ def table_report_export_view(request, slug: str, file_format: str):
             generated_at=timezone.now(),
         )
         return xlsx_file_response(output, filename=f"reporte-{slug}-{stamp}.xlsx")
+    from crm.reports.pdf import pdf_response
+
     context = {
         "filters": filters,
         "report": report,

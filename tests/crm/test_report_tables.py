@@ -171,3 +171,31 @@ def test_each_report_page_costs_the_same_queries(
 
 
 QUERIES = {"ventas": 13, "perdidas": 12, "actividades": 12, "conversion": 14}
+
+
+@pytest.mark.parametrize("slug", list(SLUGS))
+def test_an_executive_in_own_mode_finds_no_other_executive_in_any_report_or_file(
+    client_as, executive, other_executive, world, slug
+):
+    settings = CompanySettings.load()
+    settings.opportunity_visibility = Visibility.OWN
+    settings.client_visibility = Visibility.OWN
+    settings.save()
+    b_client = world.opportunities[10].client
+    ActivityFactory(opportunity=world.opportunities[10], subject="Llamada de B",
+                    scheduled_at=NOW - timedelta(days=5))  # fmt: skip
+    query = "?" + urlencode({**Q1, "ejecutivo": other_executive.pk})
+    browser = client_as(executive)
+
+    html = browser.get(reverse(SLUGS[slug]) + query).content.decode()
+    excel = browser.get(reverse("crm:report_export", args=[slug, "excel"]) + query)
+    pdf = browser.get(reverse("crm:report_export", args=[slug, "pdf"]) + query)
+
+    workbook = load_workbook(io.BytesIO(b"".join(excel.streaming_content)))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    cells = {str(v) for row in workbook["Detalle"].iter_rows(values_only=True) for v in row}
+    cells |= {str(v) for row in workbook["Resumen"].iter_rows(values_only=True) for v in row}
+    for foreign in (str(other_executive), b_client.name, "15.000,00", "Llamada de B"):
+        assert foreign not in html
+        assert foreign not in text
+    assert not {str(other_executive), b_client.name, "Llamada de B", "15000"} & cells
