@@ -18,15 +18,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -237,38 +240,63 @@ def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def stage_position() -> Case:
+    """A stage change's place in FORWARD (Perdida and unknown: -1, never "later")."""
+    return Case(
+        *[When(to_stage=stage, then=Value(index)) for index, stage in enumerate(FORWARD)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
 def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
+    """The stage cohorts in one grouped query driven by the stage-change rows of the period
+    (index on to_stage, changed_at), not by every opportunity.
+
+    An entry "moved on" when a later change of the same opportunity goes to a stage further
+    right; an opportunity that entered twice advanced iff one of its entries moved on, which
+    is the same as "after its first entry". Lost = lost today minus those that advanced.
+    """
     since, until = day_bounds(filters.start, filters.end)
-    opportunities = filters.opportunities().order_by()
+    later = (
+        StageChange.objects.filter(
+            opportunity=OuterRef("opportunity"), changed_at__gte=OuterRef("changed_at")
+        )
+        .annotate(position=stage_position())
+        .filter(position__gt=OuterRef("position"))
+    )
+    lost_now = Q(opportunity__stage=Stage.LOST)
+    grouped = (
+        StageChange.objects.filter(
+            to_stage__in=OPEN_STAGES,
+            changed_at__gte=since,
+            changed_at__lt=until,
+            opportunity__in=filters.opportunities().order_by().values("pk"),
+        )
+        .annotate(position=stage_position(), moved_on=Exists(later))
+        .order_by()
+        .values("to_stage")
+        .annotate(
+            entered=Count("opportunity", distinct=True),
+            advanced=Count("opportunity", distinct=True, filter=Q(moved_on=True)),
+            lost_all=Count("opportunity", distinct=True, filter=lost_now),
+            lost_advanced=Count("opportunity", distinct=True, filter=lost_now & Q(moved_on=True)),
+        )
+    )
+    counts = {row["to_stage"]: row for row in grouped}
     rows = []
-    for position, stage in enumerate(OPEN_STAGES):
-        entries = StageChange.objects.filter(
-            opportunity=OuterRef("pk"), to_stage=stage, changed_at__gte=since, changed_at__lt=until
-        )
-        first_entry = Subquery(entries.order_by("changed_at").values("changed_at")[:1])
-        later = StageChange.objects.filter(
-            opportunity=OuterRef("pk"),
-            to_stage__in=FORWARD[position + 1 :],
-            changed_at__gte=OuterRef("entered_at"),
-        )
-        counts = (
-            opportunities.filter(Exists(entries))
-            .annotate(entered_at=first_entry)
-            .annotate(moved_on=Exists(later))
-            .aggregate(
-                entered=Count("pk"),
-                advanced=Count("pk", filter=Q(moved_on=True)),
-                lost=Count("pk", filter=Q(moved_on=False, stage=Stage.LOST)),
-            )
-        )
+    for stage in OPEN_STAGES:
+        row = counts.get(stage, {})
+        entered, advanced = row.get("entered", 0), row.get("advanced", 0)
+        lost = row.get("lost_all", 0) - row.get("lost_advanced", 0)
         rows.append(
             ConversionRow(
                 stage=stage,
                 label=str(Stage(stage).label),
-                entered=counts["entered"],
-                advanced=counts["advanced"],
-                lost=counts["lost"],
-                remaining=counts["entered"] - counts["advanced"] - counts["lost"],
+                entered=entered,
+                advanced=advanced,
+                lost=lost,
+                remaining=entered - advanced - lost,
             )
         )
     return rows
