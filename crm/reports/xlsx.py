@@ -287,69 +287,82 @@ def _activity_detail_sheet(workbook: Workbook, activities) -> None:
         )  # fmt: skip
 
 
+class StreamedRows:
+    """Rows of a write-only sheet built from one cell per column, reused for every row:
+    openpyxl serialises a row as soon as it is appended, so the cells (and their number
+    formats, resolved once) can be refilled for the next one. Text cells are string cells
+    through the shared neutralising helper; numbers and dates stay numbers and dates."""
+
+    def __init__(self, sheet: SummarySheet, formats: Sequence[str | None], text: Sequence[bool]):
+        self.sheet = sheet
+        self.text = list(text)
+        self.cells = []
+        for number_format in formats:
+            cell = WriteOnlyCell(sheet.sheet)
+            if number_format:
+                cell.number_format = number_format
+            self.cells.append(cell)
+
+    def append(self, values: Sequence) -> None:
+        row = []
+        for cell, is_text, value in zip(self.cells, self.text, values, strict=True):
+            if value is None or value == "":
+                row.append(None)
+                continue
+            if is_text:
+                cell.value = xlsx_text(str(value))
+                cell.data_type = "s"
+            else:
+                cell.value = float(value) if isinstance(value, Decimal) else value
+            row.append(cell)
+        self.sheet.sheet.append(row)
+        self.sheet.row += 1
+
+
+def _person(first: str, last: str, username: str) -> str:
+    """A user's name as User.__str__ gives it, from the three columns of a values row."""
+    return f"{first} {last}".strip() or username
+
+
 def _detail_sheet(workbook: Workbook, opportunities) -> None:
-    """One row per opportunity, streamed: read DETAIL_CHUNK rows at a time and written as
-    they come, so memory stays flat whatever the count."""
+    """One row per opportunity, streamed: DETAIL_CHUNK plain value rows at a time (no model
+    instances) written as they come, so memory stays flat whatever the count."""
     sheet = SummarySheet(
         workbook, _("Detail"), (36, 32, 10, 20, 22, 14, 16, 12, 16, 14, 14, 16, 14)
     )
     sheet.sheet.freeze_panes = "A2"
     stages = {value: str(label) for value, label in Stage.choices}
     sheet.append(
-        [
-            _("Opportunity"),
-            _("Client"),
-            _("Segment"),
-            _("Industry"),
-            _("Executive"),
-            _("Stage"),
-            _("Estimated value"),
-            _("Probability (%)"),
-            _("Weighted value"),
-            _("Expected close date"),
-            _("Close date"),
-            _("Actual sale value"),
-            _("In this stage since"),
-        ],
+        [_("Opportunity"), _("Client"), _("Segment"), _("Industry"), _("Executive"), _("Stage"),
+         _("Estimated value"), _("Probability (%)"), _("Weighted value"),
+         _("Expected close date"), _("Close date"), _("Actual sale value"),
+         _("In this stage since")],
         font=_BOLD,
-    )
+    )  # fmt: skip
     money = MONEY_FORMAT
-    formats = [
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        money,
-        "0",
-        money,
-        DATE_FORMAT,
-        DATE_FORMAT,
-        money,
-        DATE_FORMAT,
-    ]
+    rows = StreamedRows(
+        sheet,
+        [None, None, None, None, None, None, money, "0", money, DATE_FORMAT, DATE_FORMAT, money,
+         DATE_FORMAT],
+        [True] * 6 + [False] * 7,
+    )  # fmt: skip
     zone = timezone.get_current_timezone()
-    for opportunity in opportunities.iterator(chunk_size=DETAIL_CHUNK):
-        client = opportunity.client
-        sheet.append(
-            [
-                opportunity.name,
-                client.name,
-                client.segment,
-                client.industry.name if client.industry else "",
-                str(opportunity.owner),
-                stages.get(opportunity.stage, opportunity.stage),
-                opportunity.estimated_value,
-                opportunity.probability,
-                opportunity.weighted if opportunity.stage in OPEN_STAGES else None,
-                opportunity.expected_close_date,
-                opportunity.closed_on,
-                opportunity.actual_value,
-                opportunity.stage_changed_at.astimezone(zone).date(),
-            ],
-            formats,
-        )
+    open_stages = set(OPEN_STAGES)
+    values = opportunities.values_list(
+        "name", "client__name", "client__segment", "client__industry__name",
+        "owner__first_name", "owner__last_name", "owner__username", "stage",
+        "estimated_value", "probability", "weighted", "expected_close_date", "closed_on",
+        "actual_value", "stage_changed_at",
+    )  # fmt: skip
+    for row in values.iterator(chunk_size=DETAIL_CHUNK):
+        (name, client, segment, industry, first, last, username, stage, value, probability,
+         weighted, close, closed, actual, since) = row  # fmt: skip
+        rows.append(
+            [name, client, segment, industry, _person(first, last, username),
+             stages.get(stage, stage), value, probability,
+             weighted if stage in open_stages else None, close, closed, actual,
+             since.astimezone(zone).date()]
+        )  # fmt: skip
     sheet.sheet.auto_filter.ref = f"A1:M{max(sheet.row, 1)}"
 
 

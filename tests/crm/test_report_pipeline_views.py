@@ -116,7 +116,7 @@ def test_its_page_costs_the_same_queries_whatever_the_rows(
         assert browser.get(PAGE).status_code == 200
 
 
-QUERIES = 19  # session and rights 5, report aggregates 11, earlier plans 1, filter selects 2
+QUERIES = 15  # session and rights 5, report aggregates 7, earlier plans 1, filter selects 2
 
 
 # Excel --------------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def test_each_report_page_costs_the_same_queries(
         assert browser.get(reverse(SLUGS[slug])).status_code == 200
 
 
-QUERIES = {"ventas": 13, "perdidas": 12, "actividades": 12, "conversion": 14}
+QUERIES = {"ventas": 13, "perdidas": 12, "actividades": 12, "conversion": 10}
 
 
 @pytest.mark.parametrize("slug", list(SLUGS))
