@@ -90,11 +90,12 @@ def _period_filters(*, user, owner, start, end, previous_start, previous_end):
     )
 
 
-def trend_figures(*, user, executive=None, today=None) -> dict:
+def trend_figures(*, user, executive=None, today=None, follow_up_count=None) -> dict:
     """Won this month and quarter against the previous ones, the quarter's win rate and
     sales cycle, activities this week, requiring follow-up, the open pipeline by stage and
     won per month (last six months) for the charts, and the next activities: a fixed number
-    of aggregate queries."""
+    of aggregate queries. `follow_up_count`, when the caller already has it (a manager's
+    team table sums it), saves running the follow-up rule twice over the whole pipeline."""
     from datetime import timedelta
 
     from django.db.models import Sum
@@ -177,7 +178,9 @@ def trend_figures(*, user, executive=None, today=None) -> dict:
         "cycle_median": median,
         "cycle_p75": p75,
         "week_activities": week,
-        "requiring_follow_up": requiring_follow_up(open_rows).count(),
+        "requiring_follow_up": (
+            requiring_follow_up(open_rows).count() if follow_up_count is None else follow_up_count
+        ),
         "next_activities": upcoming,
         "stages": [
             (
@@ -196,9 +199,10 @@ def trend_figures(*, user, executive=None, today=None) -> dict:
     }
 
 
-def team_table(*, user, today=None) -> list[dict]:
-    """A manager's table per executive: open pipeline, weighted, won this quarter, win rate,
-    overdue activities and requiring follow-up; three grouped queries for the whole team."""
+def team_table(*, user, today=None) -> tuple[list[dict], int]:
+    """A manager's table per executive (open pipeline, weighted, won this quarter, win rate,
+    overdue activities, requiring follow-up) and the team's total requiring follow-up
+    (every owner's, not only the listed executives'): three grouped queries."""
     from django.db.models import Sum
     from django.utils import timezone
 
@@ -259,4 +263,4 @@ def team_table(*, user, today=None) -> list[dict]:
                 "requiring_follow_up": stale.get(executive.pk, 0),
             }
         )
-    return table
+    return table, sum(stale.values())

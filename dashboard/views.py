@@ -45,7 +45,10 @@ def home(request):
     executives = list(assignable_executives()) if team_view else []
     chosen = next((u for u in executives if str(u.pk) == request.GET.get("ejecutivo")), None)
     owner = chosen if team_view else request.user
-    trends = trend_figures(user=request.user, executive=chosen)
+    team, follow_up_total = [], None
+    if team_view and chosen is None:
+        team, follow_up_total = team_table(user=request.user)
+    trends = trend_figures(user=request.user, executive=chosen, follow_up_count=follow_up_total)
     labels = dict(Stage.choices)
     stage_rows = [
         SimpleNamespace(stage=stage, label=str(labels[stage]), count=count, total=total)
@@ -75,7 +78,7 @@ def home(request):
         "links": links,
         "funnel": funnel,
         "won_chart": won_chart,
-        "team": team_table(user=request.user) if team_view and chosen is None else [],
+        "team": team,
         "team_view": team_view,
         "executives": executives,
         "chosen_executive": chosen,

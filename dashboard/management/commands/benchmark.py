@@ -251,11 +251,22 @@ class Command(BaseCommand):
             start=(today - timedelta(days=540)).isoformat(),
             end=(today + timedelta(days=540)).isoformat(),
         )
+        from django.http import QueryDict
+
+        from crm.reports.filters import report_filters
+        from crm.reports.pipeline import pipeline_detail
+
+        manager = User.objects.get(username="bench_manager")
+
+        def rows(query: str) -> int:
+            _form, filters = report_filters(user=manager, params=QueryDict(query.lstrip("?")))
+            return pipeline_detail(filters).count()
+
         export = reverse("crm:report_pipeline_export", args=["excel"])
         files = [
             ("PDF, Reporte de Pipeline", reverse("crm:report_pipeline_export", args=["pdf"])),
-            ("Excel Resumen + Detalle, trimestre", export),
-            ("Excel Detalle, todo el pipeline", export + wide),
+            (f"Excel, trimestre ({rows(''):,} rows)", export),
+            (f"Excel, todo el pipeline ({rows(wide):,} rows)", export + wide),
         ]
         self.stdout.write(f"\nReport files (fresh process each): {self._child(None)}")
         for title, url in files:
@@ -276,7 +287,7 @@ if url:
         response = http.get(url)
         body = getattr(response, "streaming_content", None)
         size = sum(len(c) for c in body) if body is not None else len(response.content)
-        text = f"{{time.perf_counter() - began:.2f}} s, {{size / 1e6:.1f}} MB"
+        text = f"{{time.perf_counter() - began:.2f}} s, {{size / 1e3:,.0f}} kB"
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(f"{{text}}, peak RSS {{peak}} MB")
 """
