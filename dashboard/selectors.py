@@ -53,7 +53,8 @@ def sales_figures(*, user, executive=None) -> dict:
     )
     now = timezone.now()
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-    agenda = activities.aggregate(
+    # Both counts end today: bounding the rows lets the planned-activities index serve them.
+    agenda = activities.filter(scheduled_at__lte=end_of_day).aggregate(
         overdue=Count("pk", filter=Q(scheduled_at__lt=now)),
         today=Count("pk", filter=Q(scheduled_at__gte=now, scheduled_at__lte=end_of_day)),
     )
