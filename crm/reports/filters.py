@@ -196,6 +196,8 @@ def report_filters(*, user, params, today: date | None = None):
         executives = User.objects.filter(pk=user.pk)
         empty_label = None
     data = params.copy()
+    if not data.get("periodo"):
+        data["periodo"] = DEFAULT_PERIOD  # so that the select shows the period computed
     if empty_label is None or (not team and "ejecutivo" not in data):
         data["ejecutivo"] = user.pk  # an executive opens on (or is kept to) their own figures
     form = ReportFilterForm(data, executives=executives, empty_label=empty_label)

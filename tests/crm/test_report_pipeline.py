@@ -174,8 +174,9 @@ def test_advanced_lost_and_still_there_always_add_up_to_entered(manager, executi
 
 
 def test_it_uses_the_quarter_by_default_and_the_quarter_before_as_previous(manager, db):
-    _form, filters = report_filters(user=manager, params=QueryDict(), today=TODAY)
+    form, filters = report_filters(user=manager, params=QueryDict(), today=TODAY)
 
+    assert form["periodo"].value() == "trimestre"  # the select shows the period computed
     assert (filters.start.isoformat(), filters.end.isoformat()) == ("2026-01-01", "2026-03-31")
     assert (filters.previous_start.isoformat(), filters.previous_end.isoformat()) == (
         "2025-10-01",
