@@ -11,6 +11,7 @@ CRM_MENU: tuple = (
     (_("Opportunities"), "crm:opportunity_board"),
     (_("Activities"), "crm:activity_list"),
     (_("Complaints"), "crm:complaint_list"),
+    (_("Reports"), "crm:report_index"),
 )
 MENU = (
     (_("Dashboard"), "dashboard:home", "dashboard"),

@@ -11,6 +11,7 @@ from crm.views import (
     opportunity_flows,
     pipeline,
     recycle_bin,
+    reports,
 )
 
 app_name = "crm"
@@ -110,6 +111,42 @@ urlpatterns = [
     path("reclamos/<int:pk>/", complaints.complaint_detail_view, name="complaint_detail"),
     path("reclamos/<int:pk>/editar/", complaints.complaint_edit_view, name="complaint_edit"),
     path("calendario/<str:token>.ics", calendar.calendar_feed_view, name="calendar_feed"),
+    path("reportes/", reports.report_index_view, name="report_index"),
+    path("reportes/pipeline/", reports.report_pipeline_view, name="report_pipeline"),
+    path(
+        "reportes/pipeline/<slug:file_format>/",
+        reports.report_pipeline_export_view,
+        name="report_pipeline_export",
+    ),
+    *[
+        path(f"reportes/{slug}/", reports.table_report_view, {"slug": slug}, name=name)
+        for slug, name in (
+            ("ventas", "report_sales"),
+            ("perdidas", "report_losses"),
+            ("actividades", "report_activities"),
+            ("conversion", "report_conversion"),
+        )
+    ],
+    path(
+        "reportes/<slug:slug>/exportar/<slug:file_format>/",
+        reports.table_report_export_view,
+        name="report_export",
+    ),
+    path(
+        "reportes/planes/nuevo/",
+        reports.report_action_plan_create_view,
+        name="report_action_plan_create",
+    ),
+    path(
+        "reportes/planes/<int:pk>/",
+        reports.report_action_plan_detail_view,
+        name="report_action_plan_detail",
+    ),
+    path(
+        "reportes/acciones/<int:pk>/programar/",
+        reports.report_action_schedule_view,
+        name="report_action_schedule",
+    ),
     path("papelera/", recycle_bin.recycle_bin_view, name="recycle_bin"),
     path(
         "papelera/<slug:kind>/<int:pk>/restaurar/",

@@ -1,12 +1,39 @@
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import CompanySettings
 from accounts.roles import VIEW, is_manager, module_rights
 from accounts.selectors import assignable_executives
+from crm.models import OPEN_STAGES, Stage
+from crm.reports import charts
 from crm.selectors.quotes import quotes_expiring_for
-from dashboard.selectors import home_figures, sales_figures
+from dashboard.selectors import home_figures, sales_figures, team_table, trend_figures
+
+
+def _links(owner) -> dict:
+    """The list (or report) behind each figure, for the user's own scope or one executive."""
+    owner_param = {"owner": owner.pk} if owner else {}
+    report_param = {"ejecutivo": owner.pk if owner else ""}
+    activity_param = {"executive": owner.pk} if owner else {"executive": "all"}
+
+    def url(name, params):
+        return reverse(name) + "?" + urlencode(params, doseq=True)
+
+    return {
+        "open": url("crm:opportunity_list", {"stage": list(OPEN_STAGES), **owner_param}),
+        "follow_up": url("crm:opportunity_list", {"follow_up": "on", **owner_param}),
+        "won_month": url("crm:report_sales", {"periodo": "mes", **report_param}),
+        "won_quarter": url("crm:report_sales", {"periodo": "trimestre", **report_param}),
+        "conversion": url("crm:report_conversion", {"periodo": "trimestre", **report_param}),
+        "week": url("crm:activity_week", activity_param),
+        "overdue": url("crm:activity_list", activity_param),
+    }
 
 
 @require_GET
@@ -19,9 +46,39 @@ def home(request):
     executives = list(assignable_executives()) if team_view else []
     chosen = next((u for u in executives if str(u.pk) == request.GET.get("ejecutivo")), None)
     settings = CompanySettings.load()
+    owner = chosen if team_view else request.user
+    team = team_table(user=request.user) if team_view and chosen is None else []
+    trends = trend_figures(user=request.user, executive=chosen)
+    labels = dict(Stage.choices)
+    stage_rows = [
+        SimpleNamespace(stage=stage, label=str(labels[stage]), count=count, total=total)
+        for stage, count, total in trends["stages"]
+    ]
+    links = _links(owner)
+    funnel = charts.funnel_chart(
+        chart_id="dashboard-funnel",
+        stages=stage_rows,
+        href=lambda row: (
+            reverse("crm:opportunity_list")
+            + "?"
+            + urlencode({"stage": row.stage, **({"owner": owner.pk} if owner else {})})
+        ),
+    )
+    won_chart = charts.grouped_bar_chart(
+        chart_id="dashboard-won",
+        title=_("Won per month"),
+        description=_("Value won in each of the last six months."),
+        categories=[charts.month_label(month) for month, _value in trends["won_by_month"]],
+        series=[(_("Value won"), [value for _month, value in trends["won_by_month"]])],
+    )
     context = {
         "figures": home_figures(user=request.user),
         "sales": sales_figures(user=request.user, executive=chosen),
+        "trends": trends,
+        "links": links,
+        "funnel": funnel,
+        "won_chart": won_chart,
+        "team": team,
         "team_view": team_view,
         "executives": executives,
         "chosen_executive": chosen,

@@ -418,6 +418,88 @@ ROWS = [
         kwargs=lambda w: {"pk": w.client.pk, "tab": "documentos"},
         note="documentos",
     ),
+    # ---- CRM → Reportes (h-reports) ---------------------------------------------------------
+    # Reports follow the "dashboard" module; an executive's plan is out of another's scope.
+    Row("crm:report_index", "GET", READ),
+    Row("crm:report_index", "POST", NOT_ALLOWED),
+    Row("crm:report_pipeline", "GET", READ),
+    Row("crm:report_pipeline", "POST", NOT_ALLOWED),
+    Row(
+        "crm:report_pipeline_export",
+        "GET",
+        READ,
+        kwargs=lambda world: {"file_format": "excel"},
+        note="excel",
+    ),
+    Row(
+        "crm:report_pipeline_export",
+        "GET",
+        READ,
+        kwargs=lambda world: {"file_format": "pdf"},
+        note="pdf",
+    ),
+    Row(
+        "crm:report_pipeline_export",
+        "POST",
+        NOT_ALLOWED,
+        kwargs=lambda world: {"file_format": "excel"},
+    ),
+    Row("crm:report_action_plan_create", "GET", READ),
+    Row("crm:report_action_plan_create", "POST", expect(302, 403, 200, 200, 200), data={}),
+    Row(
+        "crm:report_action_plan_detail",
+        "GET",
+        SCOPED_READ,
+        kwargs=lambda world: {"pk": executive_action(world).plan_id},
+    ),
+    Row(
+        "crm:report_action_plan_detail",
+        "POST",
+        NOT_ALLOWED,
+        kwargs=lambda world: {"pk": executive_action(world).plan_id},
+    ),
+    Row(
+        "crm:report_action_schedule",
+        "GET",
+        SCOPED_READ,
+        kwargs=lambda world: {"pk": executive_action(world).pk},
+    ),
+    Row(
+        "crm:report_action_schedule",
+        "POST",
+        expect(302, 403, 200, 200, 200, other_executive=404),
+        kwargs=lambda world: {"pk": executive_action(world).pk},
+        data={},
+    ),
+    *[
+        Row(name, method, READ if method == "GET" else NOT_ALLOWED)
+        for name in (
+            "crm:report_sales",
+            "crm:report_losses",
+            "crm:report_activities",
+            "crm:report_conversion",
+        )
+        for method in ("GET", "POST")
+    ],
+    *[
+        Row(
+            "crm:report_export",
+            "GET",
+            READ,
+            kwargs=lambda world, slug=slug, fmt=fmt: {"slug": slug, "file_format": fmt},
+            note=f"{slug} {fmt}",
+        )
+        for slug in ("ventas", "perdidas", "actividades", "conversion")
+        for fmt in ("excel", "pdf")
+    ],
+    Row(
+        "crm:report_export",
+        "GET",
+        expect(302, 403, 404, 404, 404),
+        kwargs=lambda world: {"slug": "nada", "file_format": "excel"},
+        note="unknown report",
+    ),
+    # ---- end of CRM → Reportes ---------------------------------------------------------------
 ]
 
 # Visibility levels ----------------------------------------------------------------------------
@@ -625,6 +707,22 @@ HANDOFF_ROWS = [
     ],
     Row("accounts:notifications", "GET", handoff(200, other=200), note="hand-off"),
 ]
+
+
+def executive_action(world):
+    """An action of a plan the executive made (h-reports)."""
+    from crm.models import ActionPlan, ActionPlanItem
+
+    plan = ActionPlan.objects.create(
+        objective="Más prospectos",
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+        created_by=world.executive,
+    )
+    return ActionPlanItem.objects.create(
+        plan=plan, description="Llamar", owner=world.executive, due_date=timezone.localdate()
+    )
+
 
 # Admin URLs that answer differently by design.
 ADMIN_SPECIAL = {

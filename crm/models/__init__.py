@@ -1,5 +1,6 @@
 """The CRM's models, one module per entity, re-exported here."""
 
+from crm.models.action_plans import ActionPlan, ActionPlanItem
 from crm.models.activities import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -51,6 +52,8 @@ __all__ = [
     "OPEN_STAGES",
     "PENDING_QUOTE_STATUSES",
     "SATISFACTION_TYPES",
+    "ActionPlan",
+    "ActionPlanItem",
     "Activity",
     "ActivityType",
     "ChangeRecord",

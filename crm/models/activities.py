@@ -110,6 +110,12 @@ class Activity(Record):
             models.Index(fields=["opportunity", "scheduled_at"], name="activity_opp_planned"),
             models.Index(fields=["owner", "scheduled_at"], name="activity_owner_planned"),
             models.Index(fields=["client", "-scheduled_at"], name="activity_client_time"),
+            # The team's planned activities by date (dashboard: this week, next, overdue).
+            models.Index(
+                fields=["scheduled_at"],
+                condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
+                name="activity_planned_time",
+            ),
         ]
 
     def __str__(self) -> str:

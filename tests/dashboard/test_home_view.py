@@ -142,8 +142,8 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client = client_as(executive)
     user_client.get(URL)  # the first request of a session stamps it; measure the next one
 
-    # 19: the two follow-up counts of the board's badges, the quotes about to expire and the
-    # visibility setting their scope reads.
+    # 19 + the trends (won month/quarter, sales cycle, activities this week, next activities,
+    # pipeline by stage, won per month): to be confirmed by the run.
     with django_assert_num_queries(19):
         response = user_client.get(URL)
 
@@ -187,3 +187,71 @@ def test_the_sales_figures_are_compact_with_the_full_value_on_hover(client_as, e
 
     assert '<span class="amount-compact" title="USD 1.000.000.000,00">USD 1.000 MM</span>' in html
     assert '<span class="amount-compact" title="100.000.000,00">100 MM</span>' in html
+
+
+# Trends, charts and the team table (h-reports) -----------------------------------------------
+
+
+def test_it_shows_won_this_month_and_quarter_and_the_charts(client_as, executive):
+    from crm.models import Stage
+
+    today = timezone.localdate()
+    OpportunityFactory(
+        client__owner=executive,
+        stage=Stage.WON,
+        actual_value=12345,
+        closed_on=today,
+        probability=100,
+    )
+
+    response = client_as(executive).get(URL)
+
+    html = response.content.decode()
+    assert response.context["trends"]["won_month"] == 12345
+    assert response.context["trends"]["won_quarter"] == 12345
+    assert "12.345,00" in html
+    assert 'data-testid="dashboard-funnel"' in html and 'data-testid="dashboard-won"' in html
+
+
+def test_an_executive_never_sees_another_executives_trends(client_as, executive, other_executive):
+    from crm.models import Stage
+
+    OpportunityFactory(
+        client__owner=other_executive,
+        stage=Stage.WON,
+        actual_value=99999,
+        closed_on=timezone.localdate(),
+    )
+
+    response = client_as(executive).get(URL, {"ejecutivo": other_executive.pk})
+
+    assert response.context["trends"]["won_month"] == 0
+    assert response.context["team"] == []
+
+
+def test_a_manager_gets_a_row_per_executive_linking_to_their_lists(
+    client_as, manager, executive, other_executive
+):
+    OpportunityFactory(client__owner=executive, estimated_value=1000)
+    OpportunityFactory(client__owner=other_executive, estimated_value=2000)
+
+    response = client_as(manager).get(URL)
+
+    rows = {row["executive"]: row for row in response.context["team"]}
+    assert rows[executive]["open_value"] == 1000 and rows[other_executive]["open_value"] == 2000
+    assert f"?owner={other_executive.pk}&amp;follow_up=on" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_managers_dashboard_costs_the_same_queries_whatever_the_rows(
+    client_as, manager, executive, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        OpportunityFactory(client__owner=executive)
+    browser = client_as(manager)
+    browser.get(URL)
+
+    # 25: the executive's 26 plus the team table (3) and the executive select, minus the
+    # follow-up count, which the team table's total gives (and its stage frequencies: 2).
+    with django_assert_num_queries(25):
+        assert browser.get(URL).status_code == 200

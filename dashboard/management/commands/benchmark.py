@@ -89,6 +89,8 @@ class Command(BaseCommand):
         fill_documents(self.stdout, target=int(50_000 * scale))
         with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
             self._measure(repeat=repeat)
+            self._measure_reports(repeat=repeat)
+        self._measure_report_files()
         # A fresh process, so that its peak RSS measures the 25 MB upload and download only.
         subprocess.run(
             [sys.executable, "manage.py", "benchmark", "--files-only"],
@@ -223,3 +225,107 @@ class Command(BaseCommand):
             f"\nCSV export of all clients: {(time.perf_counter() - began):.1f} s, "
             f"{size / 1_000_000:.1f} MB"
         )
+
+    # Reports (CRM → Reportes): pages, PDF, Excel Resumen and the streamed Detalle ----------
+
+    REPORT_PAGES = [
+        ("Reportes: índice", "crm:report_index", ""),
+        ("Reporte de Pipeline", "crm:report_pipeline", ""),
+        ("Pipeline: 12 meses", "crm:report_pipeline", "?periodo=12m"),
+        ("Reporte de Ventas", "crm:report_sales", "?periodo=12m"),
+        ("Reporte de Pérdidas", "crm:report_losses", "?periodo=12m"),
+        ("Reporte de Actividades", "crm:report_activities", ""),
+        ("Conversión y ciclo", "crm:report_conversion", ""),
+    ]
+    # Three years around today: every bench opportunity's expected close date falls inside,
+    # so the Detalle sheet holds the open pipeline (the closed ones have no close date here).
+    WIDE = "?periodo=personalizado&desde={start}&hasta={end}&ejecutivo="
+
+    def _measure_reports(self, *, repeat: int) -> None:
+        executive = User.objects.get(username="bench0")
+        manager = User.objects.get(username="bench_manager")
+        self.stdout.write(
+            f"\n{'report page':<28}{'user':<10}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}"
+        )
+        for user, label in ((executive, "ejecutivo"), (manager, "gerente")):
+            http = HttpClient()
+            http.force_login(user)
+            for title, name, query in self.REPORT_PAGES:
+                url = reverse(name) + query
+                http.get(url)
+                times = []
+                for _ in range(repeat):
+                    with CaptureQueriesContext(connection) as queries:
+                        began = time.perf_counter()
+                        response = http.get(url)
+                        times.append((time.perf_counter() - began) * 1000)
+                    if response.status_code != 200:
+                        raise CommandError(f"{url} answered {response.status_code}")
+                times.sort()
+                p95 = times[max(0, int(len(times) * 0.95) - 1)]
+                self.stdout.write(
+                    f"{title:<28}{label:<10}{statistics.median(times):>8.0f}{p95:>8.0f}"
+                    f"{len(queries):>9}"
+                )
+
+    def _measure_report_files(self) -> None:
+        """Each file is produced in a fresh child process that reports its own peak RSS,
+        beside that of a child that only starts Django: the difference is what the export
+        itself needed, so "flat memory" can be read off directly."""
+        today = timezone.localdate()
+        wide = self.WIDE.format(
+            start=(today - timedelta(days=540)).isoformat(),
+            end=(today + timedelta(days=540)).isoformat(),
+        )
+        from django.http import QueryDict
+
+        from crm.reports.filters import report_filters
+        from crm.reports.pipeline import pipeline_detail
+
+        manager = User.objects.get(username="bench_manager")
+
+        def rows(query: str) -> int:
+            _form, filters = report_filters(user=manager, params=QueryDict(query.lstrip("?")))
+            return pipeline_detail(filters).count()
+
+        export = reverse("crm:report_pipeline_export", args=["excel"])
+        files = [
+            ("PDF, Reporte de Pipeline", reverse("crm:report_pipeline_export", args=["pdf"])),
+            (f"Excel, trimestre ({rows(''):,} rows)", export),
+            (f"Excel, todo el pipeline ({rows(wide):,} rows)", export + wide),
+        ]
+        self.stdout.write(f"\nReport files (fresh process each): {self._child(None)}")
+        for title, url in files:
+            self.stdout.write(f"  {title:<36}{self._child(url)}")
+
+    CHILD = """
+import resource, time
+from django.test import Client
+from django.test.utils import override_settings
+from accounts.models import User
+url = {url!r}
+text = "Django alone"
+if url:
+    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+        http = Client()
+        http.force_login(User.objects.get(username="bench_manager"))
+        began = time.perf_counter()
+        response = http.get(url)
+        body = getattr(response, "streaming_content", None)
+        size = sum(len(c) for c in body) if body is not None else len(response.content)
+        text = f"{{time.perf_counter() - began:.2f}} s, {{size / 1e3:,.0f}} kB"
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(f"{{text}}, peak RSS {{peak}} MB")
+"""
+
+    def _child(self, url: str | None) -> str:
+        import subprocess
+        import sys
+
+        result = subprocess.run(  # noqa: S603 - this interpreter running our own code
+            [sys.executable, "manage.py", "shell", "-c", self.CHILD.format(url=url)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip().splitlines()[-1]

@@ -1,0 +1,125 @@
+"""Reporte de Actividades: activities planned in the period (scheduled in it) against those
+done in it, by type and by executive, the overdue ones (planned, not done nor cancelled,
+scheduled before now), and the follow-ups kept on time: of the open opportunities, those not
+requiring follow-up against their stage frequency (crm.follow_up.requiring_follow_up)."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.follow_up import requiring_follow_up
+from crm.models import OPEN_STAGES, ActivityType
+from crm.reports import charts
+from crm.reports.filters import ReportFilters
+from crm.reports.pipeline import day_bounds
+from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
+from crm.selectors.activities import activities_visible_to
+
+
+def activities_in_scope(filters: ReportFilters):
+    rows = activities_visible_to(user=filters.user).order_by()
+    if filters.executive is not None:
+        rows = rows.filter(owner=filters.executive)
+    if filters.segment:
+        rows = rows.filter(client__segment=filters.segment)
+    if filters.industry is not None:
+        rows = rows.filter(client__industry=filters.industry)
+    return rows
+
+
+def _counts(rows, key: str, *, since, until, now):
+    live = Q(deleted_at__isnull=True)
+    return (
+        rows.values(key)
+        .annotate(
+            planned=Count("pk", filter=live & Q(scheduled_at__gte=since, scheduled_at__lt=until)),
+            done=Count("pk", filter=live & Q(done_at__gte=since, done_at__lt=until)),
+            overdue=Count(
+                "pk",
+                filter=live
+                & Q(done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__lt=now),
+            ),
+        )
+        .order_by(key)
+    )
+
+
+def activities_report(*, filters: ReportFilters) -> TableReport:
+    since, until = day_bounds(filters.start, filters.end)
+    now = timezone.now()
+    rows = activities_in_scope(filters)
+    types = dict(ActivityType.choices)
+    columns = [
+        Column(_("Planned"), Kind.INTEGER),
+        Column(_("Done"), Kind.INTEGER),
+        Column(_("Done ÷ planned"), Kind.PERCENT),
+        Column(_("Overdue"), Kind.INTEGER),
+    ]
+
+    def table_rows(grouped, label):
+        return [
+            [label(r), r["planned"], r["done"], ratio(r["done"], r["planned"]), r["overdue"]]
+            for r in grouped
+            if r["planned"] or r["done"] or r["overdue"]
+        ]
+
+    by_type = Table(
+        id="by-type",
+        title=_("By type"),
+        columns=[Column(_("Type")), *columns],
+        rows=table_rows(
+            _counts(rows, "type", since=since, until=until, now=now),
+            lambda r: str(types.get(r["type"], r["type"])),
+        ),
+        chart_columns=(1, 2),
+    )
+    by_executive = Table(
+        id="by-executive",
+        title=_("By executive"),
+        columns=[Column(_("Executive")), *columns],
+        rows=table_rows(
+            _counts(rows, "owner__username", since=since, until=until, now=now),
+            lambda r: r["owner__username"],
+        ),
+    )
+    planned = sum(r[1] for r in by_type.rows)
+    done = sum(r[2] for r in by_type.rows)
+    overdue = sum(r[4] for r in by_type.rows)
+    for table in (by_type, by_executive):
+        table.footer = [_("Total"), planned, done, ratio(done, planned), overdue]
+    open_rows = filters.opportunities().filter(stage__in=OPEN_STAGES)
+    open_count = open_rows.count()
+    late = requiring_follow_up(open_rows).count()
+    report = TableReport(
+        slug="actividades",
+        title=_("Activities report"),
+        filters=filters,
+        figures=[
+            Figure(_("Planned"), planned),
+            Figure(_("Done"), done),
+            Figure(_("Overdue"), overdue),
+            Figure(_("Follow-ups on time"), ratio(open_count - late, open_count), Kind.PERCENT),
+            Figure(_("Requires follow-up"), late),
+        ],
+        tables=[by_type, by_executive],
+        notes=[
+            _(
+                "Planned: scheduled in the period. Done: done in the period. Overdue: planned, "
+                "not done nor cancelled, scheduled before now. Follow-ups on time: open "
+                "opportunities that do not require follow-up against their stage's frequency."
+            )
+        ],
+    )
+    report.charts.append(
+        charts.grouped_bar_chart(
+            chart_id="activities-chart",
+            title=_("Planned against done by type"),
+            description=_("Activities planned and done in the period, by type."),
+            categories=[row[0] for row in by_type.rows],
+            series=[
+                (_("Planned"), [row[1] for row in by_type.rows]),
+                (_("Done"), [row[2] for row in by_type.rows]),
+            ],
+        )
+    )
+    return report

@@ -1,0 +1,229 @@
+"""The filter bar every report shares: Período (with presets), Ejecutivo, Segmento de cliente
+and Industria, read from the URL so that a report is shareable and bookmarkable.
+
+`report_filters()` parses the query string and decides the user's scope: a manager sees the
+team (or one executive); an executive sees their own figures, or the company's when the
+opportunity visibility lets them see every record. The report selectors start from
+`ReportFilters.opportunities()`, which starts from `opportunities_visible_to`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import QuerySet, TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CompanySettings, User, Visibility
+from accounts.roles import VIEW, module_rights
+from config.forms import BootstrapFormMixin, DateInput
+from crm.models import Industry, Opportunity, Segment
+from crm.selectors.clients import assignable_executives
+from crm.selectors.opportunities import opportunities_visible_to
+
+
+class Period(TextChoices):
+    MONTH = "mes", _("This month")
+    QUARTER = "trimestre", _("This quarter")
+    YEAR = "anio", _("This year")
+    LAST_12 = "12m", _("Last 12 months")
+    CUSTOM = "personalizado", _("Custom")
+
+
+DEFAULT_PERIOD = Period.QUARTER
+# How many months each preset spans (the previous equivalent period is shifted by as many).
+_PRESET_MONTHS = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12, Period.LAST_12: 12}
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after (or before) `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: date) -> date:
+    """The last day of `month`'s month."""
+    return add_months(month, 1) - timedelta(days=1)
+
+
+def preset_bounds(preset: str, today: date) -> tuple[date, date]:
+    """First and last day of a preset period that contains `today`."""
+    if preset == Period.MONTH:
+        start = today.replace(day=1)
+    elif preset == Period.QUARTER:
+        start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    elif preset == Period.YEAR:
+        start = date(today.year, 1, 1)
+    else:  # the last 12 months, whole months, this one included
+        start = add_months(today, -11)
+    end = add_months(start, _PRESET_MONTHS[Period(preset)]) - timedelta(days=1)
+    return start, end
+
+
+def previous_bounds(preset: str, start: date, end: date) -> tuple[date, date]:
+    """The previous equivalent period: the same number of months (presets) or days before."""
+    if preset in _PRESET_MONTHS:
+        months = _PRESET_MONTHS[Period(preset)]
+        return add_months(start, -months), start - timedelta(days=1)
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+class ReportFilterForm(BootstrapFormMixin, forms.Form):
+    periodo = forms.ChoiceField(label=_("Period"), choices=Period.choices, required=False)
+    desde = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    hasta = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    ejecutivo = forms.ModelChoiceField(
+        label=_("Executive"), queryset=User.objects.none(), required=False
+    )
+    segmento = forms.ChoiceField(
+        label=_("Client segment"), choices=[("", _("All")), *Segment.choices], required=False
+    )
+    industria = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, executives: QuerySet[User], empty_label, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ejecutivo"].queryset = executives
+        self.fields["ejecutivo"].empty_label = empty_label
+        if empty_label is None:
+            self.fields["ejecutivo"].required = True
+        self.fields["industria"].queryset = Industry.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("periodo") == Period.CUSTOM:
+            if not data.get("desde") or not data.get("hasta"):
+                raise forms.ValidationError(_("A custom period needs both dates."))
+            if data["desde"] > data["hasta"]:
+                raise forms.ValidationError(_("The period cannot end before it starts."))
+            if (data["hasta"] - data["desde"]).days > 3 * 366:
+                raise forms.ValidationError(_("A period spans at most three years."))
+        return data
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report is computed for: its period, the previous equivalent period and the
+    filters, resolved for one user."""
+
+    user: User
+    preset: str
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+    executive: User | None
+    segment: str
+    industry: Industry | None
+    company_wide: bool  # no executive chosen: the team's (or company's) figures
+
+    def opportunities(self) -> QuerySet[Opportunity]:
+        """The user's opportunities narrowed by the executive, segment and industry filters
+        (not by dates: each figure applies its own date column to the period)."""
+        rows = opportunities_visible_to(user=self.user)
+        if self.executive is not None:
+            rows = rows.filter(owner=self.executive)
+        if self.segment:
+            rows = rows.filter(client__segment=self.segment)
+        if self.industry is not None:
+            rows = rows.filter(client__industry=self.industry)
+        return rows
+
+    def query_string(self) -> str:
+        """The filters as URL parameters (what the exports, the plan and links carry)."""
+        params = {"periodo": self.preset}
+        if self.preset == Period.CUSTOM:
+            params |= {"desde": self.start.isoformat(), "hasta": self.end.isoformat()}
+        params["ejecutivo"] = self.executive.pk if self.executive else ""
+        if self.segment:
+            params["segmento"] = self.segment
+        if self.industry is not None:
+            params["industria"] = self.industry.pk
+        return urlencode(params)
+
+    def list_params(self) -> dict:
+        """The same filters in the opportunity list's parameter names (its filters have no
+        industry: a link opened from an industry-filtered report shows every industry)."""
+        params = {}
+        if self.executive is not None:
+            params["owner"] = self.executive.pk
+        if self.segment:
+            params["segment"] = self.segment
+        return params
+
+    def labels(self) -> list[tuple[str, str]]:
+        """(name, value) of every filter, for the header of the page, Excel and PDF."""
+        from django.utils.formats import date_format
+
+        period = f"{date_format(self.start, 'SHORT_DATE_FORMAT')} – "
+        period += date_format(self.end, "SHORT_DATE_FORMAT")
+        return [
+            (str(_("Period")), f"{Period(self.preset).label} ({period})"),
+            (
+                str(_("Executive")),
+                str(self.executive) if self.executive else str(_("Whole team")),
+            ),
+            (str(_("Client segment")), self.segment or str(_("All"))),
+            (str(_("Industry")), self.industry.name if self.industry else str(_("All"))),
+        ]
+
+
+def sees_every_executive(user) -> bool:
+    """Managers (the "team" module) always; executives when the company lets them see every
+    opportunity (never in "own" mode, even for records shared with them)."""
+    if VIEW in module_rights(user, "team"):
+        return True
+    return CompanySettings.load().opportunity_visibility != Visibility.OWN
+
+
+def report_filters(*, user, params, today: date | None = None):
+    """(form, filters): the bound filter form for display and the filters it resolves to.
+
+    An invalid input keeps what the user typed in the form and computes the report for the
+    default period instead of failing. An executive who may not see others' figures is
+    always filtered to themselves, whatever the URL says.
+    """
+    today = today or timezone.localdate()
+    team = VIEW in module_rights(user, "team")
+    if sees_every_executive(user):
+        executives = assignable_executives()
+        empty_label = _("Whole team") if team else _("Whole company")
+    else:
+        executives = User.objects.filter(pk=user.pk)
+        empty_label = None
+    data = params.copy()
+    if not data.get("periodo"):
+        data["periodo"] = DEFAULT_PERIOD  # so that the select shows the period computed
+    if empty_label is None or (not team and "ejecutivo" not in data):
+        data["ejecutivo"] = user.pk  # an executive opens on (or is kept to) their own figures
+    form = ReportFilterForm(data, executives=executives, empty_label=empty_label)
+    form.is_valid()
+    # Each valid field counts; a wrong period falls back to the default one.
+    cleaned = form.cleaned_data
+    period_errors = form.non_field_errors() or {"periodo", "desde", "hasta"} & set(form.errors)
+    preset = cleaned.get("periodo") or DEFAULT_PERIOD
+    if preset == Period.CUSTOM and not period_errors:
+        start, end = cleaned["desde"], cleaned["hasta"]
+    else:
+        preset = DEFAULT_PERIOD if preset == Period.CUSTOM else preset
+        start, end = preset_bounds(preset, today)
+    previous_start, previous_end = previous_bounds(preset, start, end)
+    executive = cleaned.get("ejecutivo")
+    if empty_label is None:
+        executive = user
+    return form, ReportFilters(
+        user=user,
+        preset=preset,
+        start=start,
+        end=end,
+        previous_start=previous_start,
+        previous_end=previous_end,
+        executive=executive,
+        segment=cleaned.get("segmento") or "",
+        industry=cleaned.get("industria"),
+        company_wide=executive is None,
+    )

@@ -1,0 +1,388 @@
+"""Reporte de Pipeline (the seed's "Generar Reporte de Pipeline", steps 3–5).
+
+Every figure is an SQL aggregate over the rows `ReportFilters.opportunities()` allows, a fixed
+number of queries whatever the volume:
+
+- per open stage, of the open opportunities whose expected close date falls in the period:
+  Oportunidades, Valor total, Valor ponderado (value × probability) and the median and 75th
+  percentile of the days in the stage (nearest rank, crm.reports.percentiles).
+- Proyección de ventas per month of expected close: weighted, best case (Negociación +
+  Cierre), commit (Cierre), and what was already won (close date) in the month.
+- Conversión por etapa, from the stage-change rows (see CONVERSION_DEFINITION).
+- The analysis: coverage, the prospects needed at the historic conversion, the bottleneck.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import OPEN_STAGES, Stage, StageChange
+from crm.reports.filters import ReportFilters, add_months
+from crm.reports.percentiles import nearest_rank_rows
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+ZERO = Decimal("0")
+# The stages in pipeline order, with Ganada last: "a later stage" is one further right.
+FORWARD = (*OPEN_STAGES, Stage.WON)
+BEST_CASE_STAGES = (Stage.NEGOTIATION, Stage.CLOSING)
+COMMIT_STAGES = (Stage.CLOSING,)
+
+CONVERSION_DEFINITION = _(
+    "Cohort of the period: the opportunities that entered the stage between the first and the "
+    "last day of the period (from their stage-change rows, each opportunity once per stage). "
+    "Advanced: they reached a later stage afterwards (Ganada included). Lost: they did not "
+    "advance and are Perdida today. Still there: the rest (in the stage today, or moved "
+    "back). Advanced + lost + still there = entered. Conversion = advanced ÷ entered."
+)
+PERCENTILE_DEFINITION = _(
+    "Days in stage: days since each open opportunity entered its current stage; median and "
+    "75th percentile by nearest rank."
+)
+
+
+def weighted_value() -> ExpressionWrapper:
+    return ExpressionWrapper(F("estimated_value") * F("probability") / 100, output_field=MONEY)
+
+
+def won_value() -> Coalesce:
+    """What a won deal brought: its actual sale value, else its estimated value."""
+    return Coalesce(F("actual_value"), F("estimated_value"), output_field=MONEY)
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period as [first moment, moment after the last day) in the local time zone."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+@dataclass
+class StageRow:
+    stage: str
+    label: str
+    count: int = 0
+    total: Decimal = ZERO
+    weighted: Decimal = ZERO
+    median_days: int | None = None
+    p75_days: int | None = None
+    slowest: bool = False
+    href: str = ""  # the opportunity list that makes the row up (set by the view)
+
+
+@dataclass
+class MonthRow:
+    month: date
+    weighted: Decimal = ZERO
+    best_case: Decimal = ZERO
+    commit: Decimal = ZERO
+    won: Decimal = ZERO
+
+
+@dataclass
+class ConversionRow:
+    stage: str
+    label: str
+    entered: int = 0
+    advanced: int = 0
+    lost: int = 0
+    remaining: int = 0
+    bottleneck: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        """Advanced ÷ entered, as a fraction (None when nothing entered)."""
+        return self.advanced / self.entered if self.entered else None
+
+    @property
+    def rate_percent(self) -> float | None:
+        return None if self.rate is None else self.rate * 100
+
+
+@dataclass
+class Analysis:
+    open_value: Decimal
+    previous_won_value: Decimal
+    previous_won_count: int
+    coverage: float | None  # open pipeline value ÷ won in the previous equivalent period
+    historic_entered: int
+    historic_won: int
+    prospects: int  # opportunities in Prospección now (in the filter)
+    needed_prospects: int | None  # at the historic conversion, to repeat the previous period
+    bottleneck: ConversionRow | None
+    slowest: StageRow | None
+
+    @property
+    def historic_rate(self) -> float | None:
+        return self.historic_won / self.historic_entered if self.historic_entered else None
+
+    @property
+    def historic_percent(self) -> float | None:
+        return None if self.historic_rate is None else self.historic_rate * 100
+
+    @property
+    def enough_prospects(self) -> bool | None:
+        if self.needed_prospects is None:
+            return None
+        return self.prospects >= self.needed_prospects
+
+
+@dataclass
+class PipelineReport:
+    filters: ReportFilters
+    stages: list[StageRow]
+    months: list[MonthRow]
+    conversion: list[ConversionRow]
+    analysis: Analysis
+    totals: StageRow = field(init=False)
+    month_totals: MonthRow = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.totals = StageRow(
+            stage="",
+            label=str(_("Total")),
+            count=sum(row.count for row in self.stages),
+            total=sum((row.total for row in self.stages), ZERO),
+            weighted=sum((row.weighted for row in self.stages), ZERO),
+        )
+        self.month_totals = MonthRow(
+            month=self.filters.start,
+            weighted=sum((row.weighted for row in self.months), ZERO),
+            best_case=sum((row.best_case for row in self.months), ZERO),
+            commit=sum((row.commit for row in self.months), ZERO),
+            won=sum((row.won for row in self.months), ZERO),
+        )
+
+
+def _stage_rows(filters: ReportFilters, *, now: datetime) -> list[StageRow]:
+    open_rows = filters.opportunities().filter(
+        stage__in=OPEN_STAGES, expected_close_date__range=(filters.start, filters.end)
+    )
+    rows = {stage: StageRow(stage=stage, label=str(Stage(stage).label)) for stage in OPEN_STAGES}
+    sums = (
+        open_rows.order_by()
+        .values("stage")
+        .annotate(count=Count("pk"), total=Sum("estimated_value"), weighted=Sum(weighted_value()))
+    )
+    for item in sums:
+        row = rows[item["stage"]]
+        row.count, row.total, row.weighted = item["count"], item["total"], item["weighted"]
+    # The stage's rows ordered by entry, most recent first: ascending days in stage.
+    picked = nearest_rank_rows(
+        open_rows,
+        partition_by=[F("stage")],
+        order_by=[F("stage_changed_at").desc(), F("pk").asc()],
+        fields=["stage", "stage_changed_at"],
+    )
+    for stage, entered_at, at_median, at_p75 in picked:
+        days = max((now - entered_at).days, 0)
+        if at_median:
+            rows[stage].median_days = days
+        if at_p75:
+            rows[stage].p75_days = days
+    return [rows[stage] for stage in OPEN_STAGES]
+
+
+def _months(filters: ReportFilters) -> list[MonthRow]:
+    months: dict[date, MonthRow] = {}
+    month = filters.start.replace(day=1)
+    while month <= filters.end:
+        months[month] = MonthRow(month=month)
+        month = add_months(month, 1)
+    rows = filters.opportunities().order_by()
+    open_sums = (
+        rows.filter(stage__in=OPEN_STAGES, expected_close_date__range=(filters.start, filters.end))
+        .annotate(month=TruncMonth("expected_close_date"))
+        .values("month")
+        .annotate(
+            weighted=Sum(weighted_value()),
+            best_case=Sum("estimated_value", filter=Q(stage__in=BEST_CASE_STAGES)),
+            commit=Sum("estimated_value", filter=Q(stage__in=COMMIT_STAGES)),
+        )
+    )
+    for item in open_sums:
+        row = months[_as_date(item["month"])]
+        row.weighted = item["weighted"] or ZERO
+        row.best_case = item["best_case"] or ZERO
+        row.commit = item["commit"] or ZERO
+    won_sums = (
+        rows.filter(stage=Stage.WON, closed_on__range=(filters.start, filters.end))
+        .annotate(month=TruncMonth("closed_on"))
+        .values("month")
+        .annotate(won=Sum(won_value()))
+    )
+    for item in won_sums:
+        months[_as_date(item["month"])].won = item["won"] or ZERO
+    return list(months.values())
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def stage_position() -> Case:
+    """A stage change's place in FORWARD (Perdida and unknown: -1, never "later")."""
+    return Case(
+        *[When(to_stage=stage, then=Value(index)) for index, stage in enumerate(FORWARD)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
+    """The stage cohorts in one grouped query driven by the stage-change rows of the period
+    (index on to_stage, changed_at), not by every opportunity.
+
+    An entry "moved on" when a later change of the same opportunity goes to a stage further
+    right; an opportunity that entered twice advanced iff one of its entries moved on, which
+    is the same as "after its first entry". Lost = lost today minus those that advanced.
+    """
+    since, until = day_bounds(filters.start, filters.end)
+    later = (
+        StageChange.objects.filter(
+            opportunity=OuterRef("opportunity"), changed_at__gte=OuterRef("changed_at")
+        )
+        .annotate(position=stage_position())
+        .filter(position__gt=OuterRef("position"))
+    )
+    lost_now = Q(opportunity__stage=Stage.LOST)
+    grouped = (
+        StageChange.objects.filter(
+            to_stage__in=OPEN_STAGES,
+            changed_at__gte=since,
+            changed_at__lt=until,
+            opportunity__in=filters.opportunities().order_by().values("pk"),
+        )
+        .annotate(position=stage_position(), moved_on=Exists(later))
+        .order_by()
+        .values("to_stage")
+        .annotate(
+            entered=Count("opportunity", distinct=True),
+            advanced=Count("opportunity", distinct=True, filter=Q(moved_on=True)),
+            lost_all=Count("opportunity", distinct=True, filter=lost_now),
+            lost_advanced=Count("opportunity", distinct=True, filter=lost_now & Q(moved_on=True)),
+        )
+    )
+    counts = {row["to_stage"]: row for row in grouped}
+    rows = []
+    for stage in OPEN_STAGES:
+        row = counts.get(stage, {})
+        entered, advanced = row.get("entered", 0), row.get("advanced", 0)
+        lost = row.get("lost_all", 0) - row.get("lost_advanced", 0)
+        rows.append(
+            ConversionRow(
+                stage=stage,
+                label=str(Stage(stage).label),
+                entered=entered,
+                advanced=advanced,
+                lost=lost,
+                remaining=entered - advanced - lost,
+            )
+        )
+    return rows
+
+
+def _analysis(
+    filters: ReportFilters, stages: list[StageRow], conversion: list[ConversionRow]
+) -> Analysis:
+    rows = filters.opportunities().order_by()
+    previous = rows.filter(
+        stage=Stage.WON, closed_on__range=(filters.previous_start, filters.previous_end)
+    ).aggregate(count=Count("pk"), value=Sum(won_value()))
+    # Historic conversion Prospección → Ganada: the opportunities that entered Prospección
+    # in the twelve months before the period, and how many of them were won.
+    since, until = day_bounds(add_months(filters.start, -12), filters.start - timedelta(days=1))
+    entered = StageChange.objects.filter(
+        opportunity=OuterRef("pk"),
+        to_stage=Stage.PROSPECTING,
+        changed_at__gte=since,
+        changed_at__lt=until,
+    )
+    historic = rows.filter(Exists(entered)).aggregate(
+        entered=Count("pk"), won=Count("pk", filter=Q(stage=Stage.WON))
+    )
+    open_value = sum((row.total for row in stages), ZERO)
+    previous_value = previous["value"] or ZERO
+    needed = None
+    if historic["won"] and previous["count"]:
+        needed = math.ceil(previous["count"] * historic["entered"] / historic["won"])
+    measured = [row for row in conversion if row.rate is not None]
+    bottleneck = min(measured, key=lambda row: row.rate, default=None)
+    timed = [row for row in stages if row.median_days is not None]
+    slowest = max(timed, key=lambda row: row.median_days, default=None)
+    if bottleneck is not None:
+        bottleneck.bottleneck = True
+    if slowest is not None:
+        slowest.slowest = True
+    return Analysis(
+        open_value=open_value,
+        previous_won_value=previous_value,
+        previous_won_count=previous["count"],
+        coverage=float(open_value / previous_value) if previous_value else None,
+        historic_entered=historic["entered"],
+        historic_won=historic["won"],
+        prospects=stages[0].count,
+        needed_prospects=needed,
+        bottleneck=bottleneck,
+        slowest=slowest,
+    )
+
+
+def pipeline_report(*, filters: ReportFilters, now: datetime | None = None) -> PipelineReport:
+    """The whole Reporte de Pipeline for `filters` (the selector the page, the Excel file
+    and the PDF share, so all three show the same figures)."""
+    now = now or timezone.now()
+    stages = _stage_rows(filters, now=now)
+    conversion = conversion_by_stage(filters)
+    return PipelineReport(
+        filters=filters,
+        stages=stages,
+        months=_months(filters),
+        conversion=conversion,
+        analysis=_analysis(filters, stages, conversion),
+    )
+
+
+def pipeline_detail(filters: ReportFilters):
+    """Every opportunity of the report (open with expected close in the period, or won or
+    lost in it) for the Detalle sheet, read in chunks by the caller."""
+    period = (filters.start, filters.end)
+    return (
+        filters.opportunities()
+        .filter(
+            Q(stage__in=OPEN_STAGES, expected_close_date__range=period)
+            | Q(stage__in=(Stage.WON, Stage.LOST), closed_on__range=period)
+        )
+        .select_related("client", "owner", "client__industry")
+        .annotate(weighted=weighted_value())
+        .order_by("pk")
+    )
+
+
+__all__ = [
+    "CONVERSION_DEFINITION",
+    "PERCENTILE_DEFINITION",
+    "PipelineReport",
+    "pipeline_detail",
+    "pipeline_report",
+]
