@@ -5,8 +5,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import assignable_executives
 from config.forms import DateInput, FilterForm
-from crm.selectors.clients import assignable_executives
 from documents.models import Document, DocumentKind
 
 

@@ -1,13 +1,12 @@
 """Reporte de Actividades: activities planned in the period (scheduled in it) against those
 done in it, by type and by executive, the overdue ones (planned, not done nor cancelled,
 scheduled before now), and the follow-ups kept on time: of the open opportunities, those not
-requiring follow-up against their stage frequency (crm.follow_up.requiring_follow_up)."""
+requiring follow-up against their stage frequency (OpportunityQuerySet.requiring_follow_up)."""
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.follow_up import requiring_follow_up
 from crm.models import OPEN_STAGES, ActivityType
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
@@ -89,7 +88,7 @@ def activities_report(*, filters: ReportFilters) -> TableReport:
         table.footer = [_("Total"), planned, done, ratio(done, planned), overdue]
     open_rows = filters.opportunities().filter(stage__in=OPEN_STAGES)
     open_count = open_rows.count()
-    late = requiring_follow_up(open_rows).count()
+    late = open_rows.requiring_follow_up().count()
     report = TableReport(
         slug="actividades",
         title=_("Activities report"),

@@ -16,12 +16,12 @@ from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings, User, Visibility
+from accounts.models import User
 from accounts.roles import VIEW, module_rights
+from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin, DateInput
 from crm.models import Industry, Opportunity, Segment
-from crm.selectors.clients import assignable_executives
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 
 
 class Period(TextChoices):
@@ -175,9 +175,7 @@ class ReportFilters:
 def sees_every_executive(user) -> bool:
     """Managers (the "team" module) always; executives when the company lets them see every
     opportunity (never in "own" mode, even for records shared with them)."""
-    if VIEW in module_rights(user, "team"):
-        return True
-    return CompanySettings.load().opportunity_visibility != Visibility.OWN
+    return sees_every_opportunity(user=user)
 
 
 def report_filters(*, user, params, today: date | None = None):

@@ -6,9 +6,6 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
-
-# Re-exported: callers on other branches still import it from here; its home is accounts.
-from accounts.selectors import assignable_executives  # noqa: F401
 from crm.filters.clients import ClientFilter
 from crm.models import OPEN_STAGES, ChangeRecord, Client, ClientUserObjectPermission, Contact
 from crm.recycle_bin import deleted_visible_to

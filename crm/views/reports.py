@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
 from accounts.roles import VIEW
+from accounts.selectors import assignable_executives
 from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
@@ -32,7 +33,7 @@ from crm.selectors.action_plans import (
     get_action_for_user_or_404,
     get_action_plan_for_user_or_404,
 )
-from crm.selectors.clients import assignable_executives, clients_visible_to
+from crm.selectors.clients import clients_visible_to
 from crm.services.action_plans import (
     ActionInput,
     action_plan_create,
