@@ -367,7 +367,9 @@ def test_the_board_runs_a_fixed_number_of_queries(
     # session, user, permissions x2, roles, company settings (scope), the totals of every
     # column (one GROUP BY), one page of cards per column (5), company settings (currency),
     # the executive options of the filter
-    with django_assert_num_queries(15):  # + the stage frequencies of the follow-up rule
+    with django_assert_num_queries(
+        16
+    ):  # + the follow-up rule's frequencies, + the edit rule's setting
         response = user_client.get(URL, {"segment": "B"})
 
     assert columns(response)[Stage.PROSPECTING].totals.count == per_column
@@ -383,7 +385,9 @@ def test_ver_mas_runs_a_fixed_number_of_queries(
 
     # session, user, permissions x2, roles, company settings (scope), the page of cards,
     # company settings (currency)
-    with django_assert_num_queries(9):  # + the stage frequencies of the follow-up rule
+    with django_assert_num_queries(
+        10
+    ):  # + the follow-up rule's frequencies, + the edit rule's setting
         user_client.get(column_url(Stage.PROPOSAL), {"page": 2}, **HTMX)
 
 

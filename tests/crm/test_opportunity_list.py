@@ -293,7 +293,9 @@ def test_it_runs_a_fixed_number_of_queries(client_as, executive, django_assert_n
     # session, user, permissions x2, roles, company settings (scope), the totals (count and
     # sums in one query), the page of rows (activities by subqueries), company settings
     # (currency), the executive options of the filter
-    with django_assert_num_queries(11):  # + the stage frequencies of the follow-up rule
+    with django_assert_num_queries(
+        12
+    ):  # + the follow-up rule's frequencies, + the edit rule's setting
         response = user_client.get(URL, {"client": "Empresa", "order": "-value"})
 
     assert response.context["totals"].count == rows
@@ -307,7 +309,7 @@ def test_its_htmx_partial_runs_a_fixed_number_of_queries(
     user_client = client_as(executive)
     user_client.get(URL)
 
-    with django_assert_num_queries(10):  # the same without the filter form's options
+    with django_assert_num_queries(11):  # the same without the filter form's options
         user_client.get(URL, {"stage": ["prospecting", "proposal"]}, **HTMX)
 
 

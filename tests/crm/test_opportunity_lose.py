@@ -26,8 +26,8 @@ BANT = {
 LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, its planned activities (cancel or keep on closing), company settings
-# (currency), the competitors' names.
-LOSE_PAGE_QUERIES = 10
+# (currency), the competitors' names, the edit rule's visibility setting.
+LOSE_PAGE_QUERIES = 11
 
 
 def url(opportunity) -> str:

@@ -31,8 +31,8 @@ LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, its planned activities (cancel or keep on closing), company settings
 # (currency), people per hand-off area, the accepted quote whose total prefills "Valor real
-# de la venta".
-WIN_PAGE_QUERIES = 11
+# de la venta", the edit rule's visibility setting.
+WIN_PAGE_QUERIES = 12
 
 
 def url(opportunity) -> str:
