@@ -326,10 +326,16 @@ def _analysis(
     needed = None
     if historic["won"] and previous["count"]:
         needed = math.ceil(previous["count"] * historic["entered"] / historic["won"])
+    # A stage stands out only when the others do better: with every rate (or every median)
+    # equal, no stage is flagged.
     measured = [row for row in conversion if row.rate is not None]
-    bottleneck = min(measured, key=lambda row: row.rate, default=None)
+    bottleneck = None
+    if len({row.rate for row in measured}) > 1:
+        bottleneck = min(measured, key=lambda row: row.rate)
     timed = [row for row in stages if row.median_days is not None]
-    slowest = max(timed, key=lambda row: row.median_days, default=None)
+    slowest = None
+    if len({row.median_days for row in timed}) > 1:
+        slowest = max(timed, key=lambda row: row.median_days)
     if bottleneck is not None:
         bottleneck.bottleneck = True
     if slowest is not None:

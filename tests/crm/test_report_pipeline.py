@@ -209,3 +209,30 @@ def test_a_custom_period_without_dates_keeps_the_input_and_shows_the_default(man
     assert form.errors
     assert form["desde"].value() == "2026-02-01"
     assert filters.preset == "trimestre"
+
+
+def test_no_stage_is_flagged_when_every_stage_converts_alike(manager, executive):
+    """Two stages entered in the period, on the same day, and none advanced: 0 % and 0 days
+    everywhere, nothing stands out, so neither a bottleneck nor a slowest stage is named."""
+    entered = NOW - timedelta(days=10)
+    for stage in (Stage.PROSPECTING, Stage.QUALIFICATION):
+        opportunity = OpportunityFactory(
+            client__owner=executive, stage=stage, stage_changed_at=entered
+        )
+        StageChange.objects.create(
+            opportunity=opportunity,
+            from_stage="",
+            to_stage=stage,
+            probability=10,
+            changed_at=entered,
+        )
+
+    analysis = report_for(manager).analysis
+
+    assert [row.rate for row in analysis_rows(manager)] == [0, 0]
+    assert analysis.bottleneck is None
+    assert analysis.slowest is None
+
+
+def analysis_rows(user):
+    return [row for row in report_for(user).conversion if row.rate is not None]
