@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.utils.functional import empty
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -48,6 +49,23 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Documents stored in the test's own folder, not in PRIVATE_MEDIA_ROOT."""
+    from documents.models import PRIVATE_STORAGE
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "privado", "base_url": None},
+        },
+    }
+    PRIVATE_STORAGE._wrapped = empty
+    yield tmp_path / "privado"
+    PRIVATE_STORAGE._wrapped = empty
 
 
 @pytest.fixture(autouse=True)

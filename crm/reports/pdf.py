@@ -2,15 +2,10 @@
 the page, rendered with no network access at all. Imported by the export views only when a
 PDF is asked for: WeasyPrint takes a moment to load."""
 
-import logging
-
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
-
-# WeasyPrint logs every rendering step at INFO; a report is not news worth a log line.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class OfflineFetcher(URLFetcher):

@@ -7,7 +7,7 @@ from accounts.roles import Role, user_roles
 from crm.models import Client
 from projects_ro.models import Project
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def test_it_refuses_known_passwords_when_debug_is_off(settings):
@@ -60,3 +60,18 @@ def test_it_says_in_spanish_where_to_sign_in_following_port(
     output = capsys.readouterr().out
     assert f"Datos de demostración listos. Inicie sesión en {address}" in output
     assert "Demo data ready" not in output
+
+
+def test_it_puts_real_quotes_on_the_proposals(settings, private_storage):
+    from documents.models import Document
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    quotes = Document.objects.filter(kind="quote").select_related("current_version", "quote")
+    assert quotes.count() == 2
+    for document in quotes:
+        assert document.opportunity.stage == "proposal"
+        assert document.quote.number.startswith("COT-2026-")
+        with document.current_version.file.open("rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"

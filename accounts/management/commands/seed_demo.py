@@ -381,6 +381,37 @@ class Command(BaseCommand):
         if not Opportunity.all_objects.exists():
             self._pipeline(clients)
 
+    def _quote(self, opportunity, *, number: str) -> None:
+        """A real PDF quote on the opportunity's Documentos tab, through "Subir Documento"."""
+        import weasyprint
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from crm.services.quotes import QuoteInput
+        from documents.models import DocumentKind
+        from documents.services import DocumentInput, document_upload
+
+        amount = opportunity.estimated_value
+        html = (
+            f"<h1>Cotización {number}</h1><p>{opportunity.client.name}</p>"
+            f"<p>{opportunity.name}</p><p>Monto total: USD {amount:,.2f}</p>"
+        )
+        pdf = weasyprint.HTML(string=html).write_pdf()
+        document_upload(
+            user=opportunity.owner,
+            data=DocumentInput(
+                kind=DocumentKind.QUOTE,
+                title=f"Cotización {number} · {opportunity.name}",
+                client=opportunity.client,
+                opportunity=opportunity,
+            ),
+            upload=SimpleUploadedFile(f"{number}.pdf", pdf, content_type="application/pdf"),
+            quote=QuoteInput(
+                number=number,
+                valid_until=timezone.localdate() + timedelta(days=15),
+                total_amount=amount,
+            ),
+        )
+
     def _pipeline(self, clients) -> None:
         """Opportunities in every stage with contacts and activities, through the services so
         that stage rows and history exist as if people had worked them."""
@@ -430,6 +461,8 @@ class Command(BaseCommand):
                         contact=contact,
                     ),
                 )
+            if stage == "proposal":
+                self._quote(opportunity, number=f"COT-2026-{index + 101:04d}")
         overdue = clients[4]
         activity_create(
             user=overdue.owner,
