@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,7 +17,8 @@ from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
-from crm.forms.clients import ClientForm, with_another_contact_row
+from crm.forms.base import int_or_none
+from crm.forms.clients import TOTAL_FORMS_KEY, ClientForm, with_another_contact_row
 from crm.history import client_changes_since
 from crm.models import SATISFACTION_TYPES, Client
 from crm.recycle_bin import RETENTION_DAYS
@@ -44,10 +45,19 @@ FORM_TEMPLATE = "crm/client_form.html"
 
 
 def _form_page(request, form: ClientForm, **context):
-    template = FORM_TEMPLATE
     if request.htmx and "add_contact" in request.POST:
-        template += "#contacts"
-    return render(request, template, {"form": form, **context})
+        return _new_contact_row(request, form)
+    return render(request, FORM_TEMPLATE, {"form": form, **context})
+
+
+def _new_contact_row(request, form: ClientForm):
+    """ "Agregar otro contacto" with htmx: only the added row (the rows on the page keep what
+    was typed in them during the round trip); nothing when the form is at its maximum."""
+    rows = form.contacts.forms
+    if int_or_none(request.POST.get(TOTAL_FORMS_KEY)) == len(rows):
+        return HttpResponse(status=204)
+    context = {"form": form, "contact_form": rows[-1], "number": len(rows)}
+    return render(request, FORM_TEMPLATE + "#new_contact", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -218,7 +218,7 @@ def test_the_add_contact_button_works_with_and_without_htmx(client_as, executive
 
     button = re.search(r'<button type="submit" name="add_contact"[^>]*>', text, re.S).group(0)
     assert f'hx-post="{CREATE_URL}"' in button
-    assert 'hx-target="#contacts"' in button
+    assert 'hx-target="#contact-rows"' in button and 'hx-swap="beforeend"' in button
 
 
 # Creating -----------------------------------------------------------------------------------
@@ -432,19 +432,31 @@ def test_add_contact_without_javascript_adds_a_row_and_saves_nothing(client_as, 
     assert "alert-danger" not in text
 
 
-def test_add_contact_with_htmx_renders_only_the_contacts_section(client_as, executive, payload):
+def test_add_contact_with_htmx_renders_only_the_new_row(client_as, executive, payload):
+    """Issue 8.2: the rows on the page are not redrawn, so what is typed in them while the
+    request travels stays; the new row comes with the row count, out of band."""
     data = payload(contacts=TWO_CONTACTS, add_contact="1")
 
     response = client_as(executive).post(CREATE_URL, data, **HTMX)
 
     text = page_text(response)
     assert "<html" not in text
-    assert text.lstrip().startswith('<fieldset id="contacts"')
-    assert 'name="contacts-TOTAL_FORMS" value="3"' in text
-    assert 'value="José Pérez"' in text
+    assert text.lstrip().startswith('<fieldset class="border rounded p-3 mb-3">')
+    assert "Contacto 3" in text
     assert 'name="contacts-2-name"' in text
+    assert 'name="contacts-0-name"' not in text and "José Pérez" not in text
+    assert re.search(r'name="contacts-TOTAL_FORMS" value="3"[^>]*hx-swap-oob="true"', text)
     assert 'name="name"' not in text
     assert not Client.objects.exists()
+
+
+def test_add_contact_with_htmx_at_the_maximum_changes_nothing(client_as, executive, payload):
+    data = payload(add_contact="1")
+    data["contacts-TOTAL_FORMS"] = "50"
+
+    response = client_as(executive).post(CREATE_URL, data, **HTMX)
+
+    assert response.status_code == 204
 
 
 def test_add_contact_stops_at_the_maximum_number_of_rows(client_as, executive, payload):
@@ -709,8 +721,8 @@ def test_an_add_contact_click_on_the_edit_form_keeps_the_version(
     response = client_as(executive).post(edit_url(saved_client), data, **HTMX)
 
     text = page_text(response)
-    assert 'name="contacts-TOTAL_FORMS" value="3"' in text
-    assert 'name="contacts-INITIAL_FORMS" value="2"' in text
+    assert re.search(r'name="contacts-TOTAL_FORMS" value="3"[^>]*hx-swap-oob="true"', text)
+    assert 'name="contacts-2-name"' in text
     saved_client.refresh_from_db()
     assert saved_client.segment == "B"
 
