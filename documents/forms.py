@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
+from crm.forms.base import ServiceErrorsMixin
 from crm.models import OPEN_STAGES, Contact, Opportunity
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
@@ -38,7 +39,7 @@ class UploadFieldMixin:
         return cleaned
 
 
-class DocumentUploadForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):
+class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixin, forms.Form):
     """ "Subir Documento": file, Tipo, título, what it belongs to and, for Tipo Cotización,
     Número de cotización, Fecha de validez and Monto total."""
 
@@ -136,13 +137,6 @@ class DocumentUploadForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):
             total_amount=data["total_amount"],
             supersede_previous=data["supersede_previous"],
         )
-
-    def add_service_error(self, error) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                self.add_error(name if name in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class VersionForm(UploadFieldMixin, BootstrapFormMixin, forms.Form):

@@ -14,6 +14,7 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.pagination import paginate
+from crm.forms.base import int_or_none
 from crm.models import QuoteStatus
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
 from crm.services.quotes import (
@@ -51,13 +52,6 @@ from projects_ro.selectors import get_project_for_user_or_404
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_GET
 @module_required("documents", VIEW)
 def document_list_view(request):
@@ -83,11 +77,11 @@ def _upload_origin(request) -> dict:
     """?opportunity= / ?client= / ?project= from a record's Documentos tab, when in reach."""
     source = request.GET
     origin = {}
-    if pk := _int_or_none(source.get("opportunity")):
+    if pk := int_or_none(source.get("opportunity")):
         origin["opportunity"] = attachable_opportunity(user=request.user, pk=pk)
-    if pk := _int_or_none(source.get("client")):
+    if pk := int_or_none(source.get("client")):
         origin["client"] = attachable_client(user=request.user, pk=pk)
-    if pk := _int_or_none(source.get("project")):
+    if pk := int_or_none(source.get("project")):
         origin["project"] = get_project_for_user_or_404(user=request.user, pk=pk)
     if any(value is None for value in origin.values()):
         raise Http404
