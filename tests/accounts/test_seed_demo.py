@@ -75,3 +75,5 @@ def test_it_puts_real_quotes_on_the_proposals(settings, private_storage):
         assert document.quote.number.startswith("COT-2026-")
         with document.current_version.file.open("rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
+        # "Enviar Cotización" needs a recipient among the client's contacts.
+        assert document.client.contacts.exclude(email="").exists()

@@ -420,7 +420,12 @@ class Command(BaseCommand):
         for index, name, stage, value, days, contact_name, position in OPPORTUNITIES:
             client = clients[index]
             contact = client.contacts.first() or Contact.objects.create(
-                client=client, name=contact_name, position=position, is_primary=True
+                client=client,
+                name=contact_name,
+                position=position,
+                # The client's own domain, so "Enviar Cotización" has someone to write to.
+                email=f"{name_key(contact_name).replace(' ', '.')}@{client.email.split('@')[-1]}",
+                is_primary=True,
             )
             answers = bant | {"bant_timeline": True} if stage != "prospecting" else {}
             opportunity = opportunity_create(
