@@ -10,8 +10,12 @@ from django.shortcuts import get_object_or_404
 
 from config.pagination import paginate
 from crm.models import Client, Opportunity
-from crm.selectors.clients import clients_visible_to, sees_every_client
-from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
+from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
+from crm.selectors.opportunities import (
+    opportunities_editable_by,
+    opportunities_visible_to,
+    sees_every_opportunity,
+)
 from documents.filters import DocumentFilter
 from documents.models import Document, DocumentDownload, DocumentVersion
 from projects_ro.selectors import projects_visible_to
@@ -83,24 +87,23 @@ def get_version_or_404(*, document: Document, number: int) -> DocumentVersion:
 
 def user_can_attach_to(*, user, client: Client | None = None, opportunity=None) -> bool:
     """May the user upload a document to (or send a quote of) this client / opportunity?
-
-    Today: when they may see it. The integrator points this one function at
-    `crm.selectors.user_can_edit_opportunity` / `user_can_edit_client` (the "edit" levels of
-    the visibility setting) once they exist; nothing else restates the rule."""
+    When they may change it: the edit rule of the visibility levels and of sharing
+    (`opportunities_editable_by` / `clients_editable_by`); a project's documents are open
+    to whoever sees the project."""
     if opportunity is not None:
-        return opportunities_visible_to(user=user).filter(pk=opportunity.pk).exists()
+        return opportunities_editable_by(user=user).filter(pk=opportunity.pk).exists()
     if client is not None:
-        return clients_visible_to(user=user).filter(pk=client.pk).exists()
+        return clients_editable_by(user=user).filter(pk=client.pk).exists()
     return True
 
 
 def attachable_opportunity(*, user, pk) -> Opportunity | None:
     """The opportunity a "Subir Documento" link names (?opportunity=), if the user may use it."""
-    return opportunities_visible_to(user=user).select_related("client").filter(pk=pk).first()
+    return opportunities_editable_by(user=user).select_related("client").filter(pk=pk).first()
 
 
 def attachable_client(*, user, pk) -> Client | None:
-    return clients_visible_to(user=user).filter(pk=pk).first()
+    return clients_editable_by(user=user).filter(pk=pk).first()
 
 
 def documents_of_opportunity(*, user, opportunity: Opportunity) -> QuerySet[Document]:

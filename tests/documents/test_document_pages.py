@@ -311,3 +311,23 @@ def test_hand_off_areas_get_no_documents_at_all(client_as, opportunity, executiv
     assert "Documentos" in [str(item["label"]) for item in menu]
     finance_menu = client_as(finance).get(reverse("accounts:notifications")).context["nav_items"]
     assert "Documentos" not in [str(item["label"]) for item in finance_menu]
+
+
+def test_a_colleague_who_may_only_view_reads_the_documents_but_attaches_none(
+    client_as, executive, other_executive, opportunity
+):
+    """ "Ver todas, editar propias" (the default): another executive sees the opportunity's
+    documents, but uploading to it is editing it."""
+    document = make_document(executive, opportunity=opportunity)
+    http = client_as(other_executive)
+
+    tab = http.get(reverse("documents:opportunity_tab", args=[opportunity.pk]))
+    page = tab.content.decode()
+    assert tab.status_code == 200
+    assert document.title in page
+    assert reverse("documents:upload") + f"?opportunity={opportunity.pk}" not in page
+
+    response = post_upload(http, opportunity=opportunity.pk)
+
+    assert response.status_code == 403
+    assert Document.objects.count() == 1
