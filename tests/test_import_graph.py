@@ -9,7 +9,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "config", "contractors_ro", "crm", "dashboard", "documents", "projects_ro")
+APPS = (
+    "accounts",
+    "config",
+    "contractors_ro",
+    "crm",
+    "dashboard",
+    "devtools",
+    "documents",
+    "projects_ro",
+)
 
 
 def project_modules() -> dict[str, Path]:
@@ -98,3 +107,14 @@ def test_the_checker_finds_a_cycle():
 
 def test_no_module_imports_itself_back():
     assert cycles(import_graph(project_modules())) == []
+
+
+def test_no_feature_app_imports_the_devtools():
+    """devtools (the benchmark) sits on top of every app: none may depend on it."""
+    graph = import_graph(project_modules())
+    users = sorted(
+        name
+        for name, targets in graph.items()
+        if not name.startswith("devtools") and any(t.startswith("devtools") for t in targets)
+    )
+    assert users == []

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DevtoolsConfig(AppConfig):
+    """Commands for developers and operators that use every other app (the benchmark).
+
+    Nothing imports this app: it sits on top of the others, so that no feature app depends
+    on a tool."""
+
+    name = "devtools"
+    verbose_name = "Herramientas de desarrollo"

@@ -1,0 +1,204 @@
+"""What the benchmark requests: every page a user meets, with its deep pages, sort orders,
+filters and search variants (issue "Performance at the reference volume", item 8).
+
+A case is a title, a URL and who requests it. "Last page" is asked as a page number past the
+end, which the shared paginator answers with the last page, as a user following the "»" link
+would see it.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from crm.filters.clients import ClientFilter
+from crm.filters.complaints import ComplaintFilter
+from crm.filters.opportunities import OpportunityFilter
+
+EXECUTIVE, MANAGER, BOTH = "ejecutivo", "gerente", "both"
+LAST = "page=99999"
+
+
+@dataclass(frozen=True)
+class Case:
+    group: str  # "list", "page" (detail, tab, board, agenda, dashboard, report) or "floor"
+    title: str
+    url: str
+    who: str = BOTH
+
+    def for_user(self, label: str) -> bool:
+        return self.who in (BOTH, label)
+
+
+def _orders(filterset) -> list[str]:
+    """The sort values a list offers (its OrderingFilter's choices, ascending)."""
+    choices = filterset.base_filters["order"].extra["choices"]
+    return [value for value, _label in choices if not value.startswith("-")]
+
+
+def _sorted(group: str, title: str, base: str, filterset) -> list[Case]:
+    cases = []
+    for order in _orders(filterset):
+        cases.append(Case(group, f"{title} ↑{order}", f"{base}?order={order}"))
+        cases.append(Case(group, f"{title} ↓{order} última", f"{base}?order=-{order}&{LAST}"))
+    return cases
+
+
+def _optional(name: str, *args) -> str | None:
+    """A URL that exists only once its feature is on main (the benchmark never rots)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def page_cases(objects: dict[str, int]) -> list[Case]:
+    client, opportunity = objects["client"], objects["opportunity"]
+    clients = reverse("crm:client_list")
+    opportunities = reverse("crm:opportunity_list")
+    complaints = reverse("crm:complaint_list")
+    documents = reverse("documents:list")
+    projects = reverse("projects:list")
+    contractors = reverse("contractors:list")
+    activities = reverse("crm:activity_list")
+    today = timezone.localdate()
+    wide = (
+        f"?periodo=personalizado&desde={(today - timedelta(days=540)).isoformat()}"
+        f"&hasta={(today + timedelta(days=540)).isoformat()}"
+    )
+    cases = [
+        Case("floor", "Piso: contador de avisos", reverse("accounts:notifications_unread_count")),
+        Case("page", "Dashboard", reverse("dashboard:home")),
+        Case(
+            "page",
+            "Dashboard, un ejecutivo",
+            reverse("dashboard:home") + "?ejecutivo={exec}",
+            MANAGER,
+        ),
+        # Clients
+        Case("list", "Clientes: lista", clients),
+        Case("list", "Clientes: página 200", f"{clients}?page=200"),
+        Case("list", "Clientes: última página", f"{clients}?{LAST}"),
+        *_sorted("list", "Clientes", clients, ClientFilter),
+        Case("list", "Clientes: segmento A", f"{clients}?segment=A"),
+        Case("list", "Clientes: por ejecutivo", f"{clients}?owner={{exec}}"),
+        Case("list", "Clientes: buscar nombre", f"{clients}?q=Empresa 1234"),
+        Case("list", "Clientes: buscar fragmento", f"{clients}?q=presa 99"),
+        Case("list", "Clientes: buscar sin acento", f"{clients}?q=petroleos"),
+        Case("list", "Clientes: buscar RIF", f"{clients}?q=J-10001234"),
+        Case("list", "Clientes: buscar RIF sin guiones", f"{clients}?q=J10001234"),
+        Case("list", "Clientes: buscar teléfono", f"{clients}?q=0414 600 2468"),
+        Case("list", "Clientes: buscar correo", f"{clients}?q=persona1.2468@"),
+        Case("page", "Cliente: resumen", reverse("crm:client_detail", args=[client])),
+        *[
+            Case("page", f"Cliente: {tab}", reverse("crm:client_tab", args=[client, tab]))
+            for tab in (
+                "contactos",
+                "oportunidades",
+                "actividades",
+                "proyectos",
+                "reclamos",
+                "documentos",
+                "historial",
+            )
+        ],
+        # Opportunities
+        Case("page", "Oportunidades: tablero", reverse("crm:opportunity_board")),
+        Case(
+            "page",
+            "Tablero: por ejecutivo",
+            reverse("crm:opportunity_board") + "?owner={exec}",
+            MANAGER,
+        ),
+        Case("list", "Oportunidades: lista", opportunities),
+        Case("list", "Oportunidades: página 200", f"{opportunities}?page=200"),
+        Case("list", "Oportunidades: última página", f"{opportunities}?{LAST}"),
+        *_sorted("list", "Oportunidades", opportunities, OpportunityFilter),
+        Case("list", "Oportunidades: por cliente", f"{opportunities}?client=Empresa 1234"),
+        Case("list", "Oportunidades: por RIF", f"{opportunities}?client=J100012345"),
+        Case("list", "Oportunidades: etapa", f"{opportunities}?stage=proposal"),
+        Case("list", "Oportunidades: requiere seguimiento", f"{opportunities}?follow_up=on"),
+        Case("list", "Oportunidades: buscar", f"{opportunities}?q=Oportunidad 1234"),
+        Case("page", "Oportunidad: página", reverse("crm:opportunity_detail", args=[opportunity])),
+        Case(
+            "page",
+            "Oportunidad: documentos",
+            reverse("documents:opportunity_tab", args=[opportunity]),
+        ),
+        # Activities
+        Case("page", "Mis actividades", activities),
+        Case("page", "Mis actividades: todo el equipo", f"{activities}?executive=all", MANAGER),
+        Case("page", "Mis actividades: última página", f"{activities}?{LAST}"),
+        Case("page", "Semana", reverse("crm:activity_week")),
+        # Complaints, documents, projects, contractors, bin, notifications
+        Case("list", "Reclamos", complaints),
+        Case("list", "Reclamos: última página", f"{complaints}?{LAST}"),
+        *_sorted("list", "Reclamos", complaints, ComplaintFilter),
+        Case("list", "Reclamos: buscar", f"{complaints}?q=demora"),
+        Case("list", "Documentos: lista", documents),
+        Case("list", "Documentos: búsqueda", f"{documents}?q=COT-B-1234"),
+        Case("list", "Documentos: cotizaciones, última", f"{documents}?kind=quote&{LAST}"),
+        Case("list", "Documentos: última página", f"{documents}?{LAST}"),
+        Case("list", "Proyectos", projects),
+        Case("list", "Contratistas", contractors),
+        Case("list", "Papelera", reverse("crm:recycle_bin")),
+        Case("list", "Notificaciones", reverse("accounts:notifications")),
+        # CRM → Reportes
+        Case("page", "Reportes: índice", reverse("crm:report_index")),
+        Case("page", "Reporte de Pipeline", reverse("crm:report_pipeline")),
+        Case("page", "Pipeline: 12 meses", reverse("crm:report_pipeline") + "?periodo=12m"),
+        Case("page", "Pipeline: 3 años", reverse("crm:report_pipeline") + wide),
+        Case("page", "Reporte de Ventas", reverse("crm:report_sales") + "?periodo=12m"),
+        Case("page", "Reporte de Pérdidas", reverse("crm:report_losses") + "?periodo=12m"),
+        Case("page", "Reporte de Actividades", reverse("crm:report_activities")),
+        Case("page", "Conversión y ciclo", reverse("crm:report_conversion")),
+    ]
+    search = _optional("search:results")
+    if search:
+        cases += [
+            Case("list", "Búsqueda global: nombre", f"{search}?q=Empresa 1234"),
+            Case("list", "Búsqueda global: RIF sin guiones", f"{search}?q=J100012345"),
+            Case("list", "Búsqueda global: teléfono", f"{search}?q=04146002468"),
+        ]
+    return cases
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file download and its budgets (seconds to the first byte and in all, MB of the
+    worker's peak RSS over its idle RSS); None where the issue sets none."""
+
+    title: str
+    url: str
+    first_byte_s: float | None = 1.0
+    total_s: float | None = None
+    rss_mb: float | None = 30.0
+
+
+def export_cases() -> list[Export]:
+    today = timezone.localdate()
+    wide = (
+        f"?periodo=personalizado&desde={(today - timedelta(days=540)).isoformat()}"
+        f"&hasta={(today + timedelta(days=540)).isoformat()}&ejecutivo="
+    )
+    pipeline = reverse("crm:report_pipeline_export", args=["excel"])
+    cases = [
+        Export("Clientes xlsx (todos)", reverse("crm:client_export", args=["xlsx"])),
+        Export("Clientes CSV (todos)", reverse("crm:client_export", args=["csv"])),
+        Export(
+            "Pipeline PDF",
+            reverse("crm:report_pipeline_export", args=["pdf"]),
+            first_byte_s=None,
+            total_s=2.0,
+            rss_mb=None,
+        ),
+        # The Resumen sheet comes first in the streamed file: its first byte within 2 s.
+        Export("Pipeline Excel, trimestre", pipeline, first_byte_s=2.0),
+        Export("Pipeline Excel, 3 años", pipeline + wide, first_byte_s=2.0, total_s=10.0),
+    ]
+    for file_format, total in (("xlsx", 10.0), ("csv", 3.0)):
+        url = _optional("crm:opportunity_export", file_format)
+        if url:
+            cases.append(Export(f"Oportunidades {file_format} (todas)", url, total_s=total))
+    return cases
