@@ -307,6 +307,21 @@ ROWS = [
     Row("crm:client_edit", "GET", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
     # An empty form is refused and re-rendered: nothing is written.
     Row("crm:client_edit", "POST", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
+    # "Fusionar": managers only (an executive's role is refused before any lookup).
+    Row(
+        "crm:client_merge",
+        "GET",
+        expect(302, 403, 403, 200, 200),
+        kwargs=lambda world: {"pk": world.client.pk},
+    ),
+    # No client chosen: the picker again; nothing is written.
+    Row(
+        "crm:client_merge",
+        "POST",
+        expect(302, 403, 403, 200, 200),
+        kwargs=lambda world: {"pk": world.client.pk},
+        data={},
+    ),
     Row("crm:client_delete", "GET", SCOPED_READ, kwargs=lambda world: {"pk": world.client.pk}),
     Row(
         "crm:client_delete",

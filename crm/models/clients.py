@@ -135,6 +135,17 @@ class Client(Record):
         validators=[MinValueValidator(0)],
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Set when a manager merged this client into another ("Fusionar"): it is then in the
+    # recycle bin, its related rows belong to `merged_into`, and it cannot be restored.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_clients",
+        editable=False,
+    )
 
     objects = ClientManager()
     all_objects = models.Manager.from_queryset(ClientQuerySet)()
@@ -212,6 +223,7 @@ class ChangeRecord(models.Model):
         CHANGED = "changed", _("Changed")
         DELETED = "deleted", _("Deleted")
         RESTORED = "restored", _("Restored")
+        MERGED = "merged", _("Merged")
 
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="change_records", editable=False

@@ -102,7 +102,7 @@ def client_shared_with(*, client: Client) -> QuerySet[User]:
 
 def deleted_clients_visible_to(*, user) -> QuerySet[Client]:
     """The recycle bin: admins see every deleted client, others those they deleted."""
-    return deleted_visible_to(Client, user=user).select_related("owner")
+    return deleted_visible_to(Client, user=user).select_related("owner", "merged_into")
 
 
 def contacts_of(*, client: Client) -> QuerySet[Contact]:

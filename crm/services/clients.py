@@ -127,6 +127,11 @@ def client_delete(*, user, client_id: int) -> Client:
 def client_restore(*, user, client_id: int) -> Client:
     """Bring a client back from the recycle bin, unless its RIF/NIT was reused meanwhile."""
     client = Client.all_objects.select_for_update().get(pk=client_id, deleted_at__isnull=False)
+    if client.merged_into_id:
+        raise ValidationError(
+            _("This client was merged into %(survivor)s, which now has its records.")
+            % {"survivor": client.merged_into.name}
+        )
     if Client.objects.filter(tax_id=client.tax_id).exists():
         raise ValidationError(
             _("Another client with RIF/NIT %(tax_id)s was created after this one was deleted.")

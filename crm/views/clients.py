@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
 from accounts.models import CompanySettings
-from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
+from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
@@ -180,7 +180,20 @@ def client_share_view(request, pk: int):
 
 
 def _summary(request, client):
-    return {"primary_contact": contacts_of(client=client).filter(is_primary=True).first()}
+    duplicates = []
+    if is_manager(request.user):  # managers merge them ("Fusionar"): show who looks the same
+        duplicates = likely_duplicates(
+            user=request.user,
+            name=client.name,
+            tax_id=client.tax_id,
+            email=client.email,
+            phone=client.phone,
+            exclude_pk=client.pk,
+        )[:5]
+    return {
+        "primary_contact": contacts_of(client=client).filter(is_primary=True).first(),
+        "duplicates": list(duplicates),
+    }
 
 
 def _contacts(request, client):
@@ -263,6 +276,7 @@ def client_detail_view(request, pk: int, tab: str = "resumen"):
         "tabs": tabs,
         "can_edit": CHANGE in crm_rights and editable,
         "can_delete": DELETE in crm_rights and editable,
+        "can_merge": CHANGE in crm_rights and is_manager(request.user),
         # The share page itself says when the company's visibility makes sharing moot.
         "can_share": CHANGE in crm_rights and editable and may_share(request.user, client),
         # Activities and complaints hang off the client: logging one is a change to it.

@@ -43,7 +43,12 @@ RECYCLE_BIN: dict[str, BinKind] = {
         label=gettext_lazy("Clients"),
         deleted_visible_to=deleted_clients_visible_to,
         restore=lambda *, user, pk: client_restore(user=user, client_id=pk),
-        detail=attrgetter("tax_id"),
+        detail=lambda client: (
+            _("%(tax_id)s · merged into %(survivor)s")
+            % {"tax_id": client.tax_id, "survivor": client.merged_into.name}
+            if client.merged_into_id
+            else client.tax_id
+        ),
     ),
     "oportunidad": BinKind(
         label=gettext_lazy("Opportunities"),
