@@ -117,15 +117,13 @@ def test_the_survivor_keeps_the_chosen_values_and_one_primary_contact(manager, p
     assert Contact.objects.filter(client=result).count() == 4
 
 
-def test_the_merged_client_is_in_the_bin_pointing_at_the_survivor_and_stays_there(
-    manager, pair
-):
+def test_the_merged_client_is_in_the_bin_pointing_at_the_survivor_and_stays_there(manager, pair):
     survivor, merged = pair
     _merge(manager, survivor, merged)
     gone = Client.all_objects.get(pk=merged.pk)
     assert gone.is_deleted
     assert gone.merged_into_id == survivor.pk
-    with pytest.raises(ValidationError, match="merged into|fusionado con"):
+    with pytest.raises(ValidationError, match=r"merged into|fusionado con"):
         client_restore(user=manager, client_id=merged.pk)
     assert ChangeRecord.objects.filter(
         client=survivor, action=ChangeRecord.Action.MERGED, object_id=merged.pk
@@ -156,12 +154,12 @@ def test_a_stale_merge_is_refused_and_changes_nothing(manager, pair):
 
 
 def test_a_client_cannot_be_merged_with_itself_or_one_in_the_bin(manager, pair):
-    survivor, merged = pair
+    survivor, _merged = pair
     with pytest.raises(ValidationError):
         _merge(manager, survivor, survivor)
     client_delete(user=manager, client_id=ClientFactory(owner=survivor.owner).pk)
     deleted = Client.all_objects.filter(deleted_at__isnull=False).first()
-    with pytest.raises(ValidationError, match="recycle bin|papelera"):
+    with pytest.raises(ValidationError, match=r"recycle bin|papelera"):
         _merge(manager, survivor, deleted)
 
 
@@ -206,7 +204,7 @@ def test_a_bad_choice_is_refused_with_a_message_and_nothing_moves(client, manage
 
 
 def test_executives_get_403_and_no_merge_button(client, executive, pair):
-    survivor, merged = pair
+    survivor, _merged = pair
     client.force_login(executive)
     assert client.get(reverse("crm:client_merge", args=[survivor.pk])).status_code == 403
     page = client.get(reverse("crm:client_detail", args=[survivor.pk])).content.decode()
