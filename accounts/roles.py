@@ -62,6 +62,7 @@ MODULES: dict[str, Module] = {
             "crm.competitor",
             "crm.stagesetting",
             "documents.documentdeletion",
+            "crm.forecastsnapshot",
         ),
         extra=(
             "axes.view_accessattempt",

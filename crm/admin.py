@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from crm.models import CONTACT_FIELDS, Client, Contact, Industry
+from crm.models import CONTACT_FIELDS, Client, Contact, ForecastSnapshot, Industry
 from crm.resources import ClientResource
 
 
@@ -28,3 +28,21 @@ class ClientAdmin(ImportExportModelAdmin):
     autocomplete_fields = ("owner",)
     inlines = [ContactInline]
     readonly_fields = ("version",)
+
+
+@admin.register(ForecastSnapshot)
+class ForecastSnapshotAdmin(admin.ModelAdmin):
+    """Frozen forecasts are evidence: readable by the Administrador, never edited."""
+
+    list_display = ("taken_on", "month", "executive", "weighted", "best_case", "commit")
+    list_filter = ("taken_on", "executive")
+    date_hierarchy = "taken_on"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -127,6 +127,7 @@ urlpatterns = [
             ("perdidas", "report_losses"),
             ("actividades", "report_activities"),
             ("conversion", "report_conversion"),
+            ("precision", "report_forecast"),
         )
     ],
     path(

@@ -493,6 +493,7 @@ ROWS = [
             "crm:report_losses",
             "crm:report_activities",
             "crm:report_conversion",
+            "crm:report_forecast",
         )
         for method in ("GET", "POST")
     ],
@@ -504,7 +505,7 @@ ROWS = [
             kwargs=lambda world, slug=slug, fmt=fmt: {"slug": slug, "file_format": fmt},
             note=f"{slug} {fmt}",
         )
-        for slug in ("ventas", "perdidas", "actividades", "conversion")
+        for slug in ("ventas", "perdidas", "actividades", "conversion", "precision")
         for fmt in ("excel", "pdf")
     ],
     Row(
@@ -766,6 +767,9 @@ ADMIN_SPECIAL = {
     "admin:documents_document_add": expect(302, 403, 403, 403, 403),
     "admin:documents_documentdeletion_add": expect(302, 403, 403, 403, 403),
     "admin:documents_documentdeletion_delete": expect(302, 403, 403, 403, 403),
+    # Frozen forecasts are evidence: taken by snapshot_forecast only, never deleted.
+    "admin:crm_forecastsnapshot_add": expect(302, 403, 403, 403, 403),
+    "admin:crm_forecastsnapshot_delete": expect(302, 403, 403, 403, 403),
 }
 
 

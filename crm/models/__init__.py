@@ -26,6 +26,7 @@ from crm.models.complaints import (
     ComplaintPriority,
     ComplaintStatus,
 )
+from crm.models.forecasts import SNAPSHOT_MONTHS, ForecastSnapshot
 from crm.models.opportunities import (
     BANT_FIELDS,
     BANT_QUESTIONS,
@@ -52,6 +53,7 @@ __all__ = [
     "OPEN_STAGES",
     "PENDING_QUOTE_STATUSES",
     "SATISFACTION_TYPES",
+    "SNAPSHOT_MONTHS",
     "ActionPlan",
     "ActionPlanItem",
     "Activity",
@@ -66,6 +68,7 @@ __all__ = [
     "ComplaintPriority",
     "ComplaintStatus",
     "Contact",
+    "ForecastSnapshot",
     "Industry",
     "LeadSource",
     "LossReason",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from crm.models import Stage
 from crm.reports.activities import activities_in_scope, activities_report
 from crm.reports.conversion import conversion_report
+from crm.reports.forecast_accuracy import forecast_accuracy_report
 from crm.reports.losses import losses_report, lost_in_period
 from crm.reports.pipeline import day_bounds, weighted_value
 from crm.reports.sales import closed_in, sales_report
@@ -30,6 +31,10 @@ def _closed(filters):
         .annotate(weighted=weighted_value())
         .order_by("pk")
     )
+
+
+def _won(filters):
+    return _closed(filters).filter(stage=Stage.WON)
 
 
 def _lost(filters):
@@ -61,4 +66,5 @@ TABLE_REPORTS = {
         "crm:report_activities", activities_report, _activities, "activities"
     ),
     "conversion": ReportKind("crm:report_conversion", conversion_report, _closed),
+    "precision": ReportKind("crm:report_forecast", forecast_accuracy_report, _won),
 }

@@ -2,7 +2,7 @@
 count of tests/crm/report_world.py (Q1 2026), their pages, files and scope."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -18,6 +18,7 @@ from crm.reports.activities import activities_report
 from crm.reports.filters import report_filters
 from crm.reports.losses import losses_report
 from crm.reports.sales import sales_report
+from crm.services.forecasts import take_forecast_snapshots
 from tests.crm.report_world import NOW, Q1, TODAY, build_report_world
 from tests.factories import ActivityFactory
 
@@ -26,6 +27,7 @@ SLUGS = {
     "perdidas": "crm:report_losses",
     "actividades": "crm:report_activities",
     "conversion": "crm:report_conversion",
+    "precision": "crm:report_forecast",
 }
 
 
@@ -38,6 +40,8 @@ def world(executive, other_executive):
         opportunity.loss_reason = reason
         opportunity.lessons_learned = lesson
         opportunity.save()
+    for month in (1, 2, 3):  # Precisión del pronóstico compares Q1 with frozen forecasts
+        take_forecast_snapshots(today=date(2026, month, 1))
     return world
 
 
@@ -170,7 +174,7 @@ def test_each_report_page_costs_the_same_queries(
         assert browser.get(reverse(SLUGS[slug])).status_code == 200
 
 
-QUERIES = {"ventas": 13, "perdidas": 12, "actividades": 12, "conversion": 10}
+QUERIES = {"ventas": 13, "perdidas": 12, "actividades": 12, "conversion": 10, "precision": 11}
 
 
 @pytest.mark.parametrize("slug", list(SLUGS))

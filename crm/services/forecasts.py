@@ -1,0 +1,68 @@
+"""Freezing the pipeline projection once a month (crm.models.forecasts)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.selectors import assignable_executives
+from crm.models import SNAPSHOT_MONTHS, ForecastSnapshot, Opportunity
+from crm.reports.filters import Period, ReportFilters, add_months, month_end, previous_bounds
+from crm.reports.pipeline import pipeline_report
+
+
+@dataclass(frozen=True)
+class CompanyFilters(ReportFilters):
+    """The report's filters without a user: every opportunity of the company (or of one
+    executive), as the scheduled job sees them."""
+
+    def opportunities(self) -> QuerySet[Opportunity]:
+        rows = Opportunity.objects.all()
+        return rows if self.executive is None else rows.filter(owner=self.executive)
+
+
+def _filters(first: date, executive: User | None) -> CompanyFilters:
+    end = month_end(add_months(first, SNAPSHOT_MONTHS - 1))
+    previous_start, previous_end = previous_bounds(Period.CUSTOM, first, end)
+    return CompanyFilters(
+        user=None,
+        preset=Period.CUSTOM,
+        start=first,
+        end=end,
+        previous_start=previous_start,
+        previous_end=previous_end,
+        executive=executive,
+        segment="",
+        industry=None,
+        company_wide=executive is None,
+    )
+
+
+@transaction.atomic
+def take_forecast_snapshots(*, today: date) -> int:
+    """Freeze this month's projection (weighted, best case, commit) for the team and each
+    executive, from the Reporte de Pipeline's own selector. Idempotent: a month that already
+    has its snapshot is left as it is. Returns how many rows were written."""
+    first = today.replace(day=1)
+    # Serialise concurrent runs on the month's rows: the unique constraints refuse a second
+    # set, and the check below makes a repeated run a no-op.
+    if ForecastSnapshot.objects.select_for_update().filter(taken_on=first).exists():
+        return 0
+    rows = []
+    for executive in [None, *assignable_executives()]:
+        report = pipeline_report(filters=_filters(first, executive))
+        rows += [
+            ForecastSnapshot(
+                taken_on=first,
+                executive=executive,
+                month=month.month,
+                weighted=month.weighted,
+                best_case=month.best_case,
+                commit=month.commit,
+            )
+            for month in report.months
+        ]
+    ForecastSnapshot.objects.bulk_create(rows)
+    return len(rows)
