@@ -1,6 +1,7 @@
 """The "Fusionar clientes" form: for every field whose values differ, which one survives."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Client
@@ -36,7 +37,7 @@ class ClientMergeForm(forms.Form):
             # The survivor's value, unless it has none and the other client has one.
             keep = MERGED if mine == "—" and theirs != "—" else SURVIVOR
             self.fields[name] = forms.ChoiceField(
-                label=Client._meta.get_field(name).verbose_name.capitalize(),
+                label=capfirst(Client._meta.get_field(name).verbose_name),
                 choices=[(SURVIVOR, mine), (MERGED, theirs)],
                 initial=keep,
                 widget=forms.RadioSelect,

@@ -26,6 +26,7 @@ from crm.models import (
 )
 from crm.phones import normalize_phone
 from crm.services import ActivityInput, activity_create, opportunity_create
+from crm.services.forecasts import take_forecast_snapshots
 from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project, ProjectStatus
 
@@ -380,6 +381,9 @@ class Command(BaseCommand):
             project.contractors.set([contractors[i] for i in team])
         if not Opportunity.all_objects.exists():
             self._pipeline(clients)
+        # This month's forecast, frozen as the scheduler does on the 1st (Precisión del
+        # pronóstico fills up month by month from here).
+        take_forecast_snapshots(today=timezone.localdate())
 
     def _quote(self, opportunity, *, number: str) -> None:
         """A real PDF quote on the opportunity's Documentos tab, through "Subir Documento"."""
