@@ -123,7 +123,7 @@ def test_the_merged_client_is_in_the_bin_pointing_at_the_survivor_and_stays_ther
     gone = Client.all_objects.get(pk=merged.pk)
     assert gone.is_deleted
     assert gone.merged_into_id == survivor.pk
-    with pytest.raises(ValidationError, match=r"merged into|fusionado con"):
+    with pytest.raises(ValidationError, match=r"merged into|se fusionó con"):
         client_restore(user=manager, client_id=merged.pk)
     assert ChangeRecord.objects.filter(
         client=survivor, action=ChangeRecord.Action.MERGED, object_id=merged.pk
