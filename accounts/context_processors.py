@@ -12,6 +12,7 @@ CRM_MENU: tuple = (
     (_("Activities"), "crm:activity_list"),
     (_("Complaints"), "crm:complaint_list"),
     (_("Reports"), "crm:report_index"),
+    (_("Goals"), "crm:goal_list"),
 )
 MENU = (
     (_("Dashboard"), "dashboard:home", "dashboard"),

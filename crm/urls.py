@@ -7,6 +7,7 @@ from crm.views import (
     client_merge,
     clients,
     complaints,
+    goals,
     imports,
     opportunities,
     opportunity_flows,
@@ -113,6 +114,7 @@ urlpatterns = [
     path("reclamos/<int:pk>/", complaints.complaint_detail_view, name="complaint_detail"),
     path("reclamos/<int:pk>/editar/", complaints.complaint_edit_view, name="complaint_edit"),
     path("calendario/<str:token>.ics", calendar.calendar_feed_view, name="calendar_feed"),
+    path("metas/", goals.goal_list_view, name="goal_list"),
     path("reportes/", reports.report_index_view, name="report_index"),
     path("reportes/pipeline/", reports.report_pipeline_view, name="report_pipeline"),
     path(

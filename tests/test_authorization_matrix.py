@@ -435,6 +435,9 @@ ROWS = [
     ),
     # ---- CRM → Reportes (h-reports) ---------------------------------------------------------
     # Reports follow the "dashboard" module; an executive's plan is out of another's scope.
+    # Metas: everyone with the CRM sees the page (an executive their own row); managers set them.
+    Row("crm:goal_list", "GET", READ),
+    Row("crm:goal_list", "POST", expect(302, 403, 403, 200, 200), data={}),
     Row("crm:report_index", "GET", READ),
     Row("crm:report_index", "POST", NOT_ALLOWED),
     Row("crm:report_pipeline", "GET", READ),

@@ -27,6 +27,7 @@ from crm.models.complaints import (
     ComplaintStatus,
 )
 from crm.models.forecasts import SNAPSHOT_MONTHS, ForecastSnapshot
+from crm.models.goals import GoalPeriod, SalesGoal
 from crm.models.opportunities import (
     BANT_FIELDS,
     BANT_QUESTIONS,
@@ -69,6 +70,7 @@ __all__ = [
     "ComplaintStatus",
     "Contact",
     "ForecastSnapshot",
+    "GoalPeriod",
     "Industry",
     "LeadSource",
     "LossReason",
@@ -79,6 +81,7 @@ __all__ = [
     "QuoteEmail",
     "QuoteStatus",
     "Record",
+    "SalesGoal",
     "Segment",
     "Stage",
     "StageChange",

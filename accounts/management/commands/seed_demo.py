@@ -24,6 +24,7 @@ from crm.models import (
     Opportunity,
     name_key,
 )
+from crm.models.goals import GoalPeriod, SalesGoal, period_start
 from crm.phones import normalize_phone
 from crm.services import ActivityInput, activity_create, opportunity_create
 from crm.services.forecasts import take_forecast_snapshots
@@ -384,6 +385,24 @@ class Command(BaseCommand):
         # This month's forecast, frozen as the scheduler does on the 1st (Precisión del
         # pronóstico fills up month by month from here).
         take_forecast_snapshots(today=timezone.localdate())
+        self._goals()
+
+    def _goals(self) -> None:
+        """This month's Metas of the two executives, set by the manager (kept if edited)."""
+        month = period_start(GoalPeriod.MONTH, timezone.localdate())
+        manager = User.objects.get(username="gerente")
+        for username, target in (("ejecutivo", 150_000), ("ejecutivo2", 100_000)):
+            SalesGoal.objects.get_or_create(
+                executive=User.objects.get(username=username),
+                period=GoalPeriod.MONTH,
+                starts_on=month,
+                defaults={
+                    "won_value": Decimal(target),
+                    "new_opportunities": 4,
+                    "activities": 20,
+                    "set_by": manager,
+                },
+            )
 
     def _quote(self, opportunity, *, number: str) -> None:
         """A real PDF quote on the opportunity's Documentos tab, through "Subir Documento"."""

@@ -1,0 +1,148 @@
+"""Progress against the Metas (crm.models.goals) of a month or quarter, per executive and for
+the team: attainment = won ÷ target, the gap still to win, and the pipeline coverage of that
+gap (weighted open pipeline expected to close in the period ÷ the gap).
+
+Five aggregate queries whatever the number of executives. Who is shown is the caller's
+choice of `executives` (a manager: the team or one executive; an executive: themselves).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from accounts.models import User
+from crm.models import OPEN_STAGES, Activity, GoalPeriod, Opportunity, SalesGoal, Stage
+from crm.models.goals import period_months, period_start
+from crm.reports.filters import add_months
+from crm.reports.pipeline import ZERO, day_bounds, weighted_value, won_value
+
+
+def ratio(part, whole) -> float | None:
+    return float(part) / float(whole) if whole else None
+
+
+@dataclass
+class GoalRow:
+    executive: User | None  # None: the team's total
+    goal: SalesGoal | None = None
+    target: Decimal | None = None
+    won: Decimal = ZERO
+    weighted: Decimal = ZERO  # open pipeline expected to close in the period
+    new_opportunities: int = 0
+    new_opportunities_target: int | None = None
+    activities: int = 0
+    activities_target: int | None = None
+
+    @property
+    def attainment(self) -> float | None:
+        return ratio(self.won, self.target)
+
+    @property
+    def gap(self) -> Decimal | None:
+        return None if self.target is None else max(self.target - self.won, ZERO)
+
+    @property
+    def coverage(self) -> float | None:
+        """Weighted pipeline of the period ÷ the gap (None when nothing is left to win)."""
+        return ratio(self.weighted, self.gap) if self.gap else None
+
+
+@dataclass
+class GoalBoard:
+    period: str
+    start: date
+    end: date
+    rows: list[GoalRow]
+    team: GoalRow = field(init=False)
+
+    def __post_init__(self) -> None:
+        def total(values):
+            values = [v for v in values if v is not None]
+            return sum(values) if values else None
+
+        self.team = GoalRow(
+            executive=None,
+            target=total(r.target for r in self.rows),
+            won=sum((r.won for r in self.rows), ZERO),
+            weighted=sum((r.weighted for r in self.rows), ZERO),
+            new_opportunities=sum(r.new_opportunities for r in self.rows),
+            new_opportunities_target=total(r.new_opportunities_target for r in self.rows),
+            activities=sum(r.activities for r in self.rows),
+            activities_target=total(r.activities_target for r in self.rows),
+        )
+
+    @property
+    def has_targets(self) -> bool:
+        return any(r.goal is not None for r in self.rows)
+
+
+def period_end(period: str, start: date) -> date:
+    return add_months(start, period_months(period)) - timedelta(days=1)
+
+
+def goal_board(*, period: str, start: date, executives: list[User]) -> GoalBoard:
+    end = period_end(period, start)
+    since, until = day_bounds(start, end)
+    people = [person.pk for person in executives]
+    goals = {
+        goal.executive_id: goal
+        for goal in SalesGoal.objects.filter(
+            period=period, starts_on=start, executive_id__in=people
+        )
+    }
+    deals = Opportunity.objects.filter(owner_id__in=people).order_by().values("owner_id")
+    won = deals.filter(stage=Stage.WON, closed_on__range=(start, end)).annotate(
+        value=Sum(won_value())
+    )
+    weighted = deals.filter(
+        stage__in=OPEN_STAGES, expected_close_date__range=(start, end)
+    ).annotate(value=Sum(weighted_value()))
+    created = deals.filter(created_at__gte=since, created_at__lt=until).annotate(n=Count("pk"))
+    done = (
+        Activity.objects.filter(
+            owner_id__in=people,
+            done_at__gte=since,
+            done_at__lt=until,
+            cancelled_at__isnull=True,
+        )
+        .order_by()
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    won_by = {row["owner_id"]: row["value"] or ZERO for row in won}
+    weighted_by = {row["owner_id"]: row["value"] or ZERO for row in weighted}
+    created_by = {row["owner_id"]: row["n"] for row in created}
+    done_by = {row["owner_id"]: row["n"] for row in done}
+    rows = []
+    for person in executives:
+        goal = goals.get(person.pk)
+        rows.append(
+            GoalRow(
+                executive=person,
+                goal=goal,
+                target=goal.won_value if goal else None,
+                won=won_by.get(person.pk, ZERO),
+                weighted=weighted_by.get(person.pk, ZERO),
+                new_opportunities=created_by.get(person.pk, 0),
+                new_opportunities_target=goal.new_opportunities if goal else None,
+                activities=done_by.get(person.pk, 0),
+                activities_target=goal.activities if goal else None,
+            )
+        )
+    return GoalBoard(period=period, start=start, end=end, rows=rows)
+
+
+def current_goal_board(*, executives: list[User], today: date) -> GoalBoard:
+    """This month's board when some executive has a monthly goal, else this quarter's."""
+    month = goal_board(
+        period=GoalPeriod.MONTH, start=period_start(GoalPeriod.MONTH, today), executives=executives
+    )
+    if month.has_targets:
+        return month
+    return goal_board(
+        period=GoalPeriod.QUARTER,
+        start=period_start(GoalPeriod.QUARTER, today),
+        executives=executives,
+    )

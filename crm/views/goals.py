@@ -1,0 +1,78 @@
+""" "Metas": targets per executive for a month or a quarter and the progress against them.
+A manager sets the team's; an executive sees their own."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import module_required
+from accounts.roles import VIEW, is_manager
+from accounts.selectors import assignable_executives
+from crm.forms.goals import GoalFormSet, GoalPeriodForm
+from crm.models import GoalPeriod
+from crm.models.goals import period_months
+from crm.reports.filters import add_months
+from crm.reports.goals import goal_board
+from crm.services.goals import goals_save
+
+
+def _url(period: str, start) -> str:
+    query = urlencode({"periodo": period, "inicio": start.strftime("%Y-%m")})
+    return f"{reverse('crm:goal_list')}?{query}"
+
+
+@require_http_methods(["GET", "POST"])
+@module_required("crm", VIEW)
+def goal_list_view(request):
+    period, start = GoalPeriodForm(request.GET).period()
+    manager = is_manager(request.user)
+    executives = list(assignable_executives()) if manager else [request.user]
+    board = goal_board(period=period, start=start, executives=executives)
+    formset = None
+    if manager:
+        initial = [
+            {
+                "executive": row.executive.pk,
+                "won_value": row.target,
+                "new_opportunities": row.new_opportunities_target,
+                "activities": row.activities_target,
+            }
+            for row in board.rows
+        ]
+        formset = GoalFormSet(request.POST or None, initial=initial, prefix="metas")
+        if request.method == "POST" and formset.is_valid():
+            try:
+                goals_save(
+                    user=request.user,
+                    period=period,
+                    starts_on=start,
+                    goals=[form.goal_input() for form in formset],
+                )
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(request, _("Goals saved."))
+                return redirect(_url(period, start))
+    elif request.method == "POST":
+        raise PermissionDenied
+    # Each executive's inputs by their id (a tampered POST cannot shift rows onto others).
+    forms = {str(form["executive"].value()): form for form in formset} if formset else {}
+    step = period_months(period)
+    context = {
+        "board": board,
+        "rows": [(row, forms.get(str(row.executive.pk))) for row in board.rows],
+        "formset": formset,
+        "period": period,
+        "periods": GoalPeriod.choices,
+        "start": start,
+        "previous_url": _url(period, add_months(start, -step)),
+        "next_url": _url(period, add_months(start, step)),
+        "other_period_url": _url(
+            GoalPeriod.QUARTER if period == GoalPeriod.MONTH else GoalPeriod.MONTH, start
+        ),
+    }
+    return render(request, "crm/goal_list.html", context)

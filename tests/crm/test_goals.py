@@ -1,0 +1,175 @@
+"""Metas: targets set by a manager, progress computed from the pipeline (hand-counted)."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from crm.models import ActivityType, GoalPeriod, SalesGoal, Stage
+from crm.reports.goals import goal_board
+from crm.services.goals import GoalInput, goals_save
+from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+CARACAS = ZoneInfo("America/Caracas")
+MARCH = date(2027, 3, 1)
+
+
+def deal(owner, stage, value, *, probability=10, close=None, closed=None, actual=None):
+    return OpportunityFactory(
+        client=ClientFactory(owner=owner),
+        owner=owner,
+        stage=stage,
+        estimated_value=Decimal(value),
+        probability=probability,
+        expected_close_date=close or date(2027, 3, 20),
+        closed_on=closed,
+        actual_value=actual,
+    )
+
+
+@pytest.fixture
+def march(executive, other_executive):
+    deal(executive, Stage.WON, 40_000, probability=100, closed=date(2027, 3, 5), actual=30_000)
+    deal(executive, Stage.WON, 99_000, probability=100, closed=date(2027, 2, 27))  # February
+    deal(executive, Stage.CLOSING, 50_000, probability=90, close=date(2027, 3, 28))  # 45.000
+    deal(executive, Stage.PROPOSAL, 80_000, probability=50, close=date(2027, 4, 2))  # April
+    deal(other_executive, Stage.WON, 10_000, probability=100, closed=date(2027, 3, 9))
+    noon = datetime.combine(date(2027, 3, 10), time(12), tzinfo=CARACAS)
+    ActivityFactory(owner=executive, type=ActivityType.CALL, done_at=noon, scheduled_at=None)
+    ActivityFactory(owner=executive, type=ActivityType.CALL, scheduled_at=noon)  # not done
+    SalesGoal.objects.create(
+        executive=executive,
+        period=GoalPeriod.MONTH,
+        starts_on=MARCH,
+        won_value=Decimal(100_000),
+        activities=20,
+    )
+
+
+def test_attainment_gap_and_coverage_against_a_hand_count(executive, other_executive, march):
+    board = goal_board(
+        period=GoalPeriod.MONTH, start=MARCH, executives=[executive, other_executive]
+    )
+    mine, theirs = board.rows
+    assert (mine.target, mine.won, mine.weighted) == (100_000, 30_000, 45_000)
+    assert mine.attainment == pytest.approx(0.3)
+    assert mine.gap == 70_000
+    assert mine.coverage == pytest.approx(45 / 70)
+    assert (mine.activities, mine.activities_target) == (1, 20)
+    assert (theirs.target, theirs.won, theirs.attainment) == (None, 10_000, None)
+    assert (board.team.target, board.team.won) == (100_000, 40_000)
+    assert board.team.attainment == pytest.approx(0.4)
+
+
+def test_the_board_costs_five_queries_for_any_team(django_assert_num_queries, march):
+    team = [UserFactory(roles=["Ejecutivo Comercial"]) for _ in range(6)]
+    with django_assert_num_queries(5):
+        goal_board(period=GoalPeriod.QUARTER, start=date(2027, 1, 1), executives=team)
+
+
+def test_only_a_manager_sets_goals_and_only_for_the_team(executive, manager):
+    goal = GoalInput(executive_id=executive.pk, won_value=Decimal(5_000))
+    with pytest.raises(PermissionDenied):
+        goals_save(user=executive, period=GoalPeriod.MONTH, starts_on=MARCH, goals=[goal])
+    outsider = UserFactory(roles=[])
+    with pytest.raises(ValidationError):
+        goals_save(
+            user=manager,
+            period=GoalPeriod.MONTH,
+            starts_on=MARCH,
+            goals=[GoalInput(executive_id=outsider.pk, won_value=Decimal(1))],
+        )
+    with pytest.raises(ValidationError):
+        goals_save(user=manager, period=GoalPeriod.QUARTER, starts_on=MARCH, goals=[goal])
+    assert not SalesGoal.objects.exists()
+
+
+def _post_data(page, values):
+    formset = page.context["formset"]
+    data = {
+        f"metas-{key}": value
+        for key, value in formset.management_form.initial.items()
+        if key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+    }
+    for index, form in enumerate(formset.forms):
+        data[f"metas-{index}-executive"] = form.initial["executive"]
+        for name, value in values.get(form.initial["executive"], {}).items():
+            data[f"metas-{index}-{name}"] = value
+    return data
+
+
+def test_a_manager_sets_the_teams_goals_in_venezuelan_amounts(
+    client_as, manager, executive, other_executive
+):
+    browser = client_as(manager)
+    url = reverse("crm:goal_list") + "?periodo=trimestre&inicio=2027-02"
+    page = browser.get(url)
+    assert page.status_code == 200
+    data = _post_data(
+        page,
+        {
+            executive.pk: {"won_value": "150.000,50", "new_opportunities": "8"},
+            other_executive.pk: {"won_value": "90000"},
+        },
+    )
+    response = browser.post(url, data)
+    assert response.status_code == 302
+    mine = SalesGoal.objects.get(executive=executive)
+    assert (mine.period, mine.starts_on, mine.won_value) == (
+        "trimestre",
+        date(2027, 1, 1),
+        Decimal("150000.50"),
+    )
+    assert mine.new_opportunities == 8 and mine.set_by == manager
+    assert SalesGoal.objects.get(executive=other_executive).won_value == 90_000
+
+
+def test_a_bad_amount_is_refused_with_a_message_and_kept_as_typed(client_as, manager, executive):
+    browser = client_as(manager)
+    url = reverse("crm:goal_list") + "?periodo=mes&inicio=2027-03"
+    data = _post_data(browser.get(url), {executive.pk: {"won_value": "1,500,000"}})
+    response = browser.post(url, data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="1,500,000"' in text
+    assert "1.500.000,50" in text  # the message says how to write it
+    assert not SalesGoal.objects.exists()
+
+
+def test_an_executive_sees_only_their_own_goal_and_cannot_set_it(
+    client_as, executive, other_executive, march
+):
+    browser = client_as(executive)
+    page = browser.get(reverse("crm:goal_list") + "?periodo=mes&inicio=2027-03")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "100.000,00" in text and "30,0 %" in text
+    assert other_executive.get_full_name() not in text
+    assert "<input" not in text.split("<table", 1)[1].split("</table>")[0]
+    assert browser.post(reverse("crm:goal_list"), {}).status_code == 403
+
+
+def test_a_nonsense_period_falls_back_to_this_month(client_as, manager):
+    page = client_as(manager).get(reverse("crm:goal_list") + "?periodo=x&inicio=9999-99")
+    assert page.status_code == 200
+    assert page.context["period"] == GoalPeriod.MONTH
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_page_costs_the_same_queries_for_any_team(
+    client_as, manager, django_assert_num_queries, size
+):
+    for _ in range(size):
+        UserFactory(roles=["Ejecutivo Comercial"])
+    browser = client_as(manager)
+    url = reverse("crm:goal_list")
+    browser.get(url)
+    with django_assert_num_queries(QUERIES):
+        assert browser.get(url).status_code == 200
+
+
+QUERIES = 11
