@@ -54,6 +54,8 @@ def _optional(name: str, *args) -> str | None:
 
 
 def page_cases(objects: dict[str, int]) -> list[Case]:
+    """`objects`: pks of the benchmark executive's records (client, opportunity, activity,
+    complaint, document), of any project and contractor, and their calendar token."""
     client, opportunity = objects["client"], objects["opportunity"]
     clients = reverse("crm:client_list")
     opportunities = reverse("crm:opportunity_list")
@@ -126,22 +128,78 @@ def page_cases(objects: dict[str, int]) -> list[Case]:
             "Oportunidad: documentos",
             reverse("documents:opportunity_tab", args=[opportunity]),
         ),
+        Case(
+            "page",
+            "Tablero: Ver más",
+            reverse("crm:opportunity_board_column", args=["prospecting"]) + "?page=2",
+        ),
+        # Forms and flows: their selects must not list 20,000 clients.
+        Case("page", "Nueva oportunidad", reverse("crm:opportunity_create")),
+        Case("page", "Editar oportunidad", reverse("crm:opportunity_edit", args=[opportunity])),
+        Case("page", "Mover etapa", reverse("crm:opportunity_move", args=[opportunity])),
+        Case("page", "Dar seguimiento", reverse("crm:opportunity_follow_up", args=[opportunity])),
+        Case("page", "Cerrar venta", reverse("crm:opportunity_win", args=[opportunity])),
+        Case("page", "Perdida", reverse("crm:opportunity_lose", args=[opportunity])),
+        Case("page", "Compartir oportunidad", reverse("crm:opportunity_share", args=[opportunity])),
+        Case("page", "Eliminar oportunidad", reverse("crm:opportunity_delete", args=[opportunity])),
+        Case("page", "Nuevo cliente", reverse("crm:client_create")),
+        Case("page", "Editar cliente", reverse("crm:client_edit", args=[client])),
+        Case("page", "Compartir cliente", reverse("crm:client_share", args=[client])),
+        Case("page", "Eliminar cliente", reverse("crm:client_delete", args=[client])),
+        Case("page", "Fusionar clientes", reverse("crm:client_merge", args=[client]), MANAGER),
+        Case("page", "Importar clientes", reverse("crm:client_import")),
+        Case("page", "Importar contactos", reverse("crm:contact_import")),
         # Activities
         Case("page", "Mis actividades", activities),
         Case("page", "Mis actividades: todo el equipo", f"{activities}?executive=all", MANAGER),
         Case("page", "Mis actividades: última página", f"{activities}?{LAST}"),
         Case("page", "Semana", reverse("crm:activity_week")),
+        Case("page", "Actividad", reverse("crm:activity_detail", args=[objects["activity"]])),
+        Case("page", "Nueva actividad", reverse("crm:activity_create")),
+        Case(
+            "page",
+            "Realizar actividad",
+            reverse("crm:activity_complete", args=[objects["activity"]]),
+        ),
+        Case(
+            "page",
+            "Reprogramar actividad",
+            reverse("crm:activity_reschedule", args=[objects["activity"]]),
+        ),
+        Case(
+            "page", "Cancelar actividad", reverse("crm:activity_cancel", args=[objects["activity"]])
+        ),
+        Case(
+            "page",
+            "Calendario ICS",
+            reverse("crm:calendar_feed", args=[objects["calendar_token"]]),
+            EXECUTIVE,
+        ),
         # Complaints, documents, projects, contractors, bin, notifications
         Case("list", "Reclamos", complaints),
         Case("list", "Reclamos: última página", f"{complaints}?{LAST}"),
         *_sorted("list", "Reclamos", complaints, ComplaintFilter),
         Case("list", "Reclamos: buscar", f"{complaints}?q=demora"),
+        Case("page", "Reclamo", reverse("crm:complaint_detail", args=[objects["complaint"]])),
+        Case("page", "Editar reclamo", reverse("crm:complaint_edit", args=[objects["complaint"]])),
+        Case("page", "Nuevo reclamo", reverse("crm:complaint_create")),
         Case("list", "Documentos: lista", documents),
         Case("list", "Documentos: búsqueda", f"{documents}?q=COT-B-1234"),
         Case("list", "Documentos: cotizaciones, última", f"{documents}?kind=quote&{LAST}"),
         Case("list", "Documentos: última página", f"{documents}?{LAST}"),
+        Case("page", "Documento", reverse("documents:detail", args=[objects["document"]])),
+        Case("page", "Subir documento", reverse("documents:upload")),
         Case("list", "Proyectos", projects),
+        Case("page", "Proyecto", reverse("projects:detail", args=[objects["project"]])),
+        Case(
+            "page",
+            "Proyecto: documentos",
+            reverse("documents:project_tab", args=[objects["project"]]),
+        ),
         Case("list", "Contratistas", contractors),
+        Case("page", "Contratista", reverse("contractors:detail", args=[objects["contractor"]])),
+        Case("page", "Metas", reverse("crm:goal_list")),
+        Case("page", "Preferencias", reverse("accounts:preferences")),
         Case("list", "Papelera", reverse("crm:recycle_bin")),
         Case("list", "Notificaciones", reverse("accounts:notifications")),
         # CRM → Reportes
@@ -153,6 +211,8 @@ def page_cases(objects: dict[str, int]) -> list[Case]:
         Case("page", "Reporte de Pérdidas", reverse("crm:report_losses") + "?periodo=12m"),
         Case("page", "Reporte de Actividades", reverse("crm:report_activities")),
         Case("page", "Conversión y ciclo", reverse("crm:report_conversion")),
+        Case("page", "Precisión del pronóstico", reverse("crm:report_forecast") + "?periodo=12m"),
+        Case("page", "Nuevo plan de acción", reverse("crm:report_action_plan_create")),
     ]
     search = _optional("search:results")
     if search:
@@ -196,6 +256,18 @@ def export_cases() -> list[Export]:
         # The Resumen sheet comes first in the streamed file: its first byte within 2 s.
         Export("Pipeline Excel, trimestre", pipeline, first_byte_s=2.0),
         Export("Pipeline Excel, 3 años", pipeline + wide, first_byte_s=2.0, total_s=10.0),
+        Export(
+            "Ventas PDF, 12 meses",
+            reverse("crm:report_export", args=["ventas", "pdf"]) + "?periodo=12m",
+            first_byte_s=None,
+            total_s=2.0,
+            rss_mb=None,
+        ),
+        Export(
+            "Ventas Excel, 12 meses",
+            reverse("crm:report_export", args=["ventas", "excel"]) + "?periodo=12m",
+            first_byte_s=2.0,
+        ),
     ]
     for file_format, total in (("xlsx", 10.0), ("csv", 3.0)):
         url = _optional("crm:opportunity_export", file_format)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from contractors_ro.models import Contractor
 from crm.models import (
     Activity,
     ActivityType,
@@ -32,6 +33,7 @@ from crm.models import (
 )
 from crm.tax_ids import rif_with_check_digit
 from devtools.volume_documents import fill_documents
+from projects_ro.models import Project
 
 STAGES = list(Stage.values)
 EXECUTIVES = 10
@@ -67,6 +69,7 @@ def ensure_volume(stdout, *, scale: float) -> None:
                 _fill_batch(range(first, min(first + BATCH, clients)), people, now)
             stdout.write(f"  {min(first + BATCH, clients):>6} clients…")
     fill_complaints(stdout, target=max(int(5_000 * scale), 2))
+    fill_projects(stdout, projects=max(int(2_000 * scale), 2), contractors=max(int(300 * scale), 2))
     fill_documents(stdout, target=max(int(50_000 * scale), 10))
     refresh_derived(stdout)
     stdout.write(f"Data ready in {time.monotonic() - began:.0f} s.")
@@ -177,3 +180,39 @@ def fill_complaints(stdout, *, target: int) -> None:
             complaint.created_at = now - timedelta(hours=offset * 7 % 8_760)
         Complaint.objects.bulk_update(created, ["created_at"], batch_size=BATCH)
     stdout.write(f"  {target:>6} complaints…")
+
+
+def fill_projects(stdout, *, projects: int, contractors: int) -> None:
+    """Read-only projects on the first clients, each with three contractors."""
+    if Project.objects.count() >= projects:
+        return
+    with transaction.atomic():
+        people = Contractor.objects.bulk_create(
+            Contractor(
+                name=f"Bench Contratista {n}, C.A.",
+                tax_id=rif_with_check_digit("J", 50_000_000 + n),
+                specialty=("Electricidad", "Obras civiles", "Mecánica")[n % 3],
+                email=f"contratista{n}@bench.com.ve",
+            )
+            for n in range(contractors)
+        )
+        clients = list(Client.objects.order_by("pk").values_list("pk", flat=True)[:projects])
+        today = timezone.localdate()
+        made = Project.objects.bulk_create(
+            Project(
+                code=f"BENCH-{n:05d}",
+                name=f"Proyecto {n}",
+                client_id=clients[n % len(clients)],
+                start_date=today - timedelta(days=n % 700),
+                manager="Pedro Márquez",
+                location="Caracas",
+            )
+            for n in range(projects)
+        )
+        links = Project.contractors.through
+        links.objects.bulk_create(
+            links(project_id=project.pk, contractor_id=people[(i + k) % len(people)].pk)
+            for i, project in enumerate(made)
+            for k in range(min(3, len(people)))
+        )
+    stdout.write(f"  {projects:>6} projects…")

@@ -21,6 +21,7 @@ It prints a table, flags every figure over its budget, and writes everything as 
 
 import json
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -38,11 +39,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CompanySettings, User, Visibility
+from contractors_ro.models import Contractor
 from crm.models import Activity, Client, Complaint, Opportunity
 from devtools import server
 from devtools.cases import EXECUTIVE, MANAGER, export_cases, page_cases
 from devtools.volume import ensure_volume
 from devtools.volume_documents import big_file_memory
+from documents.models import Document
+from projects_ro.models import Project
 
 PAGE_BUDGET_MS = 100
 LIST_FLOOR_FACTOR = 5
@@ -119,12 +123,30 @@ class Command(BaseCommand):
 
     # Pages ----------------------------------------------------------------------------------
 
-    def _objects(self, executive: User) -> dict[str, int]:
+    def _objects(self, executive: User) -> dict:
         client = Client.objects.filter(owner=executive).order_by("pk").first()
         opportunity = Opportunity.objects.filter(owner=executive).order_by("pk").first()
-        if client is None or opportunity is None:
-            raise CommandError("The benchmark executive has no client or opportunity.")
-        return {"client": client.pk, "opportunity": opportunity.pk}
+        activity = Activity.objects.filter(owner=executive, opportunity=opportunity).first()
+        complaint = Complaint.objects.filter(owner=executive).order_by("pk").first()
+        document = Document.objects.filter(opportunity=opportunity).order_by("pk").first()
+        project = Project.objects.order_by("pk").first()
+        contractor = Contractor.objects.order_by("pk").first()
+        rows = (client, opportunity, activity, complaint, document, project, contractor)
+        if any(row is None for row in rows):
+            raise CommandError("The benchmark volume lacks a record it measures.")
+        if not executive.calendar_token:
+            executive.calendar_token = secrets.token_urlsafe(32)
+            executive.save(update_fields=["calendar_token"])
+        return {
+            "client": client.pk,
+            "opportunity": opportunity.pk,
+            "activity": activity.pk,
+            "complaint": complaint.pk,
+            "document": document.pk,
+            "project": project.pk,
+            "contractor": contractor.pk,
+            "calendar_token": executive.calendar_token,
+        }
 
     def _set_visibility(self, mode: str) -> None:
         company = CompanySettings.load()
