@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import background_request
 from accounts.forms import PreferencesForm
 from accounts.list_columns import COLUMN_SETS, list_columns_save
 from accounts.roles import VIEW, module_rights
@@ -26,6 +27,7 @@ def notification_list_view(request):
     return render(request, "accounts/notification_list.html", context)
 
 
+@background_request
 @require_GET
 @login_required
 def unread_count_view(request):
