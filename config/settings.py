@@ -235,6 +235,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rumbo CRM <no-responder@rumbo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILERS = mailers_from_environment(BASE_DIR)
+# Attempts of a queued email while the mail server refuses (accounts.tasks.retry_later).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 
 # Background work: run at once by default; a database queue + `manage.py db_worker` in production.
 TASKS = {
