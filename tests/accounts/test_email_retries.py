@@ -25,7 +25,9 @@ from accounts.tasks import retry_delay
 from crm.reminders import send_due_reminders
 from tests.factories import ActivityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# The worker closes connections that are inside a transaction (as a test's would be), like
+# the real one between tasks: these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NINE = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.get_fixed_timezone(-240))
 
