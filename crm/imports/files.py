@@ -18,7 +18,6 @@ from decimal import Decimal
 
 import tablib
 from charset_normalizer import from_bytes
-from charset_normalizer.utils import is_multi_byte_encoding
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -169,28 +168,13 @@ def _xlsx_rows(content: bytes):
 
 # CSV encodings --------------------------------------------------------------------------
 # Accepted: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), and the Western
-# code page Excel on Windows uses (cp1252, of which ISO-8859-1 is a subset). A Spanish file in
-# Mac Roman or an old DOS code page also decodes under cp1252, but into other letters: those
-# are recognised by what their accented letters become and refused, as is any other script.
+# code page Excel on Windows uses (cp1252, of which ISO-8859-1 is a subset). Another script
+# (Shift-JIS, Cyrillic...) is refused naming what charset-normalizer finds; a Spanish file in
+# Mac Roman or an old DOS code page decodes under cp1252 too, but into other letters: those
+# are recognised by what their accented letters become (_oddities) and refused.
 UTF16_CODECS = {"utf_16", "utf_16_le", "utf_16_be"}
 LOOKALIKE_CODE_PAGES = ("mac_roman", "cp850")
-# Unicode blocks that text in a Western code page decodes into (charset-normalizer's names).
-LATIN_BLOCKS = {
-    "Basic Latin",
-    "Latin-1 Supplement",
-    "Latin Extended-A",
-    "Latin Extended-B",
-    "Latin Extended Additional",
-    "Control character",
-    "General Punctuation",
-    "Currency Symbols",
-    "Letterlike Symbols",
-    "Spacing Modifier Letters",
-    "Number Forms",
-    "Box Drawing",
-    "Block Elements",
-    "Private Use Area",
-}
+WESTERN_CODE_PAGES = ["cp1252", "latin_1", *LOOKALIKE_CODE_PAGES]
 ENCODING_NAMES = {
     "mac_roman": "Mac Roman",
     "cp850": "DOS (cp850)",
@@ -249,15 +233,17 @@ def _binary() -> FileRejected:
 
 
 def _single_byte(content: bytes) -> tuple[str, str]:
-    best = from_bytes(content).best()
-    if best is None:
-        raise FileRejected(
-            _(
-                "The characters of this file could not be recognised. Save it again as "
-                "“CSV UTF-8” and import it again."
+    # Can any Western code page read it without a mess? (charset-normalizer's judgement,
+    # limited to those: unrestricted, it names Big5 for "Añil" in cp1252.)
+    if not from_bytes(content, cp_isolation=WESTERN_CODE_PAGES):
+        best = from_bytes(content).best()
+        if best is None:
+            raise FileRejected(
+                _(
+                    "The characters of this file could not be recognised. Save it again as "
+                    "“CSV UTF-8” and import it again."
+                )
             )
-        )
-    if is_multi_byte_encoding(best.encoding) or not set(best.alphabets) <= LATIN_BLOCKS:
         raise _unaccepted(best.encoding)
     # A Western single-byte code page: which one reads the accented letters as letters?
     try:
@@ -266,10 +252,8 @@ def _single_byte(content: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:  # five bytes cp1252 leaves undefined; latin-1 reads them
         western, codec = content.decode("latin_1"), "latin_1"
     oddities = {codec: _oddities(western)}
-    texts = {codec: western}
     for lookalike in LOOKALIKE_CODE_PAGES:
-        texts[lookalike] = content.decode(lookalike)
-        oddities[lookalike] = _oddities(texts[lookalike])
+        oddities[lookalike] = _oddities(content.decode(lookalike))
     chosen = min(oddities, key=oddities.get)  # first (cp1252) wins a tie
     if chosen != codec:
         raise _unaccepted(chosen)

@@ -336,3 +336,19 @@ def test_a_short_mac_roman_name_is_not_read_as_windows_1252():
 def test_a_csv_with_binary_bytes_is_still_refused_as_binary():
     with pytest.raises(FileRejected, match="datos binarios"):
         files.decode_csv(b"RIF;Nombre\n\x00\x01\x02\x03\xff\xfe\x00\x00garbage\x00")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nombre;RIF\nAñil;J1\n",  # unrestricted, charset-normalizer calls this Big5
+        "Nombre;RIF\nMüller;J1\n",
+        "NOMBRE;RIF\nDISTRIBUIDORA PEÑALVER, C.A.;J1\nPANADERÍA LA ÚNICA;J2\n",
+        "Razón social;Dirección\nCorporación Álamo;Calle Ávila, Edif. Ñandú\n",
+    ],
+)
+def test_short_windows_1252_files_are_not_taken_for_another_script(text):
+    decoded, encoding = files.decode_csv(text.encode("cp1252"))
+
+    assert decoded == text
+    assert encoding == "ISO-8859-1 (Latin-1)"  # no byte where the two differ
