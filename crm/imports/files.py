@@ -30,7 +30,7 @@ MAX_ROWS = 2000
 MAX_LINES = 5 * MAX_ROWS
 # An .xlsx is a zip. 2,000 rows of 40 columns unpack to about 5 MB of sheet XML and a few
 # MB of shared strings; anything far beyond that is not a client list but a bomb.
-MAX_ZIP_ENTRIES = 200
+MAX_ZIP_ENTRIES = 500
 MAX_UNZIPPED_BYTES = 16 * 1024 * 1024
 MAX_PART_BYTES = 8 * 1024 * 1024
 # Spreadsheet XML compresses about 10-30 times; a zip bomb, hundreds of times.
