@@ -3,10 +3,12 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import CompanySettings, User
+from accounts.models import CompanySettings, UndeliveredEmail, User
+from accounts.tasks import send_notification_email
 
 
 @admin.register(User)
@@ -70,6 +72,52 @@ class CompanySettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(UndeliveredEmail)
+class UndeliveredEmailAdmin(admin.ModelAdmin):
+    """Notification emails the mail server refused on every attempt (accounts.tasks): who
+    did not get what, and the last error. The in-app notification itself was delivered."""
+
+    list_display = (
+        "email_failed_at",
+        "recipient",
+        "recipient_email",
+        "subject",
+        "email_attempts",
+        "email_error",
+    )
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__username", "recipient__email", "subject")
+    ordering = ("-email_failed_at",)
+    fields = (*list_display, "body", "created_at")
+    readonly_fields = fields
+    actions = ("send_again",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(email_failed_at__isnull=False)
+
+    @admin.display(description=_("email address"))
+    def recipient_email(self, obj: UndeliveredEmail) -> str:
+        return obj.recipient.email
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected emails again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        queryset.update(email_failed_at=None, email_attempts=0, email_error="")
+        for pk in pks:
+            send_notification_email.enqueue(notification_id=pk)
+        self.message_user(
+            request,
+            ngettext("%(count)s email queued again.", "%(count)s emails queued again.", len(pks))
+            % {"count": len(pks)},
+        )
 
 
 # Third-party admins whose column titles are plain English in their packages: the same

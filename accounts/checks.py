@@ -1,7 +1,7 @@
 """Deployment checks of our own settings, run by `manage.py check --deploy`."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -13,5 +13,26 @@ def site_url_is_set(app_configs, **kwargs):
             "SITE_URL must be the site's public https:// address (links in emails).",
             hint="Set SITE_URL, e.g. https://crm.example.com.",
             id="accounts.E001",
+        )
+    ]
+
+
+IMMEDIATE_TASKS = "django.tasks.backends.immediate.ImmediateBackend"
+
+
+@register(Tags.security, deploy=True)
+def tasks_run_outside_requests(app_configs, **kwargs):
+    """With the immediate backend every email goes out inside the request that caused it:
+    a slow or down mail server holds the request, nothing is retried, and the password
+    reset page answers a known address later than an unknown one."""
+    if settings.DEBUG or settings.TASKS["default"]["BACKEND"] != IMMEDIATE_TASKS:
+        return []
+    return [
+        Warning(
+            "TASKS_BACKEND runs background tasks inside requests: emails are not retried "
+            "and password resets take longer for addresses that exist.",
+            hint="Set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run "
+            "`manage.py db_worker` (the compose file does both).",
+            id="accounts.W001",
         )
     ]

@@ -23,3 +23,11 @@ def module_required(module: str, right: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def background_request(view: Callable) -> Callable:
+    """Mark a view that pages call by themselves (the navbar badge, any htmx polling): such
+    a request is not the user's activity, so it never extends the idle window (see
+    accounts.middleware.SessionTimeoutMiddleware). Put it above the other decorators."""
+    view.background_request = True
+    return view

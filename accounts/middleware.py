@@ -17,28 +17,46 @@ SEEN_REFRESH_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in total."""
+    """Ends a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in total.
+
+    Only the user's own requests count as activity: a view marked with
+    accounts.decorators.background_request (the badge a page polls every minute) is
+    answered, but does not move the idle stamp, so an open tab alone never keeps a
+    session alive."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        now = timezone.now().timestamp()
+        started = request.session.get(SESSION_STARTED_KEY, now)
+        seen = request.session.get(SESSION_SEEN_KEY, now)
+        idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+        absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+        if now - seen > idle or now - started > absolute:
+            logout(request)
+            messages.info(request, _("Your session expired. Please sign in again."))
+            if request.htmx:
+                return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
+            return redirect_to_login(request.get_full_path())
+        request.session.setdefault(SESSION_STARTED_KEY, started)
+        response = self.get_response(request)
+        # After the view: only then is it known which view answered (and whether the user
+        # signed out meanwhile).
         if request.user.is_authenticated:
-            now = timezone.now().timestamp()
-            started = request.session.get(SESSION_STARTED_KEY, now)
-            seen = request.session.get(SESSION_SEEN_KEY, now)
-            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
-            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
-            if now - seen > idle or now - started > absolute:
-                logout(request)
-                messages.info(request, _("Your session expired. Please sign in again."))
-                if request.htmx:
-                    return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
-                return redirect_to_login(request.get_full_path())
-            request.session.setdefault(SESSION_STARTED_KEY, started)
-            if now - seen >= SEEN_REFRESH_SECONDS or SESSION_SEEN_KEY not in request.session:
+            first_stamp = SESSION_SEEN_KEY not in request.session
+            activity = now - seen >= SEEN_REFRESH_SECONDS and not is_background(request)
+            if first_stamp or activity:
                 request.session[SESSION_SEEN_KEY] = now
-        return self.get_response(request)
+        return response
+
+
+def is_background(request) -> bool:
+    """Whether the view that answered `request` is marked background_request."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, "background_request", False)
 
 
 class NoStoreForAuthenticatedMiddleware:

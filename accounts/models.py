@@ -111,9 +111,24 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # An activity reminder (crm.reminders): which activity, for which start. One reminder
+    # per activity and start; the activity counts as reminded once this email is accepted.
+    reminder_for = models.ForeignKey(
+        "crm.Activity",
+        verbose_name=_("reminder of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    reminder_scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # Delivery of the email (accounts.tasks.send_notification_email, retried with back-off).
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_failed_at = models.DateTimeField(_("email given up at"), null=True, blank=True)
+    email_error = models.CharField(_("last email error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -122,12 +137,64 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_recipient")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder_for", "reminder_scheduled_at"], name="one_reminder_per_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject
 
     def mark_emailed(self) -> None:
+        """The mail server accepted the email; a reminder's activity is now reminded."""
         from django.utils import timezone
 
-        self.emailed_at = timezone.now()
-        self.save(update_fields=["emailed_at"])
+        now = timezone.now()
+        self.emailed_at = now
+        self.email_failed_at = None
+        self.save(update_fields=["emailed_at", "email_failed_at"])
+        if self.reminder_for_id is not None:
+            activities = self._meta.get_field("reminder_for").related_model.objects
+            activities.filter(
+                pk=self.reminder_for_id,
+                scheduled_at=self.reminder_scheduled_at,
+                reminder_sent_at__isnull=True,
+            ).update(reminder_sent_at=now)
+
+    def record_email_failure(self, error: Exception, *, final: bool) -> None:
+        from django.utils import timezone
+
+        self.email_attempts += 1
+        self.email_error = f"{type(error).__name__}: {error}"[:300]
+        self.email_failed_at = timezone.now() if final else None
+        self.save(update_fields=["email_attempts", "email_error", "email_failed_at"])
+
+
+class UndeliveredEmail(Notification):
+    """Admin's list of notification emails the mail server never accepted (every attempt
+    failed): the people who did not get them, and why."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("undelivered email")
+        verbose_name_plural = _("undelivered emails")
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset email queued: the rate limit per address and per client address
+    counts these (accounts.password_reset). The address is kept only as a digest."""
+
+    email_digest = models.CharField(max_length=64)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "requested_at"], name="reset_by_email"),
+            models.Index(fields=["client_ip", "requested_at"], name="reset_by_ip"),
+            models.Index(fields=["requested_at"], name="reset_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.client_ip or ''}".strip()

@@ -14,12 +14,15 @@ def notify(
     url: str = "",
     opportunity=None,
     complaint=None,
+    reminder_for=None,
 ) -> list[Notification]:
     """Create one in-app notification per active recipient and queue their emails on commit.
 
     `recipients` is any iterable of users; duplicates and inactive users are dropped.
     `opportunity` / `complaint` name the record it is about: a hand-off area may then open
-    that record, read-only (see crm.selectors ..._notified_to).
+    that record, read-only (see crm.selectors ..._notified_to). `reminder_for` makes it the
+    reminder of that activity's current start: a second one for the same start raises
+    IntegrityError (crm.reminders claims with it).
     """
     unique = {user.pk: user for user in recipients if user.is_active}
     rows = Notification.objects.bulk_create(
@@ -30,6 +33,8 @@ def notify(
             url=url,
             opportunity=opportunity,
             complaint=complaint,
+            reminder_for=reminder_for,
+            reminder_scheduled_at=reminder_for.scheduled_at if reminder_for else None,
         )
         for user in unique.values()
     )

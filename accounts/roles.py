@@ -70,6 +70,8 @@ MODULES: dict[str, Module] = {
             "axes.view_accesslog",
             "axes.view_accessfailurelog",
             "django_tasks_database.view_dbtaskresult",
+            "accounts.view_undeliveredemail",
+            "accounts.change_undeliveredemail",  # its "send again" action
         ),
     ),
 }

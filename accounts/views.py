@@ -1,9 +1,11 @@
 import secrets
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import background_request
 from accounts.forms import PreferencesForm
 from accounts.list_columns import COLUMN_SETS, list_columns_save
+from accounts.password_reset import request_password_reset
 from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
 
@@ -26,6 +30,7 @@ def notification_list_view(request):
     return render(request, "accounts/notification_list.html", context)
 
 
+@background_request
 @require_GET
 @login_required
 def unread_count_view(request):
@@ -101,3 +106,15 @@ def list_columns_view(request, list_name: str):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse(column_set.list_url_name)
     return redirect(target)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, but the email is queued as a task and rate-limited
+    (accounts.password_reset): a known and an unknown address get the same page after the
+    same work."""
+
+    def form_valid(self, form):
+        request_password_reset(
+            email=form.cleaned_data["email"], client_ip=get_client_ip_address(self.request)
+        )
+        return HttpResponseRedirect(self.get_success_url())

@@ -9,6 +9,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.mailers import mailers_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -231,29 +232,12 @@ FILE_UPLOAD_HANDLERS = [
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Email (Django 6.1 MAILERS): console by default, SMTP when EMAIL_HOST is set.
+# Email (Django 6.1 MAILERS): console by default, SMTP when EMAIL_HOST is set (config.mailers).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rumbo CRM <no-responder@rumbo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if os.environ.get("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587),
-                "username": env_str("EMAIL_HOST_USER", ""),
-                "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-                "timeout": 20,
-            },
-        }
-    }
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-        }
-    }
+MAILERS = mailers_from_environment(BASE_DIR)
+# Attempts of a queued email while the mail server refuses (accounts.tasks.retry_later).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 
 # Background work: run at once by default; a database queue + `manage.py db_worker` in production.
 TASKS = {

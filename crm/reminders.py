@@ -4,8 +4,8 @@ so running the command twice, or twice at once, never sends anything twice."""
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +24,12 @@ def planned_activities():
 
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Remind each owner of their planned activities starting within their lead time."""
+    """Remind each owner of their planned activities starting within their lead time.
+
+    The reminder of a start is its notification (one per activity and start: the unique
+    constraint is the claim, so parallel runs never send twice); the activity counts as
+    reminded (`reminder_sent_at`) once the mail server accepts the email, which is retried
+    meanwhile (accounts.tasks), or at once for an owner without an email address."""
     now = now or timezone.now()
     longest = User.objects.aggregate(longest=Max("reminder_minutes"))["longest"] or 0
     candidates = (
@@ -35,32 +40,34 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             scheduled_at__lte=now + timedelta(minutes=longest),
             owner__is_active=True,
         )
+        .exclude(reminders__reminder_scheduled_at=F("scheduled_at"))
         .select_related("owner", "client")
     )
     sent = 0
     for activity in candidates:
         if activity.scheduled_at > now + timedelta(minutes=activity.owner.reminder_minutes):
             continue
-        with transaction.atomic():
-            claimed = Activity.objects.filter(
-                pk=activity.pk, reminder_sent_at__isnull=True, done_at__isnull=True
-            ).update(reminder_sent_at=now)
-            if not claimed:
-                continue
-            when = timezone.localtime(activity.scheduled_at)
-            notify(
-                recipients=[activity.owner],
-                subject=_("Reminder: %(subject)s at %(time)s")
-                % {"subject": activity.subject, "time": when.strftime("%H:%M")},
-                body=_("%(type)s with %(client)s on %(date)s.\n\n%(notes)s")
-                % {
-                    "type": activity.get_type_display(),
-                    "client": activity.client.name,
-                    "date": date_format(when, "SHORT_DATETIME_FORMAT"),
-                    "notes": activity.notes,
-                },
-                url=reverse("crm:activity_list"),
-            )
+        when = timezone.localtime(activity.scheduled_at)
+        try:
+            with transaction.atomic():
+                notify(
+                    recipients=[activity.owner],
+                    subject=_("Reminder: %(subject)s at %(time)s")
+                    % {"subject": activity.subject, "time": when.strftime("%H:%M")},
+                    body=_("%(type)s with %(client)s on %(date)s.\n\n%(notes)s")
+                    % {
+                        "type": activity.get_type_display(),
+                        "client": activity.client.name,
+                        "date": date_format(when, "SHORT_DATETIME_FORMAT"),
+                        "notes": activity.notes,
+                    },
+                    url=reverse("crm:activity_list"),
+                    reminder_for=activity,
+                )
+                if not activity.owner.email:  # nothing to wait for: the app shows it
+                    Activity.objects.filter(pk=activity.pk).update(reminder_sent_at=now)
+        except IntegrityError:  # another run reminded this start first
+            continue
         sent += 1
     return sent
 

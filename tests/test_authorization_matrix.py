@@ -754,6 +754,9 @@ ADMIN_SPECIAL = {
     # Logs and the task queue are read-only, even for admins.
     "admin:django_tasks_database_dbtaskresult_add": expect(302, 403, 403, 403, 403),
     "admin:django_tasks_database_dbtaskresult_delete": expect(302, 403, 403, 403, 403),
+    # Undelivered emails are listed and sent again, never added or deleted by hand.
+    "admin:accounts_undeliveredemail_add": expect(302, 403, 403, 403, 403),
+    "admin:accounts_undeliveredemail_delete": expect(302, 403, 403, 403, 403),
     "admin:axes_accesslog_add": expect(302, 403, 403, 403, 403),
     "admin:axes_accesslog_delete": expect(302, 403, 403, 403, 403),
     "admin:axes_accessfailurelog_add": expect(302, 403, 403, 403, 403),

@@ -37,6 +37,7 @@ class ImportReport:
     rows: list[RowReport]
     file_errors: list[str]
     ignored_headers: list[str]
+    encoding: str = ""  # how a CSV file's text was read, shown in the preview
 
     @property
     def totals(self) -> dict[str, int]:
@@ -75,7 +76,12 @@ def build_report(result: Result, table: Table, resource) -> ImportReport:
                 errors=_row_errors(row_result, resource.labels),
             )
         )
-    return ImportReport(rows=rows, file_errors=file_errors, ignored_headers=table.ignored_headers)
+    return ImportReport(
+        rows=rows,
+        file_errors=file_errors,
+        ignored_headers=table.ignored_headers,
+        encoding=table.encoding,
+    )
 
 
 def _row_errors(row_result: RowResult, labels: dict[str, str]) -> list[str]:

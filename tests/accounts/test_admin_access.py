@@ -113,3 +113,28 @@ def test_an_anonymous_admin_page_goes_through_the_app_login(client):
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
     assert response.status_code == 200
+
+
+def test_admin_login_never_offers_its_staff_only_form_to_an_administrador(client, administrator):
+    """An Administrador is not staff: Django's own admin form would refuse them ("cuenta de
+    personal"); admin sign-in goes through the app's login instead (config.admin_site)."""
+    administrator.set_password("Una-clave-de-prueba-1")
+    administrator.save()
+    assert not administrator.is_staff
+
+    posted = client.post(
+        reverse("admin:login"),
+        {"username": administrator.username, "password": "Una-clave-de-prueba-1"},
+    )
+    assert posted.status_code == 302
+    assert posted.url.startswith(reverse("accounts:login"))
+
+    page = client.get(reverse("admin:login"), follow=True)
+    assert "personal" not in page.content.decode()
+    signed_in = client.post(
+        page.redirect_chain[-1][0],
+        {"username": administrator.username, "password": "Una-clave-de-prueba-1"},
+        follow=True,
+    )
+    assert signed_in.redirect_chain[-1][0] == reverse("admin:index")
+    assert signed_in.status_code == 200

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.checks import site_url_is_set
+from accounts.checks import site_url_is_set, tasks_run_outside_requests
 
 
 def test_production_needs_an_https_site_url(settings):
@@ -20,3 +20,11 @@ def test_an_empty_secret_key_is_refused_as_soon_as_it_is_needed(settings):
 
     with pytest.raises(ImproperlyConfigured):
         live.SECRET_KEY
+
+
+def test_production_is_warned_when_tasks_run_inside_requests(settings):
+    settings.DEBUG = False
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    assert [warning.id for warning in tasks_run_outside_requests(None)] == ["accounts.W001"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert tasks_run_outside_requests(None) == []

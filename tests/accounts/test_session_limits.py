@@ -40,3 +40,53 @@ def test_an_expired_htmx_request_is_sent_to_the_login_page(client, executive):
         response = client.get(reverse("projects:list"), headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert response["HX-Redirect"] == reverse("accounts:login")
+
+
+BADGE = reverse("accounts:notifications_unread_count")
+
+
+def poll_the_badge(client):
+    """What an open tab does every minute by itself (htmx, `every 60s` in the navbar)."""
+    return client.get(BADGE, headers={"HX-Request": "true"})
+
+
+def test_a_tab_that_only_polls_the_badge_expires_after_the_idle_time(client, executive):
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(executive)
+        assert client.get(reverse("dashboard:home")).status_code == 200
+        for _ in range(30):  # 30 minutes of the badge polling every minute
+            traveller.shift(timedelta(minutes=1))
+            response = poll_the_badge(client)
+            assert response.status_code == 200
+            assert "HX-Redirect" not in response
+
+        traveller.shift(timedelta(seconds=61))
+        response = poll_the_badge(client)
+
+        assert response["HX-Redirect"] == reverse("accounts:login")
+        assert "_auth_user_id" not in client.session
+        assert client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_the_users_own_request_between_polls_keeps_the_session(client, executive):
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(executive)
+        for minute in range(1, 46):
+            traveller.shift(timedelta(minutes=1))
+            assert "HX-Redirect" not in poll_the_badge(client)
+            if minute == 20:  # the user opens a page
+                assert client.get(reverse("crm:client_list")).status_code == 200
+
+        assert client.get(reverse("dashboard:home")).status_code == 200
+
+
+def test_a_session_without_an_idle_stamp_gets_one_from_its_first_poll(client, executive):
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(executive)
+        session = client.session
+        del session["rumbo_seen_at"]
+        session.save()
+        poll_the_badge(client)
+        traveller.shift(timedelta(minutes=31))
+
+        assert poll_the_badge(client)["HX-Redirect"] == reverse("accounts:login")
