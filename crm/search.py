@@ -86,7 +86,9 @@ def search_q(model: type[models.Model], terms: list[str], *, prefix: str = "") -
                 f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s',  # noqa: S608
                 [_fts_phrase(term)],
             )
-            matches |= Q(**{f"{prefix}pk__in": rows})
+            # The index finds the candidates; LIKE on those few rows keeps exactly what
+            # PostgreSQL's trigram recheck keeps (FTS5 reads "*" in a phrase as a prefix).
+            matches |= Q(**{f"{prefix}pk__in": rows, f"{prefix}search_text__contains": term})
         else:
             matches |= Q(**{f"{prefix}search_text__contains": term})
     return matches
