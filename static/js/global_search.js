@@ -27,7 +27,6 @@
   input.addEventListener("input", function () {
     if (input.value.trim() === "") close();
   });
-  input.addEventListener("focus", open);
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown" && hits().length) {
       event.preventDefault();
