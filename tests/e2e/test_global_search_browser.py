@@ -26,7 +26,7 @@ def test_the_navbar_search_finds_as_you_type_and_is_keyboard_navigable(live_serv
     page.get_by_label("Contraseña").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
 
-    box = page.get_by_role("searchbox", name="Buscar clientes, contactos, oportunidades")
+    box = page.get_by_role("searchbox", name="Búsqueda global")
     results = page.locator("#global-search-results")
 
     # A RIF without dashes: the client, grouped under "Clientes", while typing.
@@ -52,7 +52,7 @@ def test_the_navbar_search_finds_as_you_type_and_is_keyboard_navigable(live_serv
     expect(page.get_by_role("heading", name="Petróleos de Oriente, C.A.")).to_be_visible()
 
     # Enter in the box: the full page, which needs no JavaScript.
-    box = page.get_by_role("searchbox", name="Buscar clientes, contactos, oportunidades")
+    box = page.get_by_role("searchbox", name="Búsqueda global")
     box.fill("petroleos")
     box.press("Enter")
     expect(page.get_by_role("heading", name="Buscar", exact=True)).to_be_visible()
