@@ -32,7 +32,7 @@ def _entry(request, label, url_name) -> dict:
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_show_admin": False}
+        return {"nav_items": [], "nav_show_admin": False, "nav_search": False}
     items = []
     for label, target, module in MENU:
         if VIEW not in module_rights(user, module):
@@ -49,4 +49,9 @@ def navigation(request) -> dict:
                 )
         else:
             items.append(_entry(request, label, target))
-    return {"nav_items": items, "nav_show_admin": is_administrator(user)}
+    return {
+        "nav_items": items,
+        "nav_show_admin": is_administrator(user),
+        # The global search (crm:global_search) answers whoever may view the CRM.
+        "nav_search": VIEW in module_rights(user, "crm"),
+    }

@@ -9,10 +9,17 @@ def _ensure_reference_data(sender, **kwargs) -> None:
     ensure_reference_data()
 
 
+def _ensure_search_triggers(sender, using="default", **kwargs) -> None:
+    from crm.search import ensure_sqlite_search_triggers
+
+    ensure_sqlite_search_triggers(using)
+
+
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("CRM")
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_reference_data, sender=self)
+        post_migrate.connect(_ensure_search_triggers, sender=self)
         from crm import list_columns  # noqa: F401  registers the lists' "Columnas"

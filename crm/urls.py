@@ -14,11 +14,13 @@ from crm.views import (
     pipeline,
     recycle_bin,
     reports,
+    search,
 )
 
 app_name = "crm"
 
 urlpatterns = [
+    path("buscar/", search.global_search_view, name="global_search"),
     path("clientes/", client_list.client_list_view, name="client_list"),
     path("clientes/nuevo/", clients.client_create_view, name="client_create"),
     path("clientes/segmento/", client_list.client_bulk_segment_view, name="client_bulk_segment"),

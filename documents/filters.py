@@ -7,18 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assignable_executives
 from config.forms import DateInput, FilterForm
+from crm.filters.clients import clients_matching
+from crm.models import Opportunity
+from crm.search import search_q, search_terms
 from documents.models import Document, DocumentKind
 
 
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Type"))
-    client = django_filters.CharFilter(
-        field_name="client__name", lookup_expr="icontains", label=_("Client")
-    )
-    opportunity = django_filters.CharFilter(
-        field_name="opportunity__name", lookup_expr="icontains", label=_("Opportunity")
-    )
+    client = django_filters.CharFilter(method="filter_client", label=_("Client"))
+    opportunity = django_filters.CharFilter(method="filter_opportunity", label=_("Opportunity"))
     project = django_filters.CharFilter(method="filter_project", label=_("Project"))
     uploaded_by = django_filters.ModelChoiceFilter(
         queryset=lambda request: assignable_executives(), label=_("Uploaded by")
@@ -36,10 +35,19 @@ class DocumentFilter(django_filters.FilterSet):
         fields = ["q", "kind", "client", "opportunity", "project", "uploaded_by"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
-        return queryset.filter(search_text__contains=value.lower())
+        return queryset.filter(search_q(Document, search_terms(value)))
+
+    def filter_client(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(clients_matching(value))
+
+    def filter_opportunity(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(search_q(Opportunity, search_terms(value), prefix="opportunity__"))
 
     def filter_project(self, queryset, name, value):
         value = value.strip()

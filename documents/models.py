@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from crm.models.base import search_document
+
 
 class PrivateStorage(LazyObject):
     """The `private` entry of STORAGES, resolved when first used: outside any public URL,
@@ -113,8 +115,9 @@ class Document(models.Model):
         editable=False,
     )
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
-    # Title, quote number and the current file's name, lower-cased: the list's search reads
-    # one column of one table. Kept by the services.
+    # Title, quote number and the current file's name, normalised (crm.models.base
+    # search_document: no accents, no case): the list's search reads one column of one
+    # table, through its index (crm.search). Kept by the services.
     search_text = models.TextField(blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
@@ -149,7 +152,7 @@ class Document(models.Model):
             quote.number if quote is not None else "",
             self.current_version.original_name if self.current_version_id else "",
         ]
-        self.search_text = " ".join(p for p in parts if p).lower()
+        self.search_text = search_document(parts)
 
     @property
     def is_void(self) -> bool:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from config.forms import DateInput, FilterForm
+from crm.filters.clients import clients_matching
 from projects_ro.models import Project, ProjectStatus
 
 
@@ -67,8 +68,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(code__icontains=value)
             | Q(name__icontains=value)
-            | Q(client__name__icontains=value)
-            | Q(client__tax_id__icontains=value)
+            | clients_matching(value)
             | Q(manager__icontains=value)
             | Q(location__icontains=value)
         )

@@ -128,6 +128,10 @@ ROWS = [
         kwargs=lambda world: {"token": world.calendar_token},
         note="valid token",
     ),
+    # The navbar's global search: whoever may view the CRM; results inside each one's scope
+    # (tests/crm/test_global_search.py).
+    Row("crm:global_search", "GET", READ),
+    Row("crm:global_search", "POST", NOT_ALLOWED),
     # CRM → Reclamos
     Row("crm:complaint_list", "GET", READ),
     Row("crm:complaint_list", "POST", NOT_ALLOWED),

@@ -3,13 +3,15 @@ agenda ("Ejecutivo": my own by default, one executive or the whole team)."""
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from config.forms import FilterForm
-from crm.models import Activity, ActivityType
+from crm.filters.clients import clients_matching
+from crm.models import Activity, ActivityType, Opportunity
+from crm.search import search_q, search_terms
 from crm.selectors.activities import WHOLE_TEAM, owned_by
 
 SEARCH_INPUT = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
@@ -29,10 +31,7 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_client", label=_("Client"), widget=SEARCH_INPUT
     )
     opportunity = django_filters.CharFilter(
-        field_name="opportunity__name",
-        lookup_expr="icontains",
-        label=_("Opportunity"),
-        widget=SEARCH_INPUT,
+        method="filter_opportunity", label=_("Opportunity"), widget=SEARCH_INPUT
     )
     # Applied in filter_queryset: the empty choice (the user's own agenda) filters too.
     executive = django_filters.ChoiceFilter(
@@ -53,12 +52,14 @@ class ActivityFilter(django_filters.FilterSet):
             del self.filters["executive"]
 
     def filter_client(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
-        return queryset.filter(
-            Q(client__name__icontains=value) | Q(client__tax_id__icontains=value)
-        )
+        return queryset.filter(clients_matching(value))
+
+    def filter_opportunity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
+        return queryset.filter(search_q(Opportunity, search_terms(value), prefix="opportunity__"))
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset

@@ -2,49 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from accounts.selectors import assignable_executives
 from config.forms import FilterForm
-from crm.models import Client, ClientKind, Contact, Industry, LeadSource, Segment, name_key
-
-# Separators people type (or not) inside a RIF/NIT: "J-12345678-9", "900.123.456-8".
-TAX_ID_SEPARATORS = ("-", ".", " ")
-# What a phone may carry besides digits: "+58 (212) 555-01.01".
-PHONE_SEPARATORS = (" ", "-", "+", "(", ")", ".")
-# A search is taken for a phone number only when it looks like one and has enough digits
-# ("Empresa 12" must not list every client whose phone contains "12").
-PHONE_MIN_DIGITS = 4
-
-
-def _strip_chars(expression, chars):
-    """A database expression of `expression` without any of `chars` (nested REPLACEs)."""
-    for char in chars:
-        expression = Replace(expression, Value(char), Value(""))
-    return expression
-
-
-def compact_tax_id(value: str) -> str:
-    """How a RIF/NIT is compared whatever its punctuation: "j-12.345.678 9" -> "J123456789"."""
-    value = value.upper()
-    for char in TAX_ID_SEPARATORS:
-        value = value.replace(char, "")
-    return value
-
-
-def phone_digits(value: str) -> str:
-    """The digits of a searched phone, or "" when the text is not a phone number.
-
-    The Venezuelan trunk zero goes: numbers are stored internationally ("+58 212-5550101"),
-    people type them nationally ("0212 555 0101").
-    """
-    if not value or any(not (ch.isdigit() or ch in PHONE_SEPARATORS) for ch in value):
-        return ""
-    digits = "".join(ch for ch in value if ch.isdigit()).lstrip("0")
-    return digits if len(digits) >= PHONE_MIN_DIGITS else ""
+from crm.models import Client, ClientKind, Contact, Industry, LeadSource, Segment
+from crm.search import search_q, search_terms
 
 
 class ClientOrderingFilter(django_filters.OrderingFilter):
@@ -109,33 +74,28 @@ class ClientFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
         """Name (also without accents or legal suffix), RIF/NIT with or without dashes, the
-        client's email and phone, and the name, email or phone of any of its live contacts.
+        client's email and phone, and the name, email or phone of any of its live contacts:
+        each a search of the rows' `search_text`, through its index (crm.search).
 
-        Contacts are matched with EXISTS, not a join, so a client with two matching contacts
-        is still one row (and the contact count stays right).
+        One IN over the UNION of the matching clients' and contacts' ids, not an OR of
+        the two: each side is an index scan, the planner estimates a handful of ids, and a
+        client with two matching contacts is still one row (the contact count stays right).
         """
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
-        matches = Q(name__icontains=value) | Q(email__icontains=value)
-        contacts = Q(name__icontains=value) | Q(email__icontains=value)
-        key = name_key(value)
-        if key:
-            matches |= Q(name_key__contains=key)
-        tax_id = compact_tax_id(value)
-        if tax_id:
-            matches |= Q(tax_id_compact__contains=tax_id)
-            queryset = queryset.annotate(
-                tax_id_compact=_strip_chars(F("tax_id"), TAX_ID_SEPARATORS)
-            )
-        digits = phone_digits(value)
-        if digits:
-            matches |= Q(phone_digits__contains=digits)
-            contacts |= Q(phone_digits__contains=digits)
-            queryset = queryset.annotate(phone_digits=_strip_chars(F("phone"), PHONE_SEPARATORS))
-        contact_rows = Contact.objects.filter(client=OuterRef("pk"))
-        if digits:
-            contact_rows = contact_rows.annotate(
-                phone_digits=_strip_chars(F("phone"), PHONE_SEPARATORS)
-            )
-        return queryset.filter(matches | Q(Exists(contact_rows.filter(contacts))))
+        clients = Client.all_objects.filter(search_q(Client, client_search_terms(value)))
+        contacts = Contact.objects.filter(search_q(Contact, search_terms(value, phone=True)))
+        return queryset.filter(pk__in=clients.values("pk").union(contacts.values("client_id")))
+
+
+def client_search_terms(value: str) -> list[str]:
+    """The forms of a term that find a client: its text, its name without legal suffix, its
+    RIF/NIT without separators, its phone's digits (see crm.search.search_terms)."""
+    return search_terms(value, name=True, tax_id=True, phone=True)
+
+
+def clients_matching(value: str) -> Q:
+    """The Q that keeps, of rows with a `client`, those whose client a search of `value`
+    finds by name or RIF/NIT (the other lists' "client" filters)."""
+    terms = search_terms(value, name=True, tax_id=True)
+    return search_q(Client, terms, prefix="client__")

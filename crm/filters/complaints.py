@@ -1,9 +1,10 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import FilterForm
+from crm.filters.clients import clients_matching
 from crm.models import Complaint, ComplaintArea, ComplaintPriority, ComplaintStatus
+from crm.search import search_q, search_terms
 from crm.selectors.complaints import OPEN_STATUSES
 
 
@@ -28,15 +29,11 @@ class ComplaintFilter(django_filters.FilterSet):
         fields = ["q", "status", "area", "priority"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        """Subject or description (without accents or case), or the client's name or
+        RIF/NIT: each through its search index (crm.search)."""
+        if not value.strip():
             return queryset
-        return queryset.filter(
-            Q(subject__icontains=value)
-            | Q(description__icontains=value)
-            | Q(client__name__icontains=value)
-            | Q(client__tax_id__icontains=value)
-        )
+        return queryset.filter(search_q(Complaint, search_terms(value)) | clients_matching(value))
 
     def filter_status(self, queryset, name, value):
         if value == "pending":

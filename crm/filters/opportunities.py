@@ -6,14 +6,15 @@ so the "Tablero / Lista" toggle carries them from one view to the other.
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Replace
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from accounts.selectors import assignable_executives
 from config.forms import AmountField, DateInput, FilterForm
-from crm.models import Opportunity, Segment, Stage, name_key
+from crm.filters.clients import clients_matching
+from crm.models import Opportunity, Segment, Stage
+from crm.search import search_q, search_terms
 
 
 class AmountFilter(django_filters.NumberFilter):
@@ -28,10 +29,6 @@ def stage_position() -> Case:
         *[When(stage=stage, then=Value(position)) for position, stage in enumerate(Stage.values)],
         output_field=IntegerField(),
     )
-
-
-# Separators people type (or not) inside a RIF/NIT: "J-12345678-9".
-TAX_ID_SEPARATORS = ("-", ".", " ")
 
 
 class BoardFilter(django_filters.FilterSet):
@@ -92,9 +89,7 @@ class OpportunityOrderingFilter(django_filters.OrderingFilter):
 class OpportunityFilter(BoardFilter):
     """The list's filters: the board's plus stage, client, value range and name search."""
 
-    q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", label=_("Opportunity name")
-    )
+    q = django_filters.CharFilter(method="search_name", label=_("Opportunity name"))
     # No DISTINCT: a stage is a column of the row, not a join that could repeat it.
     stage = django_filters.MultipleChoiceFilter(
         choices=Stage.choices, distinct=False, label=_("Stage")
@@ -132,25 +127,19 @@ class OpportunityFilter(BoardFilter):
             "value_max",
         ]
 
+    def search_name(
+        self, queryset: QuerySet[Opportunity], name: str, value: str
+    ) -> QuerySet[Opportunity]:
+        """The opportunity's name, without accents or case, through its index."""
+        if not value.strip():
+            return queryset
+        return queryset.filter(search_q(Opportunity, search_terms(value)))
+
     def search_client(
         self, queryset: QuerySet[Opportunity], name: str, value: str
     ) -> QuerySet[Opportunity]:
         """The client's name (also without accents or legal suffix) or its RIF/NIT with or
         without separators ("j-12345678-9", "J123456789")."""
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
-        matches = Q(client__name__icontains=value) | Q(client__tax_id__icontains=value)
-        key = name_key(value)
-        if key:
-            matches |= Q(client__name_key__contains=key)
-        compact = value.upper()
-        for char in TAX_ID_SEPARATORS:
-            compact = compact.replace(char, "")
-        if compact:
-            tax_id = F("client__tax_id")
-            for char in TAX_ID_SEPARATORS:
-                tax_id = Replace(tax_id, Value(char), Value(""))
-            queryset = queryset.alias(client_tax_id_compact=tax_id)
-            matches |= Q(client_tax_id_compact__contains=compact)
-        return queryset.filter(matches)
+        return queryset.filter(clients_matching(value))

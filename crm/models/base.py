@@ -2,9 +2,10 @@
 created them when."""
 
 import unicodedata
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedModel
@@ -24,6 +25,105 @@ def name_key(name: str) -> str:
             text = text[: -len(suffix) - 1]
             break
     return text.strip()
+
+
+def search_key(text: str) -> str:
+    """THE normaliser of searched text, for the stored `search_text` columns and for the
+    term a user types alike: no accents, case folded, spaces collapsed
+    ("  PETRÓLEOS   de Oriente" -> "petroleos de oriente"). Punctuation stays: "j-1234",
+    "ana@empresa.com" are found as typed (see crm.search for the other forms a term takes).
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+# Separators people type (or not) inside a RIF/NIT: "J-12345678-9", "900.123.456-8".
+TAX_ID_SEPARATORS = ("-", ".", " ")
+
+
+def compact_tax_id(value: str) -> str:
+    """How a RIF/NIT is compared whatever its punctuation: "j-12.345.678 9" -> "J123456789"."""
+    value = (value or "").upper()
+    for char in TAX_ID_SEPARATORS:
+        value = value.replace(char, "")
+    return value
+
+
+# Between the parts of a `search_text`: a term never contains it (search_key collapses every
+# whitespace to one space), so no match straddles two parts.
+SEARCH_PART_SEPARATOR = "\n"
+
+
+def search_document(parts: Iterable[str]) -> str:
+    """The `search_text` of a row: its searched parts, each through `search_key`."""
+    keys = (search_key(part) for part in parts if part)
+    return SEARCH_PART_SEPARATOR.join(dict.fromkeys(key for key in keys if key))
+
+
+class SearchTextModel(models.Model):
+    """A row found by the searches through one normalised column, `search_text` (trigram
+    indexed on PostgreSQL, mirrored in an FTS5 trigram table on SQLite: see crm.search).
+
+    The column is derived, never typed: `save()` fills it, and so do the queryset's
+    `bulk_create`, `bulk_update` and `update` (SearchTextQuerySet) when they write one of
+    `SEARCH_SOURCE_FIELDS`. A model lists its parts in `search_parts()`.
+    """
+
+    SEARCH_SOURCE_FIELDS: tuple[str, ...] = ()
+
+    search_text = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_parts(self) -> Iterable[str]:
+        raise NotImplementedError
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_document(self.search_parts())
+
+
+class SearchTextQuerySet(models.QuerySet):
+    """The bulk writes of a SearchTextModel, keeping its `search_text` as `save()` does."""
+
+    def _writes_search_source(self, fields) -> bool:
+        return bool(set(fields) & set(self.model.SEARCH_SOURCE_FIELDS))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.refresh_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if self._writes_search_source(fields):
+            for obj in objs:
+                obj.refresh_search_text()
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if not self._writes_search_source(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = list(self.model._base_manager.using(self.db).filter(pk__in=pks))
+            for row in rows:
+                row.refresh_search_text()
+            self.model._base_manager.using(self.db).bulk_update(
+                rows, ["search_text"], batch_size=500
+            )
+        return count
 
 
 class Record(SoftDeleteModel, VersionedModel):

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from crm.models.base import Record, name_key
+from crm.models.base import (
+    Record,
+    SearchTextModel,
+    SearchTextQuerySet,
+    compact_tax_id,
+    name_key,
+)
+from crm.phones import phone_key
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
 
@@ -70,7 +77,7 @@ CLIENT_FIELDS = (
 CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
-class ClientQuerySet(LiveQuerySet):
+class ClientQuerySet(SearchTextQuerySet, LiveQuerySet):
     def with_list_facts(self, *, opportunities: QuerySet) -> "ClientQuerySet":
         """The client list's (and export's) columns beyond the row: the live contacts'
         count, the primary contact's name, the count of `opportunities` (the caller scopes
@@ -97,7 +104,11 @@ class ClientManager(LiveManager.from_queryset(ClientQuerySet)):
     """Live clients (as every Record) with the query shapes of ClientQuerySet."""
 
 
-class Client(Record):
+class Client(Record, SearchTextModel):
+    # The searched parts (crm.search): name (also as name_key, without legal suffix),
+    # RIF/NIT without separators, email and the phone's digits.
+    SEARCH_SOURCE_FIELDS = ("name", "tax_id", "email", "phone")
+
     name = models.CharField(_("name or company name"), max_length=200)
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
     tax_id = models.CharField(_("RIF/NIT"), max_length=20)
@@ -178,6 +189,15 @@ class Client(Record):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
+    def search_parts(self):
+        return (
+            self.name,
+            name_key(self.name),
+            compact_tax_id(self.tax_id),
+            self.email,
+            phone_key(self.phone),
+        )
+
     def get_absolute_url(self) -> str:
         return reverse("crm:client_detail", args=[self.pk])
 
@@ -188,7 +208,13 @@ class ClientUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
 
 
-class Contact(Record):
+class ContactQuerySet(SearchTextQuerySet, LiveQuerySet):
+    pass
+
+
+class Contact(Record, SearchTextModel):
+    SEARCH_SOURCE_FIELDS = ("name", "email", "phone")
+
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts"
     )
@@ -197,6 +223,9 @@ class Contact(Record):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    objects = LiveManager.from_queryset(ContactQuerySet)()
+    all_objects = models.Manager.from_queryset(ContactQuerySet)()
 
     class Meta:
         verbose_name = _("contact")
@@ -213,6 +242,9 @@ class Contact(Record):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_parts(self):
+        return (self.name, self.email, phone_key(self.phone))
 
 
 class ChangeRecord(models.Model):

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.activities import Activity
-from crm.models.base import Record
+from crm.models.base import Record, SearchTextModel, SearchTextQuerySet
 from crm.models.clients import Client
 from crm.models.opportunities import Opportunity
+from crm.recycle_bin import LiveManager, LiveQuerySet
 
 
 class ComplaintArea(models.TextChoices):
@@ -33,8 +34,14 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Complaint(Record):
+class ComplaintQuerySet(SearchTextQuerySet, LiveQuerySet):
+    pass
+
+
+class Complaint(Record, SearchTextModel):
     """A "reclamo" (support ticket) of a dissatisfied client."""
+
+    SEARCH_SOURCE_FIELDS = ("subject", "description")
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="complaints"
@@ -97,6 +104,9 @@ class Complaint(Record):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
 
+    objects = LiveManager.from_queryset(ComplaintQuerySet)()
+    all_objects = models.Manager.from_queryset(ComplaintQuerySet)()
+
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
@@ -111,3 +121,6 @@ class Complaint(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("crm:complaint_detail", args=[self.pk])
+
+    def search_parts(self):
+        return (self.subject, self.description)

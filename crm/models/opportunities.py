@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from crm.follow_up import FollowUpState
-from crm.models.base import Record, name_key
+from crm.models.base import Record, SearchTextModel, SearchTextQuerySet, name_key
 from crm.models.clients import Client, Contact
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
@@ -132,7 +132,7 @@ class LossReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OpportunityQuerySet(LiveQuerySet):
+class OpportunityQuerySet(SearchTextQuerySet, LiveQuerySet):
     """Query shapes of opportunities. The follow-up rule (see crm.follow_up) is written here
     once: its building blocks (`_planned`, `_done`, `_stale_before`) serve both the per-row
     state of a page and the anti-joins that select over the whole pipeline."""
@@ -234,7 +234,9 @@ class OpportunityManager(LiveManager.from_queryset(OpportunityQuerySet)):
     """Live opportunities (as every Record) with the query shapes of OpportunityQuerySet."""
 
 
-class Opportunity(Record):
+class Opportunity(Record, SearchTextModel):
+    SEARCH_SOURCE_FIELDS = ("name",)
+
     name = models.CharField(_("opportunity name"), max_length=200)
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="opportunities"
@@ -350,6 +352,9 @@ class Opportunity(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("crm:opportunity_detail", args=[self.pk])
+
+    def search_parts(self):
+        return (self.name,)
 
     @property
     def is_open(self) -> bool:
