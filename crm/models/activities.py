@@ -116,6 +116,24 @@ class Activity(Record):
                 condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
                 name="activity_planned_time",
             ),
+            # Covering indexes of the Reporte de Actividades and the dashboard's counts:
+            # planned (by date), done (by date) and still open (overdue), with the columns
+            # they group by and the client the scope checks.
+            models.Index(
+                fields=["scheduled_at", "owner", "type", "client"],
+                condition=Q(deleted_at__isnull=True),
+                name="activity_scheduled_report",
+            ),
+            models.Index(
+                fields=["done_at", "owner", "type", "client"],
+                condition=Q(deleted_at__isnull=True, done_at__isnull=False),
+                name="activity_done_report",
+            ),
+            models.Index(
+                fields=["scheduled_at", "owner", "type", "client"],
+                condition=Q(deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True),
+                name="activity_open_report",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -343,6 +343,36 @@ class Opportunity(Record):
             models.Index(
                 fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)
             ),
+            # Covering indexes of the reports' and dashboard's aggregates (every column they
+            # read is in the key, so both databases answer from the index alone: SQLite has
+            # no INCLUDE). The open pipeline by stage, owner and expected close date:
+            models.Index(
+                fields=[
+                    "stage",
+                    "owner",
+                    "expected_close_date",
+                    "estimated_value",
+                    "probability",
+                    "client",
+                    "stage_changed_at",
+                ],
+                name="opp_pipeline_report",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # Won and lost by close date (Ventas, Pérdidas, the dashboard's won figures).
+            models.Index(
+                fields=[
+                    "stage",
+                    "closed_on",
+                    "owner",
+                    "actual_value",
+                    "estimated_value",
+                    "client",
+                    "created_at",
+                ],
+                name="opp_closed_report",
+                condition=Q(deleted_at__isnull=True, closed_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -397,7 +427,11 @@ class StageChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         indexes = [
             models.Index(fields=["opportunity", "-changed_at"], name="stagechange_opp_time"),
-            models.Index(fields=["to_stage", "changed_at"], name="stagechange_to_time"),
+            # The conversion cohorts: entries of a stage in a period, with their opportunity
+            # (covering: the cohort is counted from the index alone).
+            models.Index(
+                fields=["to_stage", "changed_at", "opportunity"], name="stagechange_to_time_opp"
+            ),
         ]
 
     def __str__(self) -> str:

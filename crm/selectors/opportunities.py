@@ -18,7 +18,7 @@ from crm.models import (
     OpportunityUserObjectPermission,
     StageChange,
 )
-from crm.recycle_bin import deleted_visible_to
+from crm.recycle_bin import deleted_visible_to, of_live_clients
 
 
 def sees_every_opportunity(*, user) -> bool:
@@ -41,7 +41,7 @@ def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     Managers and admins see all; executives all unless the company's opportunity visibility
     is "own only": then those they own or that were shared with them (one subquery).
     """
-    opportunities = Opportunity.objects.filter(client__deleted_at__isnull=True)
+    opportunities = Opportunity.objects.filter(of_live_clients())
     if sees_every_opportunity(user=user):
         return opportunities
     return opportunities.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_opportunity")))

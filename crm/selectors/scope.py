@@ -7,6 +7,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
 from crm.models import Client, Opportunity
+from crm.recycle_bin import of_live_clients
 from crm.selectors.clients import client_edit_rule, clients_visible_to
 from crm.selectors.opportunities import opportunities_visible_to, opportunity_edit_rule
 
@@ -18,7 +19,7 @@ def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
     restricts something: on large tables a semi-join against "every client" costs a scan
     for nothing.
     """
-    records = records.filter(client__deleted_at__isnull=True)
+    records = records.filter(of_live_clients())
     if is_manager(user):
         return records
     settings = CompanySettings.load()
