@@ -126,7 +126,7 @@ def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> Dashb
     open pipeline, the deals closed since the won chart's first month, and the planned
     activities up to the end of the week (overdue, today, this week)."""
     from crm.reports.filters import add_months, preset_bounds
-    from crm.reports.pipeline import day_bounds, weighted_value, won_value
+    from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
 
     now = now or timezone.now()
     today = today or timezone.localdate()
@@ -138,7 +138,7 @@ def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> Dashb
     open_rows = (
         rows.filter(stage__in=OPEN_STAGES)
         .values("owner", "stage")
-        .annotate(count=Count("pk"), value=Sum("estimated_value"), weighted=Sum(weighted_value()))
+        .annotate(count=Count("pk"), value=Sum("estimated_value"), weighted=weighted_x100())
     )
     won_months = {
         f"won_{index}": Sum(
@@ -181,7 +181,10 @@ def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> Dashb
         today=today,
         months=months,
         quarter_start=quarter_start,
-        open={(row.pop("owner"), row.pop("stage")): row for row in open_rows},
+        open={
+            (row.pop("owner"), row.pop("stage")): row | {"weighted": hundredths(row["weighted"])}
+            for row in open_rows
+        },
         closed={(row.pop("owner"), row.pop("stage")): row for row in closed_rows},
         agenda={row.pop("owner"): row for row in agenda_rows},
     )

@@ -120,18 +120,21 @@ class Activity(Record):
             # planned (by date), done (by date) and still open (overdue), with the columns
             # they group by and the client the scope checks.
             models.Index(
-                fields=["scheduled_at", "owner", "type", "client"],
+                fields=["scheduled_at", "owner", "type", "client", "id"],
                 condition=Q(deleted_at__isnull=True),
                 name="activity_scheduled_report",
             ),
             models.Index(
-                fields=["done_at", "owner", "type", "client"],
+                fields=["done_at", "owner", "type", "client", "id"],
                 condition=Q(deleted_at__isnull=True, done_at__isnull=False),
                 name="activity_done_report",
             ),
+            # Also the next activities in (scheduled_at, id) order, however many share a time.
             models.Index(
-                fields=["scheduled_at", "owner", "type", "client"],
-                condition=Q(deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True),
+                fields=["scheduled_at", "id", "owner", "type", "client"],
+                condition=Q(
+                    deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True
+                ),
                 name="activity_open_report",
             ),
         ]

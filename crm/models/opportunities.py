@@ -343,9 +343,9 @@ class Opportunity(Record):
             models.Index(
                 fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)
             ),
-            # Covering indexes of the reports' and dashboard's aggregates (every column they
-            # read is in the key, so both databases answer from the index alone: SQLite has
-            # no INCLUDE). The open pipeline by stage, owner and expected close date:
+            # Covering indexes of the reports' and dashboard's aggregates: every column they
+            # read is in the key (id too: SQLite has no INCLUDE), so both databases answer from
+            # the index alone. The open pipeline by stage, owner and expected close date:
             models.Index(
                 fields=[
                     "stage",
@@ -355,6 +355,7 @@ class Opportunity(Record):
                     "probability",
                     "client",
                     "stage_changed_at",
+                    "id",
                 ],
                 name="opp_pipeline_report",
                 condition=Q(deleted_at__isnull=True),
@@ -369,6 +370,7 @@ class Opportunity(Record):
                     "estimated_value",
                     "client",
                     "created_at",
+                    "id",
                 ],
                 name="opp_closed_report",
                 condition=Q(deleted_at__isnull=True, closed_on__isnull=False),
