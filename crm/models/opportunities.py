@@ -429,6 +429,10 @@ class StageChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         indexes = [
             models.Index(fields=["opportunity", "-changed_at"], name="stagechange_opp_time"),
+            # "Moved on later" of the conversion cohorts: an index-only probe per entry.
+            models.Index(
+                fields=["opportunity", "changed_at", "to_stage"], name="stagechange_opp_later"
+            ),
             # The conversion cohorts: entries of a stage in a period, with their opportunity
             # (covering: the cohort is counted from the index alone).
             models.Index(

@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import OPEN_STAGES, Stage, StageChange
+from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
 
@@ -322,7 +322,9 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
         .annotate(position=stage_position())
         .filter(position__gt=OuterRef("position"))
     )
-    lost_now = Q(opportunity__stage=Stage.LOST)
+    # Lost today, as a membership test against the (indexed) lost opportunities rather than
+    # a join of every entry to its opportunity; the outer filter already applies the scope.
+    lost_now = Q(opportunity__in=Opportunity.objects.filter(stage=Stage.LOST).values("pk"))
     grouped = (
         StageChange.objects.filter(
             to_stage__in=OPEN_STAGES,
