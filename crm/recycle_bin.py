@@ -57,17 +57,6 @@ class SoftDeleteModel(models.Model):
         return self.deleted_at + timedelta(days=RETENTION_DAYS) if self.deleted_at else None
 
 
-def of_live_clients() -> models.Q:
-    """Rows (opportunities, activities, complaints) whose client is not in the recycle bin.
-
-    Written as an anti-join against the few deleted clients (partial index client_deleted)
-    rather than a join to every client: the reports' and dashboard's aggregates then read
-    one table (an index) instead of hashing all 20,000 clients per query."""
-    from crm.models import Client  # the models import this module
-
-    return ~models.Q(client__in=Client.all_objects.deleted().values("pk"))
-
-
 def deleted_visible_to(model, *, user) -> models.QuerySet:
     """The recycle bin of one soft-deletable model: admins see every deleted row, others
     the rows they deleted themselves."""

@@ -14,17 +14,27 @@ from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
 from crm.models import (
     Activity,
+    Client,
     Opportunity,
     OpportunityUserObjectPermission,
     StageChange,
 )
-from crm.recycle_bin import deleted_visible_to, of_live_clients
+from crm.recycle_bin import deleted_visible_to
 
 
 def sees_every_opportunity(*, user) -> bool:
     """Whether the user's scope is every live opportunity (a manager, or a level that shows
     them all): callers such as the documents list then skip matching against the table."""
     return is_manager(user) or CompanySettings.load().opportunity_visibility != Visibility.OWN
+
+
+def of_live_clients() -> Q:
+    """Rows (opportunities, activities) whose client is not in the recycle bin.
+
+    Written as an anti-join against the few deleted clients (partial index client_deleted)
+    rather than a join to every client: the reports' and dashboard's aggregates then read
+    one table (a covering index) instead of hashing all 20,000 clients per query."""
+    return ~Q(client__in=Client.all_objects.deleted().values("pk"))
 
 
 def _granted(user, codename: str) -> QuerySet:

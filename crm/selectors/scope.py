@@ -7,9 +7,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
 from crm.models import Client, Opportunity
-from crm.recycle_bin import of_live_clients
 from crm.selectors.clients import client_edit_rule, clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to, opportunity_edit_rule
+from crm.selectors.opportunities import (
+    of_live_clients,
+    opportunities_visible_to,
+    opportunity_edit_rule,
+)
 
 
 def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
