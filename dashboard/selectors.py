@@ -1,12 +1,20 @@
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.roles import is_manager
 from contractors_ro.models import Contractor, ContractorStatus
-from crm.models import OPEN_STAGES, Activity
+from crm.models import OPEN_STAGES, Stage
+from crm.selectors.activities import activities_visible_to
 from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 from projects_ro.models import Project, ProjectStatus
+
+ZERO = Decimal("0")
+WON_MONTHS = 6  # the won-per-month chart: this month and the five before
 
 
 def home_figures(*, user) -> dict:
@@ -24,36 +32,175 @@ def home_figures(*, user) -> dict:
     }
 
 
-def sales_figures(*, user, executive=None) -> dict:
+def _owner_of(user, executive):
+    """Whose figures the dashboard shows: an executive's own; a manager's team (None) or
+    the executive chosen."""
+    return executive if is_manager(user) else user
+
+
+def _report_scope(*, user, owner, today: date):
+    """The dashboard's scope expressed as report filters (this quarter against the previous
+    one), so that its figures reuse the reports' own computations (sales cycle, won value)."""
+    from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
+
+    quarter_start, quarter_end = preset_bounds("trimestre", today)
+    return ReportFilters(
+        user=user,
+        preset=Period.QUARTER,
+        start=quarter_start,
+        end=quarter_end,
+        previous_start=add_months(quarter_start, -3),
+        previous_end=quarter_start - timedelta(days=1),
+        executive=owner,
+        segment="",
+        industry=None,
+        company_wide=owner is None,
+    )
+
+
+@dataclass
+class DashboardAggregates:
+    """The opportunity and activity aggregates every part of the dashboard reads (the
+    figures, the trends, the charts and the team table), each computed once per request:
+    grouped by owner, so that the team table and the totals come from the same rows.
+
+    - `open`: {(owner, stage): {count, value, weighted}} of the open pipeline;
+    - `closed`: {(owner, stage): {quarter, won_0 … won_5}} of the deals won or lost since
+      the first month of the won chart (quarter: closed this quarter; won_i: value won in
+      month i of `months`);
+    - `agenda`: {owner: {overdue, today, week}} of the planned activities.
+    """
+
+    owner: object
+    today: date
+    months: list[date]
+    quarter_start: date
+    open: dict
+    closed: dict
+    agenda: dict
+
+    def open_total(self, key: str, *, stage=None, owner=None):
+        zero = 0 if key == "count" else ZERO
+        return sum(
+            (
+                row[key] or zero
+                for (row_owner, row_stage), row in self.open.items()
+                if (stage is None or row_stage == stage) and (owner is None or row_owner == owner)
+            ),
+            zero,
+        )
+
+    def closed_total(self, key: str, *, stage, owner=None):
+        zero = 0 if key == "quarter" else ZERO
+        return sum(
+            (
+                row[key] or zero
+                for (row_owner, row_stage), row in self.closed.items()
+                if row_stage == stage and (owner is None or row_owner == owner)
+            ),
+            zero,
+        )
+
+    def won_in(self, first: date, last: date | None = None, *, owner=None) -> Decimal:
+        """Value won in the whole months from `first` to `last` (both in `months`); with no
+        `last`, from `first` on (close dates after this month included)."""
+        keys = [
+            f"won_{index}"
+            for index, month in enumerate(self.months)
+            if first <= month and (last is None or month <= last)
+        ]
+        if last is None:
+            keys.append("won_later")
+        return sum((self.closed_total(key, stage=Stage.WON, owner=owner) for key in keys), ZERO)
+
+    def agenda_total(self, key: str, *, owner=None) -> int:
+        return sum(
+            row[key]
+            for row_owner, row in self.agenda.items()
+            if owner is None or row_owner == owner
+        )
+
+
+def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> DashboardAggregates:
+    """Three grouped queries, each answered from a covering index (crm migration 0010): the
+    open pipeline, the deals closed since the won chart's first month, and the planned
+    activities up to the end of the week (overdue, today, this week)."""
+    from crm.reports.filters import add_months, preset_bounds
+    from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
+
+    now = now or timezone.now()
+    today = today or timezone.localdate()
+    owner = _owner_of(user, executive)
+    month_start, _end = preset_bounds("mes", today)
+    quarter_start, _end = preset_bounds("trimestre", today)
+    months = [add_months(month_start, offset) for offset in range(1 - WON_MONTHS, 1)]
+    rows = _report_scope(user=user, owner=owner, today=today).opportunities().order_by()
+    open_rows = (
+        rows.filter(stage__in=OPEN_STAGES)
+        .values("owner", "stage")
+        .annotate(count=Count("pk"), value=Sum("estimated_value"), weighted=weighted_x100())
+    )
+    won_months = {
+        f"won_{index}": Sum(
+            won_value(),
+            filter=Q(stage=Stage.WON, closed_on__gte=month, closed_on__lt=add_months(month, 1)),
+        )
+        for index, month in enumerate(months)
+    }
+    # A close date after this month still counts as won this month and quarter.
+    won_months["won_later"] = Sum(
+        won_value(), filter=Q(stage=Stage.WON, closed_on__gte=add_months(month_start, 1))
+    )
+    closed_rows = (
+        rows.filter(stage__in=(Stage.WON, Stage.LOST), closed_on__gte=months[0])
+        .values("owner", "stage")
+        .annotate(quarter=Count("pk", filter=Q(closed_on__gte=quarter_start)), **won_months)
+    )
+    # Planned activities up to the end of the week: the overdue backlog, today's and this
+    # week's, in one pass over the planned-activities index.
+    week_start = today - timedelta(days=today.weekday())
+    since, until = day_bounds(week_start, week_start + timedelta(days=6))
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    activities = activities_visible_to(user=user).filter(
+        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
+    )
+    if owner is not None:
+        activities = activities.filter(owner=owner)
+    agenda_rows = (
+        activities.filter(scheduled_at__lt=until)  # today ends before the week does
+        .order_by()
+        .values("owner")
+        .annotate(
+            overdue=Count("pk", filter=Q(scheduled_at__lt=now)),
+            today=Count("pk", filter=Q(scheduled_at__gte=now, scheduled_at__lte=end_of_day)),
+            week=Count("pk", filter=Q(scheduled_at__gte=since, scheduled_at__lt=until)),
+        )
+    )
+    return DashboardAggregates(
+        owner=owner,
+        today=today,
+        months=months,
+        quarter_start=quarter_start,
+        open={
+            (row.pop("owner"), row.pop("stage")): row | {"weighted": hundredths(row["weighted"])}
+            for row in open_rows
+        },
+        closed={(row.pop("owner"), row.pop("stage")): row for row in closed_rows},
+        agenda={row.pop("owner"): row for row in agenda_rows},
+    )
+
+
+def sales_figures(*, user, executive=None, aggregates: DashboardAggregates | None = None) -> dict:
     """The commercial figures of the dashboard: the user's own, or for a manager the whole
     team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
-    owner = executive if is_manager(user) else user
+    owner = _owner_of(user, executive)
+    aggregates = aggregates or dashboard_aggregates(user=user, executive=executive)
     opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
-    activities = Activity.objects.filter(
-        done_at__isnull=True,
-        cancelled_at__isnull=True,
-        scheduled_at__isnull=False,
-        client__deleted_at__isnull=True,
-    )
     complaints = complaints_visible_to(user=user).filter(status__in=OPEN_STATUSES)
     if owner is not None:
         opportunities = opportunities.filter(owner=owner)
-        activities = activities.filter(owner=owner)
         complaints = complaints.filter(owner=owner)
-    weighted = ExpressionWrapper(
-        F("estimated_value") * F("probability") / 100,
-        output_field=DecimalField(max_digits=18, decimal_places=2),
-    )
-    pipeline = opportunities.aggregate(
-        count=Count("pk"), value=Sum("estimated_value"), weighted=Sum(weighted)
-    )
     now = timezone.now()
-    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-    # Both counts end today: bounding the rows lets the planned-activities index serve them.
-    agenda = activities.filter(scheduled_at__lte=end_of_day).aggregate(
-        overdue=Count("pk", filter=Q(scheduled_at__lt=now)),
-        today=Count("pk", filter=Q(scheduled_at__gte=now, scheduled_at__lte=end_of_day)),
-    )
     # The board's badges, counted over the whole pipeline with the same rule (crm.follow_up).
     required = opportunities.requiring_follow_up(now=now)
     required_count = required.count()
@@ -64,11 +211,11 @@ def sales_figures(*, user, executive=None) -> dict:
         .order_by("stage_changed_at")
     )
     return {
-        "open_count": pipeline["count"],
-        "open_value": pipeline["value"] or 0,
-        "weighted_value": pipeline["weighted"] or 0,
-        "overdue_activities": agenda["overdue"],
-        "today_activities": agenda["today"],
+        "open_count": aggregates.open_total("count"),
+        "open_value": aggregates.open_total("value"),
+        "weighted_value": aggregates.open_total("weighted"),
+        "overdue_activities": aggregates.agenda_total("overdue"),
+        "today_activities": aggregates.agenda_total("today"),
         "open_complaints": complaints.count(),
         "follow_up_list": list(stale[:10]),
         "follow_up_count": required_count,
@@ -76,170 +223,71 @@ def sales_figures(*, user, executive=None) -> dict:
     }
 
 
-def _period_filters(*, user, owner, start, end, previous_start, previous_end):
-    """The dashboard's scope expressed as report filters, so its trend figures reuse the
-    reports' own computations (sales cycle, won value)."""
-    from crm.reports.filters import Period, ReportFilters
-
-    return ReportFilters(
-        user=user,
-        preset=Period.QUARTER,
-        start=start,
-        end=end,
-        previous_start=previous_start,
-        previous_end=previous_end,
-        executive=owner,
-        segment="",
-        industry=None,
-        company_wide=owner is None,
-    )
-
-
-def trend_figures(*, user, executive=None, today=None) -> dict:
+def trend_figures(
+    *, user, executive=None, today=None, aggregates: DashboardAggregates | None = None
+) -> dict:
     """Won this month and quarter against the previous ones, the quarter's win rate and
     sales cycle, activities this week, the open pipeline by stage and won per month (last
-    six months) for the charts, and the next activities: a fixed number of aggregate
+    six months) for the charts, and the next activities: the shared aggregates plus two
     queries. (Requiring follow-up is sales_figures()'s, counted once.)"""
-    from datetime import timedelta
-
-    from django.db.models import Sum
-    from django.db.models.functions import TruncMonth
-    from django.utils import timezone
-
-    from accounts.roles import is_manager
-    from crm.models import OPEN_STAGES, Stage
-    from crm.reports.filters import add_months, preset_bounds
-    from crm.reports.pipeline import ZERO, day_bounds, weighted_value, won_value
+    from crm.reports.filters import add_months
     from crm.reports.sales import sales_cycle
-    from crm.selectors.activities import activities_visible_to
 
     today = today or timezone.localdate()
-    owner = executive if is_manager(user) else user
-    month_start, _month_end = preset_bounds("mes", today)
-    quarter_start, quarter_end = preset_bounds("trimestre", today)
-    previous_month = add_months(month_start, -1)
+    aggregates = aggregates or dashboard_aggregates(user=user, executive=executive, today=today)
+    owner = aggregates.owner
+    months = aggregates.months
+    month_start, quarter_start = months[-1], aggregates.quarter_start
     previous_quarter = add_months(quarter_start, -3)
-    filters = _period_filters(
-        user=user,
-        owner=owner,
-        start=quarter_start,
-        end=quarter_end,
-        previous_start=previous_quarter,
-        previous_end=quarter_start - timedelta(days=1),
-    )
-    rows = filters.opportunities().order_by()
-    won = Q(stage=Stage.WON)
-    closed = rows.filter(closed_on__gte=add_months(month_start, -5)).aggregate(
-        won_month=Sum(won_value(), filter=won & Q(closed_on__gte=month_start)),
-        won_previous_month=Sum(
-            won_value(), filter=won & Q(closed_on__gte=previous_month, closed_on__lt=month_start)
-        ),
-        won_quarter=Sum(won_value(), filter=won & Q(closed_on__gte=quarter_start)),
-        won_previous_quarter=Sum(
-            won_value(),
-            filter=won & Q(closed_on__gte=previous_quarter, closed_on__lt=quarter_start),
-        ),
-        quarter_won=Count("pk", filter=won & Q(closed_on__gte=quarter_start)),
-        quarter_lost=Count("pk", filter=Q(stage=Stage.LOST, closed_on__gte=quarter_start)),
-    )
-    closed = {key: value or 0 for key, value in closed.items()}
-    decided = closed["quarter_won"] + closed["quarter_lost"]
-    median, p75 = sales_cycle(filters)
-    week_start = today - timedelta(days=today.weekday())
-    since, until = day_bounds(week_start, week_start + timedelta(days=6))
+    won_quarter = aggregates.closed_total("quarter", stage=Stage.WON)
+    decided = won_quarter + aggregates.closed_total("quarter", stage=Stage.LOST)
+    median, p75 = sales_cycle(_report_scope(user=user, owner=owner, today=today))
     activities = activities_visible_to(user=user).filter(
         done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
     )
     if owner is not None:
         activities = activities.filter(owner=owner)
-    week = activities.filter(scheduled_at__gte=since, scheduled_at__lt=until).count()
     upcoming = list(
         activities.filter(scheduled_at__gte=timezone.now())
         .select_related("client", "owner")
         .order_by("scheduled_at", "pk")[:5]
     )
-    open_rows = rows.filter(stage__in=OPEN_STAGES)
-    by_stage = {
-        row["stage"]: row
-        for row in open_rows.values("stage").annotate(
-            count=Count("pk"), total=Sum("estimated_value"), weighted=Sum(weighted_value())
-        )
-    }
-    won_months = {
-        (row["month"].date() if hasattr(row["month"], "hour") else row["month"]): row["value"]
-        for row in rows.filter(stage=Stage.WON, closed_on__gte=add_months(month_start, -5))
-        .annotate(month=TruncMonth("closed_on"))
-        .values("month")
-        .annotate(value=Sum(won_value()))
-    }
     return {
-        "won_month": closed["won_month"],
-        "won_previous_month": closed["won_previous_month"],
-        "won_quarter": closed["won_quarter"],
-        "won_previous_quarter": closed["won_previous_quarter"],
-        "win_rate": closed["quarter_won"] / decided if decided else None,
+        "won_month": aggregates.won_in(month_start),
+        "won_previous_month": aggregates.won_in(months[-2], months[-2]),
+        "won_quarter": aggregates.won_in(quarter_start),
+        "won_previous_quarter": aggregates.won_in(previous_quarter, add_months(quarter_start, -1)),
+        "win_rate": won_quarter / decided if decided else None,
         "cycle_median": median,
         "cycle_p75": p75,
-        "week_activities": week,
+        "week_activities": aggregates.agenda_total("week"),
         "next_activities": upcoming,
         "stages": [
             (
                 stage,
-                by_stage.get(stage, {}).get("count", 0),
-                by_stage.get(stage, {}).get("total") or ZERO,
+                aggregates.open_total("count", stage=stage),
+                aggregates.open_total("value", stage=stage),
             )
             for stage in OPEN_STAGES
         ],
-        "won_by_month": [
-            (add_months(month_start, offset), won_months.get(add_months(month_start, offset), ZERO))
-            for offset in range(-5, 1)
-        ],
+        "won_by_month": [(month, aggregates.won_in(month, month)) for month in months],
         "month_start": month_start,
         "quarter_start": quarter_start,
     }
 
 
-def team_table(*, user, today=None) -> list[dict]:
+def team_table(*, user, today=None, aggregates: DashboardAggregates | None = None) -> list[dict]:
     """A manager's table per executive (open pipeline, weighted, won this quarter, win rate,
-    overdue activities, requiring follow-up): three grouped queries."""
-    from django.db.models import Sum
-    from django.utils import timezone
-
+    overdue activities, requiring follow-up): the shared aggregates (grouped by owner) plus
+    one grouped query."""
     from accounts.selectors import assignable_executives
-    from crm.models import OPEN_STAGES, Activity, Stage
-    from crm.reports.filters import preset_bounds
-    from crm.reports.pipeline import weighted_value, won_value
-    from crm.selectors.opportunities import opportunities_visible_to
 
     today = today or timezone.localdate()
-    quarter_start, _end = preset_bounds("trimestre", today)
-    rows = opportunities_visible_to(user=user).order_by()
-    is_open = Q(stage__in=OPEN_STAGES)
-    figures = {
-        row["owner"]: row
-        for row in rows.values("owner").annotate(
-            open_count=Count("pk", filter=is_open),
-            open_value=Sum("estimated_value", filter=is_open),
-            weighted=Sum(weighted_value(), filter=is_open),
-            won=Sum(won_value(), filter=Q(stage=Stage.WON, closed_on__gte=quarter_start)),
-            won_count=Count("pk", filter=Q(stage=Stage.WON, closed_on__gte=quarter_start)),
-            lost_count=Count("pk", filter=Q(stage=Stage.LOST, closed_on__gte=quarter_start)),
-        )
-    }
-    overdue = dict(
-        Activity.objects.filter(
-            done_at__isnull=True,
-            cancelled_at__isnull=True,
-            scheduled_at__lt=timezone.now(),
-            client__deleted_at__isnull=True,
-        )
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("pk"))
-        .values_list("owner", "n")
-    )
+    aggregates = aggregates or dashboard_aggregates(user=user, today=today)
+    quarter_start = aggregates.quarter_start
     stale = dict(
-        rows.filter(is_open)
+        opportunities_visible_to(user=user)
+        .filter(stage__in=OPEN_STAGES)
         .requiring_follow_up()
         .order_by()
         .values("owner")
@@ -248,17 +296,19 @@ def team_table(*, user, today=None) -> list[dict]:
     )
     table = []
     for executive in assignable_executives():
-        row = figures.get(executive.pk, {})
-        decided = row.get("won_count", 0) + row.get("lost_count", 0)
+        won_count = aggregates.closed_total("quarter", stage=Stage.WON, owner=executive.pk)
+        decided = won_count + aggregates.closed_total(
+            "quarter", stage=Stage.LOST, owner=executive.pk
+        )
         table.append(
             {
                 "executive": executive,
-                "open_count": row.get("open_count", 0),
-                "open_value": row.get("open_value") or 0,
-                "weighted": row.get("weighted") or 0,
-                "won": row.get("won") or 0,
-                "win_rate": row.get("won_count", 0) / decided if decided else None,
-                "overdue": overdue.get(executive.pk, 0),
+                "open_count": aggregates.open_total("count", owner=executive.pk),
+                "open_value": aggregates.open_total("value", owner=executive.pk),
+                "weighted": aggregates.open_total("weighted", owner=executive.pk),
+                "won": aggregates.won_in(quarter_start, owner=executive.pk),
+                "win_rate": won_count / decided if decided else None,
+                "overdue": aggregates.agenda_total("overdue", owner=executive.pk),
                 "requiring_follow_up": stale.get(executive.pk, 0),
             }
         )

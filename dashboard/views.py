@@ -13,7 +13,13 @@ from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Stage
 from crm.reports import charts
 from crm.selectors.quotes import quotes_expiring_for
-from dashboard.selectors import home_figures, sales_figures, team_table, trend_figures
+from dashboard.selectors import (
+    dashboard_aggregates,
+    home_figures,
+    sales_figures,
+    team_table,
+    trend_figures,
+)
 
 
 def _links(owner) -> dict:
@@ -47,8 +53,10 @@ def home(request):
     chosen = next((u for u in executives if str(u.pk) == request.GET.get("ejecutivo")), None)
     settings = CompanySettings.load()
     owner = chosen if team_view else request.user
-    team = team_table(user=request.user) if team_view and chosen is None else []
-    trends = trend_figures(user=request.user, executive=chosen)
+    # One set of aggregates for the figures, the charts and the team table.
+    aggregates = dashboard_aggregates(user=request.user, executive=chosen)
+    team = team_table(user=request.user, aggregates=aggregates) if team_view and not chosen else []
+    trends = trend_figures(user=request.user, executive=chosen, aggregates=aggregates)
     labels = dict(Stage.choices)
     stage_rows = [
         SimpleNamespace(stage=stage, label=str(labels[stage]), count=count, total=total)
@@ -73,7 +81,7 @@ def home(request):
     )
     context = {
         "figures": home_figures(user=request.user),
-        "sales": sales_figures(user=request.user, executive=chosen),
+        "sales": sales_figures(user=request.user, executive=chosen, aggregates=aggregates),
         "trends": trends,
         "links": links,
         "funnel": funnel,

@@ -110,11 +110,28 @@ class Activity(Record):
             models.Index(fields=["opportunity", "scheduled_at"], name="activity_opp_planned"),
             models.Index(fields=["owner", "scheduled_at"], name="activity_owner_planned"),
             models.Index(fields=["client", "-scheduled_at"], name="activity_client_time"),
-            # The team's planned activities by date (dashboard: this week, next, overdue).
+            # Covering indexes of the Reporte de Actividades and the dashboard's counts:
+            # planned (by date), done (by date) and still open (overdue), with the columns
+            # they group by and the client the scope checks.
             models.Index(
-                fields=["scheduled_at"],
-                condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
-                name="activity_planned_time",
+                fields=["scheduled_at", "owner", "type", "client", "done_at", "cancelled_at", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="activity_scheduled_report",
+            ),
+            models.Index(
+                fields=["done_at", "owner", "type", "client", "id"],
+                condition=Q(deleted_at__isnull=True, done_at__isnull=False),
+                name="activity_done_report",
+            ),
+            # The team's planned activities by date (dashboard: overdue, today, this week, the
+            # next ones in (scheduled_at, id) order however many share a time). It replaces
+            # activity_planned_time, which SQLite preferred although it covers nothing.
+            models.Index(
+                fields=["scheduled_at", "id", "owner", "type", "client"],
+                condition=Q(
+                    deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True
+                ),
+                name="activity_open_report",
             ),
         ]
 

@@ -345,6 +345,38 @@ class Opportunity(Record, SearchTextModel):
             models.Index(
                 fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)
             ),
+            # Covering indexes of the reports' and dashboard's aggregates: every column they
+            # read is in the key (id too: SQLite has no INCLUDE), so both databases answer from
+            # the index alone. The open pipeline by stage, owner and expected close date:
+            models.Index(
+                fields=[
+                    "stage",
+                    "owner",
+                    "expected_close_date",
+                    "estimated_value",
+                    "probability",
+                    "client",
+                    "stage_changed_at",
+                    "id",
+                ],
+                name="opp_pipeline_report",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # Won and lost by close date (Ventas, Pérdidas, the dashboard's won figures).
+            models.Index(
+                fields=[
+                    "stage",
+                    "closed_on",
+                    "owner",
+                    "actual_value",
+                    "estimated_value",
+                    "client",
+                    "created_at",
+                    "id",
+                ],
+                name="opp_closed_report",
+                condition=Q(deleted_at__isnull=True, closed_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -402,7 +434,15 @@ class StageChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         indexes = [
             models.Index(fields=["opportunity", "-changed_at"], name="stagechange_opp_time"),
-            models.Index(fields=["to_stage", "changed_at"], name="stagechange_to_time"),
+            # "Moved on later" of the conversion cohorts: an index-only probe per entry.
+            models.Index(
+                fields=["opportunity", "changed_at", "to_stage"], name="stagechange_opp_later"
+            ),
+            # The conversion cohorts: entries of a stage in a period, with their opportunity
+            # (covering: the cohort is counted from the index alone).
+            models.Index(
+                fields=["to_stage", "changed_at", "opportunity"], name="stagechange_to_time_opp"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,27 +26,41 @@ def activities_in_scope(filters: ReportFilters):
     return rows
 
 
-def _counts(rows, key: str, *, since, until, now):
-    live = Q(deleted_at__isnull=True)
-    return (
-        rows.values(key)
+def _counts(rows, *, since, until, now) -> list[dict]:
+    """Planned, done and overdue per (type, executive) in one grouped query over only the
+    activities that can count (scheduled or done in the period, or still open and late),
+    each condition an index range: not every activity of the scope."""
+    planned = Q(scheduled_at__gte=since, scheduled_at__lt=until)
+    done = Q(done_at__gte=since, done_at__lt=until)
+    overdue = Q(done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__lt=now)
+    return list(
+        rows.filter(planned | done | overdue)
+        .values("type", "owner__username")
         .annotate(
-            planned=Count("pk", filter=live & Q(scheduled_at__gte=since, scheduled_at__lt=until)),
-            done=Count("pk", filter=live & Q(done_at__gte=since, done_at__lt=until)),
-            overdue=Count(
-                "pk",
-                filter=live
-                & Q(done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__lt=now),
-            ),
+            planned=Count("pk", filter=planned),
+            done=Count("pk", filter=done),
+            overdue=Count("pk", filter=overdue),
         )
-        .order_by(key)
+        .order_by("owner__username", "type")  # the executives in the database's collation
     )
+
+
+def _by(counts: list[dict], key: str) -> list[dict]:
+    """The (type, executive) groups summed by one of the two keys, in the order they come
+    (the executives) or by code (the types)."""
+    totals: dict = {}
+    for row in counts:
+        total = totals.setdefault(row[key], {key: row[key], "planned": 0, "done": 0, "overdue": 0})
+        for figure in ("planned", "done", "overdue"):
+            total[figure] += row[figure]
+    names = sorted(totals) if key == "type" else list(totals)
+    return [totals[name] for name in names]
 
 
 def activities_report(*, filters: ReportFilters) -> TableReport:
     since, until = day_bounds(filters.start, filters.end)
     now = timezone.now()
-    rows = activities_in_scope(filters)
+    counts = _counts(activities_in_scope(filters), since=since, until=until, now=now)
     types = dict(ActivityType.choices)
     columns = [
         Column(_("Planned"), Kind.INTEGER),
@@ -67,7 +81,7 @@ def activities_report(*, filters: ReportFilters) -> TableReport:
         title=_("By type"),
         columns=[Column(_("Type")), *columns],
         rows=table_rows(
-            _counts(rows, "type", since=since, until=until, now=now),
+            _by(counts, "type"),
             lambda r: str(types.get(r["type"], r["type"])),
         ),
         chart_columns=(1, 2),
@@ -77,7 +91,7 @@ def activities_report(*, filters: ReportFilters) -> TableReport:
         title=_("By executive"),
         columns=[Column(_("Executive")), *columns],
         rows=table_rows(
-            _counts(rows, "owner__username", since=since, until=until, now=now),
+            _by(counts, "owner__username"),
             lambda r: r["owner__username"],
         ),
     )

@@ -20,13 +20,16 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -35,7 +38,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import OPEN_STAGES, Stage, StageChange
+from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
 
@@ -60,7 +63,43 @@ PERCENTILE_DEFINITION = _(
 
 
 def weighted_value() -> ExpressionWrapper:
-    return ExpressionWrapper(F("estimated_value") * F("probability") / 100, output_field=MONEY)
+    """One row's value × probability ÷ 100. Divided by a decimal: SQLite divides two integers
+    as integers (34,556 × 90 / 100 gave 31,100, not 31,100.40)."""
+    return ExpressionWrapper(
+        F("estimated_value") * F("probability") / Value(Decimal("100.00")), output_field=MONEY
+    )
+
+
+def weighted_x100(**options) -> Sum:
+    """Σ value × probability, for a sum of weighted values: divided by 100 once, in Python
+    (`hundredths`), as the board's totals do: exact on both databases, and a numeric
+    division per row cost PostgreSQL as much as the rest of the aggregate."""
+    return Sum(
+        F("estimated_value") * F("probability"),
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+        **options,
+    )
+
+
+def hundredths(value) -> Decimal:
+    return (value or ZERO) / 100
+
+
+class MonthStart(Func):
+    """The first day of a date's month, computed by the database itself (Django's
+    TruncMonth calls a Python function per row on SQLite)."""
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return TruncMonth(*self.source_expressions, output_field=DateField()).as_sql(
+            compiler, connection, **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
+        )
 
 
 def won_value() -> Coalesce:
@@ -174,19 +213,49 @@ class PipelineReport:
         )
 
 
-def _stage_rows(filters: ReportFilters, *, now: datetime) -> list[StageRow]:
-    open_rows = filters.opportunities().filter(
+def _open_in_period(filters: ReportFilters) -> QuerySet:
+    """The open opportunities whose expected close date falls in the period."""
+    return filters.opportunities().filter(
         stage__in=OPEN_STAGES, expected_close_date__range=(filters.start, filters.end)
     )
+
+
+def _month_rows(filters: ReportFilters) -> dict[date, MonthRow]:
+    months: dict[date, MonthRow] = {}
+    month = filters.start.replace(day=1)
+    while month <= filters.end:
+        months[month] = MonthRow(month=month)
+        month = add_months(month, 1)
+    return months
+
+
+def _stages_and_months(
+    filters: ReportFilters, *, now: datetime
+) -> tuple[list[StageRow], list[MonthRow], dict]:
+    """The stage table and the projection from one grouped query over the open pipeline of
+    the period (by stage and month of expected close: at most 5 × the period's months
+    rows), the percentiles of days in stage from a second one, and the won per month and
+    the previous period's won from a third."""
     rows = {stage: StageRow(stage=stage, label=str(Stage(stage).label)) for stage in OPEN_STAGES}
-    sums = (
+    months = _month_rows(filters)
+    open_rows = _open_in_period(filters)
+    grouped = (
         open_rows.order_by()
-        .values("stage")
-        .annotate(count=Count("pk"), total=Sum("estimated_value"), weighted=Sum(weighted_value()))
+        .values("stage", month=MonthStart("expected_close_date"))
+        .annotate(count=Count("pk"), total=Sum("estimated_value"), weighted=weighted_x100())
     )
-    for item in sums:
+    for item in grouped:
+        total, weighted = item["total"] or ZERO, hundredths(item["weighted"])
         row = rows[item["stage"]]
-        row.count, row.total, row.weighted = item["count"], item["total"], item["weighted"]
+        row.count += item["count"]
+        row.total += total
+        row.weighted += weighted
+        month = months[_as_date(item["month"])]
+        month.weighted += weighted
+        if item["stage"] in BEST_CASE_STAGES:
+            month.best_case += total
+        if item["stage"] in COMMIT_STAGES:
+            month.commit += total
     # The stage's rows ordered by entry, most recent first: ascending days in stage.
     picked = nearest_rank_rows(
         open_rows,
@@ -200,40 +269,28 @@ def _stage_rows(filters: ReportFilters, *, now: datetime) -> list[StageRow]:
             rows[stage].median_days = days
         if at_p75:
             rows[stage].p75_days = days
-    return [rows[stage] for stage in OPEN_STAGES]
-
-
-def _months(filters: ReportFilters) -> list[MonthRow]:
-    months: dict[date, MonthRow] = {}
-    month = filters.start.replace(day=1)
-    while month <= filters.end:
-        months[month] = MonthRow(month=month)
-        month = add_months(month, 1)
-    rows = filters.opportunities().order_by()
-    open_sums = (
-        rows.filter(stage__in=OPEN_STAGES, expected_close_date__range=(filters.start, filters.end))
-        .annotate(month=TruncMonth("expected_close_date"))
-        .values("month")
+    # Won in each month of the period, and in the previous equivalent period (which ends
+    # the day before this one starts), in one pass over the won deals of both.
+    this_period = Q(closed_on__range=(filters.start, filters.end))
+    previous_period = Q(closed_on__range=(filters.previous_start, filters.previous_end))
+    won = (
+        filters.opportunities()
+        .order_by()
+        .filter(stage=Stage.WON, closed_on__range=(filters.previous_start, filters.end))
+        .values(month=MonthStart("closed_on"))
         .annotate(
-            weighted=Sum(weighted_value()),
-            best_case=Sum("estimated_value", filter=Q(stage__in=BEST_CASE_STAGES)),
-            commit=Sum("estimated_value", filter=Q(stage__in=COMMIT_STAGES)),
+            won=Sum(won_value(), filter=this_period),
+            previous_count=Count("pk", filter=previous_period),
+            previous_value=Sum(won_value(), filter=previous_period),
         )
     )
-    for item in open_sums:
-        row = months[_as_date(item["month"])]
-        row.weighted = item["weighted"] or ZERO
-        row.best_case = item["best_case"] or ZERO
-        row.commit = item["commit"] or ZERO
-    won_sums = (
-        rows.filter(stage=Stage.WON, closed_on__range=(filters.start, filters.end))
-        .annotate(month=TruncMonth("closed_on"))
-        .values("month")
-        .annotate(won=Sum(won_value()))
-    )
-    for item in won_sums:
-        months[_as_date(item["month"])].won = item["won"] or ZERO
-    return list(months.values())
+    previous = {"count": 0, "value": ZERO}
+    for item in won:
+        if item["won"] is not None:
+            months[_as_date(item["month"])].won = item["won"]
+        previous["count"] += item["previous_count"]
+        previous["value"] += item["previous_value"] or ZERO
+    return [rows[stage] for stage in OPEN_STAGES], list(months.values()), previous
 
 
 def _as_date(value) -> date:
@@ -265,7 +322,9 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
         .annotate(position=stage_position())
         .filter(position__gt=OuterRef("position"))
     )
-    lost_now = Q(opportunity__stage=Stage.LOST)
+    # Lost today, as a membership test against the (indexed) lost opportunities rather than
+    # a join of every entry to its opportunity; the outer filter already applies the scope.
+    lost_now = Q(opportunity__in=Opportunity.objects.filter(stage=Stage.LOST).values("pk"))
     grouped = (
         StageChange.objects.filter(
             to_stage__in=OPEN_STAGES,
@@ -303,12 +362,12 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
 
 
 def _analysis(
-    filters: ReportFilters, stages: list[StageRow], conversion: list[ConversionRow]
+    filters: ReportFilters,
+    stages: list[StageRow],
+    conversion: list[ConversionRow],
+    previous: dict,
 ) -> Analysis:
     rows = filters.opportunities().order_by()
-    previous = rows.filter(
-        stage=Stage.WON, closed_on__range=(filters.previous_start, filters.previous_end)
-    ).aggregate(count=Count("pk"), value=Sum(won_value()))
     # Historic conversion Prospección → Ganada: the opportunities that entered Prospección
     # in the twelve months before the period, and how many of them were won.
     since, until = day_bounds(add_months(filters.start, -12), filters.start - timedelta(days=1))
@@ -358,14 +417,14 @@ def pipeline_report(*, filters: ReportFilters, now: datetime | None = None) -> P
     """The whole Reporte de Pipeline for `filters` (the selector the page, the Excel file
     and the PDF share, so all three show the same figures)."""
     now = now or timezone.now()
-    stages = _stage_rows(filters, now=now)
+    stages, months, previous = _stages_and_months(filters, now=now)
     conversion = conversion_by_stage(filters)
     return PipelineReport(
         filters=filters,
         stages=stages,
-        months=_months(filters),
+        months=months,
         conversion=conversion,
-        analysis=_analysis(filters, stages, conversion),
+        analysis=_analysis(filters, stages, conversion, previous),
     )
 
 

@@ -8,7 +8,11 @@ from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
 from crm.models import Client, Opportunity
 from crm.selectors.clients import client_edit_rule, clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to, opportunity_edit_rule
+from crm.selectors.opportunities import (
+    of_live_clients,
+    opportunities_visible_to,
+    opportunity_edit_rule,
+)
 
 
 def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
@@ -18,7 +22,7 @@ def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
     restricts something: on large tables a semi-join against "every client" costs a scan
     for nothing.
     """
-    records = records.filter(client__deleted_at__isnull=True)
+    records = records.filter(of_live_clients())
     if is_manager(user):
         return records
     settings = CompanySettings.load()

@@ -142,10 +142,12 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client = client_as(executive)
     user_client.get(URL)  # the first request of a session stamps it; measure the next one
 
-    # 28: the figures, the follow-up counts of the board's badges, the quotes about to expire
-    # (with the visibility setting their scope reads) and the trends (won month and quarter,
-    # sales cycle, activities this week, next activities, pipeline by stage, won per month).
-    with django_assert_num_queries(28):
+    # 26: the figures, the follow-up counts of the board's badges, the quotes about to expire
+    # (with the visibility setting their scope reads) and the trends. The open pipeline, the
+    # deals closed (won month, quarter, per month, win rate) and the planned activities
+    # (overdue, today, this week) are one grouped query each, shared by figures and charts;
+    # then the sales cycle and the next activities.
+    with django_assert_num_queries(26):
         response = user_client.get(URL)
 
     assert response.context["sales"]["open_count"] == 2 * rows
@@ -252,7 +254,8 @@ def test_the_managers_dashboard_costs_the_same_queries_whatever_the_rows(
     browser = client_as(manager)
     browser.get(URL)
 
-    # 28: the executive's 28 plus the team table (3) and the executive select, without the
-    # executive's own settings and scope reads that a manager skips.
-    with django_assert_num_queries(28):
+    # 23: the executive's 26 plus the team table's follow-up counts and the executive select,
+    # without the executive's own settings and scope reads that a manager skips (the team
+    # table reads the figures' grouped aggregates: no query of its own for them).
+    with django_assert_num_queries(23):
         assert browser.get(URL).status_code == 200
