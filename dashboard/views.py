@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -12,6 +13,7 @@ from accounts.roles import VIEW, is_manager, module_rights
 from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Stage
 from crm.reports import charts
+from crm.reports.goals import current_goal_board, goal_people
 from crm.selectors.quotes import quotes_expiring_for
 from dashboard.selectors import (
     dashboard_aggregates,
@@ -57,6 +59,14 @@ def home(request):
     aggregates = dashboard_aggregates(user=request.user, executive=chosen)
     team = team_table(user=request.user, aggregates=aggregates) if team_view and not chosen else []
     trends = trend_figures(user=request.user, executive=chosen, aggregates=aggregates)
+    # Metas: the team's (or one executive's, or the user's own) for this month or quarter.
+    goals = current_goal_board(
+        executives=goal_people(user=request.user, executive=owner, team=executives),
+        today=timezone.localdate(),
+    )
+    goal_rows = {row.executive.pk: row for row in goals.rows} if goals else {}
+    for row in team:
+        row["goal"] = goal_rows.get(row["executive"].pk)
     labels = dict(Stage.choices)
     stage_rows = [
         SimpleNamespace(stage=stage, label=str(labels[stage]), count=count, total=total)
@@ -88,6 +98,8 @@ def home(request):
         "won_chart": won_chart,
         "team": team,
         "team_view": team_view,
+        "goals": goals,
+        "goal": (goals.team if owner is None else goals.rows[0]) if goals else None,
         "executives": executives,
         "chosen_executive": chosen,
         "currency": settings.currency,

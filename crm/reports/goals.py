@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from accounts.models import User
+from accounts.roles import is_manager
+from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Activity, GoalPeriod, Opportunity, SalesGoal, Stage
 from crm.models.goals import period_months, period_start
 from crm.reports.filters import add_months
@@ -78,20 +80,49 @@ class GoalBoard:
         return any(r.goal is not None for r in self.rows)
 
 
+def goal_people(*, user, executive: User | None = None, team: list | None = None) -> list[User]:
+    """Whose goals the user sees: a manager the team's (or the chosen executive's); an
+    executive only their own. `team`: the assignable executives when the caller has them."""
+    if is_manager(user):
+        return [executive] if executive else (team or list(assignable_executives()))
+    return [user] if executive in (None, user) else []
+
+
+def report_goal_board(*, user, filters) -> GoalBoard | None:
+    """The Metas of a report's period when it is a month or a quarter preset."""
+    period = {"mes": GoalPeriod.MONTH, "trimestre": GoalPeriod.QUARTER}.get(filters.preset)
+    people = goal_people(user=user, executive=filters.executive)
+    if period is None or not people:
+        return None
+    goals = {
+        goal.executive_id: goal
+        for goal in SalesGoal.objects.filter(
+            period=period, starts_on=filters.start, executive__in=people, won_value__isnull=False
+        )
+    }
+    if not goals:  # one query when nobody has a goal for the period
+        return None
+    return goal_board(period=period, start=filters.start, executives=people, goals=goals)
+
+
 def period_end(period: str, start: date) -> date:
     return add_months(start, period_months(period)) - timedelta(days=1)
 
 
-def goal_board(*, period: str, start: date, executives: list[User]) -> GoalBoard:
+def goal_board(
+    *, period: str, start: date, executives: list[User], goals: dict | None = None
+) -> GoalBoard:
+    """`goals` (executive id -> SalesGoal) when the caller already read them."""
     end = period_end(period, start)
     since, until = day_bounds(start, end)
     people = [person.pk for person in executives]
-    goals = {
-        goal.executive_id: goal
-        for goal in SalesGoal.objects.filter(
-            period=period, starts_on=start, executive_id__in=people
-        )
-    }
+    if goals is None:
+        goals = {
+            goal.executive_id: goal
+            for goal in SalesGoal.objects.filter(
+                period=period, starts_on=start, executive_id__in=people
+            )
+        }
     deals = Opportunity.objects.filter(owner_id__in=people).order_by().values("owner_id")
     won = deals.filter(stage=Stage.WON, closed_on__range=(start, end)).annotate(
         value=Sum(won_value())
@@ -134,15 +165,19 @@ def goal_board(*, period: str, start: date, executives: list[User]) -> GoalBoard
     return GoalBoard(period=period, start=start, end=end, rows=rows)
 
 
-def current_goal_board(*, executives: list[User], today: date) -> GoalBoard:
-    """This month's board when some executive has a monthly goal, else this quarter's."""
-    month = goal_board(
-        period=GoalPeriod.MONTH, start=period_start(GoalPeriod.MONTH, today), executives=executives
+def current_goal_board(*, executives: list[User], today: date) -> GoalBoard | None:
+    """The board of this month when an executive has a monthly goal, else of this quarter
+    when one has a quarterly goal, else None: one query when nobody has a goal."""
+    month = period_start(GoalPeriod.MONTH, today)
+    quarter = period_start(GoalPeriod.QUARTER, today)
+    goals = list(
+        SalesGoal.objects.filter(executive__in=executives, won_value__isnull=False).filter(
+            Q(period=GoalPeriod.MONTH, starts_on=month)
+            | Q(period=GoalPeriod.QUARTER, starts_on=quarter)
+        )
     )
-    if month.has_targets:
-        return month
-    return goal_board(
-        period=GoalPeriod.QUARTER,
-        start=period_start(GoalPeriod.QUARTER, today),
-        executives=executives,
-    )
+    for period, start in ((GoalPeriod.MONTH, month), (GoalPeriod.QUARTER, quarter)):
+        chosen = {g.executive_id: g for g in goals if g.period == period}
+        if chosen:
+            return goal_board(period=period, start=start, executives=executives, goals=chosen)
+    return None

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
 from accounts.roles import VIEW, is_manager
-from accounts.selectors import assignable_executives
 from crm.forms.goals import GoalFormSet, GoalPeriodForm
 from crm.models import GoalPeriod
 from crm.models.goals import period_months
 from crm.reports.filters import add_months
-from crm.reports.goals import goal_board
+from crm.reports.goals import goal_board, goal_people
 from crm.services.goals import goals_save
 
 
@@ -30,7 +29,7 @@ def _url(period: str, start) -> str:
 def goal_list_view(request):
     period, start = GoalPeriodForm(request.GET).period()
     manager = is_manager(request.user)
-    executives = list(assignable_executives()) if manager else [request.user]
+    executives = goal_people(user=request.user)
     board = goal_board(period=period, start=start, executives=executives)
     formset = None
     if manager:

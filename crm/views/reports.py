@@ -20,6 +20,7 @@ from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
 from crm.reports.filters import month_end, report_filters, sees_every_executive
+from crm.reports.goals import report_goal_board
 from crm.reports.pipeline import (
     CONVERSION_DEFINITION,
     PERCENTILE_DEFINITION,
@@ -96,6 +97,7 @@ def _pipeline_context(request):
         "report": report,
         "funnel": funnel,
         "projection": projection,
+        "goals": report_goal_board(user=request.user, filters=filters),
         "conversion_definition": CONVERSION_DEFINITION,
         "percentile_definition": PERCENTILE_DEFINITION,
         "query": filters.query_string(),

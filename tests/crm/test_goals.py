@@ -173,3 +173,61 @@ def test_the_page_costs_the_same_queries_for_any_team(
 
 
 QUERIES = 11
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_dashboard_shows_the_goal_and_the_team_rolls_it_up(
+    client_as, manager, executive, other_executive, django_assert_num_queries, rows
+):
+    from django.utils import timezone
+
+    from crm.models.goals import period_start
+
+    month = period_start(GoalPeriod.MONTH, timezone.localdate())
+    for person, target in ((executive, 40_000), (other_executive, 60_000)):
+        SalesGoal.objects.create(
+            executive=person, period=GoalPeriod.MONTH, starts_on=month, won_value=target
+        )
+    for _ in range(rows):
+        deal(
+            executive, Stage.WON, 1_000, probability=100, closed=timezone.localdate(), actual=1_000
+        )
+    browser = client_as(manager)
+    browser.get(reverse("dashboard:home"))
+    # The 24 of the dashboard and the 4 progress aggregates.
+    with django_assert_num_queries(28):
+        page = browser.get(reverse("dashboard:home"))
+    text = page.content.decode()
+    assert page.context["goal"].target == 100_000
+    assert page.context["goal"].won == rows * 1_000
+    assert 'data-testid="goals"' in text
+    mine = next(row for row in page.context["team"] if row["executive"] == executive)
+    assert mine["goal"].attainment == pytest.approx(rows * 1_000 / 40_000)
+
+    own = client_as(executive).get(reverse("dashboard:home"))
+    assert own.context["goal"].target == 40_000
+
+
+def test_the_pipeline_report_and_its_pdf_show_the_periods_goals(client_as, manager, executive):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from crm.models.goals import period_start
+
+    this_month = period_start(GoalPeriod.MONTH, timezone.localdate())
+    SalesGoal.objects.create(
+        executive=executive, period=GoalPeriod.MONTH, starts_on=this_month, won_value=654_321
+    )
+    browser = client_as(manager)
+    custom = f"?periodo=personalizado&desde={this_month}&hasta={this_month}"
+    assert browser.get(reverse("crm:report_pipeline") + custom).context["goals"] is None
+
+    query = f"?periodo=mes&ejecutivo={executive.pk}"
+    page = browser.get(reverse("crm:report_pipeline") + query)
+    assert 'data-testid="report-goals"' in page.content.decode()
+    assert "654.321,00" in page.content.decode()
+    pdf = browser.get(reverse("crm:report_pipeline_export", args=["pdf"]) + query)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "654.321,00" in text

@@ -146,8 +146,8 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # (with the visibility setting their scope reads) and the trends. The open pipeline, the
     # deals closed (won month, quarter, per month, win rate) and the planned activities
     # (overdue, today, this week) are one grouped query each, shared by figures and charts;
-    # then the sales cycle and the next activities.
-    with django_assert_num_queries(26):
+    # then the sales cycle and the next activities; and whether a Meta is set (one query).
+    with django_assert_num_queries(27):
         response = user_client.get(URL)
 
     assert response.context["sales"]["open_count"] == 2 * rows
@@ -254,8 +254,8 @@ def test_the_managers_dashboard_costs_the_same_queries_whatever_the_rows(
     browser = client_as(manager)
     browser.get(URL)
 
-    # 23: the executive's 26 plus the team table's follow-up counts and the executive select,
+    # 24: the executive's 27 plus the team table's follow-up counts and the executive select,
     # without the executive's own settings and scope reads that a manager skips (the team
     # table reads the figures' grouped aggregates: no query of its own for them).
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert browser.get(URL).status_code == 200
