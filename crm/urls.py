@@ -8,6 +8,7 @@ from crm.views import (
     complaints,
     imports,
     opportunities,
+    opportunity_export,
     opportunity_flows,
     pipeline,
     recycle_bin,
@@ -43,6 +44,11 @@ urlpatterns = [
     path("clientes/<int:pk>/compartir/", clients.client_share_view, name="client_share"),
     path("clientes/<int:pk>/<slug:tab>/", clients.client_detail_view, name="client_tab"),
     path("oportunidades/", pipeline.opportunity_list_view, name="opportunity_list"),
+    path(
+        "oportunidades/exportar/<str:file_format>/",
+        opportunity_export.opportunity_export_view,
+        name="opportunity_export",
+    ),
     path("oportunidades/tablero/", pipeline.opportunity_board_view, name="opportunity_board"),
     path(
         "oportunidades/tablero/<slug:stage>/",
