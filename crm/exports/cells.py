@@ -51,12 +51,7 @@ def xlsx_string_xml(text: str) -> str:
     """The text as the content of a string cell of a streamed sheet (`<c t="inlineStr">…`):
     fit for .xlsx (`xlsx_text`) and XML-escaped. The cell's string type is what keeps a
     spreadsheet from ever running it."""
-    return (
-        xlsx_text(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
+    return xlsx_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def xlsx_text_cell(

@@ -56,7 +56,9 @@ def _lines(header: list[str], kinds: list[Kind], rows: Iterable[Sequence[object]
     chunk = []
     for values in rows:
         chunk.append(
-            writer.writerow([_value(kind, value) for kind, value in zip(kinds, values, strict=True)])
+            writer.writerow(
+                [_value(kind, value) for kind, value in zip(kinds, values, strict=True)]
+            )
         )
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)

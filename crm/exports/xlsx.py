@@ -202,9 +202,7 @@ def _sheet_xml(sheet: StreamedSheet, styles: _Styles) -> Iterator[bytes]:
     for values in sheet.rows:
         number += 1
         row = str(number)
-        cells = "".join(
-            [write(value, row) for write, value in zip(writers, values, strict=True)]
-        )
+        cells = "".join([write(value, row) for write, value in zip(writers, values, strict=True)])
         chunk.append(f'<row r="{row}">{cells}</row>')
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk).encode()
