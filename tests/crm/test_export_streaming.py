@@ -55,7 +55,7 @@ def test_the_xlsx_file_starts_before_its_rows_are_all_read():
     assert last == [
         (
             "Oportunidad número 19999 <&> con texto",
-            9999.75,
+            4999.75,
             19999,
             datetime.datetime(2026, 1, 1) + datetime.timedelta(days=19999 % 365),
             datetime.datetime(2026, 1, 1, 8, 30) + datetime.timedelta(minutes=19999),
