@@ -47,10 +47,15 @@ def xlsx_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)[:XLSX_MAX_TEXT]
 
 
+_XML_SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037\ufffe\uffff]")
+
+
 def xlsx_string_xml(text: str) -> str:
     """The text as the content of a string cell of a streamed sheet (`<c t="inlineStr">…`):
     fit for .xlsx (`xlsx_text`) and XML-escaped. The cell's string type is what keeps a
     spreadsheet from ever running it."""
+    if _XML_SPECIAL.search(text) is None and len(text) <= XLSX_MAX_TEXT:
+        return text  # the usual case, in one scan
     return xlsx_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

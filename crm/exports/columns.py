@@ -54,12 +54,23 @@ def _person_fields(prefix: str) -> tuple[str, ...]:
     return (f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
 
 
-def _local_date(moment):
-    return timezone.localtime(moment).date() if moment else None
+def local_date(zone) -> Callable[[str], Callable[[Mapping], object]]:
+    """`local_date(zone)(field)`: a row's aware datetime `field` as its local date (None when
+    empty); the zone is read once per export, not per cell."""
+
+    def of(field: str):
+        return lambda row: row[field].astimezone(zone).date() if row[field] else None
+
+    return of
 
 
-def _local_datetime(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+def local_datetime(zone) -> Callable[[str], Callable[[Mapping], object]]:
+    """Likewise, the local date and time (naive, as a spreadsheet holds it)."""
+
+    def of(field: str):
+        return lambda row: row[field].astimezone(zone).replace(tzinfo=None) if row[field] else None
+
+    return of
 
 
 def value_rows(
@@ -92,6 +103,7 @@ def client_columns() -> tuple[Column, ...]:
     (crm.models.CLIENT_FIELDS, headed with the words the import recognises, so an exported
     file can be edited and imported back) and, before the notes, the list's figures."""
     kinds, sources = _labels(ClientKind), _labels(LeadSource)
+    day = local_date(timezone.get_current_timezone())
     headers = {column.field: column.label for column in CLIENT_COLUMNS}
 
     # Kind, width and value of the field columns; a plain text field is read as it is.
@@ -114,7 +126,7 @@ def client_columns() -> tuple[Column, ...]:
         Column(_("Primary contact"), Kind.TEXT, 28, itemgetter("primary_contact_name")),
         Column(_("Contacts"), Kind.INTEGER, 10, itemgetter("contact_count")),
         Column(_("Open opportunities"), Kind.INTEGER, 12, itemgetter("open_opportunity_count")),
-        Column(_("Last activity"), Kind.DATE, 14, lambda c: _local_date(c["last_activity_at"])),
+        Column(_("Last activity"), Kind.DATE, 14, day("last_activity_at")),
     )
     columns: list[Column] = []
     for name in CLIENT_FIELDS:
@@ -124,8 +136,8 @@ def client_columns() -> tuple[Column, ...]:
         columns.append(Column(headers[name], kind, width, value or itemgetter(name)))
     return (
         *columns,
-        Column(_("Created"), Kind.DATE, 12, lambda c: _local_date(c["created_at"])),
-        Column(_("Updated"), Kind.DATE, 12, lambda c: _local_date(c["updated_at"])),
+        Column(_("Created"), Kind.DATE, 12, day("created_at")),
+        Column(_("Updated"), Kind.DATE, 12, day("updated_at")),
     )
 
 
@@ -161,6 +173,7 @@ def opportunity_columns() -> tuple[Column, ...]:
     """The columns of the opportunity list (crm.list_columns.OPPORTUNITY_COLUMNS), every one
     of them, with the activities split into date and subject so that dates stay dates."""
     stages = _labels(Stage)
+    moment = local_datetime(timezone.get_current_timezone())
     return (
         Column(_("Name"), Kind.TEXT, 40, itemgetter("name")),
         Column(_("Client"), Kind.TEXT, 36, itemgetter("client__name")),
@@ -171,13 +184,9 @@ def opportunity_columns() -> tuple[Column, ...]:
         Column(_("Weighted value"), Kind.MONEY, 16, _weighted),
         Column(_("Owner"), Kind.TEXT, 24, lambda o: person(o, "owner")),
         Column(_("Expected close"), Kind.DATE, 14, itemgetter("expected_close_date")),
-        Column(
-            _("Last activity"), Kind.DATETIME, 16, lambda o: _local_datetime(o["last_activity_at"])
-        ),
+        Column(_("Last activity"), Kind.DATETIME, 16, moment("last_activity_at")),
         Column(_("Last activity subject"), Kind.TEXT, 36, itemgetter("last_activity_subject")),
-        Column(
-            _("Next activity"), Kind.DATETIME, 16, lambda o: _local_datetime(o["next_activity_at"])
-        ),
+        Column(_("Next activity"), Kind.DATETIME, 16, moment("next_activity_at")),
         Column(_("Next activity subject"), Kind.TEXT, 36, itemgetter("next_activity_subject")),
     )
 

@@ -10,6 +10,7 @@ Django's test client); `measure_in_fresh_process` runs it in a new interpreter, 
 peak RSS (the kernel's VmHWM, the process's high-water mark) is that of this one download.
 """
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -55,22 +56,20 @@ def _status_mb(field: str) -> float:
 
 def _reset_peak() -> None:
     """Lower VmHWM to the current RSS (Linux ≥ 4.0), so the peak is this download's."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def measure_download(url: str, *, username: str) -> Download:
     """GET `url` logged in as `username` and read the whole body, timing the first and the
     last chunk. The exporters are imported (and a login done) before the idle RSS is read,
     so the growth is what the download itself needed."""
-    import crm.exports.csv
-    import crm.exports.xlsx
-    import crm.reports.xlsx  # noqa: F401
     from django.test import Client
     from django.test.utils import override_settings
 
+    import crm.exports.csv
+    import crm.exports.xlsx
+    import crm.reports.xlsx  # noqa: F401
     from accounts.models import User
 
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):

@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -131,22 +130,28 @@ def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
 # The XML of a streamed sheet ----------------------------------------------------------------
 
 
-def _serial(value: date) -> str:
-    """An Excel serial date (days since 1899-12-30; the time as a fraction of a day)."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = timezone.localtime(value)
-        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-        return repr(value.toordinal() - _EXCEL_EPOCH + seconds / 86400)
+def _date_serial(value: date) -> str:
+    """An Excel serial date: days since 1899-12-30 (of a datetime, its day)."""
     return str(value.toordinal() - _EXCEL_EPOCH)
 
 
-def _number(value) -> str:
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return str(value)
-    return repr(float(value))
+def _datetime_serial(value: datetime) -> str:
+    """An Excel serial date and time (the time as a fraction of a day) of a naive local
+    datetime (an aware one is turned into local time first)."""
+    if not isinstance(value, datetime):
+        return _date_serial(value)
+    if value.tzinfo is not None:
+        value = timezone.localtime(value)
+    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    return repr(value.toordinal() - _EXCEL_EPOCH + seconds / 86400)
+
+
+_CONVERT = {
+    Kind.MONEY: str,  # int, Decimal and float print as numbers XML Schema reads
+    Kind.INTEGER: str,
+    Kind.DATE: _date_serial,
+    Kind.DATETIME: _datetime_serial,
+}
 
 
 def _cell_writer(letter: str, kind: Kind, style: int) -> Callable[[object, str], str]:
@@ -162,7 +167,7 @@ def _cell_writer(letter: str, kind: Kind, style: int) -> Callable[[object, str],
 
         return text
     opening, middle = f'<c r="{letter}', f'" s="{style}"><v>'
-    convert = _serial if kind in (Kind.DATE, Kind.DATETIME) else _number
+    convert = _CONVERT[kind]
 
     def number(value, row: str) -> str:
         if value is None or value == "":

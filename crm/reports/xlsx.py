@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crm.exports.cells import xlsx_text
-from crm.exports.columns import Column, Kind, person, value_rows
+from crm.exports.columns import Column, Kind, local_date, local_datetime, person, value_rows
 from crm.exports.xlsx import (
     CONTENT_TYPE,
     COUNT_FORMAT,
@@ -269,10 +269,6 @@ def table_workbook(
     return xlsx_chunks(workbook=workbook, sheets=[sheet])
 
 
-def _local_datetime(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
 ACTIVITY_DETAIL_FIELDS = (
     "type", "subject", "client__name", "owner__first_name", "owner__last_name",
     "owner__username", "scheduled_at", "done_at",
@@ -282,14 +278,14 @@ ACTIVITY_DETAIL_FIELDS = (
 def activity_detail_sheet(activities) -> StreamedSheet:
     """The Detalle of the Reporte de Actividades: one row per activity, from values() rows."""
     types = {value: str(label) for value, label in ActivityType.choices}
+    moment = local_datetime(timezone.get_current_timezone())
     columns = (
         Column(_("Type"), Kind.TEXT, 18, lambda a: types.get(a["type"], a["type"])),
         Column(_("Subject"), Kind.TEXT, 40, itemgetter("subject")),
         Column(_("Client"), Kind.TEXT, 32, itemgetter("client__name")),
         Column(_("Executive"), Kind.TEXT, 20, lambda a: person(a, "owner")),
-        Column(_("Scheduled for"), Kind.DATETIME, 18,
-               lambda a: _local_datetime(a["scheduled_at"])),
-        Column(_("Done at"), Kind.DATETIME, 18, lambda a: _local_datetime(a["done_at"])),
+        Column(_("Scheduled for"), Kind.DATETIME, 18, moment("scheduled_at")),
+        Column(_("Done at"), Kind.DATETIME, 18, moment("done_at")),
     )  # fmt: skip
     rows = value_rows(activities, ACTIVITY_DETAIL_FIELDS, columns)
     return StreamedSheet(_("Detail"), columns, rows)
@@ -308,10 +304,7 @@ def opportunity_detail_sheet(opportunities) -> StreamedSheet:
     instances): `opportunities` carries the `weighted` annotation (pipeline_detail)."""
     stages = {value: str(label) for value, label in Stage.choices}
     open_stages = set(OPEN_STAGES)
-
-    def since(o):
-        return timezone.localtime(o["stage_changed_at"]).date()
-
+    day = local_date(timezone.get_current_timezone())
     columns = (
         Column(_("Opportunity"), Kind.TEXT, 36, itemgetter("name")),
         Column(_("Client"), Kind.TEXT, 32, itemgetter("client__name")),
@@ -326,7 +319,7 @@ def opportunity_detail_sheet(opportunities) -> StreamedSheet:
         Column(_("Expected close date"), Kind.DATE, 14, itemgetter("expected_close_date")),
         Column(_("Close date"), Kind.DATE, 14, itemgetter("closed_on")),
         Column(_("Actual sale value"), Kind.MONEY, 16, itemgetter("actual_value")),
-        Column(_("In this stage since"), Kind.DATE, 14, since),
+        Column(_("In this stage since"), Kind.DATE, 14, day("stage_changed_at")),
     )  # fmt: skip
     rows = value_rows(opportunities, OPPORTUNITY_DETAIL_FIELDS, columns)
     return StreamedSheet(_("Detail"), columns, rows)
