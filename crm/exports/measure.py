@@ -60,10 +60,29 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def measure_download(url: str, *, username: str) -> Download:
+def _read(http, url: str) -> tuple[object, float | None, int]:
+    began = time.perf_counter()
+    response = http.get(url)
+    first, size = None, 0
+    if response.streaming:
+        for chunk in response.streaming_content:
+            if first is None:
+                first = time.perf_counter() - began
+            size += len(chunk)
+    else:
+        size = len(response.content)
+    response.close()
+    return response, first, size
+
+
+def measure_download(url: str, *, username: str, warmup: int = 0) -> Download:
     """GET `url` logged in as `username` and read the whole body, timing the first and the
     last chunk. The exporters are imported (and a login done) before the idle RSS is read,
-    so the growth is what the download itself needed."""
+    so the growth is what the download itself needed.
+
+    warmup=0 measures the first such download of a worker (WeasyPrint, for instance, is
+    imported by the first PDF: about half a second); warmup=N measures after N unmeasured
+    downloads of the same URL, as a worker that has served it before."""
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -75,21 +94,13 @@ def measure_download(url: str, *, username: str) -> Download:
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
         http = Client()
         http.force_login(User.objects.get(username=username))
+        for _ in range(warmup):
+            _read(http, url)
         _reset_peak()
         idle = _status_mb("VmRSS")
         began = time.perf_counter()
-        response = http.get(url)
-        first = None
-        size = 0
-        if response.streaming:
-            for chunk in response.streaming_content:
-                if first is None:
-                    first = time.perf_counter() - began
-                size += len(chunk)
-        else:
-            size = len(response.content)
+        response, first, size = _read(http, url)
         total = time.perf_counter() - began
-        response.close()
     return Download(
         url=url,
         status=response.status_code,
@@ -106,16 +117,25 @@ _CHILD = """
 import json
 from dataclasses import asdict
 from crm.exports.measure import measure_download
-print("MEASURE " + json.dumps(asdict(measure_download({url!r}, username={username!r}))))
+download = measure_download({url!r}, username={username!r}, warmup={warmup!r})
+print("MEASURE " + json.dumps(asdict(download)))
 """
 
 
-def measure_in_fresh_process(url: str, *, username: str, env: dict | None = None) -> Download:
+def measure_in_fresh_process(
+    url: str, *, username: str, warmup: int = 0, env: dict | None = None
+) -> Download:
     """`measure_download` in a new `manage.py shell` (same settings and database, or those
     of `env`), so the peak RSS belongs to that download alone."""
     manage = Path(__file__).resolve().parents[2] / "manage.py"
     result = subprocess.run(  # noqa: S603 - this interpreter running our own code
-        [sys.executable, str(manage), "shell", "-c", _CHILD.format(url=url, username=username)],
+        [
+            sys.executable,
+            str(manage),
+            "shell",
+            "-c",
+            _CHILD.format(url=url, username=username, warmup=warmup),
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -283,3 +283,16 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     else:
         exported = len(content.decode("utf-8").splitlines()) - 1
     assert exported == rows
+
+
+def test_the_benchmark_measure_times_a_streamed_download(client_as, executive, risky):
+    from crm.exports.measure import measure_download
+
+    download = measure_download(url("csv"), username=executive.username)
+
+    assert download.status == 200
+    assert download.streamed
+    assert 0 < download.first_byte_s <= download.total_s
+    body = b"".join(client_as(executive).get(url("csv")).streaming_content)
+    assert download.size_bytes == len(body)
+    assert download.peak_rss_mb >= download.idle_rss_mb > 0
