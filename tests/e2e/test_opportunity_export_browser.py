@@ -5,6 +5,7 @@ as Excel and CSV from the list's own buttons, and the files hold exactly the fil
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -41,7 +42,7 @@ def test_an_executive_exports_the_filtered_opportunity_list(live_server, page: P
     with page.expect_download() as excel:
         page.get_by_role("link", name="Excel").click()
     assert excel.value.suggested_filename.startswith("oportunidades-")
-    sheet = load_workbook(io.BytesIO(open(excel.value.path(), "rb").read())).active
+    sheet = load_workbook(excel.value.path()).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 30
     assert {row[3] for row in rows} == {"Propuesta"}
@@ -49,7 +50,7 @@ def test_an_executive_exports_the_filtered_opportunity_list(live_server, page: P
 
     with page.expect_download() as text:
         page.get_by_role("link", name="CSV").click()
-    content = open(text.value.path(), encoding="utf-8-sig").read()
+    content = Path(text.value.path()).read_text(encoding="utf-8-sig")
     lines = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert len(lines) == 31
     assert "Prospecto aparte" not in content
