@@ -42,7 +42,7 @@ def test_an_executive_exports_the_filtered_opportunity_list(live_server, page: P
     with page.expect_download() as excel:
         page.get_by_role("link", name="Excel").click()
     assert excel.value.suggested_filename.startswith("oportunidades-")
-    sheet = load_workbook(excel.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(excel.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 30
     assert {row[3] for row in rows} == {"Propuesta"}
