@@ -192,9 +192,7 @@ def test_its_csv_file_neutralises_formula_text_and_keeps_numbers(client_as, exec
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
-def test_it_exports_every_row_of_the_filtered_list_in_its_order(
-    client_as, executive, file_format
-):
+def test_it_exports_every_row_of_the_filtered_list_in_its_order(client_as, executive, file_format):
     client = ClientFactory(owner=executive)
     for n in range(30):  # more than a page of the list
         OpportunityFactory(client=client, name=f"Propuesta {n:02d}", stage=Stage.PROPOSAL)
