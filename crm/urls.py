@@ -10,6 +10,7 @@ from crm.views import (
     goals,
     imports,
     opportunities,
+    opportunity_export,
     opportunity_flows,
     pipeline,
     recycle_bin,
@@ -48,6 +49,11 @@ urlpatterns = [
     path("clientes/<int:pk>/fusionar/", client_merge.client_merge_view, name="client_merge"),
     path("clientes/<int:pk>/<slug:tab>/", clients.client_detail_view, name="client_tab"),
     path("oportunidades/", pipeline.opportunity_list_view, name="opportunity_list"),
+    path(
+        "oportunidades/exportar/<str:file_format>/",
+        opportunity_export.opportunity_export_view,
+        name="opportunity_export",
+    ),
     path("oportunidades/tablero/", pipeline.opportunity_board_view, name="opportunity_board"),
     path(
         "oportunidades/tablero/<slug:stage>/",

@@ -144,6 +144,11 @@ ROWS = [
     # CRM → Oportunidades (the world's opportunity is the executive's, in "own" visibility)
     Row("crm:opportunity_list", "GET", READ),
     Row("crm:opportunity_list", "POST", NOT_ALLOWED),
+    *[
+        Row("crm:opportunity_export", m, e, kwargs=lambda w, f=f: {"file_format": f}, note=f)
+        for f in ("xlsx", "csv")
+        for m, e in (("GET", READ), ("POST", NOT_ALLOWED))
+    ],
     Row("crm:opportunity_board", "GET", READ),
     Row("crm:opportunity_board", "POST", NOT_ALLOWED),
     Row(

@@ -5,7 +5,8 @@ per file format; every export of the project (clients, reports) writes its text 
   `-`, `@`, a tab or a carriage return. `csv_text` gives such text a leading apostrophe, so
   Excel, LibreOffice and Google Sheets show it as the text it is (OWASP "CSV Injection").
 - An .xlsx cell has a type, and a cell typed as a string is never evaluated, whatever it
-  starts with. `xlsx_text_cell` stores the text exactly as it is ("+58 212-5550101", not
+  starts with. `xlsx_text_cell` (openpyxl) and `xlsx_string_xml` (the streamed sheets of
+  crm.exports.xlsx) store the text exactly as it is ("+58 212-5550101", not
   "'+58 212-5550101") in a string cell.
 
 Numbers and dates are never text, so they stay numbers and dates in both formats.
@@ -44,6 +45,18 @@ def xlsx_text(text: str) -> str:
     """The text fit for an .xlsx cell, otherwise unchanged: no XML-illegal control characters,
     at most Excel's 32,767 characters. No apostrophe: the cell's string type protects it."""
     return _XML_ILLEGAL.sub("", text)[:XLSX_MAX_TEXT]
+
+
+_XML_SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037\ufffe\uffff]")
+
+
+def xlsx_string_xml(text: str) -> str:
+    """The text as the content of a string cell of a streamed sheet (`<c t="inlineStr">…`):
+    fit for .xlsx (`xlsx_text`) and XML-escaped. The cell's string type is what keeps a
+    spreadsheet from ever running it."""
+    if _XML_SPECIAL.search(text) is None and len(text) <= XLSX_MAX_TEXT:
+        return text  # the usual case, in one scan
+    return xlsx_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def xlsx_text_cell(

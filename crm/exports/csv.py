@@ -4,7 +4,7 @@ Made for Excel in the users' locale (Venezuela, Colombia): UTF-8 with a BOM, or 
 the accents as Latin-1; `;` between fields and a decimal comma, because there the comma is
 the decimal separator and Excel splits a double-clicked CSV on `;` (a `,` file would open as
 one column, and "1234.50" would not be read as 1234,50). Dates are ISO (2026-01-31), which
-Excel reads as dates in every locale.
+Excel reads as dates in every locale; a date and time is "2026-01-31 14:30".
 """
 
 import csv
@@ -39,17 +39,25 @@ def _value(kind: Kind, value: object) -> str:
         return f"{Decimal(value):.2f}".replace(".", ",")
     if kind is Kind.DATE:
         return value.isoformat()
+    if kind is Kind.DATETIME:
+        return value.isoformat(sep=" ", timespec="minutes")
     return str(value)
 
 
 def csv_lines(*, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    # The header in the request's language now: the rows are written after the view returned.
+    header = [csv_text(str(column.header)) for column in columns]
+    return _lines(header, [column.kind for column in columns], rows)
+
+
+def _lines(header: list[str], kinds: list[Kind], rows: Iterable[Sequence[object]]):
     writer = csv.writer(_Echo(), delimiter=DELIMITER)
-    yield BOM + writer.writerow([csv_text(str(column.header)) for column in columns])
+    yield BOM + writer.writerow(header)
     chunk = []
     for values in rows:
         chunk.append(
             writer.writerow(
-                [_value(c.kind, value) for c, value in zip(columns, values, strict=True)]
+                [_value(kind, value) for kind, value in zip(kinds, values, strict=True)]
             )
         )
         if len(chunk) == ROWS_PER_CHUNK:

@@ -1,17 +1,19 @@
-"""Reports as Excel workbooks (openpyxl, write-only so the Detalle sheet streams): a Resumen
-sheet with the screen's tables (numbers as numbers, with number formats), native Excel
-charts and, at the top, the filters, the user and the time of generation; a Detalle sheet
-with one row per opportunity. User text goes through the shared formula-neutralising helper
-(crm.exports.cells)."""
+"""Reports as Excel workbooks that stream: a Resumen sheet with the screen's tables (numbers
+as numbers, with number formats), native Excel charts (openpyxl.chart) and, at the top, the
+filters, the user and the time of generation, written by openpyxl's write-only mode in
+memory (it is small); then a Detalle sheet with one row per opportunity (or activity),
+streamed row by row from values() rows by crm.exports.xlsx, so the download starts at once
+and memory stays flat whatever the count. User text goes through the shared
+formula-neutralising helpers (crm.exports.cells)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from tempfile import SpooledTemporaryFile
-from typing import IO
+from operator import itemgetter
 
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,16 +22,22 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crm.exports.cells import xlsx_text
-from crm.exports.xlsx import CONTENT_TYPE, DATE_FORMAT, MONEY_FORMAT, SPOOL_MAX_BYTES
+from crm.exports.columns import Column, Kind, local_date, local_datetime, person, value_rows
+from crm.exports.xlsx import (
+    CONTENT_TYPE,
+    COUNT_FORMAT,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    MONEY_FORMAT,
+    StreamedSheet,
+    xlsx_chunks,
+)
 from crm.models import OPEN_STAGES, ActivityType, Stage
 from crm.reports.pipeline import CONVERSION_DEFINITION
 
-DETAIL_CHUNK = 2000
 PERCENT_FORMAT = "0.0%"
-COUNT_FORMAT = "#,##0"
 RATIO_FORMAT = '0.00"x"'
 MONTH_FORMAT = "mmm yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 
@@ -78,8 +86,8 @@ def _header(summary: SummarySheet, *, title: str, filters, user, generated_at: d
     summary.append()
 
 
-def pipeline_workbook(*, report, detail, user, generated_at: datetime) -> IO[bytes]:
-    """The Reporte de Pipeline workbook as a file positioned at its start."""
+def pipeline_workbook(*, report, detail, user, generated_at: datetime) -> Iterator[bytes]:
+    """The Reporte de Pipeline workbook, chunk by chunk (its Detalle read as it is sent)."""
     workbook = Workbook(write_only=True)
     summary = SummarySheet(workbook, _("Summary"), (34, 16, 18, 18, 16, 16))
     _header(
@@ -201,14 +209,12 @@ def pipeline_workbook(*, report, detail, user, generated_at: datetime) -> IO[byt
     projection.height, projection.width = 7.5, 16
     summary.sheet.add_chart(projection, "H18")
 
-    _detail_sheet(workbook, detail)
-    output = SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+    return xlsx_chunks(workbook=workbook, sheets=[opportunity_detail_sheet(detail)])
 
 
-def table_workbook(*, report, detail, detail_kind: str, user, generated_at: datetime) -> IO[bytes]:
+def table_workbook(
+    *, report, detail, detail_kind: str, user, generated_at: datetime
+) -> Iterator[bytes]:
     """A table report (crm.reports.tables) as a workbook: Resumen with its figures, tables
     and a native bar chart per charted table; Detalle streamed."""
     from crm.reports.tables import Kind
@@ -257,114 +263,69 @@ def table_workbook(*, report, detail, detail_kind: str, user, generated_at: date
     for note in report.notes:
         summary.append([str(note)])
     if detail_kind == "activities":
-        _activity_detail_sheet(workbook, detail)
+        sheet = activity_detail_sheet(detail)
     else:
-        _detail_sheet(workbook, detail)
-    output = SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+        sheet = opportunity_detail_sheet(detail)
+    return xlsx_chunks(workbook=workbook, sheets=[sheet])
 
 
-def _activity_detail_sheet(workbook: Workbook, activities) -> None:
-    sheet = SummarySheet(workbook, _("Detail"), (18, 40, 32, 20, 18, 18))
-    sheet.sheet.freeze_panes = "A2"
+ACTIVITY_DETAIL_FIELDS = (
+    "type", "subject", "client__name", "owner__first_name", "owner__last_name",
+    "owner__username", "scheduled_at", "done_at",
+)  # fmt: skip
+
+
+def activity_detail_sheet(activities) -> StreamedSheet:
+    """The Detalle of the Reporte de Actividades: one row per activity, from values() rows."""
     types = {value: str(label) for value, label in ActivityType.choices}
-    sheet.append(
-        [_("Type"), _("Subject"), _("Client"), _("Executive"), _("Scheduled for"), _("Done at")],
-        font=_BOLD,
-    )
-    formats = [None, None, None, None, DATETIME_FORMAT, DATETIME_FORMAT]
-
-    def local(moment):
-        return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-    for activity in activities.iterator(chunk_size=DETAIL_CHUNK):
-        sheet.append(
-            [types.get(activity.type, activity.type), activity.subject, activity.client.name,
-             str(activity.owner), local(activity.scheduled_at), local(activity.done_at)],
-            formats,
-        )  # fmt: skip
+    moment = local_datetime(timezone.get_current_timezone())
+    columns = (
+        Column(_("Type"), Kind.TEXT, 18, lambda a: types.get(a["type"], a["type"])),
+        Column(_("Subject"), Kind.TEXT, 40, itemgetter("subject")),
+        Column(_("Client"), Kind.TEXT, 32, itemgetter("client__name")),
+        Column(_("Executive"), Kind.TEXT, 20, lambda a: person(a, "owner")),
+        Column(_("Scheduled for"), Kind.DATETIME, 18, moment("scheduled_at")),
+        Column(_("Done at"), Kind.DATETIME, 18, moment("done_at")),
+    )  # fmt: skip
+    rows = value_rows(activities, ACTIVITY_DETAIL_FIELDS, columns)
+    return StreamedSheet(_("Detail"), columns, rows)
 
 
-class StreamedRows:
-    """Rows of a write-only sheet built from one cell per column, reused for every row:
-    openpyxl serialises a row as soon as it is appended, so the cells (and their number
-    formats, resolved once) can be refilled for the next one. Text cells are string cells
-    through the shared neutralising helper; numbers and dates stay numbers and dates."""
-
-    def __init__(self, sheet: SummarySheet, formats: Sequence[str | None], text: Sequence[bool]):
-        self.sheet = sheet
-        self.text = list(text)
-        self.cells = []
-        for number_format in formats:
-            cell = WriteOnlyCell(sheet.sheet)
-            if number_format:
-                cell.number_format = number_format
-            self.cells.append(cell)
-
-    def append(self, values: Sequence) -> None:
-        row = []
-        for cell, is_text, value in zip(self.cells, self.text, values, strict=True):
-            if value is None or value == "":
-                row.append(None)
-                continue
-            if is_text:
-                cell.value = xlsx_text(str(value))
-                cell.data_type = "s"
-            else:
-                cell.value = float(value) if isinstance(value, Decimal) else value
-            row.append(cell)
-        self.sheet.sheet.append(row)
-        self.sheet.row += 1
+OPPORTUNITY_DETAIL_FIELDS = (
+    "name", "client__name", "client__segment", "client__industry__name",
+    "owner__first_name", "owner__last_name", "owner__username", "stage",
+    "estimated_value", "probability", "weighted", "expected_close_date", "closed_on",
+    "actual_value", "stage_changed_at",
+)  # fmt: skip
 
 
-def _person(first: str, last: str, username: str) -> str:
-    """A user's name as User.__str__ gives it, from the three columns of a values row."""
-    return f"{first} {last}".strip() or username
-
-
-def _detail_sheet(workbook: Workbook, opportunities) -> None:
-    """One row per opportunity, streamed: DETAIL_CHUNK plain value rows at a time (no model
-    instances) written as they come, so memory stays flat whatever the count."""
-    sheet = SummarySheet(
-        workbook, _("Detail"), (36, 32, 10, 20, 22, 14, 16, 12, 16, 14, 14, 16, 14)
-    )
-    sheet.sheet.freeze_panes = "A2"
+def opportunity_detail_sheet(opportunities) -> StreamedSheet:
+    """One row per opportunity of the report, streamed from values() rows (no model
+    instances): `opportunities` carries the `weighted` annotation (pipeline_detail)."""
     stages = {value: str(label) for value, label in Stage.choices}
-    sheet.append(
-        [_("Opportunity"), _("Client"), _("Segment"), _("Industry"), _("Executive"), _("Stage"),
-         _("Estimated value"), _("Probability (%)"), _("Weighted value"),
-         _("Expected close date"), _("Close date"), _("Actual sale value"),
-         _("In this stage since")],
-        font=_BOLD,
-    )  # fmt: skip
-    money = MONEY_FORMAT
-    rows = StreamedRows(
-        sheet,
-        [None, None, None, None, None, None, money, "0", money, DATE_FORMAT, DATE_FORMAT, money,
-         DATE_FORMAT],
-        [True] * 6 + [False] * 7,
-    )  # fmt: skip
-    zone = timezone.get_current_timezone()
     open_stages = set(OPEN_STAGES)
-    values = opportunities.values_list(
-        "name", "client__name", "client__segment", "client__industry__name",
-        "owner__first_name", "owner__last_name", "owner__username", "stage",
-        "estimated_value", "probability", "weighted", "expected_close_date", "closed_on",
-        "actual_value", "stage_changed_at",
+    day = local_date(timezone.get_current_timezone())
+    columns = (
+        Column(_("Opportunity"), Kind.TEXT, 36, itemgetter("name")),
+        Column(_("Client"), Kind.TEXT, 32, itemgetter("client__name")),
+        Column(_("Segment"), Kind.TEXT, 10, itemgetter("client__segment")),
+        Column(_("Industry"), Kind.TEXT, 20, itemgetter("client__industry__name")),
+        Column(_("Executive"), Kind.TEXT, 22, lambda o: person(o, "owner")),
+        Column(_("Stage"), Kind.TEXT, 14, lambda o: stages.get(o["stage"], o["stage"])),
+        Column(_("Estimated value"), Kind.MONEY, 16, itemgetter("estimated_value")),
+        Column(_("Probability (%)"), Kind.INTEGER, 12, itemgetter("probability")),
+        Column(_("Weighted value"), Kind.MONEY, 16,
+               lambda o: o["weighted"] if o["stage"] in open_stages else None),
+        Column(_("Expected close date"), Kind.DATE, 14, itemgetter("expected_close_date")),
+        Column(_("Close date"), Kind.DATE, 14, itemgetter("closed_on")),
+        Column(_("Actual sale value"), Kind.MONEY, 16, itemgetter("actual_value")),
+        Column(_("In this stage since"), Kind.DATE, 14, day("stage_changed_at")),
     )  # fmt: skip
-    for row in values.iterator(chunk_size=DETAIL_CHUNK):
-        (name, client, segment, industry, first, last, username, stage, value, probability,
-         weighted, close, closed, actual, since) = row  # fmt: skip
-        rows.append(
-            [name, client, segment, industry, _person(first, last, username),
-             stages.get(stage, stage), value, probability,
-             weighted if stage in open_stages else None, close, closed, actual,
-             since.astimezone(zone).date()]
-        )  # fmt: skip
-    sheet.sheet.auto_filter.ref = f"A1:M{max(sheet.row, 1)}"
+    rows = value_rows(opportunities, OPPORTUNITY_DETAIL_FIELDS, columns)
+    return StreamedSheet(_("Detail"), columns, rows)
 
 
-def xlsx_file_response(output: IO[bytes], *, filename: str) -> FileResponse:
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)
+def xlsx_file_response(chunks: Iterable[bytes], *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -120,13 +120,13 @@ def report_pipeline_export_view(request, file_format: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format == "excel":
         _form, filters = report_filters(user=request.user, params=request.GET)
-        output = pipeline_workbook(
+        chunks = pipeline_workbook(
             report=pipeline_report(filters=filters),
             detail=pipeline_detail(filters),
             user=request.user,
             generated_at=timezone.now(),
         )
-        return xlsx_file_response(output, filename=f"reporte-pipeline-{stamp}.xlsx")
+        return xlsx_file_response(chunks, filename=f"reporte-pipeline-{stamp}.xlsx")
     if file_format == "pdf":
         from crm.reports.pdf import pdf_response
 
@@ -239,14 +239,14 @@ def table_report_export_view(request, slug: str, file_format: str):
     kind, _form, filters, report = _table_report(request, slug)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format == "excel":
-        output = table_workbook(
+        chunks = table_workbook(
             report=report,
             detail=kind.detail(filters),
             detail_kind=kind.detail_kind,
             user=request.user,
             generated_at=timezone.now(),
         )
-        return xlsx_file_response(output, filename=f"reporte-{slug}-{stamp}.xlsx")
+        return xlsx_file_response(chunks, filename=f"reporte-{slug}-{stamp}.xlsx")
     from crm.reports.pdf import pdf_response
 
     context = {

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -161,6 +162,42 @@ def test_its_excel_keeps_formula_like_names_as_text(client_as, manager, world):
 
     cell = next(row[0] for row in detail.iter_rows(min_row=2) if "HYPERLINK" in str(row[0].value))
     assert cell.data_type == "s"
+
+
+def test_its_excel_streams_a_detail_with_numbers_and_dates(client_as, manager, world):
+    response = client_as(manager).get(EXCEL + q1())
+
+    assert response.streaming
+    detail = workbook_of(response)["Detalle"]
+    assert detail.freeze_panes == "A2"
+    assert detail.auto_filter.ref == f"A1:M{detail.max_row}"
+    header = [cell.value for cell in detail[1]]
+    row = dict(zip(header, detail[2], strict=True))
+    assert row["Valor estimado"].data_type == "n"
+    assert row["Valor estimado"].number_format == "#,##0.00"
+    assert row["Probabilidad (%)"].data_type == "n"
+    assert row["En esta etapa desde"].is_date
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_its_excel_costs_the_same_queries_whatever_the_rows(
+    client_as, manager, django_assert_num_queries, rows
+):
+    client = ClientFactory(owner=manager)
+    OpportunityFactory.create_batch(
+        rows, client=client, owner=manager, expected_close_date=timezone.localdate()
+    )
+    browser = client_as(manager)
+    browser.get(PAGE)  # warm the session and the company settings
+
+    with django_assert_num_queries(EXCEL_QUERIES):
+        response = browser.get(EXCEL)
+        detail = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Detalle"]
+
+    assert detail.max_row == rows + 1
+
+
+EXCEL_QUERIES = 13  # session and rights 5, report aggregates 7, the Detalle rows 1
 
 
 # PDF ----------------------------------------------------------------------------------------
