@@ -86,7 +86,9 @@ def _header(summary: SummarySheet, *, title: str, filters, user, generated_at: d
     summary.append()
 
 
-def pipeline_workbook(*, report, detail, user, generated_at: datetime) -> Iterator[bytes]:
+def pipeline_workbook(
+    *, report, detail, user, generated_at: datetime, goals=None
+) -> Iterator[bytes]:
     """The Reporte de Pipeline workbook, chunk by chunk (its Detalle read as it is sent)."""
     workbook = Workbook(write_only=True)
     summary = SummarySheet(workbook, _("Summary"), (34, 16, 18, 18, 16, 16))
@@ -179,6 +181,29 @@ def pipeline_workbook(*, report, detail, user, generated_at: datetime) -> Iterat
         summary.append([_("Bottleneck (lowest conversion)"), analysis.bottleneck.label])
     if analysis.slowest is not None:
         summary.append([_("Slowest stage (highest median days)"), analysis.slowest.label])
+    if goals is not None:  # the Metas of the period, as on the page (crm.reports.goals)
+        summary.append()
+        summary.append([_("Goals")], font=_BOLD)
+        summary.append(
+            [
+                _("Executive"),
+                _("Won value target"),
+                _("Value won"),
+                _("Attainment"),
+                _("Gap"),
+                _("Weighted pipeline of the period"),
+                _("Coverage"),
+            ],
+            font=_BOLD,
+        )
+        rows = [(str(row.executive), row) for row in goals.rows]
+        if len(goals.rows) > 1:
+            rows.append((str(_("Team")), goals.team))
+        for label, row in rows:
+            summary.append(
+                [label, row.target, row.won, row.attainment, row.gap, row.weighted, row.coverage],
+                [None, money, money, PERCENT_FORMAT, money, money, PERCENT_FORMAT],
+            )
 
     funnel = BarChart()
     funnel.type = "bar"

@@ -125,6 +125,7 @@ def report_pipeline_export_view(request, file_format: str):
             detail=pipeline_detail(filters),
             user=request.user,
             generated_at=timezone.now(),
+            goals=report_goal_board(user=request.user, filters=filters),
         )
         return xlsx_file_response(chunks, filename=f"reporte-pipeline-{stamp}.xlsx")
     if file_format == "pdf":

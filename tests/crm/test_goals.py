@@ -212,6 +212,7 @@ def test_the_pipeline_report_and_its_pdf_show_the_periods_goals(client_as, manag
     import io
 
     from django.utils import timezone
+    from openpyxl import load_workbook
     from pypdf import PdfReader
 
     from crm.models.goals import period_start
@@ -231,3 +232,7 @@ def test_the_pipeline_report_and_its_pdf_show_the_periods_goals(client_as, manag
     pdf = browser.get(reverse("crm:report_pipeline_export", args=["pdf"]) + query)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "654.321,00" in text
+    excel = browser.get(reverse("crm:report_pipeline_export", args=["excel"]) + query)
+    workbook = load_workbook(io.BytesIO(b"".join(excel.streaming_content)))
+    cells = [row for row in workbook.worksheets[0].iter_rows(values_only=True) if row]
+    assert any(row[0] == str(executive) and row[1] == 654_321 for row in cells)
