@@ -22,6 +22,7 @@ from config.forms import (
     BootstrapFormMixin,
     LocalDateField,
     LocalDateTimeField,
+    validate_business_date,
 )
 from crm.filters.activities import executive_choices
 from crm.forms.base import ServiceErrorsMixin, int_or_none
@@ -490,9 +491,11 @@ class WeekForm(BootstrapFormMixin, forms.Form):
         try:
             if match is None:
                 raise ValueError
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValidationError(_("Enter a week such as 2026-W11.")) from None
+        validate_business_date(monday)
+        return monday
 
     def monday(self) -> dt.date:
         """The Monday of the chosen week (this week when nothing valid was chosen)."""
