@@ -4,9 +4,12 @@ pages that read the records still open. Before, 9999-12-31T23:59 overflowed (SQL
 a row PostgreSQL could not hand back to Python, and the week view overflowed on 0001 and 9999.
 """
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,7 +168,8 @@ def test_an_opportunitys_close_date_in_year_9999_is_refused(client_as, executive
     client = ClientFactory(owner=executive)
 
     response = client_as(executive).post(
-        reverse("crm:opportunity_create"), opportunity_data(client, expected_close_date="9999-12-31")
+        reverse("crm:opportunity_create"),
+        opportunity_data(client, expected_close_date="9999-12-31"),
     )
 
     assert field_errors(response, "expected_close_date") == [OUT_OF_RANGE]
@@ -253,3 +257,26 @@ def test_pages_open_with_activities_stored_at_the_ranges_ends(client_as, executi
         done_at=datetime(1990, 1, 1, 0, 0, tzinfo=zone),
     )
     assert_pages_open(client_as(executive), activity)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="only PostgreSQL stores a date and time Python cannot read back",
+)
+def test_the_migration_brings_an_unreadable_activity_back_within_reach(client_as, executive):
+    clamp = importlib.import_module("crm.migrations.0010_clamp_unreadable_activity_dates").clamp
+    activity = planned_of(executive)
+    with connection.cursor() as cursor:  # what the unbounded form saved: year 10000 in UTC
+        cursor.execute(
+            "UPDATE crm_activity SET scheduled_at = '9999-12-31 23:59-04' WHERE id = %s",
+            [activity.pk],
+        )
+    user_client = client_as(executive)
+    with pytest.raises(Exception, match="year"):
+        Activity.objects.get(pk=activity.pk)
+
+    clamp(apps, None)
+
+    activity.refresh_from_db()
+    assert timezone.localtime(activity.scheduled_at).date() == LAST_DAY
+    assert_pages_open(user_client, activity)
