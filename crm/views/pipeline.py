@@ -26,6 +26,7 @@ from config.pagination import PAGE_SIZE
 from config.redirects import next_path
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
+from crm.forms.base import int_or_none
 from crm.forms.pipeline import BantForm, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
@@ -36,6 +37,8 @@ from crm.services.pipeline import opportunity_qualify_and_move
 from crm.stage_rules import RULE_TO_ENTER, needs_bant
 
 STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
+# A page or version beyond what a PostgreSQL integer holds is nobody's.
+MAX_PAGE_OR_VERSION = 2**31 - 1
 FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
 
 
@@ -300,11 +303,10 @@ def _query(query: str) -> str:
 
 
 def _positive_int(raw, *, default: int = 1) -> int:
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        return default
-    return number if number >= 1 else default
+    """A page or version from the query string; `default` unless a whole number from 1 to
+    what a PostgreSQL integer holds (a page past it would overflow the query's OFFSET)."""
+    number = int_or_none(raw)
+    return number if number is not None and 1 <= number <= MAX_PAGE_OR_VERSION else default
 
 
 def _safe_next(request, opportunity: Opportunity) -> str:
