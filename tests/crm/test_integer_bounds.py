@@ -7,13 +7,21 @@ from django.urls import reverse
 
 from crm.forms.base import int_or_none
 from crm.models import Client, Contact
-from tests.crm.test_client_form import edit_payload, edit_url, industry, saved_client  # noqa: F401
-from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory
+from tests.crm.test_client_form import edit_payload, edit_url
+from tests.factories import ActivityFactory, ClientFactory, ContactFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999"  # 20 digits: more than a 64-bit column holds
 BIGINT_MAX = 2**63 - 1
+
+
+@pytest.fixture
+def saved_client(executive):
+    existing = ClientFactory(owner=executive)
+    ContactFactory(client=existing, name="Carmen Rodríguez", is_primary=True)
+    ContactFactory(client=existing, name="José Pérez", is_primary=False)
+    return existing
 
 
 @pytest.mark.parametrize(
