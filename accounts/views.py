@@ -1,5 +1,3 @@
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +13,7 @@ from accounts.list_columns import COLUMN_SETS, list_columns_save
 from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
 from config.redirects import local_path_or, next_path
+from config.tokens import new_url_token
 
 
 @require_GET
@@ -78,7 +77,7 @@ def calendar_token_view(request):
         user.calendar_token = None
         messages.success(request, _("The calendar link was revoked."))
     else:
-        user.calendar_token = secrets.token_urlsafe(32)
+        user.calendar_token = new_url_token()
         messages.success(request, _("A new calendar link was created; the old one stops working."))
     user.save(update_fields=["calendar_token"])
     return redirect("accounts:preferences")
