@@ -86,12 +86,10 @@ def test_no_submission_breaks_a_form(client, manager, executive, private_storage
     to it. All the failing forms are reported together."""
     world = build_world(manager=manager, executive=executive)
     client.force_login(manager)
-    reads = [
-        world.client.get_absolute_url(),
+    reads = [  # the pages a bad date once broke for everyone
         reverse("crm:client_tab", args=[world.client.pk, "actividades"]),
         world.proposal.get_absolute_url(),
         world.activity.get_absolute_url(),
-        reverse("crm:activity_week"),
     ]
     failures = []
     for name, page, action in TARGETS:
