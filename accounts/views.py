@@ -1,5 +1,3 @@
-import secrets
-
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -9,7 +7,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +16,8 @@ from accounts.list_columns import COLUMN_SETS, list_columns_save
 from accounts.password_reset import request_password_reset
 from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
+from config.redirects import local_path_or, next_path
+from config.tokens import new_url_token
 
 
 @require_GET
@@ -46,10 +45,9 @@ def notification_read_view(request, pk: int):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    target = notification.url
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("accounts:notifications")
+    return redirect(
+        local_path_or(notification.url, request=request, fallback=reverse("accounts:notifications"))
+    )
 
 
 @require_POST
@@ -84,7 +82,7 @@ def calendar_token_view(request):
         user.calendar_token = None
         messages.success(request, _("The calendar link was revoked."))
     else:
-        user.calendar_token = secrets.token_urlsafe(32)
+        user.calendar_token = new_url_token()
         messages.success(request, _("A new calendar link was created; the old one stops working."))
     user.save(update_fields=["calendar_token"])
     return redirect("accounts:preferences")
@@ -102,10 +100,7 @@ def list_columns_view(request, list_name: str):
         raise PermissionDenied
     keys = None if "reset" in request.POST else request.POST.getlist("columns")
     list_columns_save(user=request.user, column_set=column_set, keys=keys)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse(column_set.list_url_name)
-    return redirect(target)
+    return redirect(next_path(request, fallback=reverse(column_set.list_url_name)))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -8,8 +8,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from config.redirects import local_path_or
 
 
 class RumboAdminSite(admin.AdminSite):
@@ -25,11 +26,11 @@ class RumboAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         """Admin has no sign-in form of its own: people sign in at the app's login (with its
         lockout and session limits), which then sends an Administrador on to admin."""
-        next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = reverse("admin:index", current_app=self.name)
+        next_url = local_path_or(
+            request.GET.get(REDIRECT_FIELD_NAME),
+            request=request,
+            fallback=reverse("admin:index", current_app=self.name),
+        )
         if not request.user.is_authenticated:
             return redirect_to_login(next_url, login_url=reverse("accounts:login"))
         if not self.has_permission(request):

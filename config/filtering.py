@@ -1,5 +1,9 @@
 """What the lists share about their filters (django-filter FilterSets)."""
 
+import django_filters
+
+from config.forms import LocalDateField
+
 IGNORED_PARAMETERS = frozenset({"order", "page"})
 
 
@@ -15,3 +19,10 @@ def active_filter_count(filterset) -> int:
         if any(value not in (None, "") for value in values):
             count += 1
     return count
+
+
+class BusinessDateFilter(django_filters.DateFilter):
+    """A list's date filter: a date picker within the business range, like every form's date
+    (an out-of-range date is refused on the filter form, never sent to the database)."""
+
+    field_class = LocalDateField

@@ -1,11 +1,13 @@
 """Project-wide form rendering: Bootstrap classes on widgets and one field template."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from config.amounts import format_amount, parse_amount
@@ -37,22 +39,47 @@ class FilterForm(BootstrapFormMixin, forms.Form):
     """Base form of every FilterSet (Meta.form), so filters look like the rest of the app."""
 
 
+# The dates a user may enter anywhere (forms, filters, the week view): a business range. Far
+# outside it nothing is meant, and at the calendar's edge (0001, 9999) the conversion to UTC
+# and any "+ N days" overflow, or PostgreSQL stores a value Python cannot read back.
+FIRST_DAY = date(1990, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def within_business_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def validate_business_date(value: date | datetime) -> None:
+    """Refuse a date (or a date and time, by its local day) outside FIRST_DAY … LAST_DAY."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not within_business_range(day):
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")},
+        )
+
+
 class DateInput(forms.DateInput):
-    """A native date picker; browsers send ISO dates, which DATE_INPUT_FORMATS accepts."""
+    """A native date picker; browsers send ISO dates, which DATE_INPUT_FORMATS accepts. Its
+    min and max are the business range, so the picker offers nothing else."""
 
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        bounds = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker (local time, to the minute)."""
+    """A native date-and-time picker (local time, to the minute), within the business range."""
 
     input_type = "datetime-local"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+        bounds = {"min": f"{FIRST_DAY.isoformat()}T00:00", "max": f"{LAST_DAY.isoformat()}T23:59"}
+        super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
 
 class AmountInput(forms.TextInput):
@@ -130,10 +157,34 @@ class AmountField(forms.DecimalField):
 
 
 class LocalDateField(forms.DateField):
+    """Every date a user enters (forms and list filters): as typed or picked, within the
+    business range."""
+
     widget = DateInput
+    default_validators = [validate_business_date]
     default_error_messages = {"invalid": _("Enter a date such as 15/12/2026.")}
 
 
 class LocalDateTimeField(forms.DateTimeField):
+    """Every date and time a user enters, in local time, within the business range."""
+
     widget = DateTimeInput
+    default_validators = [validate_business_date]
     default_error_messages = {"invalid": _("Enter a date and time such as 15/12/2026 09:00.")}
+
+    def to_python(self, value):
+        # The range is checked on what was typed, before the conversion to the time zone (at
+        # the calendar's edge that conversion itself overflows).
+        if isinstance(value, str):
+            try:
+                typed = parse_datetime(value.strip())
+            except ValueError:
+                typed = None
+            if typed is not None:
+                validate_business_date(typed)
+        return super().to_python(value)
+
+    def strptime(self, value, format):
+        typed = super().strptime(value, format)
+        validate_business_date(typed)
+        return typed

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assignable_executives
+from config.filtering import BusinessDateFilter
 from config.forms import DateInput, FilterForm
 from crm.filters.clients import clients_matching
 from crm.models import Opportunity
@@ -22,10 +23,10 @@ class DocumentFilter(django_filters.FilterSet):
     uploaded_by = django_filters.ModelChoiceFilter(
         queryset=lambda request: assignable_executives(), label=_("Uploaded by")
     )
-    uploaded_from = django_filters.DateFilter(
+    uploaded_from = BusinessDateFilter(
         field_name="uploaded_at__date", lookup_expr="gte", label=_("From"), widget=DateInput
     )
-    uploaded_to = django_filters.DateFilter(
+    uploaded_to = BusinessDateFilter(
         field_name="uploaded_at__date", lookup_expr="lte", label=_("Until"), widget=DateInput
     )
 

@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
-from crm.forms.base import ServiceErrorsMixin
+from crm.forms.base import ServiceErrorsMixin, VersionField
 from crm.models import OPEN_STAGES, Contact, Opportunity
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
@@ -169,7 +169,7 @@ class QuoteSendForm(BootstrapFormMixin, forms.Form):
         label=_("Schedule the follow-up on"),
         help_text=_("Proposal stage: every 3-5 days."),
     )
-    opportunity_version = forms.IntegerField(widget=forms.HiddenInput)
+    opportunity_version = VersionField()
 
     def __init__(self, *args, opportunity: Opportunity, **kwargs) -> None:
         super().__init__(*args, **kwargs)

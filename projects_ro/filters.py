@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from config.filtering import BusinessDateFilter
 from config.forms import DateInput, FilterForm
 from crm.filters.clients import clients_matching
 from projects_ro.models import Project, ProjectStatus
@@ -38,10 +39,10 @@ class ProjectOrderingFilter(django_filters.OrderingFilter):
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
-    started_from = django_filters.DateFilter(
+    started_from = BusinessDateFilter(
         field_name="start_date", lookup_expr="gte", label=_("Started from"), widget=DateInput
     )
-    started_until = django_filters.DateFilter(
+    started_until = BusinessDateFilter(
         field_name="start_date", lookup_expr="lte", label=_("Started until"), widget=DateInput
     )
     order = ProjectOrderingFilter(

@@ -138,3 +138,11 @@ def edit_all(db):
     settings.opportunity_visibility = Visibility.EDIT_ALL
     settings.save()
     return settings
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz tests' closing line: how many examples hypothesis ran (tests/fuzz_support.py)."""
+    from tests import fuzz_support
+
+    if fuzz_support.EXAMPLES["run"]:
+        terminalreporter.write_line(f"fuzz: {fuzz_support.EXAMPLES['run']} examples run")

@@ -871,7 +871,7 @@ class World:
         self.contractor = self.project.contractors.first()
         executive = self.executive = personas["executive"]
         self.admin_user = personas["admin"]
-        executive.calendar_token = "token-secreto-del-ejecutivo"
+        executive.calendar_token = "token-secreto-del-ejecutivo-0123456789abcdefghijk"
         executive.save()
         self.calendar_token = executive.calendar_token
         self.client = ClientFactory(owner=executive)

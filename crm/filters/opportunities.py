@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from accounts.selectors import assignable_executives
+from config.filtering import BusinessDateFilter
 from config.forms import AmountField, DateInput, FilterForm
 from crm.filters.clients import clients_matching
 from crm.models import Opportunity, Segment, Stage
@@ -40,13 +41,13 @@ class BoardFilter(django_filters.FilterSet):
     segment = django_filters.ChoiceFilter(
         field_name="client__segment", choices=Segment.choices, label=_("Client segment")
     )
-    close_from = django_filters.DateFilter(
+    close_from = BusinessDateFilter(
         field_name="expected_close_date",
         lookup_expr="gte",
         label=_("Expected close from"),
         widget=DateInput,
     )
-    close_to = django_filters.DateFilter(
+    close_to = BusinessDateFilter(
         field_name="expected_close_date",
         lookup_expr="lte",
         label=_("Expected close until"),

@@ -22,9 +22,10 @@ from config.forms import (
     BootstrapFormMixin,
     LocalDateField,
     LocalDateTimeField,
+    validate_business_date,
 )
 from crm.filters.activities import executive_choices
-from crm.forms.base import ServiceErrorsMixin, int_or_none
+from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
 from crm.forms.clients import DraftMixin
 from crm.forms.opportunity_flows import AnsweredField, now_to_the_minute, planned_at
 from crm.models import (
@@ -229,7 +230,7 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
 class CompleteForm(ResultForm):
     """ "Marcar como realizada": the result of a planned activity, based on its version."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, data=None, *, activity: Activity, draft: bool = False):
         self.activity = activity
@@ -428,7 +429,7 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     service_fields = SERVICE_FIELDS
     required_css_class = "required"
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     scheduled_at = LocalDateTimeField(
         label=_("New date and time"),
         error_messages={
@@ -457,7 +458,7 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
 
 class CancelForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class WeekForm(BootstrapFormMixin, forms.Form):
@@ -490,9 +491,11 @@ class WeekForm(BootstrapFormMixin, forms.Form):
         try:
             if match is None:
                 raise ValueError
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValidationError(_("Enter a week such as 2026-W11.")) from None
+        validate_business_date(monday)
+        return monday
 
     def monday(self) -> dt.date:
         """The Monday of the chosen week (this week when nothing valid was chosen)."""

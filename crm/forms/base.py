@@ -1,7 +1,19 @@
 """What the CRM's forms share: a service's ValidationError shown on the field it names, and
-reading a submitted id that may be missing or not a number."""
+reading a submitted integer (an id, a version, a page) that may be missing, not a number or
+beyond what its database column holds."""
 
+import re
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+# What a user may send as a whole number: ASCII digits with an optional sign, and not more of
+# them than a 64-bit column could hold ("²" is a digit to str.isdigit(), "1_000" is a number
+# to int(); neither is typed by anyone).
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,20}", re.ASCII)
 
 
 class ServiceErrorsMixin:
@@ -20,9 +32,78 @@ class ServiceErrorsMixin:
             self.add_error(name if name in self.fields else None, errors)
 
 
-def int_or_none(value) -> int | None:
-    """A submitted id or count ("12"), or None when it is missing or not a whole number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+def column_range(column: str = "BigAutoField") -> tuple[int, int]:
+    """The smallest and largest value the database stores in a column of that internal type
+    (ids are BigAutoField; versions PositiveIntegerField)."""
+    low, high = connection.ops.integer_field_range(column)
+    return (-(2**63) if low is None else low), (2**63 - 1 if high is None else high)
+
+
+def int_or_none(value, *, column: str = "BigAutoField") -> int | None:
+    """A submitted id or count ("12"), or None when it is missing, not a whole number, or out
+    of the column's range (a 20-digit id matches no record; SQLite cannot even be asked)."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    low, high = column_range(column)
+    return number if low <= number <= high else None
+
+
+class ColumnIntegerField(forms.IntegerField):
+    """A submitted id or version (usually hidden), refused beyond its column's range with the
+    form's message rather than sent to the database."""
+
+    default_error_messages = {
+        "invalid": _("This form is out of date or was altered. Reload the page."),
+        "min_value": _("This form is out of date or was altered. Reload the page."),
+        "max_value": _("This form is out of date or was altered. Reload the page."),
+    }
+
+    def __init__(self, *, column: str = "BigAutoField", **kwargs) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+        low, high = column_range(column)
+        if self.min_value is None or self.min_value < low:
+            self.validators.append(MinValueValidator(low))
+        self.validators.append(MaxValueValidator(high))
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = int_or_none(
+            value if isinstance(value, int) else str(value), column="BigIntegerField"
+        )
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class VersionField(ColumnIntegerField):
+    """The version a form was opened at (crm.concurrency.VersionedModel.version)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(column="PositiveIntegerField", **kwargs)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records whose ids are checked against the id column first (the
+    `pk__in` query of Django's field overflows SQLite on a 20-digit id)."""
+
+    def _check_values(self, value):
+        try:
+            values = frozenset(value)
+        except TypeError:
+            return super()._check_values(value)
+        for pk in values:
+            if int_or_none(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

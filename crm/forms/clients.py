@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin
-from crm.forms.base import ServiceErrorsMixin, int_or_none
+from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
 from crm.models import Client, Contact, Industry
 from crm.phones import normalize_phone
 from crm.selectors.clients import clients_visible_to, contacts_of
@@ -51,7 +51,7 @@ class ContactForm(DraftMixin, BootstrapFormMixin, forms.Form):
     required_css_class = "required"
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField(required=False)
     name = Contact._meta.get_field("name").formfield()
     position = Contact._meta.get_field("position").formfield()
     email = Contact._meta.get_field("email").formfield()
@@ -139,7 +139,8 @@ class BaseContactFormSet(forms.BaseFormSet):
         if not ids:
             return
         known = set()
-        if self.client is not None:
+        if self.client is not None and all(int_or_none(pk) is not None for pk in ids):
+            # (An id beyond the id column is no contact of this client: not even asked.)
             # Deleted ones too: if someone removed a contact meanwhile, the edit conflict
             # (not this check) tells the user.
             known = set(
@@ -208,7 +209,7 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
     CONTACT = ("address", "phone", "email", "website")
     BUSINESS = ("lead_source", "owner", "potential")
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     save_anyway = forms.BooleanField(label=_("Save anyway"), required=False)
 
     class Meta:

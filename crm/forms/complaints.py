@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.forms import BootstrapFormMixin
+from crm.forms.base import VersionField
 from crm.models import Client, Complaint, Opportunity
 from crm.selectors.clients import clients_visible_to, user_can_edit_client
 from crm.selectors.opportunities import opportunities_editable_by
@@ -65,7 +66,7 @@ class ComplaintUpdateForm(BootstrapFormMixin, forms.ModelForm):
     """Follow a complaint to its resolution: status, assignee, resolution, satisfaction."""
 
     required_css_class = "required"
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     client_satisfied = forms.TypedChoiceField(
         label=_("Did the client confirm being satisfied?"),
         choices=[("", _("Not asked yet")), ("yes", _("Yes")), ("no", _("No"))],

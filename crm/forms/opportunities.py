@@ -17,7 +17,12 @@ from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
-from crm.forms.base import ServiceErrorsMixin, int_or_none
+from crm.forms.base import (
+    BoundedModelMultipleChoiceField,
+    ServiceErrorsMixin,
+    VersionField,
+    int_or_none,
+)
 from crm.models import (
     BANT_QUESTIONS,
     OPEN_STAGES,
@@ -96,7 +101,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     )
     NEXT_ACTIVITY = ("activity_type", "activity_at", "activity_subject")
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     name = forms.CharField(label=_label("name"), max_length=200)
     client = forms.ModelChoiceField(
         label=_label("client"),
@@ -144,7 +149,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     bant_timeline_note = forms.CharField(
         label=_label("bant_timeline_note"), max_length=300, required=False
     )
-    products = forms.ModelMultipleChoiceField(
+    products = BoundedModelMultipleChoiceField(
         label=_label("products"),
         queryset=ProductService.objects.none(),
         required=False,

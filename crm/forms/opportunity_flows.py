@@ -23,7 +23,7 @@ from config.forms import (
     LocalDateField,
     LocalDateTimeField,
 )
-from crm.forms.base import ServiceErrorsMixin
+from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
 from crm.forms.clients import DraftMixin
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
@@ -122,7 +122,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     service_fields: dict[str, str] = {"scheduled_at": "next_at"}
     default_subject: str | Promise = ""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     # "Programar …": labelled by each flow; the three fields below are required when ticked.
     schedule = forms.BooleanField(required=False, initial=True)
     next_type = forms.ChoiceField(label=_("Activity type"), required=False)
@@ -481,7 +481,7 @@ class CloseForm(FlowForm):
         if not self.is_bound:
             return {a.pk for a in self.planned_on_close if a.cancel_by_default}
         values = self.data.getlist("cancel_activities") if hasattr(self.data, "getlist") else []
-        return {int(value) for value in values if str(value).isdigit()}
+        return {pk for pk in map(int_or_none, values) if pk is not None}
 
     def activities_to_cancel(self) -> list[int]:
         return self.cleaned_data["cancel_activities"]

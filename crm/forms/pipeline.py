@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
+from crm.forms.base import VersionField
 from crm.models import BANT_FIELDS, BANT_QUESTIONS, Opportunity, Stage
 
 
@@ -19,7 +20,7 @@ class MoveForm(BootstrapFormMixin, forms.Form):
             "invalid_choice": _("Choose the stage to move to."),
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField(min_value=1)
 
     @classmethod
     def for_page(cls, *, opportunity: Opportunity, to_stage: str, version: int) -> "MoveForm":

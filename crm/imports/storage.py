@@ -7,7 +7,6 @@ every new upload sweeps away the expired ones, so abandoned previews do not pile
 """
 
 import json
-import re
 import secrets
 import shutil
 from dataclasses import asdict, dataclass
@@ -17,8 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from config.tokens import is_url_token
+
 TOKEN_TTL = timedelta(hours=1)
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{40,64}")
 META = "meta.json"
 CLAIMED = "meta.claimed"  # the meta file once a confirmation has started
 
@@ -78,7 +78,7 @@ def save_upload(*, user, kind: str, filename: str, extension: str, content: byte
 def load_upload(*, token: str, user, kind: str) -> StoredUpload | None:
     """The user's own upload for this import, or None (unknown, someone else's, other
     kind): callers answer 404 without saying which."""
-    if not TOKEN_PATTERN.fullmatch(token):
+    if not is_url_token(token):
         return None
     folder = imports_root() / token
     try:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from accounts.selectors import assignable_executives
-from config.forms import BootstrapFormMixin, DateInput
+from config.forms import BootstrapFormMixin, LocalDateField
 from crm.models import Industry, Opportunity, Segment
 from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 
@@ -73,8 +73,8 @@ def previous_bounds(preset: str, start: date, end: date) -> tuple[date, date]:
 
 class ReportFilterForm(BootstrapFormMixin, forms.Form):
     periodo = forms.ChoiceField(label=_("Period"), choices=Period.choices, required=False)
-    desde = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    hasta = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    desde = LocalDateField(label=_("From"), required=False)
+    hasta = LocalDateField(label=_("Until"), required=False)
     ejecutivo = forms.ModelChoiceField(
         label=_("Executive"), queryset=User.objects.none(), required=False
     )

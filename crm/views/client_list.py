@@ -18,6 +18,7 @@ from config.pagination import paginate
 from crm.exports.columns import client_columns, client_rows
 from crm.exports.csv import csv_response
 from crm.exports.xlsx import StreamedSheet, xlsx_response
+from crm.forms.base import int_or_none
 from crm.list_columns import CLIENT_COLUMNS
 from crm.models import Segment
 from crm.selectors.clients import client_list, clients_editable_by, clients_visible_to
@@ -57,12 +58,8 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value) -> list[int]:
-        ids = set()
-        for raw in value or ():
-            try:
-                ids.add(int(raw))
-            except (TypeError, ValueError):
-                continue
+        ids = {int_or_none(raw) for raw in value or ()}
+        ids.discard(None)
         return sorted(ids)
 
 

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,8 +23,10 @@ from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.filtering import active_filter_count
 from config.pagination import PAGE_SIZE
+from config.redirects import next_path
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
+from crm.forms.base import int_or_none
 from crm.forms.pipeline import BantForm, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
@@ -36,6 +37,8 @@ from crm.services.pipeline import opportunity_qualify_and_move
 from crm.stage_rules import RULE_TO_ENTER, needs_bant
 
 STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
+# A page or version beyond what a PostgreSQL integer holds is nobody's.
+MAX_PAGE_OR_VERSION = 2**31 - 1
 FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
 
 
@@ -116,7 +119,7 @@ def opportunity_move_view(request, pk: int):
     """GET: the move page (stage selector, FAQ rules, BANT when needed). POST: the move.
     Out of the user's scope 404; visible but not theirs to edit 403."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
-    next_url = _safe_next(request)
+    next_url = _safe_next(request, opportunity)
     if request.method == "GET":
         return _move_page(
             request,
@@ -300,18 +303,12 @@ def _query(query: str) -> str:
 
 
 def _positive_int(raw, *, default: int = 1) -> int:
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        return default
-    return number if number >= 1 else default
+    """A page or version from the query string; `default` unless a whole number from 1 to
+    what a PostgreSQL integer holds (a page past it would overflow the query's OFFSET)."""
+    number = int_or_none(raw)
+    return number if number is not None and 1 <= number <= MAX_PAGE_OR_VERSION else default
 
 
-def _safe_next(request) -> str:
-    """Where to go back after a move: a local URL the form carried, else the board."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("crm:opportunity_board")
+def _safe_next(request, opportunity: Opportunity) -> str:
+    """Where to go back after a move: a local path the form carried, else the opportunity."""
+    return next_path(request, fallback=opportunity.get_absolute_url())

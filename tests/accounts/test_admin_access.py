@@ -104,6 +104,14 @@ def test_admin_login_ignores_a_foreign_next_and_opens_admin_for_an_administrator
     assert response.url == reverse("admin:index")
 
 
+@pytest.mark.parametrize("next_value", ["true", "null", "admin:index"])
+def test_admin_login_ignores_a_next_that_is_no_local_path(client, administrator, next_value):
+    client.force_login(administrator)
+    response = client.get(reverse("admin:login"), {"next": next_value})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
 def test_admin_login_refuses_a_signed_in_commercial_user(client, executive):
     client.force_login(executive)
     assert client.get(reverse("admin:login")).status_code == 403

@@ -167,3 +167,12 @@ def test_chosen_columns_cost_the_client_list_no_query(
         response = user_client.get(CLIENTS, {"q": "Empresa", "segment": "A", "order": "owner"})
 
     assert shown(response.content.decode(), "Industria")
+
+
+@pytest.mark.parametrize("next_value", ["true", "null", "[]", "accounts:preferences"])
+def test_a_next_that_is_no_local_path_goes_back_to_the_list(client_as, executive, next_value):
+    response = client_as(executive).post(
+        SAVE_CLIENTS, {"columns": ["industry"], "next": next_value}
+    )
+
+    assert response.status_code == 302 and response["Location"] == CLIENTS

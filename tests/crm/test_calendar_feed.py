@@ -9,9 +9,11 @@ from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
 
+TOKEN = "secreto-de-prueba-0123456789abcdefghijklmnop"  # the shape of secrets.token_urlsafe(32)
+
 
 def test_the_feed_lists_the_owners_planned_activities_for_a_calendar_app(client, executive):
-    executive.calendar_token = "secreto-de-prueba"
+    executive.calendar_token = TOKEN
     executive.save()
     mine = ActivityFactory(opportunity__client__owner=executive, subject="Reunión con compras")
     mine.refresh_from_db()
@@ -22,7 +24,7 @@ def test_the_feed_lists_the_owners_planned_activities_for_a_calendar_app(client,
         cancelled_at=timezone.now(),
     )
 
-    response = client.get(reverse("crm:calendar_feed", args=["secreto-de-prueba"]))
+    response = client.get(reverse("crm:calendar_feed", args=[TOKEN]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -35,6 +37,26 @@ def test_the_feed_lists_the_owners_planned_activities_for_a_calendar_app(client,
 
 def test_an_unknown_or_revoked_token_is_404(client, executive):
     assert client.get(reverse("crm:calendar_feed", args=["nada"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/crm/calendario/%00.ics",
+        "/crm/calendario/abc%00def.ics",
+        "/crm/calendario/" + "a" * 5000 + ".ics",
+        "/crm/calendario/%E2%80%AE" + "a" * 42 + ".ics",
+        "/crm/calendario/" + "a" * 42 + "%00.ics",
+    ],
+)
+def test_a_token_of_another_shape_is_404_without_a_query(
+    client, executive, path, django_assert_num_queries
+):
+    """Checked by shape first: PostgreSQL answered a NUL with an error (500), not "none"."""
+    executive.calendar_token = TOKEN
+    executive.save()
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 404
 
 
 def test_rotating_the_token_revokes_the_old_url(client, executive):

@@ -125,7 +125,49 @@ def test_a_move_ignores_a_next_url_of_another_site(client_as, executive, qualifi
         {"to_stage": "proposal", "version": qualified.version, "next": "https://evil.example"},
     )
 
-    assert response["Location"] == BOARD
+    assert response["Location"] == qualified.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "next_value",
+    ["true", "null", "[]", "crm:opportunity_board", "//evil.example/x", "/\\evil.example", "ftp:x"],
+)
+def test_a_saved_move_with_a_next_that_is_no_local_path_goes_to_the_opportunity(
+    client_as, executive, qualified, next_value
+):
+    response = client_as(executive).post(
+        move_url(qualified),
+        {"to_stage": "proposal", "version": qualified.version, "next": next_value},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == qualified.get_absolute_url()
+    qualified.refresh_from_db()
+    assert qualified.stage == Stage.PROPOSAL
+
+
+@pytest.mark.parametrize("next_value", ["true", "null", "[]"])
+def test_a_refused_move_with_a_next_that_is_no_local_path_goes_to_the_opportunity(
+    client_as, executive, qualified, next_value
+):
+    response = client_as(executive).post(
+        move_url(qualified),
+        {"to_stage": "qualification", "version": qualified.version, "next": next_value},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == qualified.get_absolute_url()
+    assert messages_of(response)  # the reason, shown on the opportunity page
+
+
+def test_a_stale_move_with_a_bad_next_over_htmx_answers_the_card(client_as, executive, qualified):
+    response = client_as(executive).post(
+        move_url(qualified),
+        {"to_stage": "proposal", "version": qualified.version + 5, "next": "true"},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
 
 
 def test_moving_to_the_same_stage_is_refused_with_a_message(client_as, executive, qualified):
