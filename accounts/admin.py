@@ -7,6 +7,8 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import CompanySettings, User
+from audit.models import EventKind
+from audit.services import record_security_event
 
 
 @admin.register(User)
@@ -34,6 +36,32 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
+
+    def save_related(self, request, form, formsets, change):
+        """Role (group) and superuser changes go to the security log, with who made them."""
+        before = (
+            {group.pk: group.name for group in form.initial.get("groups", [])} if change else {}
+        )
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        after = {group.pk: group.name for group in user.groups.all()}
+        added = sorted(after[pk] for pk in after.keys() - before.keys())
+        removed = sorted(before[pk] for pk in before.keys() - after.keys())
+        parts = []
+        if added:
+            parts.append("added: " + ", ".join(added))
+        if removed:
+            parts.append("removed: " + ", ".join(removed))
+        if "is_superuser" in form.changed_data:
+            parts.append(f"superuser: {'yes' if user.is_superuser else 'no'}")
+        if parts:
+            record_security_event(
+                kind=EventKind.ROLES_CHANGED,
+                user=request.user,
+                request=request,
+                target=user.get_username(),
+                detail="; ".join(parts),
+            )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

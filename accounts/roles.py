@@ -69,6 +69,7 @@ MODULES: dict[str, Module] = {
             "axes.view_accesslog",
             "axes.view_accessfailurelog",
             "django_tasks_database.view_dbtaskresult",
+            "audit.view_securityevent",
         ),
     ),
 }

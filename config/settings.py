@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "contractors_ro",
     "documents",
     "dashboard",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -584,13 +584,14 @@ RECORD_URLS = [
         )
         for method in ("GET", "POST")
     ],
-    ("crm:opportunity_delete", "GET", _opportunity, None, WRITE_URL, 200, ""),
+    # Deleting is the owner's (and managers'), whatever the level or the share.
+    ("crm:opportunity_delete", "GET", _opportunity, None, OWNER_URL, 200, ""),
     (
         "crm:opportunity_delete",
         "POST",
         lambda w: {"pk": fresh_opportunity(w).pk},
         None,
-        WRITE_URL,
+        OWNER_URL,
         302,
         "",
     ),
@@ -600,8 +601,8 @@ RECORD_URLS = [
     ("crm:client_share", "POST", _client, {}, OWNER_URL, 200, ""),
     ("crm:client_edit", "GET", _client, None, WRITE_URL, 200, ""),
     ("crm:client_edit", "POST", _client, None, WRITE_URL, 200, ""),
-    ("crm:client_delete", "GET", _client, None, WRITE_URL, 200, ""),
-    ("crm:client_delete", "POST", lambda w: {"pk": fresh_client(w).pk}, None, WRITE_URL, 302, ""),
+    ("crm:client_delete", "GET", _client, None, OWNER_URL, 200, ""),
+    ("crm:client_delete", "POST", lambda w: {"pk": fresh_client(w).pk}, None, OWNER_URL, 302, ""),
     ("crm:complaint_edit", "GET", _complaint, None, WRITE_URL, 200, ""),
     ("crm:complaint_edit", "POST", _complaint, None, WRITE_URL, 200, ""),
     *[
@@ -740,6 +741,9 @@ ADMIN_SPECIAL = {
     "admin:axes_accessfailurelog_add": expect(302, 403, 403, 403, 403),
     "admin:axes_accessfailurelog_delete": expect(302, 403, 403, 403, 403),
     "admin:axes_accessattempt_add": expect(302, 403, 403, 403, 403),
+    # The security log is append-only: read, never added to or deleted from admin.
+    "admin:audit_securityevent_add": expect(302, 403, 403, 403, 403),
+    "admin:audit_securityevent_delete": expect(302, 403, 403, 403, 403),
     # The company settings row is a singleton: never added twice, never deleted.
     "admin:accounts_companysettings_add": expect(302, 403, 403, 403, 403),
     "admin:accounts_companysettings_delete": expect(302, 403, 403, 403, 403),
