@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import CompanySettings, User
+from accounts.models import Authenticator, CompanySettings, RecoveryCodeSet, User
 from audit.models import EventKind
 from audit.services import record_security_event
 
@@ -126,3 +126,36 @@ admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, LockoutAdmin)
 admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
+
+
+# Two-factor devices: the Administrador sees who enrolled and deletes a lost phone's
+# authenticator (the user then enrols again); enrolment itself is the user's, on Seguridad.
+# Shown through Spanish-named proxies: django-otp's own labels are not translatable.
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    list_display = ("owner", "device_name", "is_confirmed")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    fields = ("owner", "device_name", "is_confirmed")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    @admin.display(description=_("user"), ordering="user__username")
+    def owner(self, obj) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("name"))
+    def device_name(self, obj) -> str:
+        return obj.name
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def is_confirmed(self, obj) -> bool:
+        return obj.confirmed
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.register(Authenticator, TwoFactorDeviceAdmin)
+admin.site.register(RecoveryCodeSet, TwoFactorDeviceAdmin)

@@ -70,6 +70,10 @@ MODULES: dict[str, Module] = {
             "axes.view_accessfailurelog",
             "django_tasks_database.view_dbtaskresult",
             "audit.view_securityevent",
+            "accounts.view_authenticator",
+            "accounts.delete_authenticator",
+            "accounts.view_recoverycodeset",
+            "accounts.delete_recoverycodeset",
         ),
     ),
 }
