@@ -23,6 +23,11 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
     return with_client_visibility(Project.objects.select_related("client"), user=user)
 
 
+def projects_of_client(*, client) -> QuerySet[Project]:
+    """The projects of a client already read from the user's scope (its Proyectos tab)."""
+    return Project.objects.filter(client=client).select_related("client")
+
+
 def projects_of_visible_clients(*, user) -> QuerySet[Project]:
     """The projects a user may link a record of a client to (the complaint form's select):
     those of the clients they see."""

@@ -40,7 +40,7 @@ from crm.services.clients import client_share, client_unshare
 from crm.services.shares import may_share
 from crm.views.sharing import share_page
 from documents.selectors import documents_of_client, user_can_attach_to
-from projects_ro.selectors import projects_visible_to
+from projects_ro.selectors import projects_of_client
 
 FORM_TEMPLATE = "crm/client_form.html"
 
@@ -191,7 +191,7 @@ def _contacts(request, client):
 
 
 def _projects(request, client):
-    projects = projects_visible_to(user=request.user).filter(client=client)
+    projects = projects_of_client(client=client)
     return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
 
 

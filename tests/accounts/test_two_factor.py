@@ -222,3 +222,13 @@ def test_the_administrador_sees_and_deletes_a_lost_authenticator(
     assert listing.status_code == 200 and str(executive) in listing.content.decode()
     http.post(reverse("admin:accounts_authenticator_delete", args=[device.pk]), {"post": "yes"})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_a_misspelt_required_role_stops_the_start_up(settings):
+    from accounts.checks import otp_required_roles_exist
+
+    settings.OTP_REQUIRED_ROLES = ["Gerente comercial"]
+    [error] = otp_required_roles_exist(None)
+    assert error.id == "accounts.E002"
+    settings.OTP_REQUIRED_ROLES = [Role.MANAGER.value]
+    assert otp_required_roles_exist(None) == []
