@@ -36,3 +36,20 @@ def tasks_run_outside_requests(app_configs, **kwargs):
             id="accounts.W001",
         )
     ]
+
+
+@register(Tags.security)
+def otp_required_roles_exist(app_configs, **kwargs):
+    """OTP_REQUIRED_ROLES names roles of the matrix: a typo would silently require nothing."""
+    from accounts.roles import Role
+
+    unknown = [name for name in settings.OTP_REQUIRED_ROLES if name not in Role._value2member_map_]
+    if not unknown:
+        return []
+    return [
+        Error(
+            f"OTP_REQUIRED_ROLES names unknown roles: {', '.join(unknown)}.",
+            hint="Use the role names exactly: " + ", ".join(role.value for role in Role),
+            id="accounts.E002",
+        )
+    ]

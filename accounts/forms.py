@@ -3,6 +3,8 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import EventKind
+from audit.services import record_security_event
 from config.forms import BootstrapFormMixin
 
 
@@ -17,13 +19,32 @@ class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
 class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
     required_css_class = "required"
 
+    def save(self, *args, request=None, **kwargs):
+        # Recorded whether or not the address is known (the page says the same either way).
+        record_security_event(
+            kind=EventKind.PASSWORD_RESET_REQUESTED,
+            request=request,
+            detail=f"email: {self.cleaned_data['email']}",
+        )
+        return super().save(*args, request=request, **kwargs)
+
 
 class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
     required_css_class = "required"
 
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        record_security_event(kind=EventKind.PASSWORD_RESET_DONE, user=user)
+        return user
+
 
 class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
     required_css_class = "required"
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        record_security_event(kind=EventKind.PASSWORD_CHANGED, user=user)
+        return user
 
 
 class PreferencesForm(BootstrapFormMixin, forms.ModelForm):

@@ -72,6 +72,11 @@ MODULES: dict[str, Module] = {
             "django_tasks_database.view_dbtaskresult",
             "accounts.view_undeliveredemail",
             "accounts.change_undeliveredemail",  # its "send again" action
+            "audit.view_securityevent",
+            "accounts.view_authenticator",
+            "accounts.delete_authenticator",
+            "accounts.view_recoverycodeset",
+            "accounts.delete_recoverycodeset",
         ),
     ),
 }

@@ -3,6 +3,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
+from accounts.two_factor import remember_step
 
 
 @receiver(user_logged_in)
@@ -12,3 +13,9 @@ def stamp_session_start(sender, request, user, **kwargs) -> None:
     now = timezone.now().timestamp()
     request.session[SESSION_STARTED_KEY] = now
     request.session[SESSION_SEEN_KEY] = now
+
+
+@receiver(user_logged_in, dispatch_uid="two_factor_step")
+def decide_second_step(sender, request, user, **kwargs) -> None:
+    if request is not None:
+        remember_step(request, user)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import security_views, views
 from accounts.forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 app_name = "accounts"
@@ -28,6 +28,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("verificacion/", security_views.otp_verify_view, name="otp_verify"),
+    path("seguridad/", security_views.security_view, name="security"),
+    path("seguridad/codigos/", security_views.recovery_codes_view, name="otp_recovery_codes"),
+    path("seguridad/desactivar/", security_views.otp_disable_view, name="otp_disable"),
     path(
         "password/reset/",
         views.PasswordResetView.as_view(

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "documents",
     "dashboard",
     "devtools",
+    "audit",
+    "django_otp",
+    "config.apps.RumboOTPTOTPConfig",
+    "config.apps.RumboOTPStaticConfig",
 ]
 
 MIDDLEWARE = [
@@ -58,10 +62,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,6 +139,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Two-factor sign-in (accounts/two_factor.py): the roles that must use an authenticator app.
+# Administrador and Gerente Comercial in production; none with DEBUG, so the demo logins
+# of seed_demo work at once (set OTP_REQUIRED_ROLES to try it locally). Anyone may enrol.
+OTP_REQUIRED_ROLES = env_list(
+    "OTP_REQUIRED_ROLES", "" if DEBUG else "Administrador,Gerente Comercial"
+)
+OTP_TOTP_ISSUER = "Rumbo CRM"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2

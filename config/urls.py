@@ -10,3 +10,6 @@ urlpatterns = [
     path("documentos/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 with Retry-After instead of the 500 page (config/outage.py).
+handler500 = "config.outage.server_error"

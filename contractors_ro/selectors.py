@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from contractors_ro.filters import ContractorFilter
 from contractors_ro.models import Contractor
-from projects_ro.models import Project
+from projects_ro.selectors import projects_visible_to
 
 
 def contractors_visible_to(*, user) -> QuerySet[Contractor]:
@@ -29,7 +29,7 @@ def contractor_list(*, user, params) -> tuple[ContractorFilter, QuerySet[Contrac
 
 def get_contractor_for_user_or_404(*, user, pk: int) -> Contractor:
     # Latest first and undated last, on SQLite and PostgreSQL alike (they disagree by default).
-    projects = Project.objects.select_related("client").order_by(
+    projects = projects_visible_to(user=user).order_by(
         F("start_date").desc(nulls_last=True), "code"
     )
     queryset = contractors_visible_to(user=user).prefetch_related(

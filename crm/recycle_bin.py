@@ -59,8 +59,14 @@ class SoftDeleteModel(models.Model):
 
 def deleted_visible_to(model, *, user) -> models.QuerySet:
     """The recycle bin of one soft-deletable model: admins see every deleted row, others
-    the rows they deleted themselves."""
+    the rows they deleted themselves and, when the model has an owner, the rows they own
+    (whoever deleted them: a manager, say), so an owner can always restore their records."""
     from accounts.roles import is_administrator  # the roles module loads auth models
 
     deleted = model.all_objects.deleted().select_related("deleted_by")
-    return deleted if is_administrator(user) else deleted.filter(deleted_by=user)
+    if is_administrator(user):
+        return deleted
+    mine = models.Q(deleted_by=user)
+    if any(field.name == "owner" for field in model._meta.get_fields()):
+        mine |= models.Q(owner=user)
+    return deleted.filter(mine)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_administrator
+from audit.models import EventKind
+from audit.services import record_security_event
 from documents.models import (
     Document,
     DocumentDeletion,
@@ -157,8 +159,15 @@ def document_void(*, user, document_id: int, reason: str) -> Document:
     return document
 
 
-def document_record_download(*, user, version: DocumentVersion) -> None:
+def document_record_download(*, user, version: DocumentVersion, request=None) -> None:
     DocumentDownload.objects.create(version=version, user=user)
+    record_security_event(
+        kind=EventKind.DOCUMENT_DOWNLOAD,
+        user=user,
+        request=request,
+        target=f"document #{version.document_id} v{version.number}",
+        detail=version.original_name,
+    )
 
 
 @transaction.atomic

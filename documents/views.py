@@ -236,7 +236,7 @@ def document_download_view(request, pk: int, number: int | None = None):
             raise Http404
     else:
         version = get_version_or_404(document=document, number=number)
-    document_record_download(user=request.user, version=version)
+    document_record_download(user=request.user, version=version, request=request)
     response = FileResponse(
         version.file.open("rb"),
         as_attachment=True,

@@ -66,10 +66,15 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # A hidden client's name or RIF/NIT must not find its projects (`client_visible`,
+        # see projects_ro.selectors); without the annotation every client counts as shown.
+        on_client = clients_matching(value)
+        if "client_visible" in queryset.query.annotations:
+            on_client &= Q(client_visible=True)
         return queryset.filter(
             Q(code__icontains=value)
             | Q(name__icontains=value)
-            | clients_matching(value)
+            | on_client
             | Q(manager__icontains=value)
             | Q(location__icontains=value)
         )

@@ -73,6 +73,13 @@ def _plain_static_and_fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_only_where_tested(settings):
+    """Tests sign in with force_login, which never passes the second step: no role requires
+    two-factor sign-in unless a test says so (tests/accounts/test_two_factor.py does)."""
+    settings.OTP_REQUIRED_ROLES = []
+
+
 # Role personas ------------------------------------------------------------------------------
 
 

@@ -119,6 +119,16 @@ ROWS = [
     Row("accounts:preferences", "POST", SIGNED_IN, data={}),
     Row("accounts:calendar_token", "GET", NOT_ALLOWED),
     Row("accounts:calendar_token", "POST", REDIRECT),
+    # Two-factor sign-in: the code step sends anyone with no code due on; Seguridad is every
+    # signed-in user's; new recovery codes and turning it off are POST-only.
+    Row("accounts:otp_verify", "GET", REDIRECT),
+    Row("accounts:otp_verify", "POST", REDIRECT, data={"code": "123456"}),
+    Row("accounts:security", "GET", SIGNED_IN),
+    Row("accounts:security", "POST", SIGNED_IN, data={"code": "12"}),
+    Row("accounts:otp_recovery_codes", "GET", NOT_ALLOWED),
+    Row("accounts:otp_recovery_codes", "POST", REDIRECT),
+    Row("accounts:otp_disable", "GET", NOT_ALLOWED),
+    Row("accounts:otp_disable", "POST", REDIRECT),
     # The calendar feed has no session: the secret token is the credential.
     Row("crm:calendar_feed", "GET", EVERYWHERE_404, kwargs=lambda world: {"token": "nope"}),
     Row(
@@ -612,13 +622,14 @@ RECORD_URLS = [
         )
         for method in ("GET", "POST")
     ],
-    ("crm:opportunity_delete", "GET", _opportunity, None, WRITE_URL, 200, ""),
+    # Deleting is the owner's (and managers'), whatever the level or the share.
+    ("crm:opportunity_delete", "GET", _opportunity, None, OWNER_URL, 200, ""),
     (
         "crm:opportunity_delete",
         "POST",
         lambda w: {"pk": fresh_opportunity(w).pk},
         None,
-        WRITE_URL,
+        OWNER_URL,
         302,
         "",
     ),
@@ -628,8 +639,8 @@ RECORD_URLS = [
     ("crm:client_share", "POST", _client, {}, OWNER_URL, 200, ""),
     ("crm:client_edit", "GET", _client, None, WRITE_URL, 200, ""),
     ("crm:client_edit", "POST", _client, None, WRITE_URL, 200, ""),
-    ("crm:client_delete", "GET", _client, None, WRITE_URL, 200, ""),
-    ("crm:client_delete", "POST", lambda w: {"pk": fresh_client(w).pk}, None, WRITE_URL, 302, ""),
+    ("crm:client_delete", "GET", _client, None, OWNER_URL, 200, ""),
+    ("crm:client_delete", "POST", lambda w: {"pk": fresh_client(w).pk}, None, OWNER_URL, 302, ""),
     ("crm:complaint_edit", "GET", _complaint, None, WRITE_URL, 200, ""),
     ("crm:complaint_edit", "POST", _complaint, None, WRITE_URL, 200, ""),
     *[
@@ -771,6 +782,12 @@ ADMIN_SPECIAL = {
     "admin:axes_accessfailurelog_add": expect(302, 403, 403, 403, 403),
     "admin:axes_accessfailurelog_delete": expect(302, 403, 403, 403, 403),
     "admin:axes_accessattempt_add": expect(302, 403, 403, 403, 403),
+    # The security log is append-only: read, never added to or deleted from admin.
+    "admin:audit_securityevent_add": expect(302, 403, 403, 403, 403),
+    "admin:audit_securityevent_delete": expect(302, 403, 403, 403, 403),
+    # Two-factor devices are enrolled by their users; the Administrador views and deletes.
+    "admin:accounts_authenticator_add": expect(302, 403, 403, 403, 403),
+    "admin:accounts_recoverycodeset_add": expect(302, 403, 403, 403, 403),
     # The company settings row is a singleton: never added twice, never deleted.
     "admin:accounts_companysettings_add": expect(302, 403, 403, 403, 403),
     "admin:accounts_companysettings_delete": expect(302, 403, 403, 403, 403),

@@ -20,6 +20,7 @@ from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin
 from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
 from crm.models import Client, Contact, Industry
+from crm.ownership import may_reassign
 from crm.phones import normalize_phone
 from crm.selectors.clients import clients_visible_to, contacts_of
 from crm.services import CLIENT_FIELDS, ContactInput
@@ -266,6 +267,10 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
         owner.queryset = User.objects.filter(
             Q(pk__in=assignable_executives().values("pk")) | Q(pk=self.instance.owner_id)
         ).order_by("first_name", "last_name", "username")
+        if not creating and not may_reassign(user):
+            # Ignored when posted: only managers reassign (the service refuses it too).
+            owner.disabled = True
+            owner.help_text = _("Only a sales manager can reassign it.")
         self.contacts = ContactFormSet(
             data,
             prefix=CONTACTS_PREFIX,

@@ -8,6 +8,7 @@ from crm.models import Client, Complaint, Opportunity
 from crm.selectors.clients import clients_visible_to, user_can_edit_client
 from crm.selectors.opportunities import opportunities_editable_by
 from projects_ro.models import Project
+from projects_ro.selectors import projects_of_visible_clients
 
 
 def _assignable():
@@ -43,7 +44,10 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
             "pk", "name", "client_id"
         )
         self.user = user
-        self.fields["project"].queryset = Project.objects.only("pk", "code", "name", "client_id")
+        # Only projects of clients the user sees (a complaint's project is its client's).
+        self.fields["project"].queryset = projects_of_visible_clients(user=user).only(
+            "pk", "code", "name", "client_id"
+        )
 
     def clean(self):
         cleaned = super().clean()

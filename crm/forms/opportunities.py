@@ -14,7 +14,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CompanySettings, User
-from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.forms.base import (
@@ -34,6 +33,7 @@ from crm.models import (
     Stage,
     StageSetting,
 )
+from crm.ownership import may_reassign
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
@@ -209,7 +209,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             if not self.instance.is_open:
                 # Closed: stage and probability change only through the won/lost flows.
                 del self.fields["stage"], self.fields["probability"]
-            if not is_manager(user):
+            if not may_reassign(user):
                 # Ignored when posted: only managers reassign (the service refuses it too).
                 self.fields["owner"].disabled = True
                 self.fields["owner"].help_text = _("Only a sales manager can reassign it.")

@@ -8,11 +8,10 @@ Rules shared by both imports:
 - Errors are filed under the resource field; report.py shows them under the column label.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from crm.concurrency import StaleVersionError
 from crm.imports.columns import CLIENT_COLUMNS, CONTACT_COLUMNS, Column
@@ -37,6 +36,7 @@ from crm.models import (
     LeadSource,
     Segment,
 )
+from crm.ownership import check_owner_change
 from crm.selectors.clients import clients_editable_by
 from crm.services import ContactInput, client_create, client_update
 from crm.tax_ids import normalize_tax_id
@@ -158,7 +158,6 @@ class ClientImportResource(ImportResource):
             .filter(tax_id__in=found)
             .values_list("pk", flat=True)
         )
-        self.can_reassign = is_manager(self.user)
         self.default_owner = (
             self.user if assignable_executives().filter(pk=self.user.pk).exists() else None
         )
@@ -203,12 +202,17 @@ class ClientImportResource(ImportResource):
                 errors["owner"] = [
                     _("Write the username of the assigned executive (you have no commercial role).")
                 ]
-            elif (
-                self.owner_before is not None
-                and instance.owner_id != self.owner_before
-                and not self.can_reassign
-            ):
-                errors["owner"] = [_("Only a manager can assign a client to another executive.")]
+            else:
+                try:
+                    check_owner_change(
+                        user=self.user,
+                        old_owner_id=self.owner_before,
+                        new_owner_id=instance.owner_id,
+                    )
+                except PermissionDenied:
+                    errors["owner"] = [
+                        _("Only a manager can assign a client to another executive.")
+                    ]
         if errors:
             raise ValidationError(errors)
 

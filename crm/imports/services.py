@@ -2,6 +2,8 @@
 (everything rolled back: the preview) or for real (one transaction, rolled back as a whole
 if any row fails, so a file is imported entirely or not at all)."""
 
+from audit.models import EventKind
+from audit.services import record_security_event
 from crm.imports.files import Table
 from crm.imports.report import ImportReport, build_report
 from crm.imports.resources import ClientImportResource, ContactImportResource, ImportResource
@@ -10,13 +12,31 @@ from crm.imports.resources import ClientImportResource, ContactImportResource, I
 def clients_import(*, user, table: Table, dry_run: bool) -> ImportReport:
     """Create or update the user's clients from the rows of `table` (see
     ClientImportResource for the matching rules); with dry_run nothing is kept."""
-    return _run(ClientImportResource, user=user, table=table, dry_run=dry_run)
+    report = _run(ClientImportResource, user=user, table=table, dry_run=dry_run)
+    _record(user=user, report=report, dry_run=dry_run, what="clients")
+    return report
 
 
 def contacts_import(*, user, table: Table, dry_run: bool) -> ImportReport:
     """Create or update contacts of the user's clients from the rows of `table` (see
     ContactImportResource); with dry_run nothing is kept."""
-    return _run(ContactImportResource, user=user, table=table, dry_run=dry_run)
+    report = _run(ContactImportResource, user=user, table=table, dry_run=dry_run)
+    _record(user=user, report=report, dry_run=dry_run, what="contacts")
+    return report
+
+
+def _record(*, user, report: ImportReport, dry_run: bool, what: str) -> None:
+    """A kept import goes to the security log with its row counts (a preview does not)."""
+    if dry_run or report.has_errors:
+        return
+    totals = report.totals
+    record_security_event(
+        kind=EventKind.IMPORT,
+        user=user,
+        target=what,
+        count=len(report.rows),
+        detail=", ".join(f"{status}: {count}" for status, count in totals.items()),
+    )
 
 
 def _run(resource_class: type[ImportResource], *, user, table: Table, dry_run: bool):

@@ -11,6 +11,7 @@ from accounts.notifications import notify
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
+from crm.ownership import check_may_delete, check_owner_change
 from crm.services.shares import ShareLevel, share_record, unshare_record
 
 
@@ -43,12 +44,15 @@ def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Cli
 def client_update(
     *, user, client_id: int, expected_version: int, data: dict, contacts: list[ContactInput] = ()
 ) -> Client:
-    """Save a client edited from `expected_version`; raise StaleVersionError if it moved on."""
+    """Save a client edited from `expected_version`; raise StaleVersionError if it moved on.
+    Only managers change the owner (`crm.ownership.check_owner_change`)."""
     client = lock_and_check(Client, pk=client_id, expected_version=expected_version)
     before = snapshot(client)
+    old_owner_id = client.owner_id
     for name in CLIENT_FIELDS:
         if name in data:
             setattr(client, name, data[name])
+    check_owner_change(user=user, old_owner_id=old_owner_id, new_owner_id=client.owner_id)
     client.version += 1
     client.full_clean()
     client.save()
@@ -112,8 +116,9 @@ def soft_delete(instance, *, user) -> None:
 
 @transaction.atomic
 def client_delete(*, user, client_id: int) -> Client:
-    """Move a client (and with it its contacts) to the recycle bin."""
+    """Move a client (and with it its contacts) to the recycle bin: its owner or a manager."""
     client = Client.objects.select_for_update().get(pk=client_id)
+    check_may_delete(user=user, record=client)
     if client.projects.exists():
         raise ValidationError(
             _("This client has projects, so it cannot be deleted. Ask an administrator.")

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -34,6 +34,7 @@ from crm.models import (
     StageSetting,
     name_key,
 )
+from crm.ownership import check_may_delete, check_owner_change
 from crm.services.activities import ActivityInput, activities_cancel, activity_create
 from crm.services.clients import soft_delete
 from crm.services.shares import ShareLevel, share_record, unshare_record
@@ -169,9 +170,8 @@ def opportunity_update(
     old_owner = opportunity.owner
     for name, value in _pick(data).items():
         setattr(opportunity, name, value)
+    check_owner_change(user=user, old_owner_id=old_owner.pk, new_owner_id=opportunity.owner_id)
     if opportunity.owner_id != old_owner.pk:
-        if not is_manager(user):
-            raise PermissionDenied
         _check_owner(opportunity.owner)
     if "probability" in data and data["probability"] != opportunity.probability:
         opportunity.probability = data["probability"]
@@ -448,8 +448,10 @@ def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: 
 
 @transaction.atomic
 def opportunity_delete(*, user, opportunity_id: int) -> Opportunity:
-    """Move an opportunity to the recycle bin, with its activities out of every list."""
+    """Move an opportunity to the recycle bin, with its activities out of every list: its
+    owner or a manager (`crm.ownership.may_delete`)."""
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
+    check_may_delete(user=user, record=opportunity)
     soft_delete(opportunity, user=user)
     record_action(
         instance=opportunity,

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.roles import COMMERCIAL_ROLES, is_manager, user_roles
+from audit.models import EventKind
+from audit.services import record_security_event
 
 
 class ShareLevel(models.TextChoices):
@@ -44,6 +46,16 @@ def share_record(*, user, record, colleague, level: str = ShareLevel.VIEW) -> No
             remove_perm(permission, colleague, record)
     for permission in wanted:
         assign_perm(permission, colleague, record)
+    record_security_event(
+        kind=EventKind.SHARE_GRANTED,
+        user=user,
+        target=_described(record),
+        detail=f"with: {colleague.get_username()}; level: {level}",
+    )
+
+
+def _described(record) -> str:
+    return f"{record._meta.model_name} #{record.pk} {record}"
 
 
 @transaction.atomic
@@ -52,3 +64,9 @@ def unshare_record(*, user, record, colleague) -> None:
         raise PermissionDenied
     for permission in _permissions(record, ShareLevel.EDIT):
         remove_perm(permission, colleague, record)
+    record_security_event(
+        kind=EventKind.SHARE_REVOKED,
+        user=user,
+        target=_described(record),
+        detail=f"with: {colleague.get_username()}",
+    )

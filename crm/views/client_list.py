@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import module_required
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
+from audit.models import EventKind
+from audit.services import record_security_event
 from config.filtering import active_filter_count
 from config.pagination import paginate
 from crm.exports.columns import client_columns, client_rows
@@ -139,6 +141,14 @@ def client_export_view(request, file_format: str):
     columns = client_columns()
     rows = client_rows(clients, columns)
     filename = f"clientes-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    record_security_event(
+        kind=EventKind.EXPORT,
+        user=request.user,
+        request=request,
+        target=filename,
+        detail=request.GET.urlencode(),
+        count=clients.count(),
+    )
     if file_format == "csv":
         return csv_response(columns=columns, rows=rows, filename=filename)
     return xlsx_response(sheets=[StreamedSheet(_("Clients"), columns, rows)], filename=filename)

@@ -21,6 +21,7 @@ from crm.forms.base import int_or_none
 from crm.forms.clients import TOTAL_FORMS_KEY, ClientForm, with_another_contact_row
 from crm.history import client_changes_since
 from crm.models import SATISFACTION_TYPES, Client
+from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
 from crm.selectors.clients import (
@@ -39,7 +40,7 @@ from crm.services.clients import client_share, client_unshare
 from crm.services.shares import may_share
 from crm.views.sharing import share_page
 from documents.selectors import documents_of_client, user_can_attach_to
-from projects_ro.selectors import projects_visible_to
+from projects_ro.selectors import projects_of_client
 
 FORM_TEMPLATE = "crm/client_form.html"
 
@@ -138,8 +139,10 @@ def _changes_by_others(*, client: Client, form: ClientForm):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", DELETE)
 def client_delete_view(request, pk: int):
-    """GET asks "¿Enviar a la papelera?"; POST moves the client there (30 days to restore)."""
+    """GET asks "¿Enviar a la papelera?"; POST moves the client there (30 days to restore).
+    Only its owner or a manager (`crm.ownership.may_delete`); anyone else 403."""
     client = get_editable_client_or_403(user=request.user, pk=pk)
+    check_may_delete(user=request.user, record=client)
     errors = []
     if request.method == "POST":
         try:
@@ -201,7 +204,7 @@ def _contacts(request, client):
 
 
 def _projects(request, client):
-    projects = projects_visible_to(user=request.user).filter(client=client)
+    projects = projects_of_client(client=client)
     return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
 
 
@@ -275,7 +278,7 @@ def client_detail_view(request, pk: int, tab: str = "resumen"):
         "tab": tab,
         "tabs": tabs,
         "can_edit": CHANGE in crm_rights and editable,
-        "can_delete": DELETE in crm_rights and editable,
+        "can_delete": DELETE in crm_rights and may_delete(request.user, client),
         "can_merge": CHANGE in crm_rights and is_manager(request.user),
         # The share page itself says when the company's visibility makes sharing moot.
         "can_share": CHANGE in crm_rights and editable and may_share(request.user, client),

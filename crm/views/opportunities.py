@@ -22,6 +22,7 @@ from crm.forms.opportunities import (
 )
 from crm.history import changes_since
 from crm.models import BANT_QUESTIONS, Opportunity, Stage
+from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import no_answer_offer_for
 from crm.selectors.clients import clients_visible_to
@@ -170,7 +171,7 @@ def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
         "can_win": can_change and opportunity.is_open,
         "can_lose": can_change and opportunity.is_open,
         "can_share": can_change and shares_matter and may_share(user, opportunity),
-        "can_delete": DELETE in rights and editable,
+        "can_delete": DELETE in rights and may_delete(user, opportunity),
     }
 
 
@@ -250,8 +251,10 @@ def opportunity_share_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @module_required("crm", DELETE)
 def opportunity_delete_view(request, pk: int):
-    """GET asks for confirmation; POST sends it to the recycle bin (30 days to restore)."""
+    """GET asks for confirmation; POST sends it to the recycle bin (30 days to restore).
+    Only its owner or a manager (`crm.ownership.may_delete`); anyone else 403."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
+    check_may_delete(user=request.user, record=opportunity)
     if request.method == "POST":
         opportunity_delete(user=request.user, opportunity_id=opportunity.pk)
         text = _("%(name)s was moved to the recycle bin.") % {"name": opportunity.name}

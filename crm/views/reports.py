@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.decorators import module_required
 from accounts.roles import VIEW
 from accounts.selectors import assignable_executives
+from audit.models import EventKind
+from audit.services import record_security_event
 from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
@@ -114,10 +116,24 @@ def report_pipeline_view(request):
     return render(request, "crm/reports/pipeline.html", context)
 
 
+def _record_export(request, what: str) -> None:
+    """A report file goes to the security log with its filters (its figures are aggregates:
+    the row count is that of the client list's export)."""
+    record_security_event(
+        kind=EventKind.EXPORT,
+        user=request.user,
+        request=request,
+        target=what,
+        detail=request.GET.urlencode(),
+    )
+
+
 @require_GET
 @module_required("dashboard", VIEW)
 def report_pipeline_export_view(request, file_format: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format in ("excel", "pdf"):
+        _record_export(request, f"reporte-pipeline.{file_format}")
     if file_format == "excel":
         _form, filters = report_filters(user=request.user, params=request.GET)
         chunks = pipeline_workbook(
@@ -239,6 +255,7 @@ def table_report_export_view(request, slug: str, file_format: str):
         raise Http404
     kind, _form, filters, report = _table_report(request, slug)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    _record_export(request, f"reporte-{slug}.{file_format}")
     if file_format == "excel":
         chunks = table_workbook(
             report=report,

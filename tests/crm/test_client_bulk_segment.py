@@ -237,7 +237,7 @@ def test_in_own_mode_a_manager_updates_anyones_clients(
 
 
 def test_it_ignores_deleted_clients(client_as, executive):
-    deleted = ClientFactory(segment="B")
+    deleted = ClientFactory(segment="B", owner=executive)
     client_delete(user=executive, client_id=deleted.pk)
 
     response = client_as(executive).post(URL, {"ids": [deleted.pk], "segment": "A"})

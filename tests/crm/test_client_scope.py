@@ -56,8 +56,8 @@ def test_deleted_clients_are_out_of_every_scope(executive, manager):
 def test_the_recycle_bin_shows_what_a_user_deleted_and_everything_to_admins(
     executive, other_executive, administrator
 ):
-    mine = ClientFactory()
-    theirs = ClientFactory()
+    mine = ClientFactory(owner=executive)
+    theirs = ClientFactory(owner=other_executive)
     client_delete(user=executive, client_id=mine.pk)
     client_delete(user=other_executive, client_id=theirs.pk)
     assert list(deleted_clients_visible_to(user=executive)) == [mine]

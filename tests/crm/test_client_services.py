@@ -55,7 +55,7 @@ def test_create_refuses_a_rif_already_used_by_a_live_client(executive):
 
 
 def test_a_deleted_clients_rif_can_be_used_again(executive):
-    old = ClientFactory()
+    old = ClientFactory(owner=executive)
     client_delete(user=executive, client_id=old.pk)
     new = client_create(user=executive, data=client_data(executive, tax_id=old.tax_id))
     assert new.pk != old.pk
@@ -146,7 +146,7 @@ def test_a_stale_contact_edit_is_refused(executive):
 
 
 def test_delete_hides_the_client_and_restore_brings_it_back(executive):
-    client = ClientFactory()
+    client = ClientFactory(owner=executive)
     client_delete(user=executive, client_id=client.pk)
     assert not Client.objects.filter(pk=client.pk).exists()
     deleted = Client.all_objects.get(pk=client.pk)
@@ -159,7 +159,7 @@ def test_delete_hides_the_client_and_restore_brings_it_back(executive):
 
 
 def test_restore_is_refused_when_the_rif_was_reused(executive):
-    client = ClientFactory()
+    client = ClientFactory(owner=executive)
     client_delete(user=executive, client_id=client.pk)
     ClientFactory(tax_id=client.tax_id)
     with pytest.raises(ValidationError):
@@ -167,7 +167,7 @@ def test_restore_is_refused_when_the_rif_was_reused(executive):
 
 
 def test_a_client_with_projects_cannot_be_deleted(executive):
-    project = ProjectFactory()
+    project = ProjectFactory(client__owner=executive)
     with pytest.raises(ValidationError):
         client_delete(user=executive, client_id=project.client_id)
 

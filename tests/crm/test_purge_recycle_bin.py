@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def deleted_days_ago(days: int, *, by) -> Client:
-    client = ClientFactory()
+    client = ClientFactory(owner=by)  # only its owner (or a manager) deletes it
     ContactFactory(client=client, is_primary=True)
     with time_machine.travel(timezone.now() - timedelta(days=days)):
         client_delete(user=by, client_id=client.pk)

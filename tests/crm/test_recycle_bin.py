@@ -19,7 +19,8 @@ def restore_url(client, kind="cliente") -> str:
 
 
 def deleted_by(user, **fields) -> Client:
-    client = ClientFactory(**fields)
+    """A client of `user` (only its owner or a manager deletes it) sent to the bin by them."""
+    client = ClientFactory(**{"owner": user, **fields})
     client_delete(user=user, client_id=client.pk)
     return client
 
@@ -226,7 +227,7 @@ def test_users_without_a_role_cannot_restore(client_as, no_role_user, executive)
 
 
 def deleted_opportunity(user, **fields) -> Opportunity:
-    opportunity = OpportunityFactory(**fields)
+    opportunity = OpportunityFactory(**{"client__owner": user, **fields})
     opportunity_delete(user=user, opportunity_id=opportunity.pk)
     return opportunity
 

@@ -124,7 +124,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_contractors(
     user_client = client_as(executive)
     user_client.get(detail_url(project))  # the first request of a session stamps it
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # + the client visibility setting
         response = user_client.get(detail_url(project))
 
     assert response.content.decode().count("list-group-item") == contractors

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.two_factor import remove_two_factor
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import (
     ActivityType,
@@ -306,12 +308,30 @@ class Command(BaseCommand):
                 "Use --force if this really is a demo installation."
             )
         users = self._users()
+        for user, _role in users:
+            remove_two_factor(user=user)  # the demo logins always work with the password
         self._data()
         message = _("Demo data ready. Sign in at %(url)s") % {"url": served_at()}
         self.stdout.write(self.style.SUCCESS(message))
         for user, role in users:
             line = f"  {role.value:<20} usuario: {user.username:<12} clave: {DEMO_PASSWORD}"
             self.stdout.write(line)
+        self.stdout.write(self._two_factor_note())
+
+    def _two_factor_note(self) -> str:
+        """How two-factor sign-in applies to the demo logins (their devices were reset)."""
+        required = ", ".join(settings.OTP_REQUIRED_ROLES)
+        if required:
+            return _(
+                "Two-factor sign-in is required for: %(roles)s. After the password, those "
+                "users are sent to Seguridad (%(url)s) to scan a QR code with an authenticator "
+                "app. Running seed_demo again removes the demo users' authenticators."
+            ) % {"roles": required, "url": served_at() + reverse("accounts:security")}
+        return _(
+            "Two-factor sign-in is optional here (OTP_REQUIRED_ROLES is empty, as with DEBUG): "
+            "any demo user can turn it on in Seguridad (%(url)s). Running seed_demo again "
+            "removes the demo users' authenticators."
+        ) % {"url": served_at() + reverse("accounts:security")}
 
     def _users(self) -> list[tuple[User, Role]]:
         created = []
