@@ -200,6 +200,7 @@ def page_cases(objects: dict[str, int]) -> list[Case]:
         Case("page", "Contratista", reverse("contractors:detail", args=[objects["contractor"]])),
         Case("page", "Metas", reverse("crm:goal_list")),
         Case("page", "Preferencias", reverse("accounts:preferences")),
+        Case("page", "Seguridad", reverse("accounts:security")),
         Case("list", "Papelera", reverse("crm:recycle_bin")),
         Case("list", "Notificaciones", reverse("accounts:notifications")),
         # CRM → Reportes
@@ -214,7 +215,7 @@ def page_cases(objects: dict[str, int]) -> list[Case]:
         Case("page", "Precisión del pronóstico", reverse("crm:report_forecast") + "?periodo=12m"),
         Case("page", "Nuevo plan de acción", reverse("crm:report_action_plan_create")),
     ]
-    search = _optional("search:results")
+    search = _optional("crm:global_search")
     if search:
         cases += [
             Case("list", "Búsqueda global: nombre", f"{search}?q=Empresa 1234"),

@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "accounts",
+    "audit",
     "config",
     "contractors_ro",
     "crm",

@@ -17,6 +17,10 @@ NOT_PAGES = {
     "accounts:password_reset_complete",
     "accounts:password_reset_confirm",
     "accounts:password_reset_done",
+    # Two-factor steps: the code step of a sign-in, the codes shown once, turning it off (POST).
+    "accounts:otp_verify",
+    "accounts:otp_recovery_codes",
+    "accounts:otp_disable",
     # POST-only actions (their pages are measured through the page that posts them).
     "accounts:calendar_token",
     "accounts:list_columns",
