@@ -26,6 +26,28 @@ def name_key(name: str) -> str:
     return text.strip()
 
 
+def live_sort_indexes(
+    prefix: str, keys: dict[str, str], *, then: list[str], covering: list[str]
+) -> list[models.Index]:
+    """The indexes of a list's sort orders over its live rows: for each key, (key, *then)
+    and (-key, *then), so that either direction, and its reverse (a late page is read from
+    the end), walks an index instead of sorting every row. `then`: the tie-breaks, which
+    ascend whatever the direction; `covering`: columns the scope filters read, trailing so
+    that they never change the order."""
+    live = models.Q(deleted_at__isnull=True)
+    indexes = []
+    for short, field in keys.items():
+        for sign, suffix in (("", "asc"), ("-", "desc")):
+            indexes.append(
+                models.Index(
+                    fields=[f"{sign}{field}", *then, *covering],
+                    name=f"{prefix}_live_{short}_{suffix}",
+                    condition=live,
+                )
+            )
+    return indexes
+
+
 class Record(SoftDeleteModel, VersionedModel):
     """A record commercial users edit: never hard-deleted by them, saved against its
     version, and stamped with who created it and when."""

@@ -9,7 +9,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.filtering import active_filter_count
-from config.pagination import PAGE_SIZE
+from config.pagination import paginate
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
 from crm.forms.pipeline import BantForm, MoveForm
@@ -90,13 +89,12 @@ def opportunity_list_view(request):
     filterset, opportunities, totals = opportunity_list(
         user=request.user, params=request.GET, request=request
     )
-    paginator = Paginator(opportunities, PAGE_SIZE)
-    paginator.count = totals.count  # known from the totals query: no second COUNT
     filter_query = _filter_query(request.GET)
     context = {
         "filter": filterset,
         "columns": OPPORTUNITY_COLUMNS.for_user(request.user),
-        "page_obj": paginator.get_page(request.GET.get("page")),
+        # The count is known from the totals query: no second COUNT.
+        "page_obj": paginate(request, opportunities, count=totals.count),
         "totals": totals,
         "currency": CompanySettings.load().currency,
         "can_add": ADD in module_rights(request.user, "crm"),
