@@ -62,7 +62,9 @@ def _keys_first_applies(rows) -> bool:
 def _totally_ordered(rows: QuerySet) -> QuerySet:
     """`rows` with the pk as the last sort key when it is not there yet, so that the order
     is total: pages never repeat or skip rows, and reversing it reverses the list exactly."""
-    ordering = list(rows.query.order_by or (rows.query.get_meta().ordering or []))
+    query = rows.query
+    default = query.get_meta().ordering if query.default_ordering else None
+    ordering = list(query.order_by or default or [])
     last = ordering[-1] if ordering else None
     if isinstance(last, OrderBy):
         last = last.expression
