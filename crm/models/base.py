@@ -33,14 +33,15 @@ def live_sort_indexes(
     and (-key, *then), so that either direction, and its reverse (a late page is read from
     the end), walks an index instead of sorting every row. `then`: the tie-breaks, which
     ascend whatever the direction; `covering`: columns the scope filters read, trailing so
-    that they never change the order."""
+    that they never change the order. deleted_at trails too (always NULL here): SQLite reads
+    a partial index alone only when it holds every column the query names."""
     live = models.Q(deleted_at__isnull=True)
     indexes = []
     for short, field in keys.items():
         for sign, suffix in (("", "asc"), ("-", "desc")):
             indexes.append(
                 models.Index(
-                    fields=[f"{sign}{field}", *then, *covering],
+                    fields=[f"{sign}{field}", *then, *covering, "deleted_at"],
                     name=f"{prefix}_live_{short}_{suffix}",
                     condition=live,
                 )

@@ -360,6 +360,7 @@ class Opportunity(Record):
                     "probability",
                     "client",
                     "id",
+                    "deleted_at",  # see live_sort_indexes
                 ],
                 name="opp_live_totals",
                 condition=Q(deleted_at__isnull=True),

@@ -8,8 +8,12 @@ index opp_stage_close on stage + expected_close_date).
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
@@ -51,6 +55,10 @@ class BoardColumn:
         """The stage a card of this column usually goes to: preselected in its "Mover"."""
         stages = list(Stage.values)
         return stages[stages.index(self.stage) + 1]
+
+    @cached_property
+    def move_options(self) -> str:
+        return move_options(self.stage, suggested=self.next_stage)
 
 
 def filtered_board_opportunities(*, user, params, request=None):
@@ -101,7 +109,42 @@ def column_cards(
         .order_by("expected_close_date", "pk")
     )
     rows = list(cards[start : start + BOARD_PAGE_SIZE + 1])
-    return rows[:BOARD_PAGE_SIZE], len(rows) > BOARD_PAGE_SIZE
+    return with_card_facts(rows[:BOARD_PAGE_SIZE]), len(rows) > BOARD_PAGE_SIZE
+
+
+def with_card_facts(cards: list[Opportunity]) -> list[Opportunity]:
+    """What each card writes, computed once here rather than by template lookups and tags
+    (the board renders a hundred cards): its page and move URLs, its id and version as plain
+    digits and its owner's name."""
+    page_url, move_url = _url_of("crm:opportunity_detail"), _url_of("crm:opportunity_move")
+    for card in cards:
+        card.card_id = str(card.pk)
+        card.card_version = str(card.version)
+        card.card_url = page_url(card.card_id)
+        card.card_move_url = move_url(card.card_id)
+        card.card_owner = card.owner.get_full_name() or card.owner.username
+    return cards
+
+
+def _url_of(name: str):
+    """A function pk -> the URL `name` gives that pk: one reverse() for every card."""
+    marker = "2147483647"
+    head, tail = reverse(name, args=[marker]).rsplit(marker, 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def move_options(stage: str, *, suggested: str) -> str:
+    """The <option>s of a card's "Mover" selector (every stage but its own, `suggested`
+    preselected), written once per column: its cards share them."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == suggested else "", label)
+            for value, label in Stage.choices
+            if value != stage
+        ),
+    )
 
 
 def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[BoardColumn]]:

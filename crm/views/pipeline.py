@@ -29,7 +29,13 @@ from crm.forms.pipeline import BantForm, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import get_editable_opportunity_or_403
-from crm.selectors.pipeline import board_column, opportunity_list, pipeline_board
+from crm.selectors.pipeline import (
+    board_column,
+    move_options,
+    opportunity_list,
+    pipeline_board,
+    with_card_facts,
+)
 from crm.services import opportunity_move_stage
 from crm.services.pipeline import opportunity_qualify_and_move
 from crm.stage_rules import RULE_TO_ENTER, needs_bant
@@ -244,8 +250,10 @@ def _refused(request, opportunity: Opportunity, next_url: str, message: str):
         return redirect(next_url)
     context = {
         **_board_context(request, params=QueryDict(urlsplit(next_url).query), next_url=next_url),
-        "opportunity": opportunity,
-        "suggested_stage": _following_stage(opportunity.stage),
+        "opportunity": with_card_facts([opportunity])[0],
+        "move_options": move_options(
+            opportunity.stage, suggested=_following_stage(opportunity.stage)
+        ),
         "card_message": message,
     }
     response = render(request, "crm/_opportunity_card.html", context)
@@ -262,13 +270,21 @@ def _board_context(request, *, params, next_url: str) -> dict:
     return {
         "currency": CompanySettings.load().currency,
         "can_move": CHANGE in module_rights(request.user, "crm"),
-        "stage_choices": Stage.choices,
         "next_url": next_url,
         "filter_query": filter_query,
         "board_url": reverse("crm:opportunity_board") + _query(filter_query),
         "list_url": reverse("crm:opportunity_list") + _query(filter_query),
         "htmx_moves": True,
         "current_stage": _current_stage(params),
+        # The cards' fixed words, translated once per page instead of once per card.
+        "card_labels": {
+            "value": _("Value"),
+            "probability": _("Probability"),
+            "owner": _("Owner"),
+            "next_activity": _("Next activity"),
+            "move": _("Move"),
+            "current_stage": _("Current stage:"),
+        },
     }
 
 
