@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from crm.models.base import Record, live_sort_indexes, name_key
+from crm.models.base import Record, name_key, sort_indexes
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
 
@@ -156,13 +156,13 @@ class Client(Record):
             models.Index(fields=["segment"], name="client_segment"),
             # Every column sort of the client list, both ways (name and pk, the tie-breaks,
             # always ascend); the owner trails for the "own" visibility.
-            *live_sort_indexes(
+            *sort_indexes(
                 "client",
                 {"tax_id": "tax_id", "segment": "segment", "updated": "updated_at"},
                 then=["name", "id"],
                 covering=["owner_id"],
             ),
-            *live_sort_indexes("client", {"name": "name"}, then=["id"], covering=["owner_id"]),
+            *sort_indexes("client", {"name": "name"}, then=["id"], covering=["owner_id"]),
             # The recycle bin's few rows, excluded by the documents list (h-docs).
             models.Index(
                 fields=["deleted_at"], name="client_deleted", condition=Q(deleted_at__isnull=False)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from crm.follow_up import FollowUpState
-from crm.models.base import Record, live_sort_indexes, name_key
+from crm.models.base import Record, name_key, sort_indexes
 from crm.models.clients import Client, Contact
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
@@ -360,15 +360,15 @@ class Opportunity(Record):
                     "probability",
                     "client",
                     "id",
-                    "deleted_at",  # see live_sort_indexes
+                    "deleted_at",  # SQLite reads a partial index alone only with it
                 ],
                 name="opp_live_totals",
                 condition=Q(deleted_at__isnull=True),
             ),
             # Every sort of the opportunity list, both ways (the pk, the tie-break, always
-            # ascends), over live rows; owner and client trail so that the "own" visibility
+            # ascends); owner and client trail so that the "own" visibility
             # and the deleted-client test read the index alone.
-            *live_sort_indexes(
+            *sort_indexes(
                 "opp",
                 {
                     "name": "name",
