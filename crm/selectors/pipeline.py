@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, DecimalField, F, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -71,29 +71,42 @@ def filtered_board_opportunities(*, user, params, request=None):
 
 def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]:
     """Count, Σ value and Σ weighted value (value × probability / 100) of every open stage,
-    in one GROUP BY query."""
-    rows = (
-        opportunities.filter(stage__in=OPEN_STAGES)
-        .order_by()
-        .values("stage")
-        .annotate(
-            count=Count("pk"),
-            total=Sum("estimated_value"),
-            # Divided by 100 in Python: exact on PostgreSQL's numeric, and on SQLite too.
-            weighted_x100=Sum(
-                F("estimated_value") * F("probability"),
-                output_field=DecimalField(max_digits=20, decimal_places=2),
-            ),
-        )
-    )
+    in one GROUP BY query (see `_sums_by_probability`)."""
     totals = {stage: StageTotals() for stage in OPEN_STAGES}
-    for row in rows:
-        totals[row["stage"]] = StageTotals(
-            count=row["count"],
-            total=(row["total"] or Decimal(0)).quantize(CENTS),
-            weighted=((row["weighted_x100"] or Decimal(0)) / 100).quantize(CENTS),
-        )
+    groups = _sums_by_probability(opportunities.filter(stage__in=OPEN_STAGES), "stage")
+    for stage, (count, total, weighted) in groups.items():
+        totals[stage] = StageTotals(count=count, total=total, weighted=weighted)
     return totals
+
+
+def _sums_by_probability(opportunities: QuerySet[Opportunity], *keys: str) -> dict:
+    """{(key values) or the key value: (count, Σ value, Σ weighted value)} in ONE query read
+    from the covering index opp_live_totals. Grouped by probability too (at most 101 groups
+    per key, whatever the rows), so the database only counts and adds values per row; the
+    weighted sum Σ(value × p) = Σ_p p × Σ value is exact in Python's Decimal."""
+    rows = (
+        opportunities.order_by()
+        .values(*keys, "probability")
+        .annotate(count=Count("*"), total=Sum("estimated_value"))
+    )
+    sums: dict = {}
+    for row in rows:
+        key = tuple(row[name] for name in keys)
+        count, total, weighted_x100 = sums.get(key, (0, Decimal(0), Decimal(0)))
+        value = row["total"] or Decimal(0)
+        sums[key] = (
+            count + row["count"],
+            total + value,
+            weighted_x100 + value * row["probability"],
+        )
+    return {
+        (key[0] if len(key) == 1 else key): (
+            count,
+            total.quantize(CENTS),
+            (weighted_x100 / 100).quantize(CENTS),
+        )
+        for key, (count, total, weighted_x100) in sums.items()
+    }
 
 
 def column_cards(
@@ -208,18 +221,9 @@ def opportunity_list(*, user, params, request=None):
     base = opportunities_visible_to(user=user).select_related("client", "owner")
     filterset = OpportunityFilter(params, queryset=base, request=request)
     filtered = filterset.qs if filterset.is_valid() else base.none()
-    sums = filtered.aggregate(
-        count=Count("pk"),
-        total=Sum("estimated_value"),
-        weighted_x100=Sum(
-            F("estimated_value") * F("probability"),
-            output_field=DecimalField(max_digits=20, decimal_places=2),
-        ),
+    count, total, weighted = _sums_by_probability(filtered).get(
+        (), (0, Decimal("0.00"), Decimal("0.00"))
     )
-    totals = ListTotals(
-        count=sums["count"],
-        total=(sums["total"] or Decimal(0)).quantize(CENTS),
-        weighted=((sums["weighted_x100"] or Decimal(0)) / 100).quantize(CENTS),
-    )
+    totals = ListTotals(count=count, total=total, weighted=weighted)
     rows = with_opportunity_edit_flag(filtered.with_follow_up_state(), user=user)
     return filterset, rows, totals
