@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, DecimalField, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -81,31 +82,41 @@ def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]
 
 def _sums_by_probability(opportunities: QuerySet[Opportunity], *keys: str) -> dict:
     """{(key values) or the key value: (count, Σ value, Σ weighted value)} in ONE query read
-    from the covering index opp_live_totals. Grouped by probability too (at most 101 groups
-    per key, whatever the rows), so the database only counts and adds values per row; the
-    weighted sum Σ(value × p) = Σ_p p × Σ value is exact in Python's Decimal."""
-    rows = (
-        opportunities.order_by()
-        .values(*keys, "probability")
-        .annotate(count=Count("*"), total=Sum("estimated_value"))
-    )
-    sums: dict = {}
+    from the covering index opp_live_totals.
+
+    On PostgreSQL the rows are grouped by probability too (at most 101 groups per key,
+    whatever the rows), so that the database only counts and adds per row (numeric products
+    cost it more than the scan); Σ(value × p) = Σ_p p × Σ value is exact in Decimal. On
+    SQLite, whose arithmetic is cheap, that grouping would sort every row instead: it sums
+    the products itself, in the index's order."""
+    by_probability = connection.vendor == "postgresql"
+    sums = {"count": Count("*"), "total": Sum("estimated_value")}
+    if not by_probability:
+        sums["weighted_x100"] = Sum(
+            F("estimated_value") * F("probability"),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        )
+    groups = [*keys, "probability"] if by_probability else list(keys)
+    rows = opportunities.order_by().values(*groups).annotate(**sums)
+    if not groups:
+        rows = [opportunities.aggregate(**sums)]
+    totals: dict = {}
     for row in rows:
         key = tuple(row[name] for name in keys)
-        count, total, weighted_x100 = sums.get(key, (0, Decimal(0), Decimal(0)))
+        count, total, weighted_x100 = totals.get(key, (0, Decimal(0), Decimal(0)))
         value = row["total"] or Decimal(0)
-        sums[key] = (
-            count + row["count"],
-            total + value,
-            weighted_x100 + value * row["probability"],
-        )
+        if by_probability:
+            weighted = value * row["probability"]
+        else:
+            weighted = row["weighted_x100"] or Decimal(0)
+        totals[key] = (count + row["count"], total + value, weighted_x100 + weighted)
     return {
         (key[0] if len(key) == 1 else key): (
             count,
             total.quantize(CENTS),
             (weighted_x100 / 100).quantize(CENTS),
         )
-        for key, (count, total, weighted_x100) in sums.items()
+        for key, (count, total, weighted_x100) in totals.items()
     }
 
 
