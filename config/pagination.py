@@ -21,8 +21,8 @@ PAGE_SIZE = 25
 class KeysFirstPaginator(Paginator):
     """A Paginator whose pages of a model queryset are read keys first (see the module).
 
-    Anything else (a list, a values() queryset, a DISTINCT or sliced queryset) is sliced as
-    Django's Paginator does."""
+    Anything else (a list, a values() queryset, a DISTINCT, sliced or aggregated queryset)
+    is sliced as Django's Paginator does."""
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -56,6 +56,9 @@ def _keys_first_applies(rows) -> bool:
         and not rows.query.distinct
         and not rows.query.is_sliced
         and not rows.query.combinator
+        # Aggregated rows (GROUP BY: counts over a join, small read-only lists) are sliced
+        # as they are: their keys would need the same grouping.
+        and rows.query.group_by is None
     )
 
 

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.paginator import UnorderedObjectListWarning
+from django.db import connection
 from django.db.models import F
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from config.pagination import KeysFirstPaginator, paginate
@@ -108,6 +110,24 @@ def test_a_late_page_is_read_from_the_end_in_the_same_queries(pipeline, django_a
     ordered = list(rows.order_by("-probability", "pk"))
     assert first == ordered[:5]
     assert last == ordered[20:]
+
+
+def test_the_page_reads_its_keys_first_and_a_late_page_from_the_end(pipeline):
+    manager = UserFactory(roles=[Role.MANAGER])
+    _filterset, rows = client_list(user=manager, params={})
+    count = rows.count()
+    with CaptureQueriesContext(connection) as first:
+        list(paginate(page_request(1), rows, per_page=5, count=count))
+    with CaptureQueriesContext(connection) as last:
+        list(paginate(page_request(99), rows, per_page=5, count=count))
+    (first_sql,), (last_sql,) = [query["sql"] for query in first], [q["sql"] for q in last]
+    # The keys come from a bare subquery (no per-row subquery inside it), in the list's
+    # order for an early page and in the reversed order for a late one.
+    marker = '"crm_client"."id" IN (SELECT '
+    keys = first_sql[first_sql.index(marker) :]
+    assert "LIMIT 5" in keys and "ORDER BY" in keys and keys.count("SELECT") == 1
+    late_keys = last_sql[last_sql.index(marker) :]
+    assert '"name" DESC' in late_keys and "OFFSET" not in late_keys
 
 
 def test_bad_or_too_large_page_numbers_give_the_nearest_page(pipeline):
