@@ -8,7 +8,6 @@ selectors decide, so "own" visibility hides another executive's documents everyw
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from config.pagination import paginate
 from crm.models import Client, Opportunity
 from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
 from crm.selectors.opportunities import (
@@ -59,18 +58,6 @@ def document_list(*, user, params, request=None) -> tuple[DocumentFilter, QueryS
     base = documents_visible_to(user=user).for_list()
     filterset = DocumentFilter(params, queryset=base, request=request)
     return filterset, (filterset.qs if filterset.is_valid() else base.none())
-
-
-def page_of(request, documents: QuerySet[Document]):
-    """The requested page of a document list, as a deferred join: the page's ids come from
-    the filtered rows alone, then only those 25 rows are joined to what the list shows (a late
-    page of 50,000 documents never sorts every joined row). One query more than a plain page,
-    whatever the number of rows."""
-    page = paginate(request, documents.values_list("pk", flat=True))
-    ids = list(page.object_list)
-    rows = {document.pk: document for document in documents.filter(pk__in=ids)}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
-    return page
 
 
 def versions_of(*, document: Document) -> QuerySet[DocumentVersion]:

@@ -34,7 +34,6 @@ from documents.selectors import (
     documents_of_project,
     get_document_for_user_or_404,
     get_version_or_404,
-    page_of,
     quote_emails_of,
     user_can_attach_to,
     versions_of,
@@ -59,7 +58,7 @@ def document_list_view(request):
     filterset, documents = document_list(user=request.user, params=request.GET, request=request)
     context = {
         "filter": filterset,
-        "page_obj": page_of(request, documents),
+        "page_obj": paginate(request, documents),
         "can_upload": ADD in module_rights(request.user, "documents"),
     }
     template = "documents/document_list.html"

@@ -31,7 +31,10 @@ class ClientOrderingFilter(django_filters.OrderingFilter):
         ordered = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return ordered
-        return ordered.order_by(*ordered.query.order_by, "name", "pk")
+        # By name: the pk alone breaks ties (a second "name" would stop the index serving
+        # "-name", see Client.Meta.indexes).
+        tie_breaks = ("pk",) if value[0].removeprefix("-") == "name" else ("name", "pk")
+        return ordered.order_by(*ordered.query.order_by, *tie_breaks)
 
 
 class ClientFilter(django_filters.FilterSet):

@@ -126,6 +126,30 @@ class SearchTextQuerySet(models.QuerySet):
         return count
 
 
+def sort_indexes(
+    prefix: str, keys: dict[str, str], *, then: list[str], covering: list[str]
+) -> list[models.Index]:
+    """The indexes of a list's sort orders: for each key, (key, *then) and (-key, *then), so
+    that either direction, and its reverse (a late page is read from the end), walks an
+    index instead of sorting every row. `then`: the tie-breaks, which ascend whatever the
+    direction; `covering`: the columns the scope filters read, trailing (with deleted_at)
+    so that they never change the order and the index alone answers the page's keys.
+
+    Not partial on purpose: SQLite, without statistics, scans any partial index whose
+    condition a query implies, covering or not, and would read the totals through one of
+    these (and every row behind it) instead of their covering index."""
+    indexes = []
+    for short, field in keys.items():
+        for sign, suffix in (("", "asc"), ("-", "desc")):
+            indexes.append(
+                models.Index(
+                    fields=[f"{sign}{field}", *then, *covering, "deleted_at"],
+                    name=f"{prefix}_sort_{short}_{suffix}",
+                )
+            )
+    return indexes
+
+
 class Record(SoftDeleteModel, VersionedModel):
     """A record commercial users edit: never hard-deleted by them, saved against its
     version, and stamped with who created it and when."""

@@ -16,6 +16,7 @@ from crm.models.base import (
     SearchTextQuerySet,
     compact_tax_id,
     name_key,
+    sort_indexes,
 )
 from crm.phones import phone_key
 from crm.recycle_bin import LiveManager, LiveQuerySet
@@ -176,6 +177,15 @@ class Client(Record, SearchTextModel):
         indexes = [
             models.Index(fields=["owner", "name"], name="client_owner_name"),
             models.Index(fields=["segment"], name="client_segment"),
+            # Every column sort of the client list, both ways (name and pk, the tie-breaks,
+            # always ascend); the owner trails for the "own" visibility.
+            *sort_indexes(
+                "client",
+                {"tax_id": "tax_id", "segment": "segment", "updated": "updated_at"},
+                then=["name", "id"],
+                covering=["owner_id"],
+            ),
+            *sort_indexes("client", {"name": "name"}, then=["id"], covering=["owner_id"]),
             # The recycle bin's few rows, excluded by the documents list (h-docs).
             models.Index(
                 fields=["deleted_at"], name="client_deleted", condition=Q(deleted_at__isnull=False)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from crm.follow_up import FollowUpState
-from crm.models.base import Record, SearchTextModel, SearchTextQuerySet, name_key
+from crm.models.base import Record, SearchTextModel, SearchTextQuerySet, name_key, sort_indexes
 from crm.models.clients import Client, Contact
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
@@ -265,6 +265,16 @@ class Opportunity(Record, SearchTextModel):
         _("stage"), max_length=15, choices=Stage.choices, default=Stage.PROSPECTING
     )
     stage_changed_at = models.DateTimeField(_("in this stage since"), editable=False)
+    # The stage's place in the pipeline (its code sorts alphabetically), kept by the database
+    # itself: what "Etapa" sorts by, through an index like every other sort of the list.
+    stage_position = models.GeneratedField(
+        expression=Case(
+            *[When(stage=stage, then=Value(position)) for position, stage in enumerate(Stage)],
+            output_field=models.PositiveSmallIntegerField(),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     products = models.ManyToManyField(
         ProductService, verbose_name=_("products/services of interest"), blank=True
     )
@@ -341,6 +351,37 @@ class Opportunity(Record, SearchTextModel):
             models.Index(fields=["expected_close_date", "id"], name="opp_close"),
             models.Index(fields=["owner", "stage"], name="opp_owner_stage"),
             models.Index(fields=["client", "stage"], name="opp_client_stage"),
+            # The board's stage totals and the list's totals, read from this index alone
+            # (no table rows): the columns of their filters and sums.
+            models.Index(
+                fields=[
+                    "stage",
+                    "owner",
+                    "expected_close_date",
+                    "estimated_value",
+                    "probability",
+                    "client",
+                    "id",
+                    "deleted_at",  # SQLite reads a partial index alone only with it
+                ],
+                name="opp_live_totals",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # Every sort of the opportunity list, both ways (the pk, the tie-break, always
+            # ascends); owner and client trail so that the "own" visibility
+            # and the deleted-client test read the index alone.
+            *sort_indexes(
+                "opp",
+                {
+                    "name": "name",
+                    "value": "estimated_value",
+                    "prob": "probability",
+                    "close": "expected_close_date",
+                    "stage": "stage_position",
+                },
+                then=["id"],
+                covering=["owner_id", "client_id"],
+            ),
             # The recycle bin's few rows, excluded by the documents list (h-docs).
             models.Index(
                 fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)

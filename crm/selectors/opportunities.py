@@ -119,7 +119,7 @@ def opportunities_notified_to(*, user) -> QuerySet[Opportunity]:
     """The live opportunities the user received a notification about (a hand-off area's
     "Venta cerrada"): what they may open, read-only, without the CRM module."""
     notified = user.notifications.filter(opportunity__isnull=False).values("opportunity_id")
-    return Opportunity.objects.filter(pk__in=notified, client__deleted_at__isnull=True)
+    return Opportunity.objects.filter(of_live_clients(), pk__in=notified)
 
 
 def get_notified_opportunity_or_403(*, user, pk: int) -> Opportunity:

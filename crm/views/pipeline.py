@@ -9,7 +9,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from accounts.decorators import module_required
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.filtering import active_filter_count
-from config.pagination import PAGE_SIZE
+from config.pagination import paginate
 from config.redirects import next_path
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
@@ -31,7 +30,13 @@ from crm.forms.pipeline import BantForm, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import get_editable_opportunity_or_403
-from crm.selectors.pipeline import board_column, opportunity_list, pipeline_board
+from crm.selectors.pipeline import (
+    board_column,
+    move_options,
+    opportunity_list,
+    pipeline_board,
+    with_card_facts,
+)
 from crm.services import opportunity_move_stage
 from crm.services.pipeline import opportunity_qualify_and_move
 from crm.stage_rules import RULE_TO_ENTER, needs_bant
@@ -93,13 +98,12 @@ def opportunity_list_view(request):
     filterset, opportunities, totals = opportunity_list(
         user=request.user, params=request.GET, request=request
     )
-    paginator = Paginator(opportunities, PAGE_SIZE)
-    paginator.count = totals.count  # known from the totals query: no second COUNT
     filter_query = _filter_query(request.GET)
     context = {
         "filter": filterset,
         "columns": OPPORTUNITY_COLUMNS.for_user(request.user),
-        "page_obj": paginator.get_page(request.GET.get("page")),
+        # The count is known from the totals query: no second COUNT.
+        "page_obj": paginate(request, opportunities, count=totals.count),
         "totals": totals,
         "currency": CompanySettings.load().currency,
         "can_add": ADD in module_rights(request.user, "crm"),
@@ -249,8 +253,10 @@ def _refused(request, opportunity: Opportunity, next_url: str, message: str):
         return redirect(next_url)
     context = {
         **_board_context(request, params=QueryDict(urlsplit(next_url).query), next_url=next_url),
-        "opportunity": opportunity,
-        "suggested_stage": _following_stage(opportunity.stage),
+        "opportunity": with_card_facts([opportunity])[0],
+        "move_options": move_options(
+            opportunity.stage, suggested=_following_stage(opportunity.stage)
+        ),
         "card_message": message,
     }
     response = render(request, "crm/_opportunity_card.html", context)
@@ -267,13 +273,21 @@ def _board_context(request, *, params, next_url: str) -> dict:
     return {
         "currency": CompanySettings.load().currency,
         "can_move": CHANGE in module_rights(request.user, "crm"),
-        "stage_choices": Stage.choices,
         "next_url": next_url,
         "filter_query": filter_query,
         "board_url": reverse("crm:opportunity_board") + _query(filter_query),
         "list_url": reverse("crm:opportunity_list") + _query(filter_query),
         "htmx_moves": True,
         "current_stage": _current_stage(params),
+        # The cards' fixed words, translated once per page instead of once per card.
+        "card_labels": {
+            "value": _("Value"),
+            "probability": _("Probability"),
+            "owner": _("Owner"),
+            "next_activity": _("Next activity"),
+            "move": _("Move"),
+            "current_stage": _("Current stage:"),
+        },
     }
 
 
