@@ -116,6 +116,21 @@ class Activity(Record):
                 condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
                 name="activity_planned_time",
             ),
+            # "Mis actividades" of one person: the planned sections by date, and the recently
+            # done; the team's recently done (crm.selectors.activities.agenda_sections).
+            models.Index(
+                fields=["owner", "scheduled_at"],
+                condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
+                name="activity_owner_open",
+            ),
+            models.Index(
+                fields=["owner", "done_at"],
+                condition=Q(done_at__isnull=False),
+                name="activity_owner_done",
+            ),
+            models.Index(
+                fields=["done_at"], condition=Q(done_at__isnull=False), name="activity_done_time"
+            ),
         ]
 
     def __str__(self) -> str:
