@@ -6,6 +6,7 @@ from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import OPEN_STAGES, Activity
 from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
+from crm.selectors.scope import without_deleted_parents
 from projects_ro.models import Project, ProjectStatus
 
 
@@ -29,11 +30,10 @@ def sales_figures(*, user, executive=None) -> dict:
     team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
     owner = executive if is_manager(user) else user
     opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
-    activities = Activity.objects.filter(
-        done_at__isnull=True,
-        cancelled_at__isnull=True,
-        scheduled_at__isnull=False,
-        client__deleted_at__isnull=True,
+    activities = without_deleted_parents(
+        Activity.objects.filter(
+            done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
+        )
     )
     complaints = complaints_visible_to(user=user).filter(status__in=OPEN_STATUSES)
     if owner is not None:
@@ -54,7 +54,8 @@ def sales_figures(*, user, executive=None) -> dict:
         overdue=Count("pk", filter=Q(scheduled_at__lt=now)),
         today=Count("pk", filter=Q(scheduled_at__gte=now, scheduled_at__lte=end_of_day)),
     )
-    # The board's badges, counted over the whole pipeline with the same rule (crm.follow_up).
+    # The board's badges, counted over the whole pipeline with the same rule (crm.follow_up),
+    # over the opportunities' kept activity facts (the partial index opp_unplanned).
     required = opportunities.requiring_follow_up(now=now)
     required_count = required.count()
     unplanned_count = opportunities.without_next_activity().count() - required_count
@@ -227,11 +228,10 @@ def team_table(*, user, today=None) -> list[dict]:
         )
     }
     overdue = dict(
-        Activity.objects.filter(
-            done_at__isnull=True,
-            cancelled_at__isnull=True,
-            scheduled_at__lt=timezone.now(),
-            client__deleted_at__isnull=True,
+        without_deleted_parents(
+            Activity.objects.filter(
+                done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__lt=timezone.now()
+            )
         )
         .order_by()
         .values("owner")

@@ -64,6 +64,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_activity_facts, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='opportunity',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('next_activity_at__isnull', True), ('stage__in', ('prospecting', 'qualification', 'proposal', 'negotiation', 'closing'))), fields=['owner', 'stage_changed_at'], name='opp_unplanned'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('next_activity_at__isnull', True)), fields=['stage', 'owner', 'stage_changed_at'], name='opp_unplanned'),
         ),
     ]

@@ -221,7 +221,7 @@ class OpportunityQuerySet(LiveQuerySet):
     def without_next_activity(self) -> "OpportunityQuerySet":
         """Open opportunities with nothing planned: REQUIRED + UNPLANNED. Served by the
         partial index `opp_unplanned` (its condition, written the same way)."""
-        return self.filter(UNPLANNED_CONDITION)
+        return self.filter(UNPLANNED_CONDITION, stage__in=OPEN_STAGES)
 
     def requiring_follow_up(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
         """ "Requiere seguimiento" over any number of rows: nothing planned, and neither a
@@ -242,10 +242,10 @@ class OpportunityQuerySet(LiveQuerySet):
         )
 
 
-# Open, live, nothing planned: the rows of without_next_activity() and of its partial index.
-UNPLANNED_CONDITION = Q(deleted_at__isnull=True, next_activity_at__isnull=True) & Q(
-    stage__in=OPEN_STAGES
-)
+# Live, nothing planned: the partial index of without_next_activity() (which adds the open
+# stages; SQLite uses a partial index only when the query repeats each of its terms, and an
+# IN list with parameters never matches one written in the index).
+UNPLANNED_CONDITION = Q(deleted_at__isnull=True, next_activity_at__isnull=True)
 
 
 class OpportunityManager(LiveManager.from_queryset(OpportunityQuerySet)):
@@ -361,10 +361,10 @@ class Opportunity(Record, ActivityFacts):
             models.Index(
                 fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)
             ),
-            # Open opportunities with nothing planned, the few "requiere seguimiento" and
-            # "sin próxima actividad" pick (whole team and per executive), oldest move first.
+            # Opportunities with nothing planned, the few "requiere seguimiento" and "sin
+            # próxima actividad" pick by stage (whole team and per executive).
             models.Index(
-                fields=["owner", "stage_changed_at"],
+                fields=["stage", "owner", "stage_changed_at"],
                 name="opp_unplanned",
                 condition=UNPLANNED_CONDITION,
             ),

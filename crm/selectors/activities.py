@@ -236,29 +236,67 @@ class WeekDay:
     day: date
     is_today: bool
     activities: list[Activity] = field(default_factory=list)
+    count: int = 0  # all of the day's, up to COUNT_CAP per kind (planned, done)
+    capped: bool = False
+
+    @property
+    def more(self) -> int:
+        """How many of the day's activities are not shown (at least; see `capped`)."""
+        return max(self.count - len(self.activities), 0)
+
+
+# A day of the week view shows its first activities (the rest is counted): a team's week can
+# hold thousands.
+WEEK_DAY_CAP = 12
 
 
 def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
     """Monday to Sunday with the planned activities on the day they are scheduled and the
-    done ones on the day they were done (cancelled ones left out), in one query."""
-    start, end = _start_of(monday), _start_of(monday + timedelta(days=7))
-    rows = (
-        with_row_details(
-            activities.filter(
-                Q(done_at__gte=start, done_at__lt=end)
-                | (PLANNED & Q(scheduled_at__gte=start, scheduled_at__lt=end))
+    done ones on the day they were done (cancelled ones left out): each day's first
+    WEEK_DAY_CAP by time and its total, in TWO queries whatever the volume (each day's
+    planned and done ids and counts in one UNION ALL, read along the date indexes; then the
+    chosen rows with their client, opportunity, contact and owner)."""
+    parts = []
+    for n in range(7):
+        start, end = (
+            _start_of(monday + timedelta(days=n)),
+            _start_of(monday + timedelta(days=n + 1)),
+        )
+        kinds = {
+            "planned": (PLANNED & Q(scheduled_at__gte=start, scheduled_at__lt=end), "scheduled_at"),
+            "done": (Q(done_at__gte=start, done_at__lt=end), "done_at"),
+        }
+        for kind, (condition, column) in kinds.items():
+            rows = activities.filter(condition).order_by()
+            key = f"{n}:{kind}"
+            parts.append((key, "count", rows.values_list("pk")[: COUNT_CAP + 1]))
+            first = rows.order_by(column, "pk").values_list("pk")[:WEEK_DAY_CAP]
+            parts.append((key, "first", first))
+    counts, chosen = {}, []
+    for pk, key, count in _union_all(parts):
+        if pk is None:
+            counts[key] = count
+        else:
+            chosen.append((pk, int(key.split(":")[0])))
+    rows = with_row_details(Activity.objects.filter(pk__in=[pk for pk, _n in chosen])).annotate(
+        at=Coalesce("done_at", "scheduled_at")
+    )
+    by_pk = rows.in_bulk() if chosen else {}
+    today = timezone.localdate()
+    days = []
+    for n in range(7):
+        day = monday + timedelta(days=n)
+        found = [counts.get(f"{n}:{kind}", 0) for kind in ("planned", "done")]
+        shown = sorted((by_pk[pk] for pk, m in chosen if m == n), key=lambda a: (a.at, a.pk))
+        days.append(
+            WeekDay(
+                day=day,
+                is_today=day == today,
+                activities=shown[:WEEK_DAY_CAP],
+                count=sum(min(c, COUNT_CAP) for c in found),
+                capped=any(c > COUNT_CAP for c in found),
             )
         )
-        .annotate(at=Coalesce("done_at", "scheduled_at"))
-        .order_by("at", "pk")
-    )
-    today = timezone.localdate()
-    days = [
-        WeekDay(day=monday + timedelta(days=n), is_today=monday + timedelta(days=n) == today)
-        for n in range(7)
-    ]
-    for activity in rows:
-        days[(timezone.localdate(activity.at) - monday).days].activities.append(activity)
     return days
 
 
