@@ -68,7 +68,8 @@ class ActivityFacts(models.Model):
     def save(self, *args, **kwargs):
         """Saving a row read earlier never writes back its facts: an activity saved since
         (in the same service, or by someone else) may have moved them."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        updating = not (self._state.adding or kwargs.get("force_insert"))
+        if updating and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
