@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from contractors_ro.models import Contractor
 from crm.models import Activity, ActivityType, Client, Contact, Opportunity, Stage
+from crm.services.activity_facts import refresh_for_activities
 from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project
 
@@ -113,3 +114,11 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     client = factory.LazyAttribute(lambda a: a.opportunity.client)
     owner = factory.LazyAttribute(lambda a: a.opportunity.owner)
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved as the activity services save: with its opportunity's and client's
+        activity facts kept (crm.services.activity_facts)."""
+        activity = super()._create(model_class, *args, **kwargs)
+        refresh_for_activities([activity])
+        return activity

@@ -34,6 +34,12 @@ SATISFACTION_TYPES = (
 CONTACT_ATTEMPT_TYPES = (ActivityType.CALL, ActivityType.EMAIL, ActivityType.WHATSAPP)
 
 
+# The conditions of the partial indexes below, as the reads write them (SQLite uses a partial
+# index only when the query repeats each term).
+LIVE_PLANNED = Q(deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True)
+LIVE_DONE = Q(deleted_at__isnull=True, done_at__isnull=False)
+
+
 class Activity(Record):
     """A planned or done interaction with a client (the activities module extends it)."""
 
@@ -132,6 +138,31 @@ class Activity(Record):
                     deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True
                 ),
                 name="activity_open_report",
+            ),
+            # Planned and done activities by date, the team's and one person's: the agenda's
+            # sections (crm.selectors.activities.agenda_sections), the dashboard's overdue
+            # and weekly counts, the reminders. Partial (live rows only) and covering what
+            # the scope checks (client, opportunity) and counts (id), so that counts read
+            # only the index (PostgreSQL: an index-only scan; SQLite: a covering index).
+            models.Index(
+                fields=["scheduled_at", "owner", "client", "opportunity", "id"],
+                condition=LIVE_PLANNED,
+                name="activity_planned_time",
+            ),
+            models.Index(
+                fields=["owner", "scheduled_at", "client", "opportunity", "id"],
+                condition=LIVE_PLANNED,
+                name="activity_owner_open",
+            ),
+            models.Index(
+                fields=["done_at", "owner", "client", "opportunity", "id"],
+                condition=LIVE_DONE,
+                name="activity_done_time",
+            ),
+            models.Index(
+                fields=["owner", "done_at", "client", "opportunity", "id"],
+                condition=LIVE_DONE,
+                name="activity_owner_done",
             ),
         ]
 

@@ -150,6 +150,58 @@ def sort_indexes(
     return indexes
 
 
+# The activity facts of an opportunity or a client (ActivityFacts): written only by
+# crm.services.activity_facts, never by a model save.
+ACTIVITY_FACT_FIELDS = ("last_activity_at", "last_activity", "next_activity_at", "next_activity")
+
+
+class ActivityFacts(models.Model):
+    """Denormalised activity facts of an opportunity or a client: its last activity done
+    and its next planned activity (date and row), over its live, not cancelled activities.
+    Kept in the same transaction by the services that write activities or remove and
+    restore opportunities, through crm.services.activity_facts (`manage.py
+    recompute_activity_facts` recomputes them), so that the follow-up rule, the board, the
+    lists and the dashboard read a column instead of scanning activities."""
+
+    last_activity_at = models.DateTimeField(
+        _("last activity"), null=True, blank=True, editable=False
+    )
+    last_activity = models.ForeignKey(
+        "crm.Activity",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    next_activity_at = models.DateTimeField(
+        _("next activity"), null=True, blank=True, editable=False
+    )
+    next_activity = models.ForeignKey(
+        "crm.Activity",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        """Saving a row read earlier never writes back its facts: an activity saved since
+        (in the same service, or by someone else) may have moved them."""
+        updating = not (self._state.adding or kwargs.get("force_insert"))
+        if updating and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in ACTIVITY_FACT_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+
 class Record(SoftDeleteModel, VersionedModel):
     """A record commercial users edit: never hard-deleted by them, saved against its
     version, and stamped with who created it and when."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from crm.models.base import (
+    ActivityFacts,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -79,20 +80,45 @@ CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
 class ClientQuerySet(SearchTextQuerySet, LiveQuerySet):
+    @classmethod
+    def live_activities(cls, *, outer: str = "pk"):
+        """The activities that count for a client's activity facts (see ActivityFacts):
+        live, not cancelled, and not of an opportunity in the recycle bin (which takes its
+        activities out of every list). `outer`: the expression that gives the client's id."""
+        activity = Client._meta.get_field("activities").related_model  # imports us
+        return activity.objects.filter(
+            Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True),
+            client=OuterRef(outer),
+            cancelled_at__isnull=True,
+        )
+
+    @classmethod
+    def planned_activities(cls, *, outer: str = "pk"):
+        return (
+            cls.live_activities(outer=outer)
+            .filter(done_at__isnull=True, scheduled_at__isnull=False)
+            .order_by("scheduled_at", "pk")
+        )
+
+    @classmethod
+    def done_activities(cls, *, outer: str = "pk"):
+        return (
+            cls.live_activities(outer=outer)
+            .filter(done_at__isnull=False)
+            .order_by("-done_at", "-pk")
+        )
+
     def with_list_facts(self, *, opportunities: QuerySet) -> "ClientQuerySet":
         """The client list's (and export's) columns beyond the row: the live contacts'
-        count, the primary contact's name, the count of `opportunities` (the caller scopes
-        them: in "own" mode an executive counts only those he may open) and the date of the
-        last done activity. Each a subquery of the same query, so a page costs the same
-        whatever its rows."""
+        count, the primary contact's name and the count of `opportunities` (the caller
+        scopes them: in "own" mode an executive counts only those he may open); the date
+        of the last done activity is a kept column (`last_activity_at`). Each a subquery
+        of the same query, so a page costs the same whatever its rows."""
         contacts = Contact.objects.filter(client=OuterRef("pk"))
-        activity = self.model._meta.get_field("activities").related_model  # imports us
-        done = activity.objects.filter(client=OuterRef("pk"), done_at__isnull=False)
         return self.annotate(
             contact_count=_count_per_client(Contact.objects.all()),
             primary_contact_name=Subquery(contacts.filter(is_primary=True).values("name")[:1]),
             open_opportunity_count=_count_per_client(opportunities),
-            last_activity_at=Subquery(done.order_by("-done_at").values("done_at")[:1]),
         )
 
 
@@ -105,7 +131,7 @@ class ClientManager(LiveManager.from_queryset(ClientQuerySet)):
     """Live clients (as every Record) with the query shapes of ClientQuerySet."""
 
 
-class Client(Record, SearchTextModel):
+class Client(Record, SearchTextModel, ActivityFacts):
     # The searched parts (crm.search): name (also as name_key, without legal suffix),
     # RIF/NIT without separators, email and the phone's digits.
     SEARCH_SOURCE_FIELDS = ("name", "tax_id", "email", "phone")

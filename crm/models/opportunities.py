@@ -10,12 +10,10 @@ from django.db.models import (
     Case,
     CharField,
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -26,7 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from crm.follow_up import FollowUpState
-from crm.models.base import Record, SearchTextModel, SearchTextQuerySet, name_key, sort_indexes
+from crm.models.base import (
+    ActivityFacts,
+    Record,
+    SearchTextModel,
+    SearchTextQuerySet,
+    name_key,
+    sort_indexes,
+)
 from crm.models.clients import Client, Contact
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
@@ -134,20 +139,36 @@ class LossReason(models.TextChoices):
 
 class OpportunityQuerySet(SearchTextQuerySet, LiveQuerySet):
     """Query shapes of opportunities. The follow-up rule (see crm.follow_up) is written here
-    once: its building blocks (`_planned`, `_done`, `_stale_before`) serve both the per-row
-    state of a page and the anti-joins that select over the whole pipeline."""
+    once, over the activity facts every opportunity keeps (`last_activity_at`,
+    `next_activity_at`, see crm.models.base.ActivityFacts): `planned_activities()` and
+    `done_activities()` define which activities count, `_stale_before` the frequencies;
+    the per-row state of a page and the selections over the whole pipeline read the same
+    columns."""
 
-    def _activities(self):
-        """Live, not cancelled activities of the outer opportunity (no import of Activity:
-        its module imports this one)."""
-        activity = self.model._meta.get_field("activities").related_model
-        return activity.objects.filter(opportunity=OuterRef("pk"), cancelled_at__isnull=True)
+    @classmethod
+    def live_activities(cls, *, outer: str = "pk"):
+        """Live, not cancelled activities of the outer opportunity (`outer`: the expression
+        that gives its id). No import of Activity: its module imports this one."""
+        activity = Opportunity._meta.get_field("activities").related_model
+        return activity.objects.filter(opportunity=OuterRef(outer), cancelled_at__isnull=True)
 
-    def _planned(self):
-        return self._activities().filter(done_at__isnull=True, scheduled_at__isnull=False)
+    @classmethod
+    def planned_activities(cls, *, outer: str = "pk"):
+        """What "next activity" means: planned, not done, soonest first."""
+        return (
+            cls.live_activities(outer=outer)
+            .filter(done_at__isnull=True, scheduled_at__isnull=False)
+            .order_by("scheduled_at", "pk")
+        )
 
-    def _done(self):
-        return self._activities().filter(done_at__isnull=False)
+    @classmethod
+    def done_activities(cls, *, outer: str = "pk"):
+        """What "last activity" means: done, latest first."""
+        return (
+            cls.live_activities(outer=outer)
+            .filter(done_at__isnull=False)
+            .order_by("-done_at", "-pk")
+        )
 
     @staticmethod
     def _stale_before(now: datetime) -> tuple[list[str], Case | None]:
@@ -170,18 +191,13 @@ class OpportunityQuerySet(SearchTextQuerySet, LiveQuerySet):
         return list(frequencies), threshold
 
     def with_activity_dates(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
-        """Annotate "Última actividad" and "Próxima actividad" (date and subject) and whether
-        the next one is overdue, with correlated subqueries: no query per row."""
+        """Beside the kept `last_activity_at` and `next_activity_at`, the subjects of those
+        activities (a join on their id) and whether the next one is overdue."""
         now = now or timezone.now()
-        last = self._done().order_by("-done_at", "-pk")
-        upcoming = self._planned().order_by("scheduled_at", "pk")
         return self.annotate(
-            last_activity_at=Subquery(last.values("done_at")[:1]),
-            last_activity_subject=Subquery(last.values("subject")[:1]),
-            next_activity_at=Subquery(upcoming.values("scheduled_at")[:1]),
-            next_activity_subject=Subquery(upcoming.values("subject")[:1]),
-            # The earliest planned activity is overdue iff any is: compare it instead of an
-            # EXISTS, which PostgreSQL plans as a scan of every activity.
+            last_activity_subject=F("last_activity__subject"),
+            next_activity_subject=F("next_activity__subject"),
+            # The earliest planned activity is overdue iff any is.
             has_overdue_activity=ExpressionWrapper(
                 Q(next_activity_at__lt=now), output_field=BooleanField()
             ),
@@ -209,32 +225,41 @@ class OpportunityQuerySet(SearchTextQuerySet, LiveQuerySet):
             )
         )
 
+    def without_next_activity(self) -> "OpportunityQuerySet":
+        """Open opportunities with nothing planned: REQUIRED + UNPLANNED. Served by the
+        partial index `opp_unplanned` (its condition, written the same way)."""
+        return self.filter(UNPLANNED_CONDITION, stage__in=OPEN_STAGES)
+
     def requiring_follow_up(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
-        """ "Requiere seguimiento" over any number of rows: two anti-joins against activities
-        (no per-row subquery to evaluate), so it stays usable on the whole team's pipeline.
-        Selects exactly the rows whose follow_up_state is REQUIRED."""
+        """ "Requiere seguimiento" over any number of rows: nothing planned, and neither a
+        stage move nor an activity done since its stage's threshold. Selects exactly the
+        rows whose follow_up_state is REQUIRED."""
         now = now or timezone.now()
         stages, threshold = self._stale_before(now)
         if threshold is None:
             return self.none()
         return (
-            self.filter(stage__in=stages)
+            self.without_next_activity()
+            .filter(stage__in=stages)
             .alias(untouched_before=threshold)
             .filter(stage_changed_at__lt=F("untouched_before"))
-            .exclude(Exists(self._planned()))
-            .exclude(Exists(self._done().filter(done_at__gte=OuterRef("untouched_before"))))
+            .filter(
+                Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=F("untouched_before"))
+            )
         )
 
-    def without_next_activity(self) -> "OpportunityQuerySet":
-        """Open opportunities with nothing planned (one anti-join): REQUIRED + UNPLANNED."""
-        return self.filter(stage__in=OPEN_STAGES).exclude(Exists(self._planned()))
+
+# Live, nothing planned: the partial index of without_next_activity() (which adds the open
+# stages; SQLite uses a partial index only when the query repeats each of its terms, and an
+# IN list with parameters never matches one written in the index).
+UNPLANNED_CONDITION = Q(deleted_at__isnull=True, next_activity_at__isnull=True)
 
 
 class OpportunityManager(LiveManager.from_queryset(OpportunityQuerySet)):
     """Live opportunities (as every Record) with the query shapes of OpportunityQuerySet."""
 
 
-class Opportunity(Record, SearchTextModel):
+class Opportunity(Record, SearchTextModel, ActivityFacts):
     SEARCH_SOURCE_FIELDS = ("name",)
 
     name = models.CharField(_("opportunity name"), max_length=200)
@@ -417,6 +442,13 @@ class Opportunity(Record, SearchTextModel):
                 ],
                 name="opp_closed_report",
                 condition=Q(deleted_at__isnull=True, closed_on__isnull=False),
+            ),
+            # Opportunities with nothing planned, the few "requiere seguimiento" and "sin
+            # próxima actividad" pick by stage (whole team and per executive).
+            models.Index(
+                fields=["stage", "owner", "stage_changed_at"],
+                name="opp_unplanned",
+                condition=UNPLANNED_CONDITION,
             ),
         ]
 

@@ -6,20 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +28,9 @@ from crm.services.activities import consecutive_unanswered_attempts
 # The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
 WHOLE_TEAM = "all"
 SECTION_CAP = 10
+# An agenda section counts its rows up to this many ("más de 1000" beyond): its cost stays
+# bounded whatever the team's volume.
+COUNT_CAP = 1000
 RECENT_DAYS = 7
 
 PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
@@ -146,53 +143,80 @@ class AgendaSection:
     key: str
     title: str
     count: int
+    capped: bool = False  # more than `count` (COUNT_CAP) rows
     activities: list[Activity] = field(default_factory=list)
 
     @property
     def has_more(self) -> bool:
-        return self.count > len(self.activities)
+        return self.capped or self.count > len(self.activities)
 
 
 def agenda_sections(
     activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP, user=None
 ) -> list[AgendaSection]:
     """The five sections of "Mis actividades", each with its first `cap` rows and its total,
-    in TWO queries whatever the number of activities: window functions label, number and
-    count the bare activity rows per section; then only the chosen rows (at most 5 × cap)
-    are read with their client, opportunity and contact."""
-    section = Case(
-        *[When(section_condition(key, bounds), then=Value(key)) for key in SECTION_KEYS],
-        default=None,
-        output_field=CharField(),
-    )
-    planned_time = Case(When(done_at__isnull=True, then=F("scheduled_at")), default=None)
-    ranked = list(
-        activities.annotate(section=section)
-        .filter(section__isnull=False)
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=F("section"),
-                order_by=[planned_time.asc(), F("done_at").desc(), F("pk").asc()],
-            ),
-            section_total=Window(Count("pk"), partition_by=F("section")),
-        )
-        .filter(position__lte=cap)
-        .order_by("position")
-        .values_list("pk", "section", "section_total")
-    )
+    in TWO queries whatever the number of activities: the ids of each section's first rows
+    and its total counted up to COUNT_CAP (so that neither grows with the volume: each part
+    reads its section along an index and stops), in one UNION ALL; then only the chosen
+    rows (at most 5 × cap) with their client, opportunity, contact and reclamo."""
+    conditions = {key: section_condition(key, bounds) for key in SECTION_KEYS}
+    parts = []
+    for spec in SECTIONS:
+        rows = activities.filter(conditions[spec.key]).order_by()
+        parts.append((spec.key, "count", rows.values_list("pk")[: COUNT_CAP + 1]))
+        parts.append((spec.key, "first", rows.order_by(*spec.order).values_list("pk")[:cap]))
+    totals = {key: 0 for key in SECTION_KEYS}
+    chosen = []
+    for pk, key, count in _union_all(parts):
+        if pk is None:
+            totals[key] = count
+        else:
+            chosen.append((pk, key))
     details = with_row_details(
-        Activity.objects.filter(pk__in=[pk for pk, _s, _t in ranked]), user=user
+        Activity.objects.filter(pk__in=[pk for pk, _key in chosen]), user=user
     )
-    by_pk = details.in_bulk()
+    by_pk = details.in_bulk() if chosen else {}
     sections = {
-        spec.key: AgendaSection(key=spec.key, title=spec.title, count=0) for spec in SECTIONS
+        spec.key: AgendaSection(
+            key=spec.key,
+            title=spec.title,
+            count=min(totals[spec.key], COUNT_CAP),
+            capped=totals[spec.key] > COUNT_CAP,
+        )
+        for spec in SECTIONS
     }
-    for pk, key, total in ranked:
-        found = sections[key]
-        found.count = total
-        found.activities.append(by_pk[pk])
+    for pk, key in chosen:
+        sections[key].activities.append(by_pk[pk])
+    for section in sections.values():  # a UNION keeps no order: each section sorts its own
+        section.activities.sort(key=_agenda_order(section.key))
     return list(sections.values())
+
+
+def _union_all(parts: list[tuple[str, str, QuerySet]]) -> list[tuple]:
+    """ONE query for the agenda's parts (section, "count" or "first", a sliced one-column
+    queryset of ids), giving rows (None, section, total) and (id, section, None): UNION
+    ALL of subqueries, which both databases run, while Django's union() refuses sliced
+    parts on SQLite. Each part is compiled by the ORM; only the glue is written here."""
+    sql, params = [], []
+    for n, (key, kind, part) in enumerate(parts):
+        part_sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        # No value is written into the SQL: the parts are the ORM's, the values parameters.
+        if kind == "count":
+            glue = "SELECT CAST(NULL AS BIGINT), %s, COUNT(*) FROM ({}) AS part{}"
+        else:
+            glue = "SELECT part{1}.*, %s, CAST(NULL AS BIGINT) FROM ({0}) AS part{1}"
+        sql.append(glue.format(part_sql, n))
+        params.extend([key, *part_params])
+    with connections[parts[0][2].db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql), params)
+        return cursor.fetchall()
+
+
+def _agenda_order(key: str):
+    """A section's order (SECTIONS), in Python, for its few rows."""
+    if key == "done":
+        return lambda activity: (-activity.done_at.timestamp(), activity.pk)
+    return lambda activity: (activity.scheduled_at, activity.pk)
 
 
 def section_activities(
@@ -212,29 +236,67 @@ class WeekDay:
     day: date
     is_today: bool
     activities: list[Activity] = field(default_factory=list)
+    count: int = 0  # all of the day's, up to COUNT_CAP per kind (planned, done)
+    capped: bool = False
+
+    @property
+    def more(self) -> int:
+        """How many of the day's activities are not shown (at least; see `capped`)."""
+        return max(self.count - len(self.activities), 0)
+
+
+# A day of the week view shows its first activities (the rest is counted): a team's week can
+# hold thousands.
+WEEK_DAY_CAP = 12
 
 
 def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
     """Monday to Sunday with the planned activities on the day they are scheduled and the
-    done ones on the day they were done (cancelled ones left out), in one query."""
-    start, end = _start_of(monday), _start_of(monday + timedelta(days=7))
-    rows = (
-        with_row_details(
-            activities.filter(
-                Q(done_at__gte=start, done_at__lt=end)
-                | (PLANNED & Q(scheduled_at__gte=start, scheduled_at__lt=end))
+    done ones on the day they were done (cancelled ones left out): each day's first
+    WEEK_DAY_CAP by time and its total, in TWO queries whatever the volume (each day's
+    planned and done ids and counts in one UNION ALL, read along the date indexes; then the
+    chosen rows with their client, opportunity, contact and owner)."""
+    parts = []
+    for n in range(7):
+        start, end = (
+            _start_of(monday + timedelta(days=n)),
+            _start_of(monday + timedelta(days=n + 1)),
+        )
+        kinds = {
+            "planned": (PLANNED & Q(scheduled_at__gte=start, scheduled_at__lt=end), "scheduled_at"),
+            "done": (Q(done_at__gte=start, done_at__lt=end), "done_at"),
+        }
+        for kind, (condition, column) in kinds.items():
+            rows = activities.filter(condition).order_by()
+            key = f"{n}:{kind}"
+            parts.append((key, "count", rows.values_list("pk")[: COUNT_CAP + 1]))
+            first = rows.order_by(column, "pk").values_list("pk")[:WEEK_DAY_CAP]
+            parts.append((key, "first", first))
+    counts, chosen = {}, []
+    for pk, key, count in _union_all(parts):
+        if pk is None:
+            counts[key] = count
+        else:
+            chosen.append((pk, int(key.split(":")[0])))
+    rows = with_row_details(Activity.objects.filter(pk__in=[pk for pk, _n in chosen])).annotate(
+        at=Coalesce("done_at", "scheduled_at")
+    )
+    by_pk = rows.in_bulk() if chosen else {}
+    today = timezone.localdate()
+    days = []
+    for n in range(7):
+        day = monday + timedelta(days=n)
+        found = [counts.get(f"{n}:{kind}", 0) for kind in ("planned", "done")]
+        shown = sorted((by_pk[pk] for pk, m in chosen if m == n), key=lambda a: (a.at, a.pk))
+        days.append(
+            WeekDay(
+                day=day,
+                is_today=day == today,
+                activities=shown[:WEEK_DAY_CAP],
+                count=sum(min(c, COUNT_CAP) for c in found),
+                capped=any(c > COUNT_CAP for c in found),
             )
         )
-        .annotate(at=Coalesce("done_at", "scheduled_at"))
-        .order_by("at", "pk")
-    )
-    today = timezone.localdate()
-    days = [
-        WeekDay(day=monday + timedelta(days=n), is_today=monday + timedelta(days=n) == today)
-        for n in range(7)
-    ]
-    for activity in rows:
-        days[(timezone.localdate(activity.at) - monday).days].activities.append(activity)
     return days
 
 

@@ -2,27 +2,35 @@
 (activities, complaints): visible when their client and their opportunity are; editable
 when their parent is (the opportunity when they have one, else the client)."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import is_manager
 from crm.models import Client, Opportunity
 from crm.selectors.clients import client_edit_rule, clients_visible_to
 from crm.selectors.opportunities import (
-    of_live_clients,
     opportunities_visible_to,
     opportunity_edit_rule,
 )
 
 
+def without_deleted_parents(records: QuerySet) -> QuerySet:
+    """Leave out the records (with `client` and nullable `opportunity`) whose client or
+    opportunity is in the recycle bin: an anti-join against its few rows (the partial
+    indexes client_deleted and opp_deleted), not a join of every row to its parents."""
+    return records.exclude(client__in=Client.all_objects.deleted().values("pk")).exclude(
+        opportunity__in=Opportunity.all_objects.deleted().values("pk")
+    )
+
+
 def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
     """Narrow `records` (with `client` and nullable `opportunity`) to what the user may see.
 
-    Managers see every live record. Subqueries are added only where a visibility setting
-    restricts something: on large tables a semi-join against "every client" costs a scan
-    for nothing.
+    Managers see every live record (whose client and opportunity are live). Subqueries are
+    added only where a visibility setting restricts something: on large tables a semi-join
+    against "every client" costs a scan for nothing.
     """
-    records = records.filter(of_live_clients())
+    records = without_deleted_parents(records)
     if is_manager(user):
         return records
     settings = CompanySettings.load()
@@ -31,7 +39,7 @@ def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
     if settings.opportunity_visibility == Visibility.OWN:
         visible = opportunities_visible_to(user=user).values("pk")
         return records.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
-    return records.filter(Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True))
+    return records
 
 
 def linked_edit_rule(user) -> Q:
@@ -44,10 +52,14 @@ def linked_edit_rule(user) -> Q:
     on_opportunity = opportunity_edit_rule(user, settings=settings)
     if not on_client and not on_opportunity:
         return Q()
+    # Correlated (EXISTS on the parent's primary key): a page of rows looks up its parents,
+    # instead of hashing every client or opportunity the user may edit.
     if on_client:
-        on_client = Q(client__in=Client.objects.filter(on_client).values("pk"))
+        on_client = Q(Exists(Client.objects.filter(on_client, pk=OuterRef("client_id"))))
     if on_opportunity:
-        on_opportunity = Q(opportunity__in=Opportunity.objects.filter(on_opportunity).values("pk"))
+        on_opportunity = Q(
+            Exists(Opportunity.objects.filter(on_opportunity, pk=OuterRef("opportunity_id")))
+        )
     return (Q(opportunity__isnull=True) & on_client) | (
         Q(opportunity__isnull=False) & on_opportunity
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from crm.concurrency import lock_and_check
 from crm.history import record_changes, snapshot
 from crm.models import CONTACT_ATTEMPT_TYPES, Activity, ActivityType, Client, Contact, Opportunity
+from crm.services.activity_facts import refresh_for_activities
 
 # A contact the client took part in: an answered call, email or WhatsApp, or a meeting held.
 ANSWERED_CONTACT = Q(type__in=CONTACT_ATTEMPT_TYPES, answered=True) | Q(
@@ -73,6 +74,7 @@ def activity_create(
                 setattr(activity, name, getattr(result, name))
     activity.full_clean()
     activity.save()
+    refresh_for_activities([activity])
     record_changes(instance=activity, client=client, before=None, user=user)
     if next_activity is not None:
         _schedule_next(user=user, after=activity, next_activity=next_activity)
@@ -137,6 +139,7 @@ def activity_complete(
     activity.version += 1
     activity.full_clean()
     activity.save()
+    refresh_for_activities([activity])
     record_changes(instance=activity, client=activity.client, before=before, user=user)
     if next_activity is not None:
         _schedule_next(user=user, after=activity, next_activity=next_activity)
@@ -158,6 +161,7 @@ def activity_reschedule(
     activity.reminder_sent_at = None
     activity.version += 1
     activity.save()
+    refresh_for_activities([activity])
     record_changes(instance=activity, client=activity.client, before=before, user=user)
     return activity
 
@@ -168,6 +172,7 @@ def activity_cancel(*, user, activity_id: int, expected_version: int) -> Activit
     if not activity.is_planned:
         raise ValidationError(_("Only planned activities can be cancelled."))
     _cancel(user=user, activity=activity)
+    refresh_for_activities([activity])
     return activity
 
 
@@ -185,14 +190,16 @@ def activities_cancel(*, user, opportunity: Opportunity, activity_ids: Collectio
         .select_related("client")
         .order_by("pk")
     )
-    cancelled = 0
+    cancelled = []
     for activity in planned:
         _cancel(user=user, activity=activity)
-        cancelled += 1
-    return cancelled
+        cancelled.append(activity)
+    refresh_for_activities(cancelled)
+    return len(cancelled)
 
 
 def _cancel(*, user, activity: Activity) -> None:
+    """Cancel one planned activity; the caller refreshes the activity facts."""
     before = snapshot(activity)
     activity.cancelled_at = timezone.now()
     activity.version += 1

@@ -36,6 +36,7 @@ from crm.models import (
 )
 from crm.ownership import check_may_delete, check_owner_change
 from crm.services.activities import ActivityInput, activities_cancel, activity_create
+from crm.services.activity_facts import refresh_activity_facts, refresh_for_activities
 from crm.services.clients import soft_delete
 from crm.services.shares import ShareLevel, share_record, unshare_record
 from crm.stage_rules import check_bant
@@ -443,6 +444,7 @@ def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: 
     planned.version += 1
     planned.full_clean()
     planned.save()
+    refresh_for_activities([planned])
     record_changes(instance=planned, client=opportunity.client, before=before, user=user)
 
 
@@ -453,6 +455,8 @@ def opportunity_delete(*, user, opportunity_id: int) -> Opportunity:
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
     check_may_delete(user=user, record=opportunity)
     soft_delete(opportunity, user=user)
+    # Its activities leave the client's: its last and next activity may change.
+    refresh_activity_facts(client_ids=[opportunity.client_id])
     record_action(
         instance=opportunity,
         client=opportunity.client,
@@ -473,6 +477,7 @@ def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
     opportunity.deleted_by = None
     opportunity.version += 1
     opportunity.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+    refresh_activity_facts(client_ids=[opportunity.client_id])
     record_action(
         instance=opportunity,
         client=opportunity.client,

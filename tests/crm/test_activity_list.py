@@ -205,6 +205,39 @@ def test_activities_of_deleted_clients_and_opportunities_are_left_out(client_as,
     assert subjects(response, "today") == ["Alive"]
 
 
+def test_a_managers_agenda_leaves_out_activities_of_deleted_opportunities(
+    client_as, manager, frozen
+):
+    gone = activity_of(manager, subject="Deleted opportunity", scheduled_at=at(11, 15))
+    gone.opportunity.deleted_at = NOW
+    gone.opportunity.save()
+    activity_of(manager, subject="Alive", scheduled_at=at(11, 16))
+
+    response = client_as(manager).get(URL, {"executive": "all"})
+
+    assert subjects(response, "today") == ["Alive"]
+
+
+def test_a_section_counts_up_to_a_cap_and_says_there_are_more(
+    client_as, executive, frozen, monkeypatch
+):
+    monkeypatch.setattr("crm.selectors.activities.COUNT_CAP", 11)
+    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    for n in range(12):
+        activity_of(executive, opportunity=opportunity, scheduled_at=at(10, 8) + timedelta(hours=n))
+    activity_of(executive, opportunity=opportunity, scheduled_at=at(12, 9))
+
+    response = client_as(executive).get(URL)
+
+    sections = {s.key: s for s in response.context["sections"]}
+    overdue = sections["overdue"]
+    assert (overdue.count, overdue.capped, len(overdue.activities)) == (11, True, 10)
+    assert overdue.has_more
+    assert (sections["week"].count, sections["week"].capped) == (1, False)
+    html = response.content.decode()
+    assert ">11+</span>" in html and "Ver más (más de 11)" in html
+
+
 def test_a_long_section_shows_its_first_rows_and_see_more_pages_through_it(
     client_as, executive, frozen
 ):

@@ -135,9 +135,10 @@ def test_the_week_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client = client_as(executive)
     user_client.get(URL)
 
-    # session, user, 2 x permissions, roles, company settings (the scope), the week's
-    # activities with their client, opportunity, owner, contact
-    with django_assert_num_queries(7):
+    # session, user, 2 x permissions, roles, company settings (the scope), each day's first
+    # activities' ids and totals, then those activities with their client, opportunity,
+    # owner, contact
+    with django_assert_num_queries(8):
         response = user_client.get(URL, {"week": "2026-W11"})
 
     assert sum(len(subjects) for subjects in by_day(response).values()) == rows
@@ -153,8 +154,30 @@ def test_a_managers_team_week_runs_a_fixed_number_of_queries(
     user_client = client_as(manager)
     user_client.get(URL)
 
-    # session, user, 2 x permissions, roles, the executives of the choice, the week
-    with django_assert_num_queries(7):
+    # session, user, 2 x permissions, roles, the executives of the choice, the week (ids and
+    # totals, then the rows)
+    with django_assert_num_queries(8):
         response = user_client.get(URL, {"executive": "all"})
 
     assert sum(len(subjects) for subjects in by_day(response).values()) == rows
+
+
+def test_a_busy_day_shows_its_first_activities_and_counts_the_rest(
+    client_as, executive, frozen, monkeypatch
+):
+    monkeypatch.setattr("crm.selectors.activities.WEEK_DAY_CAP", 3)
+    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    for n in range(4):
+        activity_of(
+            executive, opportunity=opportunity, subject=f"Plan {n}", scheduled_at=at(12, 9 + n)
+        )
+    activity_of(
+        executive, opportunity=opportunity, subject="Hecha", scheduled_at=None, done_at=at(12, 8)
+    )
+
+    response = client_as(executive).get(URL)
+
+    day = next(d for d in response.context["days"] if d.day == date(2026, 3, 12))
+    assert [a.subject for a in day.activities] == ["Hecha", "Plan 0", "Plan 1"]
+    assert (day.count, day.more, day.capped) == (5, 2, False)
+    assert "y 2 más" in response.content.decode()

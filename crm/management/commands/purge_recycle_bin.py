@@ -10,7 +10,7 @@ from graphlib import CycleError, TopologicalSorter
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import PROTECT, RESTRICT, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from crm.recycle_bin import RETENTION_DAYS, SoftDeleteModel
@@ -18,13 +18,21 @@ from crm.recycle_bin import RETENTION_DAYS, SoftDeleteModel
 
 def soft_delete_models() -> list:
     """Every soft-deletable model, those that point at others first: a deleted opportunity
-    goes before the deleted client it protects, so both are purged in one run."""
+    goes before the deleted client it protects, so both are purged in one run. Only the
+    references that protect count (a SET_NULL one, such as a kept next activity, never
+    stops a delete)."""
     models = [m for m in apps.get_models() if issubclass(m, SoftDeleteModel)]
     graph: dict = {model: set() for model in models}
     for model in models:
         for field in model._meta.get_fields():
             target = getattr(field, "related_model", None)
-            if field.many_to_one and field.concrete and target in graph and target is not model:
+            if (
+                field.many_to_one
+                and field.concrete
+                and target in graph
+                and target is not model
+                and field.remote_field.on_delete in (PROTECT, RESTRICT)
+            ):
                 graph[target].add(model)
     try:
         return list(TopologicalSorter(graph).static_order())
