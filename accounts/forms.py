@@ -19,15 +19,6 @@ class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
 class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
     required_css_class = "required"
 
-    def save(self, *args, request=None, **kwargs):
-        # Recorded whether or not the address is known (the page says the same either way).
-        record_security_event(
-            kind=EventKind.PASSWORD_RESET_REQUESTED,
-            request=request,
-            detail=f"email: {self.cleaned_data['email']}",
-        )
-        return super().save(*args, request=request, **kwargs)
-
 
 class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
     required_css_class = "required"

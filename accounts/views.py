@@ -15,6 +15,8 @@ from accounts.forms import PreferencesForm
 from accounts.list_columns import COLUMN_SETS, list_columns_save
 from accounts.password_reset import request_password_reset
 from accounts.roles import VIEW, module_rights
+from audit.models import EventKind
+from audit.services import record_security_event
 from config.pagination import paginate
 from config.redirects import local_path_or, next_path
 from config.tokens import new_url_token
@@ -109,6 +111,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     same work."""
 
     def form_valid(self, form):
+        # Recorded whether or not the address is known (the page says the same either way).
+        record_security_event(
+            kind=EventKind.PASSWORD_RESET_REQUESTED,
+            request=self.request,
+            detail=f"email: {form.cleaned_data['email']}",
+        )
         request_password_reset(
             email=form.cleaned_data["email"], client_ip=get_client_ip_address(self.request)
         )

@@ -5,7 +5,7 @@ the same number of queries whatever the number of activities."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
 from django.db.models import (
     OuterRef,
@@ -180,8 +180,8 @@ def agenda_sections(
         spec.key: AgendaSection(
             key=spec.key,
             title=spec.title,
-            count=min(totals[spec.key], COUNT_CAP),
-            capped=totals[spec.key] > COUNT_CAP,
+            count=min(totals.get(spec.key, 0), COUNT_CAP),
+            capped=totals.get(spec.key, 0) > COUNT_CAP,
         )
         for spec in SECTIONS
     }
@@ -199,7 +199,10 @@ def _union_all(parts: list[tuple[str, str, QuerySet]]) -> list[tuple]:
     parts on SQLite. Each part is compiled by the ORM; only the glue is written here."""
     sql, params = [], []
     for n, (key, kind, part) in enumerate(parts):
-        part_sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        try:
+            part_sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing (e.g. no client found)
+            continue
         # No value is written into the SQL: the parts are the ORM's, the values parameters.
         if kind == "count":
             glue = "SELECT CAST(NULL AS BIGINT), %s, COUNT(*) FROM ({}) AS part{}"
@@ -207,6 +210,8 @@ def _union_all(parts: list[tuple[str, str, QuerySet]]) -> list[tuple]:
             glue = "SELECT part{1}.*, %s, CAST(NULL AS BIGINT) FROM ({0}) AS part{1}"
         sql.append(glue.format(part_sql, n))
         params.extend([key, *part_params])
+    if not sql:
+        return []
     with connections[parts[0][2].db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sql), params)
         return cursor.fetchall()

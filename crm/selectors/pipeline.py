@@ -33,6 +33,10 @@ CARD_FIELDS = (
     "owner__username",
     "owner__first_name",
     "owner__last_name",
+    # The kept activity facts the follow-up badge reads (crm.models.base.ActivityFacts).
+    "last_activity_at",
+    "next_activity_at",
+    "stage_changed_at",
 )
 CENTS = Decimal("0.01")
 

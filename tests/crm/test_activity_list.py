@@ -319,3 +319,13 @@ def test_one_section_runs_a_fixed_number_of_queries_whatever_the_volume(
     # session, user, 2 x permissions, roles, company settings, count, page
     with django_assert_num_queries(9):
         user_client.get(URL, {"section": "done"}, **HTMX)
+
+
+def test_an_agenda_part_that_matches_nothing_is_left_out_not_a_500(db):
+    """A filter the ORM knows matches nothing (e.g. `pk__in=[]`) compiles to no SQL at all
+    (EmptyResultSet): its part of the agenda's UNION ALL is skipped, with a count of 0."""
+    from crm.models import Activity
+    from crm.selectors.activities import _union_all
+
+    nothing = Activity.objects.filter(pk__in=[]).values("pk")
+    assert _union_all([("planned", "count", nothing), ("planned", "first", nothing[:10])]) == []

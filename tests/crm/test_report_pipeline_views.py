@@ -197,7 +197,7 @@ def test_its_excel_costs_the_same_queries_whatever_the_rows(
     assert detail.max_row == rows + 1
 
 
-EXCEL_QUERIES = 13  # session and rights 5, report aggregates 7, the Detalle rows 1
+EXCEL_QUERIES = 14  # session and rights 5, report aggregates 7, the Metas 1, the Detalle 1
 
 
 # PDF ----------------------------------------------------------------------------------------
