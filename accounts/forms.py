@@ -10,8 +10,11 @@ from config.forms import BootstrapFormMixin
 
 class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
     required_css_class = "required"
+    # At most what django-axes stores about a failed attempt (255): a longer one made
+    # PostgreSQL refuse axes' row, a 500. (The security log keeps its first 150.)
     username = forms.CharField(
         label=_("Username"),
+        max_length=255,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 

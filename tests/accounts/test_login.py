@@ -73,3 +73,12 @@ def test_logout_needs_post_and_ends_the_session(client, executive):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_an_overlong_username_is_refused_by_the_form_not_a_500(client):
+    """django-axes records every failed attempt's username (255 characters at most): one
+    longer than any username must be refused before it is tried (PostgreSQL answered 500)."""
+    response = sign_in(client, "x" * 300, "clave")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert 'value="' + "x" * 300 + '"' in response.content.decode()  # kept as typed
