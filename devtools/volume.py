@@ -80,6 +80,8 @@ def refresh_derived(stdout) -> None:
     """What the services would have kept and a real database has after a bulk load: the
     activity facts (bulk inserts bypass the services), planner statistics and, on
     PostgreSQL, the visibility map (without it index-only scans read the table too)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the recompute's correlated updates need statistics
     recompute_all()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
