@@ -264,7 +264,7 @@ def test_pages_open_with_activities_stored_at_the_ranges_ends(client_as, executi
     reason="only PostgreSQL stores a date and time Python cannot read back",
 )
 def test_the_migration_brings_an_unreadable_activity_back_within_reach(client_as, executive):
-    clamp = importlib.import_module("crm.migrations.0010_clamp_unreadable_activity_dates").clamp
+    clamp = importlib.import_module("crm.migrations.0017_clamp_unreadable_activity_dates").clamp
     activity = planned_of(executive)
     with connection.cursor() as cursor:  # what the unbounded form saved: year 10000 in UTC
         cursor.execute(
