@@ -10,6 +10,9 @@ from crm.models import Activity
 
 PAST_DAYS = 30
 FUTURE_DAYS = 365
+# A feed is re-read by calendar apps every few minutes: it carries at most this many events,
+# the window's first ones (a month back is rarely that busy; the app shows the rest).
+MAX_EVENTS = 2_000
 DEFAULT_DURATION = timedelta(minutes=30)
 
 
@@ -24,7 +27,7 @@ def activities_for_feed(*, user):
             client__deleted_at__isnull=True,
         )
         .select_related("client", "opportunity")
-        .order_by("scheduled_at")
+        .order_by("scheduled_at", "pk")[:MAX_EVENTS]
     )
 
 
@@ -33,7 +36,7 @@ def build_feed(*, user) -> bytes:
     calendar.add("prodid", "-//Rumbo CRM//Actividades//ES")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"Rumbo CRM · {user}")
-    for activity in activities_for_feed(user=user).iterator(chunk_size=500):
+    for activity in activities_for_feed(user=user):
         event = Event()
         event.add("uid", f"activity-{activity.pk}@rumbo-crm")
         event.add("dtstamp", activity.updated_at)

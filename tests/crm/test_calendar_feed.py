@@ -83,3 +83,23 @@ def test_preferences_keep_the_reminder_lead_time_in_range(client, executive):
     client.post(reverse("accounts:preferences"), {"reminder_minutes": "15"})
     executive.refresh_from_db()
     assert executive.reminder_minutes == 15 and executive.daily_digest is False
+
+
+def test_the_feed_carries_at_most_max_events(executive, monkeypatch):
+    """Calendar apps re-read the feed every few minutes: it stays bounded however busy the
+    window is (the first events of the window)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm import calendar_feed
+    from tests.factories import ActivityFactory
+
+    monkeypatch.setattr(calendar_feed, "MAX_EVENTS", 3)
+    soon = timezone.now() + timedelta(days=1)
+    made = [
+        ActivityFactory(owner=executive, scheduled_at=soon + timedelta(hours=n)) for n in range(5)
+    ]
+    feed = calendar_feed.build_feed(user=executive).decode()
+    assert feed.count("BEGIN:VEVENT") == 3
+    assert f"activity-{made[0].pk}@" in feed and f"activity-{made[4].pk}@" not in feed
