@@ -155,6 +155,34 @@ def sort_indexes(
 ACTIVITY_FACT_FIELDS = ("last_activity_at", "last_activity", "next_activity_at", "next_activity")
 
 
+class ActivityFactsQuerySet(models.QuerySet):
+    """What "next activity" and "last activity" mean, over a model's `live_activities`
+    (each model says which of its activities count): the definitions the kept facts are
+    computed from (crm.services.activity_facts) and the follow-up rule reads."""
+
+    @classmethod
+    def live_activities(cls, *, outer: str = "pk"):
+        raise NotImplementedError
+
+    @classmethod
+    def planned_activities(cls, *, outer: str = "pk"):
+        """Planned, not done, soonest first."""
+        return (
+            cls.live_activities(outer=outer)
+            .filter(done_at__isnull=True, scheduled_at__isnull=False)
+            .order_by("scheduled_at", "pk")
+        )
+
+    @classmethod
+    def done_activities(cls, *, outer: str = "pk"):
+        """Done, latest first."""
+        return (
+            cls.live_activities(outer=outer)
+            .filter(done_at__isnull=False)
+            .order_by("-done_at", "-pk")
+        )
+
+
 class ActivityFacts(models.Model):
     """Denormalised activity facts of an opportunity or a client: its last activity done
     and its next planned activity (date and row), over its live, not cancelled activities.

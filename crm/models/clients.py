@@ -12,6 +12,7 @@ from guardian.models import UserObjectPermissionBase
 
 from crm.models.base import (
     ActivityFacts,
+    ActivityFactsQuerySet,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -79,7 +80,7 @@ CLIENT_FIELDS = (
 CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
-class ClientQuerySet(SearchTextQuerySet, LiveQuerySet):
+class ClientQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
     @classmethod
     def live_activities(cls, *, outer: str = "pk"):
         """The activities that count for a client's activity facts (see ActivityFacts):
@@ -90,22 +91,6 @@ class ClientQuerySet(SearchTextQuerySet, LiveQuerySet):
             Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True),
             client=OuterRef(outer),
             cancelled_at__isnull=True,
-        )
-
-    @classmethod
-    def planned_activities(cls, *, outer: str = "pk"):
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=True, scheduled_at__isnull=False)
-            .order_by("scheduled_at", "pk")
-        )
-
-    @classmethod
-    def done_activities(cls, *, outer: str = "pk"):
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=False)
-            .order_by("-done_at", "-pk")
         )
 
     def with_list_facts(self, *, opportunities: QuerySet) -> "ClientQuerySet":

@@ -26,6 +26,7 @@ from guardian.models import UserObjectPermissionBase
 from crm.follow_up import FollowUpState
 from crm.models.base import (
     ActivityFacts,
+    ActivityFactsQuerySet,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -137,7 +138,7 @@ class LossReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OpportunityQuerySet(SearchTextQuerySet, LiveQuerySet):
+class OpportunityQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
     """Query shapes of opportunities. The follow-up rule (see crm.follow_up) is written here
     once, over the activity facts every opportunity keeps (`last_activity_at`,
     `next_activity_at`, see crm.models.base.ActivityFacts): `planned_activities()` and
@@ -151,24 +152,6 @@ class OpportunityQuerySet(SearchTextQuerySet, LiveQuerySet):
         that gives its id). No import of Activity: its module imports this one."""
         activity = Opportunity._meta.get_field("activities").related_model
         return activity.objects.filter(opportunity=OuterRef(outer), cancelled_at__isnull=True)
-
-    @classmethod
-    def planned_activities(cls, *, outer: str = "pk"):
-        """What "next activity" means: planned, not done, soonest first."""
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=True, scheduled_at__isnull=False)
-            .order_by("scheduled_at", "pk")
-        )
-
-    @classmethod
-    def done_activities(cls, *, outer: str = "pk"):
-        """What "last activity" means: done, latest first."""
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=False)
-            .order_by("-done_at", "-pk")
-        )
 
     @staticmethod
     def _stale_before(now: datetime) -> tuple[list[str], Case | None]:
