@@ -20,6 +20,7 @@ from crm.models import ForecastSnapshot, Stage
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.pipeline import ZERO, won_value
+from crm.reports.sales import month_key
 from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
 
 
@@ -55,15 +56,10 @@ def _won_by(filters: ReportFilters, months: list[date], *fields: str):
     )
 
 
-def _month_key(value) -> date:
-    value = value.date() if hasattr(value, "date") and callable(value.date) else value
-    return value.replace(day=1)
-
-
 def forecast_accuracy_report(*, filters: ReportFilters) -> TableReport:
     months = _months(filters)
     frozen = {row.month: row for row in _frozen(filters, months)}
-    won = {_month_key(row["month"]): row["won"] or ZERO for row in _won_by(filters, months)}
+    won = {month_key(row["month"]): row["won"] or ZERO for row in _won_by(filters, months)}
     monthly = Table(
         id="forecast-by-month",
         title=_("Forecast and won per month"),
@@ -153,7 +149,7 @@ def _by_executive(filters: ReportFilters, months: list[date]) -> Table:
     for executive_id, month, weighted in snapshots:
         forecast.setdefault(executive_id, {})[month] = weighted
     won: dict[tuple[int, date], Decimal] = {
-        (row["owner_id"], _month_key(row["month"])): row["won"] or ZERO
+        (row["owner_id"], month_key(row["month"])): row["won"] or ZERO
         for row in _won_by(filters, months, "owner_id")
     }
     people = User.objects.filter(pk__in=forecast).order_by("first_name", "last_name", "username")

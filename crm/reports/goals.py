@@ -19,10 +19,7 @@ from crm.models import OPEN_STAGES, Activity, GoalPeriod, Opportunity, SalesGoal
 from crm.models.goals import period_months, period_start
 from crm.reports.filters import add_months
 from crm.reports.pipeline import ZERO, day_bounds, weighted_value, won_value
-
-
-def ratio(part, whole) -> float | None:
-    return float(part) / float(whole) if whole else None
+from crm.reports.tables import ratio
 
 
 @dataclass

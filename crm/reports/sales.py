@@ -91,7 +91,7 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
             .values("month")
             .annotate(count=Count("pk"), value=Sum(won_value()))
         )
-        return {_month_key(row["month"]): (row["count"], row["value"] or ZERO) for row in rows}
+        return {month_key(row["month"]): (row["count"], row["value"] or ZERO) for row in rows}
 
     now, before = per_month(filters.start, filters.end), per_month(before_start, before_end)
     monthly = Table(
@@ -199,6 +199,6 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
     return report
 
 
-def _month_key(value) -> date:
+def month_key(value) -> date:
     value = value.date() if hasattr(value, "date") and callable(value.date) else value
     return value.replace(day=1)
