@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from accounts.roles import Role
+
 
 @register(Tags.security, deploy=True)
 def site_url_is_set(app_configs, **kwargs):
@@ -41,8 +43,6 @@ def tasks_run_outside_requests(app_configs, **kwargs):
 @register(Tags.security)
 def otp_required_roles_exist(app_configs, **kwargs):
     """OTP_REQUIRED_ROLES names roles of the matrix: a typo would silently require nothing."""
-    from accounts.roles import Role
-
     unknown = [name for name in settings.OTP_REQUIRED_ROLES if name not in Role._value2member_map_]
     if not unknown:
         return []

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -150,8 +151,6 @@ class Notification(models.Model):
 
     def mark_emailed(self) -> None:
         """The mail server accepted the email; a reminder's activity is now reminded."""
-        from django.utils import timezone
-
         now = timezone.now()
         self.emailed_at = now
         self.email_failed_at = None
@@ -165,8 +164,6 @@ class Notification(models.Model):
             ).update(reminder_sent_at=now)
 
     def record_email_failure(self, error: Exception, *, final: bool) -> None:
-        from django.utils import timezone
-
         self.email_attempts += 1
         self.email_error = f"{type(error).__name__}: {error}"[:300]
         self.email_failed_at = timezone.now() if final else None

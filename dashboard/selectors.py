@@ -6,8 +6,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.roles import is_manager
+from accounts.selectors import assignable_executives
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import OPEN_STAGES, Stage
+from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
+from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
+from crm.reports.sales import sales_cycle
 from crm.selectors.activities import activities_visible_to
 from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
@@ -41,8 +45,6 @@ def _owner_of(user, executive):
 def _report_scope(*, user, owner, today: date):
     """The dashboard's scope expressed as report filters (this quarter against the previous
     one), so that its figures reuse the reports' own computations (sales cycle, won value)."""
-    from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
-
     quarter_start, quarter_end = preset_bounds("trimestre", today)
     return ReportFilters(
         user=user,
@@ -125,9 +127,6 @@ def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> Dashb
     """Three grouped queries, each answered from a covering index (crm migration 0010): the
     open pipeline, the deals closed since the won chart's first month, and the planned
     activities up to the end of the week (overdue, today, this week)."""
-    from crm.reports.filters import add_months, preset_bounds
-    from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
-
     now = now or timezone.now()
     today = today or timezone.localdate()
     owner = _owner_of(user, executive)
@@ -230,9 +229,6 @@ def trend_figures(
     sales cycle, activities this week, the open pipeline by stage and won per month (last
     six months) for the charts, and the next activities: the shared aggregates plus two
     queries. (Requiring follow-up is sales_figures()'s, counted once.)"""
-    from crm.reports.filters import add_months
-    from crm.reports.sales import sales_cycle
-
     today = today or timezone.localdate()
     aggregates = aggregates or dashboard_aggregates(user=user, executive=executive, today=today)
     owner = aggregates.owner
@@ -280,8 +276,6 @@ def team_table(*, user, today=None, aggregates: DashboardAggregates | None = Non
     """A manager's table per executive (open pipeline, weighted, won this quarter, win rate,
     overdue activities, requiring follow-up): the shared aggregates (grouped by owner) plus
     one grouped query."""
-    from accounts.selectors import assignable_executives
-
     today = today or timezone.localdate()
     aggregates = aggregates or dashboard_aggregates(user=user, today=today)
     quarter_start = aggregates.quarter_start

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.base import Record
@@ -186,8 +187,6 @@ class Activity(Record):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return (
             self.is_planned and self.scheduled_at is not None and self.scheduled_at < timezone.now()
         )

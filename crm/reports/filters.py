@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -157,8 +158,6 @@ class ReportFilters:
 
     def labels(self) -> list[tuple[str, str]]:
         """(name, value) of every filter, for the header of the page, Excel and PDF."""
-        from django.utils.formats import date_format
-
         period = f"{date_format(self.start, 'SHORT_DATE_FORMAT')} – "
         period += date_format(self.end, "SHORT_DATE_FORMAT")
         return [

@@ -34,6 +34,7 @@ from crm.exports.xlsx import (
 )
 from crm.models import OPEN_STAGES, ActivityType, Stage
 from crm.reports.pipeline import CONVERSION_DEFINITION
+from crm.reports.tables import Kind as TableKind
 
 PERCENT_FORMAT = "0.0%"
 RATIO_FORMAT = '0.00"x"'
@@ -242,14 +243,12 @@ def table_workbook(
 ) -> Iterator[bytes]:
     """A table report (crm.reports.tables) as a workbook: Resumen with its figures, tables
     and a native bar chart per charted table; Detalle streamed."""
-    from crm.reports.tables import Kind
-
     formats = {
-        Kind.INTEGER: COUNT_FORMAT,
-        Kind.MONEY: MONEY_FORMAT,
-        Kind.PERCENT: PERCENT_FORMAT,
-        Kind.DAYS: COUNT_FORMAT,
-        Kind.DATE: DATE_FORMAT,
+        TableKind.INTEGER: COUNT_FORMAT,
+        TableKind.MONEY: MONEY_FORMAT,
+        TableKind.PERCENT: PERCENT_FORMAT,
+        TableKind.DAYS: COUNT_FORMAT,
+        TableKind.DATE: DATE_FORMAT,
     }
     workbook = Workbook(write_only=True)
     summary = SummarySheet(workbook, _("Summary"), (34, 16, 18, 18, 18, 16, 40))

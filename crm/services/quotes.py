@@ -27,6 +27,7 @@ from crm.models import (
     QuoteStatus,
     Stage,
 )
+from crm.selectors.opportunity_flows import follow_up_days_by_stage
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.opportunities import opportunity_move_stage
 from documents.selectors import user_can_attach_to
@@ -85,8 +86,6 @@ def quote_create(*, user, document, data: QuoteInput) -> Quote:
 def default_follow_up_at(*, now: datetime | None = None) -> datetime:
     """Seed step 10 "Programar seguimiento en 3-5 días": the Propuesta stage's follow-up
     frequency (admin setting, FAQ default 3-5 days), at 9:00 local time."""
-    from crm.selectors.opportunity_flows import follow_up_days_by_stage
-
     days = follow_up_days_by_stage().get(Stage.PROPOSAL) or 3
     now = timezone.localtime(now or timezone.now())
     day = now.date() + timedelta(days=days)
