@@ -1,11 +1,13 @@
 """Deployment checks of our own settings, run by `manage.py check --deploy`."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def site_url_is_set(app_configs, **kwargs):
+def site_url_is_set(app_configs, **kwargs: Any):
     if settings.DEBUG or settings.SITE_URL.startswith("https://"):
         return []
     return [
@@ -21,7 +23,7 @@ IMMEDIATE_TASKS = "django.tasks.backends.immediate.ImmediateBackend"
 
 
 @register(Tags.security, deploy=True)
-def tasks_run_outside_requests(app_configs, **kwargs):
+def tasks_run_outside_requests(app_configs, **kwargs: Any):
     """With the immediate backend every email goes out inside the request that caused it:
     a slow or down mail server holds the request, nothing is retried, and the password
     reset page answers a known address later than an unknown one."""
@@ -39,7 +41,7 @@ def tasks_run_outside_requests(app_configs, **kwargs):
 
 
 @register(Tags.security)
-def otp_required_roles_exist(app_configs, **kwargs):
+def otp_required_roles_exist(app_configs, **kwargs: Any):
     """OTP_REQUIRED_ROLES names roles of the matrix: a typo would silently require nothing."""
     from accounts.roles import Role
 

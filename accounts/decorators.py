@@ -2,9 +2,11 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from accounts.roles import module_rights
 
@@ -15,7 +17,7 @@ def module_required(module: str, right: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any):
             if right not in module_rights(request.user, module):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import Notification
 from accounts.tasks import send_notification_email
+from crm.models import Complaint, Opportunity
 
 
 def notify(
@@ -12,8 +13,8 @@ def notify(
     subject: str,
     body: str = "",
     url: str = "",
-    opportunity=None,
-    complaint=None,
+    opportunity: Opportunity | None = None,
+    complaint: Complaint | None = None,
     reminder_for=None,
 ) -> list[Notification]:
     """Create one in-app notification per active recipient and queue their emails on commit.

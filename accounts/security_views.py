@@ -6,6 +6,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.two_factor import (
     confirm_authenticator,
     has_authenticator,
@@ -76,7 +78,7 @@ class EnrolForm(CodeForm):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_verify_view(request):
+def otp_verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of the sign-in: a code from the authenticator or a recovery code."""
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if second_step_needed(request) != "verify":
@@ -121,7 +123,7 @@ def _secret(device) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def security_view(request):
+def security_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Seguridad: two-factor sign-in status; enrolment (scan, confirm with a code);
     new recovery codes; turning it off (only where the role does not require it)."""
     enrolled = has_authenticator(request.user)
@@ -151,7 +153,7 @@ def security_view(request):
 
 @require_POST
 @login_required
-def recovery_codes_view(request):
+def recovery_codes_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes (the old ones stop working), shown once."""
     if not has_authenticator(request.user):
         return redirect("accounts:security")
@@ -170,7 +172,7 @@ def recovery_codes_view(request):
 
 @require_POST
 @login_required
-def otp_disable_view(request):
+def otp_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn two-factor sign-in off: only where the role does not require it."""
     if otp_required_by_role(request.user):
         messages.error(

@@ -9,6 +9,7 @@ notification's email is listed under Correos no entregados.
 import logging
 import smtplib
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,7 +35,7 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(minutes=5 ** (attempt - 1))
 
 
-def retry_later(email_task, *, attempt: int, error: Exception, **kwargs) -> bool:
+def retry_later(email_task, *, attempt: int, error: Exception, **kwargs: Any) -> bool:
     """Queue the next attempt of `email_task` after its back-off. False when `attempt` was
     the last one, or when the task backend cannot run anything later (the immediate
     backend of development): the caller then lets the task fail."""

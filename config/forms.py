@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ class RumboFormRenderer(TemplatesSetting):
 class BootstrapFormMixin:
     """Gives every widget its Bootstrap class; labels carry no trailing colon."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -67,7 +68,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None) -> None:
         bounds = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
         super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d")
 
@@ -77,7 +78,7 @@ class DateTimeInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None) -> None:
         bounds = {"min": f"{FIRST_DAY.isoformat()}T00:00", "max": f"{LAST_DAY.isoformat()}T23:59"}
         super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
@@ -88,7 +89,7 @@ class AmountInput(forms.TextInput):
 
     input_type = "text"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None) -> None:
         super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
@@ -139,7 +140,7 @@ class AmountField(forms.DecimalField):
         "max_whole_digits": _("The amount is too large: at most 999.999.999.999,99."),
     }
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         # A model's DecimalField passes its own digits (ModelForm Meta.field_classes).
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)

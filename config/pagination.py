@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.query import ModelIterable
+from django.http import HttpRequest
 
 PAGE_SIZE = 25
 
@@ -77,7 +78,9 @@ def _totally_ordered(rows: QuerySet) -> QuerySet:
     return rows.order_by(*ordering, "pk")
 
 
-def paginate(request, queryset, *, per_page: int = PAGE_SIZE, count: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE, count: int | None = None
+) -> Page:
     """The requested page; a missing, bad or too large page number gives the nearest page.
     `count`: the number of rows when the caller already knows it (no COUNT query)."""
     paginator = KeysFirstPaginator(queryset, per_page)

@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,11 +38,11 @@ class ContractorFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "specialty"]
 
-    def __init__(self, *args, specialties: list[str] | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, specialties: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["specialty"].extra["choices"] = [(s, s) for s in specialties or []]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, name: str, value):
         value = value.strip()
         if not value:
             return queryset

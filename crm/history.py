@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from config.amounts import format_amount
 from crm.models import ChangeRecord, Client, Contact
 
@@ -46,7 +47,7 @@ def snapshot(instance: models.Model) -> dict[str, str]:
 
 
 def record_changes(
-    *, instance: models.Model, client: Client, before: dict[str, str] | None, user
+    *, instance: models.Model, client: Client, before: dict[str, str] | None, user: User
 ) -> None:
     """Write one row per changed field (or one "created" row when there is no before)."""
     content_type = ContentType.objects.get_for_model(instance)
@@ -77,7 +78,7 @@ def record_changes(
     ChangeRecord.objects.bulk_create(rows)
 
 
-def record_action(*, instance: models.Model, client: Client, action: str, user) -> None:
+def record_action(*, instance: models.Model, client: Client, action: str, user: User) -> None:
     ChangeRecord.objects.create(
         client=client,
         content_type=ContentType.objects.get_for_model(instance),

@@ -1,12 +1,14 @@
 """Soft delete: a deleted row leaves every list, search, select, export and report, and can be
 restored for RETENTION_DAYS; `manage.py purge_recycle_bin` removes older entries for good."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 RETENTION_DAYS = 30
 
@@ -18,7 +20,7 @@ class LiveQuerySet(models.QuerySet):
     def deleted(self):
         return self.filter(deleted_at__isnull=False)
 
-    def purgeable(self, *, now=None):
+    def purgeable(self, *, now: datetime | None = None):
         now = now or timezone.now()
         return self.filter(deleted_at__lt=now - timedelta(days=RETENTION_DAYS))
 
@@ -57,7 +59,7 @@ class SoftDeleteModel(models.Model):
         return self.deleted_at + timedelta(days=RETENTION_DAYS) if self.deleted_at else None
 
 
-def deleted_visible_to(model, *, user) -> models.QuerySet:
+def deleted_visible_to(model, *, user: User) -> models.QuerySet:
     """The recycle bin of one soft-deletable model: admins see every deleted row, others
     the rows they deleted themselves and, when the model has an owner, the rows they own
     (whoever deleted them: a manager, say), so an owner can always restore their records."""

@@ -8,6 +8,7 @@ would see it.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -45,7 +46,7 @@ def _sorted(group: str, title: str, base: str, filterset) -> list[Case]:
     return cases
 
 
-def _optional(name: str, *args) -> str | None:
+def _optional(name: str, *args: Any) -> str | None:
     """A URL that exists only once its feature is on main (the benchmark never rots)."""
     try:
         return reverse(name, args=args)

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client as DjangoClient
 
+from accounts.models import User
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -27,7 +29,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def session_cookie(user) -> str:
+def session_cookie(user: User) -> str:
     client = DjangoClient()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -7,7 +7,7 @@ services, so the facts the services keep are recomputed at the end (`refresh_der
 """
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -87,7 +87,7 @@ def refresh_derived(stdout) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def _fill_batch(numbers: range, people: list[User], now) -> None:
+def _fill_batch(numbers: range, people: list[User], now: datetime) -> None:
     new_clients = Client.objects.bulk_create(
         Client(
             name=f"Bench Empresa {n}, C.A.",

@@ -35,22 +35,22 @@ class DocumentFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "kind", "client", "opportunity", "project", "uploaded_by"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, name: str, value):
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Document, search_terms(value)))
 
-    def filter_client(self, queryset, name, value):
+    def filter_client(self, queryset, name: str, value):
         if not value.strip():
             return queryset
         return queryset.filter(clients_matching(value))
 
-    def filter_opportunity(self, queryset, name, value):
+    def filter_opportunity(self, queryset, name: str, value):
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Opportunity, search_terms(value), prefix="opportunity__"))
 
-    def filter_project(self, queryset, name, value):
+    def filter_project(self, queryset, name: str, value):
         value = value.strip()
         if not value:
             return queryset

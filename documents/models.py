@@ -20,7 +20,7 @@ class PrivateStorage(LazyObject):
     """The `private` entry of STORAGES, resolved when first used: outside any public URL,
     a setting away from an S3-compatible bucket."""
 
-    def _setup(self):
+    def _setup(self) -> None:
         self._wrapped = storages["private"]
 
 

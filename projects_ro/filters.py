@@ -62,7 +62,7 @@ class ProjectFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "started_from", "started_until"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, name: str, value):
         value = value.strip()
         if not value:
             return queryset

@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -106,7 +107,7 @@ def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
                 root.insert(0, element)
         return element
 
-    def append(parent, tag: str, **attributes) -> int:
+    def append(parent, tag: str, **attributes: Any) -> int:
         etree.SubElement(parent, f"{{{_MAIN}}}{tag}", {k: str(v) for k, v in attributes.items()})
         count = len(parent)
         parent.set("count", str(count))

@@ -28,14 +28,14 @@ class ComplaintFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "area", "priority"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, name: str, value):
         """Subject or description (without accents or case), or the client's name or
         RIF/NIT: each through its search index (crm.search)."""
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Complaint, search_terms(value)) | clients_matching(value))
 
-    def filter_status(self, queryset, name, value):
+    def filter_status(self, queryset, name: str, value):
         if value == "pending":
             return queryset.filter(status__in=OPEN_STATUSES)
         return queryset.filter(status=value)

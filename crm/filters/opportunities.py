@@ -57,7 +57,7 @@ class BoardFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["owner", "segment", "close_from", "close_to", "follow_up"]
 
-    def filter_follow_up(self, queryset, name, value):
+    def filter_follow_up(self, queryset, name: str, value):
         return queryset.requiring_follow_up() if value else queryset
 
 

@@ -1,6 +1,7 @@
 """Forms of action plans: the plan with its actions, and turning an action into an activity."""
 
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -23,7 +24,7 @@ class ActionPlanForm(BootstrapFormMixin, forms.Form):
         help_text=_("What the plan should improve in the pipeline, e.g. double Prospección."),
     )
 
-    def __init__(self, *args, owners, default_owner=None, **kwargs) -> None:
+    def __init__(self, *args: Any, owners, default_owner=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for index in range(ACTION_ROWS):
             self.fields[f"action_{index}"] = forms.CharField(
@@ -72,7 +73,7 @@ class ScheduleActionForm(BootstrapFormMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices)
     scheduled_at = LocalDateTimeField(label=_("Scheduled for"))
 
-    def __init__(self, *args, clients, due_date=None, **kwargs) -> None:
+    def __init__(self, *args: Any, clients, due_date=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients.order_by("name")
         self.fields["type"].initial = ActivityType.TASK

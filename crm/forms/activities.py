@@ -10,12 +10,15 @@ check again and stay the authority (their ValidationError dicts land on the fiel
 import datetime as dt
 import re
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import is_manager
 from config.forms import (
     AmountField,
@@ -153,7 +156,9 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
         required=False,
     )
 
-    def __init__(self, data=None, *, kind: str, draft: bool = False, **kwargs):
+    def __init__(
+        self, data: QueryDict | None = None, *, kind: str, draft: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(data, **kwargs)
         self.kind = kind
         self.draft = draft
@@ -232,7 +237,9 @@ class CompleteForm(ResultForm):
 
     version = VersionField()
 
-    def __init__(self, data=None, *, activity: Activity, draft: bool = False):
+    def __init__(
+        self, data: QueryDict | None = None, *, activity: Activity, draft: bool = False
+    ) -> None:
         self.activity = activity
         initial = {
             "version": activity.version,
@@ -243,14 +250,14 @@ class CompleteForm(ResultForm):
             data, kind=activity.type, draft=draft, initial=initial, auto_id=_auto_id(activity)
         )
 
-    def rebased(self, *, data, current: Activity) -> "CompleteForm":
+    def rebased(self, *, data: QueryDict, current: Activity) -> "CompleteForm":
         """After someone else saved the activity: what was typed, on the current version."""
         data = data.copy()
         data["version"] = str(current.version)
         return CompleteForm(data, activity=current)
 
 
-def _with_defaults(data, initial: dict):
+def _with_defaults(data: QueryDict, initial: dict):
     """A draft's data plus the initial values of the fields it did not send (those the form
     did not show yet, such as the date of "Ya realizada" when switching to it)."""
     data = data.copy()
@@ -324,7 +331,14 @@ class ActivityForm(ResultForm):
 
     field_order = ["type", "client", "opportunity", "contact", "subject", "status", "scheduled_at"]
 
-    def __init__(self, data=None, *, user, initial: dict | None = None, draft: bool = False):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        user: User,
+        initial: dict | None = None,
+        draft: bool = False,
+    ) -> None:
         initial = {
             "status": self.PLANNED,
             "scheduled_at": planned_at(timezone.localdate() + timedelta(days=1)),
@@ -356,7 +370,7 @@ class ActivityForm(ResultForm):
                     self.fields[name].required = False
 
     @classmethod
-    def prefilled(cls, *, user, params) -> "ActivityForm":
+    def prefilled(cls, *, user: User, params: QueryDict) -> "ActivityForm":
         """The empty form for ?client=<pk>, ?opportunity=<pk> (which implies its client and
         contact) and ?type=<type>; values the user may not see are ignored."""
         initial: dict = {}
@@ -437,7 +451,7 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, activity: Activity):
+    def __init__(self, data: QueryDict | None = None, *, activity: Activity) -> None:
         self.activity = activity
         suggested = activity.scheduled_at
         if suggested is None or suggested <= timezone.now():
@@ -451,7 +465,7 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             raise ValidationError(_("Choose a date and time in the future."))
         return when
 
-    def rebased(self, *, data, current: Activity) -> "RescheduleForm":
+    def rebased(self, *, data: QueryDict, current: Activity) -> "RescheduleForm":
         data = data.copy()
         data["version"] = str(current.version)
         return RescheduleForm(data, activity=current)
@@ -475,7 +489,7 @@ class WeekForm(BootstrapFormMixin, forms.Form):
 
     WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
-    def __init__(self, data=None, *, user):
+    def __init__(self, data: QueryDict | None = None, *, user: User) -> None:
         super().__init__(data)
         self.user = user
         if is_manager(user):
@@ -534,7 +548,7 @@ class ComplaintFromActivityForm(BootstrapFormMixin, forms.Form):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=ComplaintPriority.choices)
 
-    def __init__(self, data=None, *, activity: Activity):
+    def __init__(self, data: QueryDict | None = None, *, activity: Activity) -> None:
         self.activity = activity
         initial = {
             "area": ComplaintArea.OPERATIONS,
@@ -580,7 +594,7 @@ class UpsellForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, activity: Activity):
+    def __init__(self, data: QueryDict | None = None, *, activity: Activity) -> None:
         self.activity = activity
         today = timezone.localdate()
         initial = {

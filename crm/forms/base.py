@@ -3,6 +3,7 @@ reading a submitted integer (an id, a version, a page) that may be missing, not 
 beyond what its database column holds."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -64,7 +65,7 @@ class ColumnIntegerField(forms.IntegerField):
         "max_value": _("This form is out of date or was altered. Reload the page."),
     }
 
-    def __init__(self, *, column: str = "BigAutoField", **kwargs) -> None:
+    def __init__(self, *, column: str = "BigAutoField", **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(**kwargs)
         low, high = column_range(column)
@@ -86,7 +87,7 @@ class ColumnIntegerField(forms.IntegerField):
 class VersionField(ColumnIntegerField):
     """The version a form was opened at (crm.concurrency.VersionedModel.version)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(column="PositiveIntegerField", **kwargs)
 
 

@@ -5,7 +5,7 @@ validate, render and turn into the services' input. A *draft* form is a bound fo
 again only to add a contact row: it keeps what was typed and shows no errors yet.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,12 +70,12 @@ class BaseContactFormSet(forms.BaseFormSet):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         client: Client | None = None,
         draft: bool = False,
         focus_last: bool = False,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         self.client = client
         self.draft = draft
         self.focus_last = focus_last
@@ -84,7 +84,7 @@ class BaseContactFormSet(forms.BaseFormSet):
         if extra is not None:
             self.extra = extra
 
-    def _construct_form(self, i, **kwargs):
+    def _construct_form(self, i, **kwargs: Any):
         form = super()._construct_form(i, **kwargs)
         form.draft = self.draft
         if self.focus_last and i == self.total_form_count() - 1:
@@ -237,13 +237,13 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
 
     def __init__(
         self,
-        data=None,
+        data: QueryDict | None = None,
         *,
-        user,
+        user: User,
         instance: Client | None = None,
         draft: bool = False,
         added_contact: bool = False,
-    ):
+    ) -> None:
         creating = instance is None or instance.pk is None
         initial = {"owner": user.pk}
         if instance is not None and instance.pk is not None:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +37,7 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
         self.fields["assigned_to"].queryset = _assignable()
@@ -84,7 +86,7 @@ class ComplaintUpdateForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["status", "priority", "assigned_to", "resolution", "client_satisfied"]
         widgets = {"resolution": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = _assignable()
         satisfied = self.instance.client_satisfied

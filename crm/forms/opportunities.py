@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -185,9 +186,9 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     def __init__(
         self,
-        data=None,
+        data: QueryDict | None = None,
         *,
-        user,
+        user: User,
         instance: Opportunity | None = None,
         initial_client: Client | None = None,
         draft: bool = False,
@@ -379,7 +380,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             contact=self.cleaned_data.get("contact"),
         )
 
-    def rebased(self, *, data, current: Opportunity) -> "OpportunityForm":
+    def rebased(self, *, data: QueryDict, current: Opportunity) -> "OpportunityForm":
         """After an edit conflict: the user's input on top of the current version, so that
         saving again deliberately replaces what the other person changed."""
         data = data.copy()
@@ -407,7 +408,9 @@ class ShareAddForm(BootstrapFormMixin, forms.Form):
         help_text=_("With “Edit” they may also make changes."),
     )
 
-    def __init__(self, data=None, *, record, shared_with, level: str = ShareLevel.VIEW) -> None:
+    def __init__(
+        self, data: QueryDict | None = None, *, record, shared_with, level: str = ShareLevel.VIEW
+    ) -> None:
         super().__init__(data, initial={"level": level})
         self.default_level = level
         self.fields["colleague"].queryset = (
@@ -425,7 +428,7 @@ class ShareRemoveForm(forms.Form):
 
     colleague = forms.ModelChoiceField(queryset=User.objects.none())
 
-    def __init__(self, data=None, *, shared_with) -> None:
+    def __init__(self, data: QueryDict | None = None, *, shared_with) -> None:
         super().__init__(data)
         self.fields["colleague"].queryset = User.objects.filter(
             pk__in=[user.pk for user in shared_with]

@@ -8,7 +8,7 @@ version is refused by the services), turns what was typed into the services' inp
 
 import calendar
 from datetime import date, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -101,7 +101,7 @@ class AnsweredField(forms.TypedChoiceField):
     """ "¿El cliente respondió?" for a done call, email or WhatsApp: True, False or None
     (not asked). Its answers feed the unanswered-attempts count."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Did the client answer?"))
         kwargs.setdefault("error_messages", {"required": _("Say whether the client answered.")})
         super().__init__(
@@ -132,7 +132,9 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     )
     next_subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
 
-    def __init__(self, data=None, *, opportunity: Opportunity, draft: bool = False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
+    ) -> None:
         self.opportunity = opportunity
         initial = {
             "version": opportunity.version,
@@ -299,7 +301,14 @@ class FollowUpForm(FlowForm):
         "next_subject",
     ]
 
-    def __init__(self, data=None, *, opportunity, follow_up_days: dict, draft=False):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        opportunity: Opportunity,
+        follow_up_days: dict,
+        draft=False,
+    ) -> None:
         self.follow_up_days = follow_up_days
         self.pending = list(
             pending_activities_of(opportunity=opportunity).select_related("contact")
@@ -374,7 +383,9 @@ class FollowUpForm(FlowForm):
         }
 
     @classmethod
-    def with_suggestion_for_stage(cls, data: QueryDict, *, opportunity, follow_up_days):
+    def with_suggestion_for_stage(
+        cls, data: QueryDict, *, opportunity: Opportunity, follow_up_days
+    ):
         """The form after the stage select changed (htmx): the date of the next activity
         follows the new stage's frequency, unless the user had typed a date of their own."""
         data = data.copy()
@@ -390,7 +401,7 @@ class FollowUpForm(FlowForm):
         form.date_follows_suggestion = follows
         return form
 
-    def rebased(self, *, data, current):
+    def rebased(self, *, data: QueryDict, current):
         data = data.copy()
         data["version"] = str(current.version)
         return type(self)(data, opportunity=current, follow_up_days=self.follow_up_days, draft=True)
@@ -458,7 +469,7 @@ class ActivityIdsField(forms.TypedMultipleChoiceField):
     """Ids of the planned activities ticked to cancel. An id that is no longer planned (done
     or cancelled meanwhile by someone else) is not an error: the service leaves it alone."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, required=False, **kwargs)
 
     def valid_value(self, value) -> bool:
@@ -471,7 +482,9 @@ class CloseForm(FlowForm):
 
     cancel_activities = ActivityIdsField()
 
-    def __init__(self, data=None, *, opportunity, draft=False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft=False
+    ) -> None:
         self.planned_on_close = planned_activities_on_close(opportunity=opportunity)
         super().__init__(data, opportunity=opportunity, draft=draft)
 
@@ -524,7 +537,9 @@ class WinForm(CloseForm):
         label=_("Legal (if a contract is required)"), required=False, initial=True
     )
 
-    def __init__(self, data=None, *, opportunity, draft=False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft=False
+    ) -> None:
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule a post-sale follow-up activity")
         self.choice_field("next_type").choices = _type_choices(POST_SALE_TYPES)
@@ -588,7 +603,9 @@ class LoseForm(CloseForm):
         label=_("Lessons learned"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, data=None, *, opportunity, draft=False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft=False
+    ) -> None:
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule a future follow-up")
         self.choice_field("next_type").choices = _type_choices(FUTURE_TYPES)

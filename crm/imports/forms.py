@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,7 @@ class ImportFileForm(BootstrapFormMixin, forms.Form):
         widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-    def __init__(self, *args, columns: tuple[Column, ...], **kwargs) -> None:
+    def __init__(self, *args: Any, columns: tuple[Column, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
         self.table: Table | None = None

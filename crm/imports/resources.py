@@ -8,10 +8,13 @@ Rules shared by both imports:
 - Errors are filed under the resource field; report.py shows them under the column label.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from accounts.models import User
 from accounts.selectors import assignable_executives
 from crm.concurrency import StaleVersionError
 from crm.imports.columns import CLIENT_COLUMNS, CONTACT_COLUMNS, Column
@@ -66,7 +69,7 @@ class ImportResource(resources.ModelResource):
     title_field = "name"
     subtitle_field = ""
 
-    def __init__(self, *, user, lines: list[int]) -> None:
+    def __init__(self, *, user: User, lines: list[int]) -> None:
         super().__init__()
         self.user = user
         self.lines = lines
@@ -74,17 +77,17 @@ class ImportResource(resources.ModelResource):
         # Row index -> the error of a row that repeats an earlier one (set by before_import).
         self.repeated_of: dict[int, ValidationError] = {}
 
-    def before_import_row(self, row, **kwargs):
+    def before_import_row(self, row, **kwargs: Any):
         error = self.repeated_of.get(kwargs["row_number"] - 1)
         if error is not None:
             raise error
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs: Any) -> None:
         if is_blank(row.get(field.column_name)):
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
-    def after_import_row(self, row, row_result, **kwargs):
+    def after_import_row(self, row, row_result, **kwargs: Any) -> None:
         row_result.changed_labels = []
         if row_result.is_update() and row_result.original is not None:
             row_result.changed_labels = [
@@ -93,7 +96,7 @@ class ImportResource(resources.ModelResource):
                 if field.get_value(row_result.original) != field.get_value(row_result.instance)
             ]
 
-    def after_import(self, dataset, result, **kwargs):
+    def after_import(self, dataset, result, **kwargs: Any):
         # ModelResource resets the id sequence here. That is for files that carry primary
         # keys (these never do), and on PostgreSQL it could hand out an id twice while
         # other users insert: skipped on purpose.
@@ -135,7 +138,7 @@ class ClientImportResource(ImportResource):
         store_instance = True
         use_transactions = True
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset, **kwargs: Any) -> None:
         keys = [tax_key(value) for value in column_values(dataset, "tax_id")]
         first_line: dict[str, int] = {}
         for index, key in enumerate(keys):
@@ -188,10 +191,10 @@ class ClientImportResource(ImportResource):
     def init_instance(self, row=None):
         return Client(owner=self.default_owner)
 
-    def after_init_instance(self, instance, new, row, **kwargs):
+    def after_init_instance(self, instance, new, row, **kwargs: Any) -> None:
         self.owner_before = None if new else instance.owner_id
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs: Any):
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -216,7 +219,7 @@ class ClientImportResource(ImportResource):
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
+    def save_instance(self, instance, is_create, row, **kwargs: Any):
         data = {name: getattr(instance, name) for name in CLIENT_FIELDS}
         try:
             if is_create:
@@ -261,7 +264,7 @@ class ContactImportResource(ImportResource):
         store_instance = True
         use_transactions = True
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset, **kwargs: Any) -> None:
         keys = [tax_key(value) for value in column_values(dataset, "client")]
         self.clients = {
             client.tax_id: client
@@ -347,7 +350,7 @@ class ContactImportResource(ImportResource):
     def init_instance(self, row=None):
         return Contact(client=self.row_client)
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs: Any) -> None:
         was_primary = instance.pk is not None and instance.is_primary
         super().import_instance(instance, row, **kwargs)
         # "No" never demotes the primary contact (a client always keeps one): a row that
@@ -368,7 +371,7 @@ class ContactImportResource(ImportResource):
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
+    def save_instance(self, instance, is_create, row, **kwargs: Any):
         client = Client.objects.get(pk=instance.client_id)
         rows = [
             ContactInput(

@@ -3,6 +3,7 @@ created them when."""
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -77,7 +78,7 @@ class SearchTextModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
@@ -97,13 +98,13 @@ class SearchTextQuerySet(models.QuerySet):
     def _writes_search_source(self, fields) -> bool:
         return bool(set(fields) & set(self.model.SEARCH_SOURCE_FIELDS))
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
         for obj in objs:
             obj.refresh_search_text()
         return super().bulk_create(objs, *args, **kwargs)
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
+    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
         objs = list(objs)
         if self._writes_search_source(fields):
             for obj in objs:
@@ -111,7 +112,7 @@ class SearchTextQuerySet(models.QuerySet):
             fields = [*fields, "search_text"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any):
         if not self._writes_search_source(kwargs):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
@@ -217,7 +218,7 @@ class ActivityFacts(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving a row read earlier never writes back its facts: an activity saved since
         (in the same service, or by someone else) may have moved them."""
         updating = not (self._state.adding or kwargs.get("force_insert"))

@@ -1,5 +1,7 @@
 """Clients, their contacts and the history of both."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
@@ -206,7 +208,7 @@ class Client(Record, SearchTextModel, ActivityFacts):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 

@@ -3,6 +3,8 @@ done in it, by type and by executive, the overdue ones (planned, not done nor ca
 scheduled before now), and the follow-ups kept on time: of the open opportunities, those not
 requiring follow-up against their stage frequency (OpportunityQuerySet.requiring_follow_up)."""
 
+from datetime import datetime
+
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ def activities_in_scope(filters: ReportFilters):
     return rows
 
 
-def _counts(rows, *, since, until, now) -> list[dict]:
+def _counts(rows, *, since, until, now: datetime) -> list[dict]:
     """Planned, done and overdue per (type, executive) in one grouped query over only the
     activities that can count (scheduled or done in the period, or still open and late),
     each condition an index range: not every activity of the scope."""
@@ -69,7 +71,7 @@ def activities_report(*, filters: ReportFilters) -> TableReport:
         Column(_("Overdue"), Kind.INTEGER),
     ]
 
-    def table_rows(grouped, label):
+    def table_rows(grouped, label: str):
         return [
             [label(r), r["planned"], r["done"], ratio(r["done"], r["planned"]), r["overdue"]]
             for r in grouped

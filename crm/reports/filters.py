@@ -9,10 +9,12 @@ opportunity visibility lets them see every record. The report selectors start fr
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet, TextChoices
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,7 +87,7 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
         label=_("Industry"), queryset=Industry.objects.none(), required=False, empty_label=_("All")
     )
 
-    def __init__(self, *args, executives: QuerySet[User], empty_label, **kwargs) -> None:
+    def __init__(self, *args: Any, executives: QuerySet[User], empty_label, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ejecutivo"].queryset = executives
         self.fields["ejecutivo"].empty_label = empty_label
@@ -172,13 +174,13 @@ class ReportFilters:
         ]
 
 
-def sees_every_executive(user) -> bool:
+def sees_every_executive(user: User) -> bool:
     """Managers (the "team" module) always; executives when the company lets them see every
     opportunity (never in "own" mode, even for records shared with them)."""
     return sees_every_opportunity(user=user)
 
 
-def report_filters(*, user, params, today: date | None = None):
+def report_filters(*, user: User, params: QueryDict, today: date | None = None):
     """(form, filters): the bound filter form for display and the filters it resolves to.
 
     An invalid input keeps what the user typed in the form and computes the report for the

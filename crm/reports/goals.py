@@ -77,7 +77,9 @@ class GoalBoard:
         return any(r.goal is not None for r in self.rows)
 
 
-def goal_people(*, user, executive: User | None = None, team: list | None = None) -> list[User]:
+def goal_people(
+    *, user: User, executive: User | None = None, team: list | None = None
+) -> list[User]:
     """Whose goals the user sees: a manager the team's (or the chosen executive's); an
     executive only their own. `team`: the assignable executives when the caller has them."""
     if is_manager(user):
@@ -85,7 +87,7 @@ def goal_people(*, user, executive: User | None = None, team: list | None = None
     return [user] if executive in (None, user) else []
 
 
-def report_goal_board(*, user, filters) -> GoalBoard | None:
+def report_goal_board(*, user: User, filters) -> GoalBoard | None:
     """The Metas of a report's period when it is a month or a quarter preset."""
     period = {"mes": GoalPeriod.MONTH, "trimestre": GoalPeriod.QUARTER}.get(filters.preset)
     people = goal_people(user=user, executive=filters.executive)

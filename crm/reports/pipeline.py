@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -70,7 +71,7 @@ def weighted_value() -> ExpressionWrapper:
     )
 
 
-def weighted_x100(**options) -> Sum:
+def weighted_x100(**options: Any) -> Sum:
     """Σ value × probability, for a sum of weighted values: divided by 100 once, in Python
     (`hundredths`), as the board's totals do: exact on both databases, and a numeric
     division per row cost PostgreSQL as much as the rest of the aggregate."""
@@ -91,12 +92,12 @@ class MonthStart(Func):
 
     output_field = DateField()
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra: Any):
         return TruncMonth(*self.source_expressions, output_field=DateField()).as_sql(
             compiler, connection, **extra
         )
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler, connection, **extra: Any):
         return super().as_sql(
             compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
         )

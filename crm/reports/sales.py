@@ -61,7 +61,7 @@ def _won_lost_by(filters: ReportFilters, *keys: str):
     )
 
 
-def _breakdown(rows, label) -> list[list]:
+def _breakdown(rows, label: str) -> list[list]:
     return [
         [
             label(row),

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CompanySettings
+from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
 from crm.selectors.opportunity_flows import planned_activities_on_close
@@ -36,13 +36,15 @@ RECENT_DAYS = 7
 PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
 
 
-def activities_visible_to(*, user) -> QuerySet[Activity]:
+def activities_visible_to(*, user: User) -> QuerySet[Activity]:
     """Live activities whose client the user may see and whose opportunity, if any, the
     user may see too (managers and admins: everyone's)."""
     return linked_to_visible(Activity.objects.all(), user=user)
 
 
-def with_row_details(activities: QuerySet[Activity], *, user=None) -> QuerySet[Activity]:
+def with_row_details(
+    activities: QuerySet[Activity], *, user: User | None = None
+) -> QuerySet[Activity]:
     """What a row shows: client, opportunity, contact, owner and the reclamo created from it
     (`complaint_pk`), in the same query; with `user`, whether they may act on it
     (`user_can_edit`: it follows its opportunity, else its client)."""
@@ -53,14 +55,14 @@ def with_row_details(activities: QuerySet[Activity], *, user=None) -> QuerySet[A
     return rows if user is None else with_linked_edit_flag(rows, user=user)
 
 
-def get_activity_for_user_or_404(*, user, pk: int) -> Activity:
+def get_activity_for_user_or_404(*, user: User, pk: int) -> Activity:
     return get_object_or_404(
         with_row_details(activities_visible_to(user=user), user=user).select_related("created_by"),
         pk=pk,
     )
 
 
-def get_editable_activity_or_403(*, user, pk: int) -> Activity:
+def get_editable_activity_or_403(*, user: User, pk: int) -> Activity:
     """An activity for a write URL: out of scope 404, visible but its parent not editable
     by the user 403."""
     activity = get_activity_for_user_or_404(user=user, pk=pk)
@@ -69,7 +71,9 @@ def get_editable_activity_or_403(*, user, pk: int) -> Activity:
     return activity
 
 
-def owned_by(activities: QuerySet[Activity], *, user, executive: str = "") -> QuerySet[Activity]:
+def owned_by(
+    activities: QuerySet[Activity], *, user: User, executive: str = ""
+) -> QuerySet[Activity]:
     """The agenda's owner: the user's own activities; a manager may ask for one executive's
     (their pk) or the whole team's (WHOLE_TEAM)."""
     if is_manager(user) and executive == WHOLE_TEAM:
@@ -152,7 +156,11 @@ class AgendaSection:
 
 
 def agenda_sections(
-    activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP, user=None
+    activities: QuerySet[Activity],
+    *,
+    bounds: AgendaBounds,
+    cap: int = SECTION_CAP,
+    user: User | None = None,
 ) -> list[AgendaSection]:
     """The five sections of "Mis actividades", each with its first `cap` rows and its total,
     in TWO queries whatever the number of activities: the ids of each section's first rows
@@ -225,7 +233,7 @@ def _agenda_order(key: str):
 
 
 def section_activities(
-    activities: QuerySet[Activity], key: str, bounds: AgendaBounds, *, user=None
+    activities: QuerySet[Activity], key: str, bounds: AgendaBounds, *, user: User | None = None
 ) -> QuerySet[Activity]:
     """One section's rows, in its order, ready for display ("Ver más" pages through it)."""
     spec = next(spec for spec in SECTIONS if spec.key == key)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from crm.filters.clients import client_search_terms
 from crm.models import Client, Contact, Opportunity, Quote
@@ -45,12 +46,12 @@ def _take(rows: QuerySet, limit: int) -> tuple[list, bool]:
     return rows[:limit], len(rows) > limit
 
 
-def _group(key, label, rows: QuerySet, limit: int, hit, more_url: str = "") -> HitGroup:
+def _group(key, label: str, rows: QuerySet, limit: int, hit, more_url: str = "") -> HitGroup:
     found, has_more = _take(rows, limit)
     return HitGroup(key, label, [hit(row) for row in found], has_more, more_url)
 
 
-def global_search(*, user, value: str, limit: int = DROPDOWN_ROWS) -> list[HitGroup]:
+def global_search(*, user: User, value: str, limit: int = DROPDOWN_ROWS) -> list[HitGroup]:
     """The kinds that found something, in a fixed order (clients, contacts, opportunities,
     quotes, documents), each with at most `limit` hits and whether there are more."""
     value = (value or "").strip()

@@ -12,10 +12,12 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from accounts.models import User
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import opportunities_visible_to, with_opportunity_edit_flag
@@ -78,7 +80,9 @@ class BoardColumn:
         return move_options(self.stage, suggested=self.next_stage)
 
 
-def filtered_board_opportunities(*, user, params, request=None):
+def filtered_board_opportunities(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+):
     """The user's opportunities narrowed by the board's filters: (filterset, queryset).
     An invalid filter gives an empty board, never a crash."""
     base = opportunities_visible_to(user=user)
@@ -190,7 +194,9 @@ def move_options(stage: str, *, suggested: str) -> str:
     )
 
 
-def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[BoardColumn]]:
+def pipeline_board(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[BoardFilter, list[BoardColumn]]:
     """The board: one column per open stage with its totals and its first page of cards."""
     filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
@@ -215,7 +221,13 @@ def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[Boa
 
 
 def board_column(
-    *, user, params, stage: str, page: int, with_totals: bool = True, request=None
+    *,
+    user: User,
+    params: QueryDict,
+    stage: str,
+    page: int,
+    with_totals: bool = True,
+    request: HttpRequest | None = None,
 ) -> BoardColumn:
     """Page `page` of one column (the board's "Ver más"), with the same filters; its header
     totals only when asked (htmx appends cards under a header it already has)."""
@@ -241,7 +253,7 @@ class ListTotals:
     weighted: Decimal
 
 
-def filtered_opportunity_list(*, user, params, request=None):
+def filtered_opportunity_list(*, user: User, params: QueryDict, request: HttpRequest | None = None):
     """The user's opportunities narrowed and ordered by the list's filters: (filterset,
     queryset). An invalid filter gives an empty list, never a crash."""
     base = opportunities_visible_to(user=user).select_related("client", "owner")
@@ -249,7 +261,7 @@ def filtered_opportunity_list(*, user, params, request=None):
     return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
 
-def opportunity_list(*, user, params, request=None):
+def opportunity_list(*, user: User, params: QueryDict, request: HttpRequest | None = None):
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
     The rows carry the last and next activity and whether the user may change them
@@ -265,7 +277,7 @@ def opportunity_list(*, user, params, request=None):
     return filterset, rows, totals
 
 
-def opportunity_export(*, user, params, request=None):
+def opportunity_export(*, user: User, params: QueryDict, request: HttpRequest | None = None):
     """The opportunity list's export: every row of the filtered list, in its order, with the
     list's activity columns (read by crm.exports.columns.opportunity_rows with values())."""
     _filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.notifications import notify
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
@@ -30,7 +31,7 @@ class ContactInput:
 
 
 @transaction.atomic
-def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Client:
+def client_create(*, user: User, data: dict, contacts: list[ContactInput] = ()) -> Client:
     """Create a client with its contacts ("Crear Nuevo Cliente", steps 3 to 8)."""
     client = Client(created_by=user, **{name: data[name] for name in CLIENT_FIELDS if name in data})
     client.full_clean()
@@ -42,7 +43,12 @@ def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Cli
 
 @transaction.atomic
 def client_update(
-    *, user, client_id: int, expected_version: int, data: dict, contacts: list[ContactInput] = ()
+    *,
+    user: User,
+    client_id: int,
+    expected_version: int,
+    data: dict,
+    contacts: list[ContactInput] = (),
 ) -> Client:
     """Save a client edited from `expected_version`; raise StaleVersionError if it moved on.
     Only managers change the owner (`crm.ownership.check_owner_change`)."""
@@ -71,7 +77,7 @@ def _lone_contact_is_primary(*, client: Client, contacts: list[ContactInput]) ->
         kept[0].is_primary = True
 
 
-def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> None:
+def _save_contacts(*, client: Client, contacts: list[ContactInput], user: User) -> None:
     _lone_contact_is_primary(client=client, contacts=contacts)
     # Deletions and demotions first, the primary last: the one-primary constraint holds at
     # every statement, not only at the end.
@@ -107,7 +113,7 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> Non
         record_changes(instance=contact, client=client, before=before, user=user)
 
 
-def soft_delete(instance, *, user) -> None:
+def soft_delete(instance, *, user: User) -> None:
     instance.deleted_at = timezone.now()
     instance.deleted_by = user
     instance.version += 1
@@ -115,7 +121,7 @@ def soft_delete(instance, *, user) -> None:
 
 
 @transaction.atomic
-def client_delete(*, user, client_id: int) -> Client:
+def client_delete(*, user: User, client_id: int) -> Client:
     """Move a client (and with it its contacts) to the recycle bin: its owner or a manager."""
     client = Client.objects.select_for_update().get(pk=client_id)
     check_may_delete(user=user, record=client)
@@ -129,7 +135,7 @@ def client_delete(*, user, client_id: int) -> Client:
 
 
 @transaction.atomic
-def client_restore(*, user, client_id: int) -> Client:
+def client_restore(*, user: User, client_id: int) -> Client:
     """Bring a client back from the recycle bin, unless its RIF/NIT was reused meanwhile."""
     client = Client.all_objects.select_for_update().get(pk=client_id, deleted_at__isnull=False)
     if client.merged_into_id:
@@ -151,7 +157,7 @@ def client_restore(*, user, client_id: int) -> Client:
 
 
 @transaction.atomic
-def clients_set_segment(*, user, clients, segment: str) -> int:
+def clients_set_segment(*, user: User, clients, segment: str) -> int:
     """Bulk action: set the segment of the given (already scoped) clients; returns how many
     changed. Saved one by one through the model so that each change is in the history."""
     if segment not in Segment.values:
@@ -169,7 +175,9 @@ def clients_set_segment(*, user, clients, segment: str) -> int:
     return changed
 
 
-def client_share(*, user, client: Client, colleague, level: str = ShareLevel.VIEW) -> None:
+def client_share(
+    *, user: User, client: Client, colleague: User, level: str = ShareLevel.VIEW
+) -> None:
     """Let a colleague see a client ("own only" visibility) or also change it ("edit")."""
     share_record(user=user, record=client, colleague=colleague, level=level)
     notify(
@@ -180,5 +188,5 @@ def client_share(*, user, client: Client, colleague, level: str = ShareLevel.VIE
     )
 
 
-def client_unshare(*, user, client: Client, colleague) -> None:
+def client_unshare(*, user: User, client: Client, colleague: User) -> None:
     unshare_record(user=user, record=client, colleague=colleague)

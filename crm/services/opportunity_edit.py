@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from crm.models import Opportunity
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.opportunities import opportunity_move_stage, opportunity_update
@@ -13,7 +14,7 @@ from crm.services.opportunities import opportunity_move_stage, opportunity_updat
 @transaction.atomic
 def opportunity_edit(
     *,
-    user,
+    user: User,
     opportunity_id: int,
     expected_version: int,
     data: dict,

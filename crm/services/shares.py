@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.models import User
 from accounts.roles import COMMERCIAL_ROLES, is_manager, user_roles
 from audit.models import EventKind
 from audit.services import record_security_event
@@ -24,13 +25,13 @@ def _permissions(record, level: str) -> tuple[str, ...]:
     return (view, change) if level == ShareLevel.EDIT else (view,)
 
 
-def may_share(user, record) -> bool:
+def may_share(user: User, record) -> bool:
     """The owner and managers share a record; a colleague it was shared with does not."""
     return record.owner_id == user.pk or is_manager(user)
 
 
 @transaction.atomic
-def share_record(*, user, record, colleague, level: str = ShareLevel.VIEW) -> None:
+def share_record(*, user: User, record, colleague: User, level: str = ShareLevel.VIEW) -> None:
     """Grant `colleague` the level on `record`; sharing again sets the new level."""
     if not may_share(user, record):
         raise PermissionDenied
@@ -59,7 +60,7 @@ def _described(record) -> str:
 
 
 @transaction.atomic
-def unshare_record(*, user, record, colleague) -> None:
+def unshare_record(*, user: User, record, colleague: User) -> None:
     if not may_share(user, record):
         raise PermissionDenied
     for permission in _permissions(record, ShareLevel.EDIT):

@@ -3,6 +3,7 @@ A manager sets the team's; an executive sees their own."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW, is_manager
 from crm.forms.goals import GoalFormSet, GoalPeriodForm
 from crm.models import GoalPeriod
@@ -26,7 +28,7 @@ def _url(period: str, start) -> str:
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", VIEW)
-def goal_list_view(request):
+def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     period, start = GoalPeriodForm(request.GET).period()
     manager = is_manager(request.user)
     executives = goal_people(user=request.user)

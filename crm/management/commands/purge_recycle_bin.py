@@ -6,9 +6,10 @@ a systemd timer, the container platform's jobs). Running it again deletes nothin
 
 from collections import Counter
 from graphlib import CycleError, TopologicalSorter
+from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.db.models import PROTECT, RESTRICT, ProtectedError, RestrictedError
 from django.utils import timezone
@@ -66,12 +67,12 @@ class Command(BaseCommand):
         f"{RETENTION_DAYS} days."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Only count what would be deleted."
         )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         now = timezone.now()
         total = 0
         for model in soft_delete_models():
