@@ -11,7 +11,7 @@ from accounts.two_factor import remember_step
 
 
 @receiver(user_logged_in)
-def stamp_session_start(sender, request: HttpRequest, user: User, **kwargs: Any) -> None:
+def stamp_session_start(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
     now = timezone.now().timestamp()
@@ -20,6 +20,6 @@ def stamp_session_start(sender, request: HttpRequest, user: User, **kwargs: Any)
 
 
 @receiver(user_logged_in, dispatch_uid="two_factor_step")
-def decide_second_step(sender, request: HttpRequest, user: User, **kwargs: Any) -> None:
+def decide_second_step(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     if request is not None:
         remember_step(request, user)

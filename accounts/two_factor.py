@@ -9,6 +9,7 @@ enrol there too; then the code is asked of them at every sign-in.
 """
 
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -92,10 +93,10 @@ class TwoFactorMiddleware:
     OPEN_PATHS = ("accounts:otp_verify", "accounts:logout")
     ENROL_PATHS = ("accounts:security",)
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         step = second_step_needed(request)
         if step is not None and not self._is_open(request, step):
             target = reverse("accounts:otp_verify" if step == "verify" else "accounts:security")

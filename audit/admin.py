@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from audit.models import SecurityEvent
@@ -29,8 +30,8 @@ class SecurityEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -13,12 +13,14 @@ from audit.services import record_security_event
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
-def on_login(sender, request: HttpRequest, user: User, **kwargs: Any) -> None:
+def on_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record_security_event(kind=EventKind.LOGIN, user=user, request=request)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
-def on_login_failed(sender, credentials, request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Django already masks the password in `credentials`; only the username is kept.
     record_security_event(
         kind=EventKind.LOGIN_FAILED, request=request, username=credentials.get("username", "")
@@ -26,5 +28,7 @@ def on_login_failed(sender, credentials, request: HttpRequest | None = None, **k
 
 
 @receiver(user_locked_out, dispatch_uid="audit_lockout")
-def on_lockout(sender, request: HttpRequest, username: str, ip_address, **kwargs: Any) -> None:
+def on_lockout(
+    sender: object, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
+) -> None:
     record_security_event(kind=EventKind.LOCKOUT, request=request, username=username or "")

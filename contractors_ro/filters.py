@@ -1,7 +1,7 @@
 from typing import Any
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -17,7 +17,7 @@ class ContractorOrderingFilter(django_filters.OrderingFilter):
     and never showing others.
     """
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Contractor], value: list[str] | None) -> QuerySet[Contractor]:
         ordered = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return ordered
@@ -42,7 +42,7 @@ class ContractorFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["specialty"].extra["choices"] = [(s, s) for s in specialties or []]
 
-    def search(self, queryset, name: str, value):
+    def search(self, queryset: QuerySet[Contractor], name: str, value: str) -> QuerySet[Contractor]:
         value = value.strip()
         if not value:
             return queryset

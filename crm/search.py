@@ -12,9 +12,12 @@ SearchTextModel (crm.models.base), through an index on both databases.
 migration operation that builds the index of one table on either database.
 """
 
+from typing import Any
+
 from django.db import DatabaseError, models, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -177,19 +180,27 @@ class AddSearchIndex(Operation):
     def __init__(self, table: str) -> None:
         self.table = table
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return (self.__class__.__name__, [self.table], {})
 
-    def state_forwards(self, app_label: str, state) -> None:
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
     def database_forwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state, to_state
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         create_search_index(schema_editor, self.table)
 
     def database_backwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state, to_state
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         drop_search_index(schema_editor, self.table)
 

@@ -2,6 +2,7 @@
 service, so every deletion is recorded (who, when, which files and their hashes)."""
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from documents.models import Document, DocumentDeletion, DocumentVersion
@@ -24,7 +25,7 @@ class VersionInline(admin.TabularInline):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -65,8 +66,8 @@ class DocumentDeletionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

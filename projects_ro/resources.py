@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ class ClientByRifWidget(widgets.ForeignKeyWidget):
     def __init__(self) -> None:
         super().__init__(Client, field="tax_id")
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         try:
             return super().clean(value, row, **kwargs)
         except Client.DoesNotExist:
@@ -43,7 +44,7 @@ class ContractorsByRifWidget(widgets.ManyToManyWidget):
     def __init__(self) -> None:
         super().__init__(Contractor, field="tax_id", separator="|")
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         contractors = super().clean(value, row, **kwargs)
         if not value:
             return contractors

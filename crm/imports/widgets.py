@@ -5,6 +5,7 @@ column. The lookups (industries, executives) are read once per import, not once 
 """
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -42,14 +43,14 @@ def _error_text(error: ValidationError) -> str:
 
 
 class TextWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         return super().clean(value, row, **kwargs).strip()
 
 
 class TaxIdWidget(widgets.Widget):
     """A RIF or NIT in any usual spelling, stored in its normalised form."""
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         try:
             return normalize_tax_id(str(value))
         except ValidationError as exc:
@@ -72,7 +73,7 @@ class ChoiceWidget(widgets.Widget):
             names.update({header_key(spelling): value for spelling in spellings})
         return names
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         found = self._names().get(header_key(value))
         if found is None:
             options = ", ".join(str(label) for _value, label in self.choices.choices)
@@ -90,7 +91,7 @@ class IndustryWidget(widgets.Widget):
         super().__init__()
         self._by_key: dict[str, Industry] | None = None
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         if self._by_key is None:
             self._by_key = {header_key(i.name): i for i in Industry.objects.filter(is_active=True)}
         industry = self._by_key.get(header_key(value))
@@ -123,7 +124,7 @@ class ExecutiveWidget(widgets.Widget):
                     self._by_key[key] = users[0]
         return self._by_key
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         text = str(value).strip()
         user = self._lookup().get(text.lower()) or self._lookup().get(header_key(text))
         if user is not None:
@@ -140,7 +141,7 @@ class ExecutiveWidget(widgets.Widget):
 
 
 class PhoneWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         try:
             return normalize_phone(str(value))
         except ValidationError as exc:
@@ -148,7 +149,7 @@ class PhoneWidget(widgets.Widget):
 
 
 class EmailWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         email = str(value).strip()
         try:
             EmailValidator()(email)
@@ -162,7 +163,7 @@ class EmailWidget(widgets.Widget):
 class WebsiteWidget(widgets.Widget):
     """A website; "www.empresa.com" is read as "https://www.empresa.com"."""
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         url = str(value).strip()
         if "://" not in url:
             url = f"https://{url}"
@@ -180,7 +181,7 @@ class AmountWidget(widgets.Widget):
     as the forms (config.amounts.parse_amount: 15000, 15.000,50, 1500000.50); a currency
     sign or code around it ("$ 15.000", "USD 15.000") is ignored."""
 
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         if isinstance(value, Decimal):
             return value.quantize(Decimal("0.01"))
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -195,7 +196,7 @@ class AmountWidget(widgets.Widget):
 
 
 class YesNoWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs: Any):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         if isinstance(value, bool):
             return value
         key = header_key(value)

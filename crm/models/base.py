@@ -3,7 +3,7 @@ created them when."""
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedModel
 from crm.recycle_bin import SoftDeleteModel
+
+if TYPE_CHECKING:
+    from crm.models.activities import Activity
 
 LEGAL_SUFFIXES = ("c a", "s a", "s r l", "s a s", "srl", "sas", "ca", "sa", "cia", "ltda")
 
@@ -162,11 +165,11 @@ class ActivityFactsQuerySet(models.QuerySet):
     computed from (crm.services.activity_facts) and the follow-up rule reads."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk"):
+    def live_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
         raise NotImplementedError
 
     @classmethod
-    def planned_activities(cls, *, outer: str = "pk"):
+    def planned_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
         """Planned, not done, soonest first."""
         return (
             cls.live_activities(outer=outer)
@@ -175,7 +178,7 @@ class ActivityFactsQuerySet(models.QuerySet):
         )
 
     @classmethod
-    def done_activities(cls, *, outer: str = "pk"):
+    def done_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
         """Done, latest first."""
         return (
             cls.live_activities(outer=outer)

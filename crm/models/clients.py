@@ -1,6 +1,6 @@
 """Clients, their contacts and the history of both."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +24,9 @@ from crm.models.base import (
 )
 from crm.phones import phone_key
 from crm.recycle_bin import LiveManager, LiveQuerySet
+
+if TYPE_CHECKING:
+    from crm.models.activities import Activity
 
 
 class Industry(models.Model):
@@ -84,7 +87,7 @@ CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 class ClientQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
     @classmethod
-    def live_activities(cls, *, outer: str = "pk"):
+    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
         """The activities that count for a client's activity facts (see ActivityFacts):
         live, not cancelled, and not of an opportunity in the recycle bin (which takes its
         activities out of every list). `outer`: the expression that gives the client's id."""
@@ -212,7 +215,7 @@ class Client(Record, SearchTextModel, ActivityFacts):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
-    def search_parts(self):
+    def search_parts(self) -> list[str]:
         return (
             self.name,
             name_key(self.name),
@@ -266,7 +269,7 @@ class Contact(Record, SearchTextModel):
     def __str__(self) -> str:
         return self.name
 
-    def search_parts(self):
+    def search_parts(self) -> list[str]:
         return (self.name, self.email, phone_key(self.phone))
 
 

@@ -122,5 +122,5 @@ class Complaint(Record, SearchTextModel):
     def get_absolute_url(self) -> str:
         return reverse("crm:complaint_detail", args=[self.pk])
 
-    def search_parts(self):
+    def search_parts(self) -> list[str]:
         return (self.subject, self.description)

@@ -1,7 +1,7 @@
 """Opportunities, the pipeline stages and the rows of every stage change."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -36,6 +37,9 @@ from crm.models.base import (
 )
 from crm.models.clients import Client, Contact
 from crm.recycle_bin import LiveManager, LiveQuerySet
+
+if TYPE_CHECKING:
+    from crm.models.activities import Activity
 
 
 class Stage(models.TextChoices):
@@ -148,7 +152,7 @@ class OpportunityQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySe
     columns."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk"):
+    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
         """Live, not cancelled activities of the outer opportunity (`outer`: the expression
         that gives its id). No import of Activity: its module imports this one."""
         activity = Opportunity._meta.get_field("activities").related_model
@@ -442,7 +446,7 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
     def get_absolute_url(self) -> str:
         return reverse("crm:opportunity_detail", args=[self.pk])
 
-    def search_parts(self):
+    def search_parts(self) -> list[str]:
         return (self.name,)
 
     @property
