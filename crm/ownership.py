@@ -7,15 +7,16 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from accounts.roles import is_manager
+from crm.models import Client, Opportunity
 
 
-def may_delete(user: User, record) -> bool:
+def may_delete(user: User, record: Client | Opportunity) -> bool:
     """The owner and managers send a client or an opportunity to the recycle bin; a
     colleague who may edit it (a share at level "Editar", "Ver y editar todas") does not."""
     return record.owner_id == user.pk or is_manager(user)
 
 
-def check_may_delete(*, user: User, record) -> None:
+def check_may_delete(*, user: User, record: Client | Opportunity) -> None:
     if not may_delete(user, record):
         raise PermissionDenied
 

@@ -1,10 +1,13 @@
 """Writes of documents: upload (with its quote when Tipo is Cotización), new versions,
 "Anulado", the record of each download, and the administrator-only deletion."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
@@ -15,7 +18,7 @@ from accounts.models import User
 from accounts.roles import is_administrator
 from audit.models import EventKind
 from audit.services import record_security_event
-from crm.models import Quote
+from crm.models import Client, Opportunity
 from documents.models import (
     Document,
     DocumentDeletion,
@@ -26,19 +29,23 @@ from documents.models import (
 )
 from documents.selectors import user_can_attach_to
 from documents.uploads import check_upload
+from projects_ro.models import Project
+
+if TYPE_CHECKING:
+    from crm.services.quotes import QuoteInput
 
 
 @dataclass
 class DocumentInput:
     kind: str
     title: str
-    client: object = None
-    opportunity: object = None
-    project: object = None
+    client: Client | None = None
+    opportunity: Opportunity | None = None
+    project: Project | None = None
 
 
 @contextmanager
-def _atomic_with_files():
+def _atomic_with_files() -> Iterator[list[str]]:
     """A transaction that also removes the files it stored when it rolls back."""
     stored: list[str] = []
     try:
@@ -68,8 +75,14 @@ def _check_links(*, user: User, data: DocumentInput) -> None:
 
 
 def _store_version(
-    *, user: User, document: Document, upload, number: int, reason: str, stored: list
-):
+    *,
+    user: User,
+    document: Document,
+    upload: UploadedFile,
+    number: int,
+    reason: str,
+    stored: list[str],
+) -> DocumentVersion:
     try:
         checked = check_upload(upload)
     except ValidationError as error:
@@ -95,7 +108,7 @@ def _store_version(
 
 
 def document_upload(
-    *, user: User, data: DocumentInput, upload, quote: Quote | None = None
+    *, user: User, data: DocumentInput, upload: UploadedFile, quote: "QuoteInput | None" = None
 ) -> Document:
     """ "Subir Documento": the document, its version 1 and, for Tipo Cotización, its quote
     (`quote` is a crm.services.quotes.QuoteInput). All or nothing, file included."""
@@ -125,7 +138,9 @@ def document_upload(
     return document
 
 
-def document_add_version(*, user: User, document_id: int, upload, reason: str) -> DocumentVersion:
+def document_add_version(
+    *, user: User, document_id: int, upload: UploadedFile, reason: str
+) -> DocumentVersion:
     """A new file for a document: version n+1 with its "Motivo del cambio"; the old ones
     stay downloadable."""
     if not reason.strip():

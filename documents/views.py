@@ -5,6 +5,7 @@ project, and "Enviar cotización" (seed "Enviar Cotización", steps 9-11)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,7 +229,7 @@ def document_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @module_required("documents", VIEW)
 def document_download_view(
     request: AuthenticatedHttpRequest, pk: int, number: int | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The only way out for a file: in scope (else 404), as an attachment with an RFC 6266
     name, its validated content type, nosniff and a sandbox CSP; each download recorded."""
     document = get_document_for_user_or_404(user=request.user, pk=pk)

@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
-from crm.models import Client, Opportunity
+from crm.models import Activity, Client, Complaint, Opportunity
 from crm.selectors.clients import client_edit_rule, clients_visible_to
 from crm.selectors.opportunities import (
     opportunities_visible_to,
@@ -77,7 +77,7 @@ def with_linked_edit_flag(records: QuerySet, *, user: User) -> QuerySet:
     return records.annotate(user_can_edit=flag)
 
 
-def user_can_edit_linked(*, user: User, record) -> bool:
+def user_can_edit_linked(*, user: User, record: Activity | Complaint) -> bool:
     """The per-object check of the same rule for an activity or a complaint already read
     from the user's scope; uses its `user_can_edit` annotation when it has one."""
     if hasattr(record, "user_can_edit"):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,15 @@ from accounts.models import User
 from accounts.notifications import notify
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
-from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
+from crm.models import (
+    CLIENT_FIELDS,
+    CONTACT_FIELDS,
+    ChangeRecord,
+    Client,
+    Contact,
+    Opportunity,
+    Segment,
+)
 from crm.ownership import check_may_delete, check_owner_change
 from crm.services.shares import ShareLevel, share_record, unshare_record
 
@@ -113,7 +122,7 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user: User) 
         record_changes(instance=contact, client=client, before=before, user=user)
 
 
-def soft_delete(instance, *, user: User) -> None:
+def soft_delete(instance: Client | Opportunity, *, user: User) -> None:
     instance.deleted_at = timezone.now()
     instance.deleted_by = user
     instance.version += 1
@@ -157,7 +166,7 @@ def client_restore(*, user: User, client_id: int) -> Client:
 
 
 @transaction.atomic
-def clients_set_segment(*, user: User, clients, segment: str) -> int:
+def clients_set_segment(*, user: User, clients: QuerySet[Client], segment: str) -> int:
     """Bulk action: set the segment of the given (already scoped) clients; returns how many
     changed. Saved one by one through the model so that each change is in the history."""
     if segment not in Segment.values:

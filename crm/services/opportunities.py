@@ -2,7 +2,7 @@
 (form, board, follow-up, won and lost flows, import) goes through `_move`, which applies the
 probability defaults, checks the FAQ rules and writes the StageChange row."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +29,7 @@ from crm.models import (
     Competitor,
     LossReason,
     Opportunity,
+    ProductService,
     Stage,
     StageChange,
     StageSetting,
@@ -104,7 +105,7 @@ def opportunity_create(
     data: dict,
     stage: str = Stage.PROSPECTING,
     probability: int | None = None,
-    products=(),
+    products: Iterable[ProductService] = (),
     next_activity: ActivityInput | None = None,
 ) -> Opportunity:
     """ "Crear Oportunidad de Negocio": the opportunity, its first stage row and, if given,
@@ -149,7 +150,7 @@ def _pick(data: dict) -> dict:
     return {name: data[name] for name in OPPORTUNITY_FIELDS if name in data}
 
 
-def _schedule(*, user: User, opportunity: Opportunity, activity: ActivityInput):
+def _schedule(*, user: User, opportunity: Opportunity, activity: ActivityInput) -> Activity:
     if activity.scheduled_at is not None and activity.scheduled_at < timezone.now():
         raise ValidationError({"scheduled_at": _("The next activity must be in the future.")})
     return activity_create(
@@ -163,7 +164,12 @@ def _schedule(*, user: User, opportunity: Opportunity, activity: ActivityInput):
 
 @transaction.atomic
 def opportunity_update(
-    *, user: User, opportunity_id: int, expected_version: int, data: dict, products=None
+    *,
+    user: User,
+    opportunity_id: int,
+    expected_version: int,
+    data: dict,
+    products: Iterable[ProductService] | None = None,
 ) -> Opportunity:
     """Edit an opportunity's fields (not its stage). Only managers change the owner."""
     opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
@@ -191,7 +197,7 @@ def opportunity_update(
     return opportunity
 
 
-def _notify_reassigned(*, opportunity: Opportunity, by) -> None:
+def _notify_reassigned(*, opportunity: Opportunity, by: User) -> None:
     notify(
         recipients=[opportunity.owner],
         subject=_("You are now responsible for the opportunity %(name)s") % {"name": opportunity},
@@ -419,7 +425,7 @@ def opportunity_log_follow_up(
 
 def _perform_planned(
     *, user: User, opportunity: Opportunity, activity_id: int, done: ActivityInput
-):
+) -> Activity:
     planned = (
         Activity.objects.select_for_update()
         .filter(pk=activity_id, opportunity=opportunity, done_at__isnull=True)

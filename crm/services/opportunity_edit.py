@@ -1,12 +1,14 @@
 """The opportunity form's save on edit: one transaction over the existing services."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from crm.models import Opportunity
+from crm.models import Opportunity, ProductService
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.opportunities import opportunity_move_stage, opportunity_update
 
@@ -18,7 +20,7 @@ def opportunity_edit(
     opportunity_id: int,
     expected_version: int,
     data: dict,
-    products=None,
+    products: Iterable[ProductService] | None = None,
     stage: str | None = None,
     next_activity: ActivityInput | None = None,
 ) -> Opportunity:

@@ -3,6 +3,7 @@ Cotización" steps 9-11 as one step, the client's answer, and expiry."""
 
 import logging
 import smtplib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -117,10 +118,10 @@ class QuoteSendError(Exception):
         self.retry = retry  # the mail server refused: the same input can simply be sent again
 
 
-def _step(number: int):
+def _step(number: int) -> AbstractContextManager[None]:
     class _Guard:
-        def __enter__(self):
-            return self
+        def __enter__(self) -> None:
+            return None
 
         def __exit__(
             self,

@@ -315,7 +315,7 @@ def activity_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 def _post_sale_step_unavailable(
     request: AuthenticatedHttpRequest, activity: Activity, text: str
-) -> HttpResponse:
+) -> HttpResponse | None:
     if activity.is_done and activity.is_satisfaction_check and text.strip():
         return None
     messages.info(request, _("This step needs a done satisfaction activity that records it."))

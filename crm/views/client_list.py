@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -133,7 +134,7 @@ FILE_FORMATS = ("xlsx", "csv")
 
 @require_GET
 @module_required("crm", VIEW)
-def client_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+def client_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponseBase:
     """The filtered list (same filters and order as the page, all rows) as Excel or CSV,
     streamed (crm.exports): the first rows leave at once, memory stays flat."""
     if file_format not in FILE_FORMATS:

@@ -185,7 +185,7 @@ def client_share_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 # The client page ----------------------------------------------------------------------------
 
 
-def _summary(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _summary(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     duplicates = []
     if is_manager(request.user):  # managers merge them ("Fusionar"): show who looks the same
         duplicates = likely_duplicates(
@@ -202,16 +202,16 @@ def _summary(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
     }
 
 
-def _contacts(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _contacts(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     return {"contacts": list(contacts_of(client=client))}
 
 
-def _projects(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _projects(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     projects = projects_of_client(client=client)
     return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
 
 
-def _opportunities(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _opportunities(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     opportunities = (
         opportunities_visible_to(user=request.user)
         .filter(client=client)
@@ -221,7 +221,7 @@ def _opportunities(request: AuthenticatedHttpRequest, client: Client) -> HttpRes
     return {"page_obj": paginate(request, opportunities.order_by("-stage_changed_at", "-pk"))}
 
 
-def _activities(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _activities(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     activities = (
         activities_visible_to(user=request.user)
         .filter(client=client)
@@ -231,12 +231,12 @@ def _activities(request: AuthenticatedHttpRequest, client: Client) -> HttpRespon
     return {"page_obj": paginate(request, activities), "satisfaction_types": SATISFACTION_TYPES}
 
 
-def _complaints(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _complaints(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     complaints = complaints_visible_to(user=request.user).filter(client=client)
     return {"page_obj": paginate(request, complaints)}
 
 
-def _documents(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _documents(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     documents = documents_of_client(user=request.user, client=client)
     return {
         "page_obj": paginate(request, documents),
@@ -245,7 +245,7 @@ def _documents(request: AuthenticatedHttpRequest, client: Client) -> HttpRespons
     }
 
 
-def _history(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+def _history(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     return {"page_obj": paginate(request, client_history(client=client))}
 
 

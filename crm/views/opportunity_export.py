@@ -4,7 +4,8 @@ Same scope as the list: the rows come from the list's own selector (the user's v
 opportunities, the list's filters and order), so an export never holds a row the list would
 not show; every row, not one page. Streamed whatever the count (crm.exports)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -21,7 +22,9 @@ from crm.views.client_list import FILE_FORMATS
 
 @require_GET
 @module_required("crm", VIEW)
-def opportunity_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+def opportunity_export_view(
+    request: AuthenticatedHttpRequest, file_format: str
+) -> HttpResponseBase:
     if file_format not in FILE_FORMATS:
         raise Http404
     opportunities = opportunity_export(user=request.user, params=request.GET, request=request)

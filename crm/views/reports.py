@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +62,7 @@ def _opportunity_list_url(filters, **params: Any) -> str:
     return reverse("crm:opportunity_list") + "?" + urlencode(query, doseq=True)
 
 
-def _pipeline_context(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _pipeline_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     form, filters = report_filters(user=request.user, params=request.GET)
     report = pipeline_report(filters=filters)
     period = {"close_from": filters.start.isoformat(), "close_to": filters.end.isoformat()}
@@ -135,7 +136,7 @@ def _record_export(request: AuthenticatedHttpRequest, what: str) -> None:
 @module_required("dashboard", VIEW)
 def report_pipeline_export_view(
     request: AuthenticatedHttpRequest, file_format: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format in ("excel", "pdf"):
         _record_export(request, f"reporte-pipeline.{file_format}")
@@ -257,7 +258,7 @@ def table_report_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
 @module_required("dashboard", VIEW)
 def table_report_export_view(
     request: AuthenticatedHttpRequest, slug: str, file_format: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     if slug not in TABLE_REPORTS or file_format not in ("excel", "pdf"):
         raise Http404
     kind, _form, filters, report = _table_report(request, slug)
