@@ -2,6 +2,7 @@
 restored for RETENTION_DAYS; `manage.py purge_recycle_bin` removes older entries for good."""
 
 from datetime import datetime, timedelta
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -12,15 +13,17 @@ from accounts.models import User
 
 RETENTION_DAYS = 30
 
+_M = TypeVar("_M", bound=models.Model)
 
-class LiveQuerySet(models.QuerySet):
-    def live(self):
+
+class LiveQuerySet(models.QuerySet[_M]):
+    def live(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
-    def deleted(self):
+    def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
 
-    def purgeable(self, *, now: datetime | None = None):
+    def purgeable(self, *, now: datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.filter(deleted_at__lt=now - timedelta(days=RETENTION_DAYS))
 

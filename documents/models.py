@@ -46,7 +46,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet["Document"]):
     def for_list(self) -> "DocumentQuerySet":
         """What a row of a document list shows, in the same query (no query per row)."""
         return self.select_related(

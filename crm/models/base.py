@@ -3,7 +3,7 @@ created them when."""
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -14,6 +14,8 @@ from crm.recycle_bin import SoftDeleteModel
 
 if TYPE_CHECKING:
     from crm.models.activities import Activity
+
+_M = TypeVar("_M", bound=models.Model)
 
 LEGAL_SUFFIXES = ("c a", "s a", "s r l", "s a s", "srl", "sas", "ca", "sa", "cia", "ltda")
 
@@ -95,7 +97,7 @@ class SearchTextModel(models.Model):
         self.search_text = search_document(self.search_parts())
 
 
-class SearchTextQuerySet(models.QuerySet):
+class SearchTextQuerySet(models.QuerySet[_M]):
     """The bulk writes of a SearchTextModel, keeping its `search_text` as `save()` does."""
 
     def _writes_search_source(self, fields) -> bool:
@@ -159,7 +161,7 @@ def sort_indexes(
 ACTIVITY_FACT_FIELDS = ("last_activity_at", "last_activity", "next_activity_at", "next_activity")
 
 
-class ActivityFactsQuerySet(models.QuerySet):
+class ActivityFactsQuerySet(models.QuerySet[_M]):
     """What "next activity" and "last activity" mean, over a model's `live_activities`
     (each model says which of its activities count): the definitions the kept facts are
     computed from (crm.services.activity_facts) and the follow-up rule reads."""

@@ -85,7 +85,9 @@ CLIENT_FIELDS = (
 CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
-class ClientQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
+class ClientQuerySet(
+    ActivityFactsQuerySet["Client"], SearchTextQuerySet["Client"], LiveQuerySet["Client"]
+):
     @classmethod
     def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
         """The activities that count for a client's activity facts (see ActivityFacts):
@@ -234,7 +236,7 @@ class ClientUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
 
 
-class ContactQuerySet(SearchTextQuerySet, LiveQuerySet):
+class ContactQuerySet(SearchTextQuerySet["Contact"], LiveQuerySet["Contact"]):
     pass
 
 

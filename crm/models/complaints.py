@@ -34,7 +34,7 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ComplaintQuerySet(SearchTextQuerySet, LiveQuerySet):
+class ComplaintQuerySet(SearchTextQuerySet["Complaint"], LiveQuerySet["Complaint"]):
     pass
 
 

@@ -66,7 +66,7 @@ BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
 BANT_FIELDS = tuple(name for question in BANT_QUESTIONS for name in (question, f"{question}_note"))
 
 
-class StageSettingQuerySet(models.QuerySet):
+class StageSettingQuerySet(models.QuerySet["StageSetting"]):
     def follow_up_days(self) -> dict[str, int]:
         """The FAQ's "¿Con qué frecuencia debo dar seguimiento?" as edited in admin:
         stage -> days, for the stages that have a frequency."""
@@ -143,7 +143,11 @@ class LossReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OpportunityQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
+class OpportunityQuerySet(
+    ActivityFactsQuerySet["Opportunity"],
+    SearchTextQuerySet["Opportunity"],
+    LiveQuerySet["Opportunity"],
+):
     """Query shapes of opportunities. The follow-up rule (see crm.follow_up) is written here
     once, over the activity facts every opportunity keeps (`last_activity_at`,
     `next_activity_at`, see crm.models.base.ActivityFacts): `planned_activities()` and
