@@ -68,7 +68,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         bounds = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
         super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d")
 
@@ -78,7 +78,7 @@ class DateTimeInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         bounds = {"min": f"{FIRST_DAY.isoformat()}T00:00", "max": f"{LAST_DAY.isoformat()}T23:59"}
         super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
@@ -89,7 +89,7 @@ class AmountInput(forms.TextInput):
 
     input_type = "text"
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):

@@ -35,7 +35,7 @@ class UploadFieldMixin:
             "PDF, Word, Excel, PowerPoint, OpenDocument, images, text or email; up to %(size)s."
         ) % {"size": filesizeformat(max_upload_bytes())}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if "file" in self.too_large:
             self.errors.pop("file", None)
@@ -115,7 +115,7 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
                 (row.pk, str(row)) for row in sorted(rows.values(), key=lambda r: str(r))
             ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("kind") == DocumentKind.QUOTE:
             for name, message in (

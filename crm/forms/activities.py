@@ -9,7 +9,8 @@ check again and stay the authority (their ValidationError dicts land on the fiel
 
 import datetime as dt
 import re
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -78,7 +79,7 @@ POST_SALE_FIELDS = ("satisfaction_level", "client_comments", "problems", "upsell
 SERVICE_FIELDS = {"next_scheduled_at": "next_follow_up_at", "scheduled_at": "scheduled_at"}
 
 
-def _choices(types) -> list[tuple[str, str]]:
+def _choices(types: Iterable[ActivityType]) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
@@ -192,13 +193,13 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
     def asks_answered(self) -> bool:
         return "answered" in self.fields
 
-    def clean_done_at(self):
+    def clean_done_at(self) -> datetime | None:
         done_at = self.cleaned_data.get("done_at")
         if done_at is not None and done_at > timezone.now():
             raise ValidationError(_("A done activity cannot be in the future."))
         return done_at
 
-    def clean_next_follow_up_at(self):
+    def clean_next_follow_up_at(self) -> datetime | None:
         when = self.cleaned_data.get("next_follow_up_at")
         if when is not None and when <= timezone.now():
             raise ValidationError(_("The next follow-up must be in the future."))
@@ -257,7 +258,7 @@ class CompleteForm(ResultForm):
         return CompleteForm(data, activity=current)
 
 
-def _with_defaults(data: QueryDict, initial: dict):
+def _with_defaults(data: QueryDict, initial: dict[str, Any]) -> QueryDict:
     """A draft's data plus the initial values of the fields it did not send (those the form
     did not show yet, such as the date of "Ya realizada" when switching to it)."""
     data = data.copy()
@@ -395,7 +396,7 @@ class ActivityForm(ResultForm):
             initial["type"] = params["type"]
         return cls(user=user, initial=initial)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         client = cleaned.get("client")
         editable = client is None or user_can_edit_client(user=self.user, client=client)
@@ -459,7 +460,7 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         initial = {"version": activity.version, "scheduled_at": timezone.localtime(suggested)}
         super().__init__(data, initial=initial, auto_id=_auto_id(activity))
 
-    def clean_scheduled_at(self):
+    def clean_scheduled_at(self) -> datetime:
         when = self.cleaned_data["scheduled_at"]
         if when <= timezone.now():
             raise ValidationError(_("Choose a date and time in the future."))
@@ -497,7 +498,7 @@ class WeekForm(BootstrapFormMixin, forms.Form):
         else:
             del self.fields["executive"]
 
-    def clean_week(self):
+    def clean_week(self) -> dt.date | None:
         value = self.cleaned_data["week"].strip()
         if not value:
             return None
@@ -604,13 +605,13 @@ class UpsellForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         }
         super().__init__(data, initial=initial)
 
-    def clean_expected_close_date(self):
+    def clean_expected_close_date(self) -> date:
         value = self.cleaned_data["expected_close_date"]
         if value < timezone.localdate():
             raise ValidationError(_("The expected close date cannot be in the past."))
         return value
 
-    def clean_meeting_at(self):
+    def clean_meeting_at(self) -> datetime:
         when = self.cleaned_data["meeting_at"]
         if when <= timezone.now():
             raise ValidationError(_("The meeting must be in the future."))

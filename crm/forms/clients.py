@@ -10,8 +10,9 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.forms.utils import ErrorDict
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,7 @@ class DraftMixin:
     draft = False
 
     @property
-    def errors(self):
+    def errors(self) -> ErrorDict:
         if self.draft:
             return ErrorDict(renderer=self.renderer)
         return super().errors
@@ -99,12 +100,12 @@ class BaseContactFormSet(forms.BaseFormSet):
         remove.widget.attrs["class"] = "form-check-input"
 
     @property
-    def errors(self):
+    def errors(self) -> list[ErrorDict]:
         if self.draft:
             return [ErrorDict() for _form in self.forms]
         return super().errors
 
-    def non_form_errors(self):
+    def non_form_errors(self) -> ErrorList:
         if self.draft:
             return self.error_class(error_class="nonform", renderer=self.renderer)
         return super().non_form_errors()
@@ -296,13 +297,13 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
         return {"initial": rows, "extra": 0 if rows else 1}
 
     # Sections of the page, in the seed's order.
-    def basic_fields(self):
+    def basic_fields(self) -> list[BoundField]:
         return [self[name] for name in self.BASIC]
 
-    def contact_fields(self):
+    def contact_fields(self) -> list[BoundField]:
         return [self[name] for name in self.CONTACT]
 
-    def business_fields(self):
+    def business_fields(self) -> list[BoundField]:
         return [self[name] for name in self.BUSINESS]
 
     def clean_tax_id(self) -> str:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,7 +14,7 @@ from projects_ro.models import Project
 from projects_ro.selectors import projects_of_visible_clients
 
 
-def _assignable():
+def _assignable() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
@@ -51,7 +52,7 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
             "pk", "code", "name", "client_id"
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         client = cleaned.get("client")
         opportunity: Opportunity | None = cleaned.get("opportunity")

@@ -7,8 +7,9 @@ version is refused by the services), turns what was typed into the services' inp
 """
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, Self, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -93,7 +94,7 @@ def _format_local(value: datetime) -> str:
     return timezone.localtime(value).strftime(DATETIME_INPUT)
 
 
-def _type_choices(types) -> list[tuple[str, str]]:
+def _type_choices(types: Iterable[ActivityType]) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
@@ -156,7 +157,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     def schedule_fields(self) -> list[forms.BoundField]:
         return [self["next_type"], self["next_at"], self["next_subject"]]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("schedule"):
             # Not scheduling: a half-typed date in the unticked fields must not block saving.
@@ -176,7 +177,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
                 self.add_error("next_at", _("The next activity must be in the future."))
         return cleaned
 
-    def planned_activity(self, *, contact=None) -> ActivityInput | None:
+    def planned_activity(self, *, contact: Contact | None = None) -> ActivityInput | None:
         """The activity to schedule, or None when the box is not ticked."""
         data = self.cleaned_data
         if not data.get("schedule"):
@@ -202,7 +203,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
 class PlannedActivityField(forms.ModelChoiceField):
     """A pending activity of the opportunity, shown with its type and date."""
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Activity) -> str:
         when = timezone.localtime(obj.scheduled_at).strftime("%d/%m/%Y %H:%M")
         return f"{obj.subject} ({obj.get_type_display()}, {when})"
 
@@ -307,7 +308,7 @@ class FollowUpForm(FlowForm):
         *,
         opportunity: Opportunity,
         follow_up_days: dict,
-        draft=False,
+        draft: bool = False,
     ) -> None:
         self.follow_up_days = follow_up_days
         self.pending = list(
@@ -384,8 +385,8 @@ class FollowUpForm(FlowForm):
 
     @classmethod
     def with_suggestion_for_stage(
-        cls, data: QueryDict, *, opportunity: Opportunity, follow_up_days
-    ):
+        cls, data: QueryDict, *, opportunity: Opportunity, follow_up_days: dict[str, int]
+    ) -> Self:
         """The form after the stage select changed (htmx): the date of the next activity
         follows the new stage's frequency, unless the user had typed a date of their own."""
         data = data.copy()
@@ -401,12 +402,12 @@ class FollowUpForm(FlowForm):
         form.date_follows_suggestion = follows
         return form
 
-    def rebased(self, *, data: QueryDict, current):
+    def rebased(self, *, data: QueryDict, current: Opportunity) -> Self:
         data = data.copy()
         data["version"] = str(current.version)
         return type(self)(data, opportunity=current, follow_up_days=self.follow_up_days, draft=True)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         performed = cleaned.get("performed")
         if not cleaned.get("done_type") and "done_type" not in self.errors:
@@ -420,13 +421,13 @@ class FollowUpForm(FlowForm):
             self.add_error("done_answered", _("Say whether the client answered."))
         return cleaned
 
-    def clean_done_at(self):
+    def clean_done_at(self) -> datetime | None:
         done_at = self.cleaned_data["done_at"]
         if done_at > timezone.now():
             raise ValidationError(_("A done activity cannot be in the future."))
         return done_at
 
-    def clean_probability(self):
+    def clean_probability(self) -> int:
         probability = self.cleaned_data["probability"]
         if probability is None:
             return self.opportunity.probability
@@ -472,7 +473,7 @@ class ActivityIdsField(forms.TypedMultipleChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, required=False, **kwargs)
 
-    def valid_value(self, value) -> bool:
+    def valid_value(self, value: object) -> bool:
         return str(value).isdigit()
 
 
@@ -483,7 +484,7 @@ class CloseForm(FlowForm):
     cancel_activities = ActivityIdsField()
 
     def __init__(
-        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft=False
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
     ) -> None:
         self.planned_on_close = planned_activities_on_close(opportunity=opportunity)
         super().__init__(data, opportunity=opportunity, draft=draft)
@@ -538,7 +539,7 @@ class WinForm(CloseForm):
     )
 
     def __init__(
-        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft=False
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
     ) -> None:
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule a post-sale follow-up activity")
@@ -555,7 +556,7 @@ class WinForm(CloseForm):
             "next_at": planned_at(months_later(today, POST_SALE_MONTHS)),
         }
 
-    def clean_closed_on(self):
+    def clean_closed_on(self) -> date:
         closed_on = self.cleaned_data["closed_on"]
         if closed_on > timezone.localdate():
             raise ValidationError(_("The close date cannot be in the future."))
@@ -604,7 +605,7 @@ class LoseForm(CloseForm):
     )
 
     def __init__(
-        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft=False
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
     ) -> None:
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule a future follow-up")
@@ -614,7 +615,7 @@ class LoseForm(CloseForm):
         later = months_later(timezone.localdate(), FUTURE_FOLLOW_UP_MONTHS)
         return {"next_type": ActivityType.CALL, "next_at": planned_at(later)}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         name = cleaned.get("competitor_name", "").strip()
         cleaned["competitor_name"] = name

@@ -95,7 +95,7 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
             self.fields["ejecutivo"].required = True
         self.fields["industria"].queryset = Industry.objects.filter(is_active=True)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("periodo") == Period.CUSTOM:
             if not data.get("desde") or not data.get("hasta"):
