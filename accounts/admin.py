@@ -1,8 +1,10 @@
+from typing import Any
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -30,7 +32,7 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
     @admin.display(description=_("name"), ordering="first_name")
@@ -41,7 +43,7 @@ class UserAdmin(BaseUserAdmin):
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
 
-    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Role (group) and superuser changes go to the security log, with who made them."""
         before = (
             {group.pk: group.name for group in form.initial.get("groups", [])} if change else {}
@@ -67,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
                 detail="; ".join(parts),
             )
 
-    def get_fieldsets(self, request: HttpRequest, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if not request.user.is_superuser:
             # Only a superuser may create another superuser.
@@ -124,7 +126,7 @@ class UndeliveredEmailAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ("send_again",)
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UndeliveredEmail]:
         return super().get_queryset(request).filter(email_failed_at__isnull=False)
 
     @admin.display(description=_("email address"))
@@ -138,7 +140,7 @@ class UndeliveredEmailAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description=_("Send the selected emails again"), permissions=["change"])
-    def send_again(self, request: HttpRequest, queryset) -> None:
+    def send_again(self, request: HttpRequest, queryset: QuerySet[UndeliveredEmail]) -> None:
         pks = list(queryset.values_list("pk", flat=True))
         queryset.update(email_failed_at=None, email_attempts=0, email_error="")
         for pk in pks:
@@ -154,7 +156,7 @@ class UndeliveredEmailAdmin(admin.ModelAdmin):
 # admins with the titles in our catalogue (tests/accounts/test_admin_spanish.py).
 class LockoutAdmin(AccessAttemptAdmin):
     @admin.display(description=_("status"))
-    def status(self, obj: AccessAttempt):
+    def status(self, obj: AccessAttempt) -> str:
         return super().status(obj)
 
 
@@ -168,7 +170,7 @@ class TaskResultAdmin(DBTaskResultAdmin):
         return super().formatted_traceback(obj)
 
     @admin.display(description=_("run after"))
-    def display_run_after(self, obj: DBTaskResult):
+    def display_run_after(self, obj: DBTaskResult) -> str:
         return super().display_run_after(obj)
 
 
@@ -189,15 +191,15 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
 
     @admin.display(description=_("user"), ordering="user__username")
-    def owner(self, obj) -> str:
+    def owner(self, obj: Authenticator) -> str:
         return str(obj.user)
 
     @admin.display(description=_("name"))
-    def device_name(self, obj) -> str:
+    def device_name(self, obj: Authenticator) -> str:
         return obj.name
 
     @admin.display(description=_("confirmed"), boolean=True)
-    def is_confirmed(self, obj) -> bool:
+    def is_confirmed(self, obj: Authenticator) -> bool:
         return obj.confirmed
 
     def has_add_permission(self, request: HttpRequest) -> bool:

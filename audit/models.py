@@ -5,7 +5,7 @@ Administrador; never changed; removed only by `manage.py purge_security_log` aft
 RETENTION_DAYS."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn, Self
 
 from django.conf import settings
 from django.db import models
@@ -40,13 +40,13 @@ class AppendOnly(Exception):
 
 
 class SecurityEventQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly("security events are never changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:  # type: ignore[override]  # append-only
         raise AppendOnly("security events are removed only by purge_security_log")
 
-    def purgeable(self, *, now: datetime | None = None):
+    def purgeable(self, *, now: datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.filter(created_at__lt=now - timedelta(days=RETENTION_DAYS))
 
@@ -84,10 +84,10 @@ class SecurityEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.username or '—'}"
 
-    def save(self, *args: Any, **kwargs: Any):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnly("security events are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]  # append-only
         raise AppendOnly("security events are removed only by purge_security_log")

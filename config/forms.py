@@ -92,7 +92,7 @@ class AmountInput(forms.TextInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal | int | float):
             return format_amount(value)
         return super().format_value(value)
@@ -102,7 +102,7 @@ class AmountBoundField(BoundField):
     """Shows a valid amount formatted ("1500000.5" typed comes back "1.500.000,50", so the
     user sees how it was read) and, on error, exactly what the user typed to correct it."""
 
-    def value(self):
+    def value(self) -> Any:
         # A form shown again without validation (a re-render for a dependent field) has no
         # cleaned_data: what was typed then shows as typed.
         cleaned = getattr(self.form, "cleaned_data", {})
@@ -146,7 +146,7 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(min_value=0, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal | int):
@@ -173,7 +173,7 @@ class LocalDateTimeField(forms.DateTimeField):
     default_validators = [validate_business_date]
     default_error_messages = {"invalid": _("Enter a date and time such as 15/12/2026 09:00.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         # The range is checked on what was typed, before the conversion to the time zone (at
         # the calendar's edge that conversion itself overflows).
         if isinstance(value, str):
@@ -185,7 +185,7 @@ class LocalDateTimeField(forms.DateTimeField):
                 validate_business_date(typed)
         return super().to_python(value)
 
-    def strptime(self, value, format):
+    def strptime(self, value: str, format: str) -> datetime:
         typed = super().strptime(value, format)
         validate_business_date(typed)
         return typed

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def local_path_or(candidate, *, request: HttpRequest, fallback: str) -> str:
+def local_path_or(candidate: object, *, request: HttpRequest, fallback: str) -> str:
     """`candidate` when it is a path of this site ("/crm/oportunidades/tablero/?owner=3"),
     else `fallback`. Anything else (another host, "//host", a scheme, "true", "null", "[]",
     a view name) is ignored: `redirect()` would try a bare word as a view name and fail."""

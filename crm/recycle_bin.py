@@ -2,7 +2,7 @@
 restored for RETENTION_DAYS; `manage.py purge_recycle_bin` removes older entries for good."""
 
 from datetime import datetime, timedelta
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -31,7 +31,7 @@ class LiveQuerySet(models.QuerySet[_M]):
 class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
     """The default manager: deleted rows do not exist for the rest of the app."""
 
-    def get_queryset(self):
+    def get_queryset(self) -> LiveQuerySet[Any]:
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
@@ -58,11 +58,11 @@ class SoftDeleteModel(models.Model):
         return self.deleted_at is not None
 
     @property
-    def purge_after(self):
+    def purge_after(self) -> datetime | None:
         return self.deleted_at + timedelta(days=RETENTION_DAYS) if self.deleted_at else None
 
 
-def deleted_visible_to(model, *, user: User) -> models.QuerySet:
+def deleted_visible_to(model: type["SoftDeleteModel"], *, user: User) -> models.QuerySet:
     """The recycle bin of one soft-deletable model: admins see every deleted row, others
     the rows they deleted themselves and, when the model has an owner, the rows they own
     (whoever deleted them: a manager, say), so an owner can always restore their records."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django_filters import FilterSet
 
 from crm.filters.clients import ClientFilter
 from crm.filters.complaints import ComplaintFilter
@@ -32,13 +33,13 @@ class Case:
         return self.who in (BOTH, label)
 
 
-def _orders(filterset) -> list[str]:
+def _orders(filterset: FilterSet) -> list[str]:
     """The sort values a list offers (its OrderingFilter's choices, ascending)."""
     choices = filterset.base_filters["order"].extra["choices"]
     return [value for value, _label in choices if not value.startswith("-")]
 
 
-def _sorted(group: str, title: str, base: str, filterset) -> list[Case]:
+def _sorted(group: str, title: str, base: str, filterset: FilterSet) -> list[Case]:
     cases = []
     for order in _orders(filterset):
         cases.append(Case(group, f"{title} ↑{order}", f"{base}?order={order}"))

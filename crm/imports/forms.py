@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
@@ -27,7 +28,7 @@ class ImportFileForm(BootstrapFormMixin, forms.Form):
         self.table: Table | None = None
         self.content = b""
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:  # refused before reading it into memory
             raise ValidationError(

@@ -40,7 +40,9 @@ def _record(*, user: User, report: ImportReport, dry_run: bool, what: str) -> No
     )
 
 
-def _run(resource_class: type[ImportResource], *, user: User, table: Table, dry_run: bool):
+def _run(
+    resource_class: type[ImportResource], *, user: User, table: Table, dry_run: bool
+) -> ImportReport:
     resource = resource_class(user=user, lines=table.lines)
     # import_data wraps every row in one atomic block and rolls it back on a dry run or,
     # with rollback_on_validation_errors, as soon as any row was refused.

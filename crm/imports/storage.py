@@ -58,7 +58,9 @@ def imports_root() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
 
 
-def save_upload(*, user: User, kind: str, filename: str, extension: str, content: bytes):
+def save_upload(
+    *, user: User, kind: str, filename: str, extension: str, content: bytes
+) -> "StoredUpload":
     """Keep an upload for its preview and confirmation; returns it with its new token."""
     discard_expired()
     upload = StoredUpload(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
@@ -60,7 +61,7 @@ class TaxIdWidget(widgets.Widget):
 class ChoiceWidget(widgets.Widget):
     """A choice written as its value, its label (Spanish or English) or a seed word."""
 
-    def __init__(self, choices) -> None:
+    def __init__(self, choices: type[models.Choices]) -> None:
         super().__init__()
         self.choices = choices
 

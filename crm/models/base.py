@@ -2,7 +2,7 @@
 created them when."""
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -100,16 +100,18 @@ class SearchTextModel(models.Model):
 class SearchTextQuerySet(models.QuerySet[_M]):
     """The bulk writes of a SearchTextModel, keeping its `search_text` as `save()` does."""
 
-    def _writes_search_source(self, fields) -> bool:
+    def _writes_search_source(self, fields: Iterable[str]) -> bool:
         return bool(set(fields) & set(self.model.SEARCH_SOURCE_FIELDS))
 
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         objs = list(objs)
         for obj in objs:
             obj.refresh_search_text()
         return super().bulk_create(objs, *args, **kwargs)
 
-    def bulk_update(self, objs, fields, *args: Any, **kwargs: Any):
+    def bulk_update(
+        self, objs: Iterable[_M], fields: Collection[str], *args: Any, **kwargs: Any
+    ) -> int:
         objs = list(objs)
         if self._writes_search_source(fields):
             for obj in objs:
@@ -117,7 +119,7 @@ class SearchTextQuerySet(models.QuerySet[_M]):
             fields = [*fields, "search_text"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    def update(self, **kwargs: Any):
+    def update(self, **kwargs: Any) -> int:
         if not self._writes_search_source(kwargs):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):

@@ -1,6 +1,7 @@
 """Opportunities, the pipeline stages and the rows of every stage change."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -458,7 +459,7 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
         return self.stage in OPEN_STAGES
 
     @property
-    def weighted_value(self):
+    def weighted_value(self) -> Decimal:
         return self.estimated_value * self.probability / 100
 
     @property
