@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from accounts.roles import module_rights
 
@@ -17,7 +18,7 @@ def module_required(module: str, right: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if right not in module_rights(request.user, module):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Authenticator
 from accounts.two_factor import (
     confirm_authenticator,
     has_authenticator,
@@ -108,13 +109,13 @@ def otp_verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
-def _qr_svg(device) -> str:
+def _qr_svg(device: Authenticator) -> str:
     """The enrolment QR code as inline SVG, drawn on the server (no image URL, no script)."""
     qr = segno.make(device.config_url, error="m")
     return mark_safe(qr.svg_inline(scale=5, border=2, dark="#000", light="#fff"))
 
 
-def _secret(device) -> str:
+def _secret(device: Authenticator) -> str:
     from base64 import b32encode
 
     text = b32encode(device.bin_key).decode().rstrip("=")

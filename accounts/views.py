@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -111,7 +112,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     (accounts.password_reset): a known and an unknown address get the same page after the
     same work."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: Form) -> HttpResponse:
         # Recorded whether or not the address is known (the page says the same either way).
         record_security_event(
             kind=EventKind.PASSWORD_RESET_REQUESTED,

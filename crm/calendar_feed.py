@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -17,7 +18,7 @@ MAX_EVENTS = 2_000
 DEFAULT_DURATION = timedelta(minutes=30)
 
 
-def activities_for_feed(*, user: User):
+def activities_for_feed(*, user: User) -> QuerySet[Activity]:
     now = timezone.now()
     return (
         Activity.objects.filter(

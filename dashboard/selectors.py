@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import is_manager
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import OPEN_STAGES, Stage
+from crm.reports.filters import ReportFilters
 from crm.selectors.activities import activities_visible_to
 from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
@@ -33,13 +34,13 @@ def home_figures(*, user: User) -> dict:
     }
 
 
-def _owner_of(user: User, executive: User):
+def _owner_of(user: User, executive: User | None) -> User | None:
     """Whose figures the dashboard shows: an executive's own; a manager's team (None) or
     the executive chosen."""
     return executive if is_manager(user) else user
 
 
-def _report_scope(*, user: User, owner: User, today: date):
+def _report_scope(*, user: User, owner: User | None, today: date) -> "ReportFilters":
     """The dashboard's scope expressed as report filters (this quarter against the previous
     one), so that its figures reuse the reports' own computations (sales cycle, won value)."""
     from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
@@ -80,7 +81,9 @@ class DashboardAggregates:
     closed: dict
     agenda: dict
 
-    def open_total(self, key: str, *, stage=None, owner: User | None = None):
+    def open_total(
+        self, key: str, *, stage: str | None = None, owner: int | None = None
+    ) -> Decimal | int:
         zero = 0 if key == "count" else ZERO
         return sum(
             (
@@ -91,7 +94,7 @@ class DashboardAggregates:
             zero,
         )
 
-    def closed_total(self, key: str, *, stage, owner: User | None = None):
+    def closed_total(self, key: str, *, stage: str, owner: int | None = None) -> Decimal | int:
         zero = 0 if key == "quarter" else ZERO
         return sum(
             (

@@ -1,8 +1,10 @@
+from collections.abc import Mapping
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +34,7 @@ def _links(owner: User) -> dict:
     report_param = {"ejecutivo": owner.pk if owner else ""}
     activity_param = {"executive": owner.pk} if owner else {"executive": "all"}
 
-    def url(name: str, params: QueryDict):
+    def url(name: str, params: Mapping[str, Any]) -> str:
         return reverse(name) + "?" + urlencode(params, doseq=True)
 
     return {

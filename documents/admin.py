@@ -2,7 +2,7 @@
 service, so every deletion is recorded (who, when, which files and their hashes)."""
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from documents.models import Document, DocumentDeletion, DocumentVersion
@@ -42,10 +42,10 @@ class DocumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # documents are uploaded through "Subir Documento" (checked files)
 
-    def delete_model(self, request: HttpRequest, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
         document_delete(user=request.user, document_id=obj.pk)
 
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         for pk in queryset.values_list("pk", flat=True):
             document_delete(user=request.user, document_id=pk)
 

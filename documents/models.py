@@ -7,7 +7,7 @@ a document: they mark it "Anulado" with a reason, and it stays downloadable.
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import LazyObject
@@ -27,11 +27,11 @@ class PrivateStorage(LazyObject):
 PRIVATE_STORAGE = PrivateStorage()
 
 
-def private_storage():
+def private_storage() -> Storage:
     return PRIVATE_STORAGE
 
 
-def version_file_name(instance, filename: str) -> str:
+def version_file_name(instance: "DocumentVersion", filename: str) -> str:
     """Generated names only: the uploaded name is kept in `original_name`, never on disk."""
     from documents.uploads import generated_name
 

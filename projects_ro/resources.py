@@ -1,6 +1,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -102,7 +103,7 @@ class ProjectResource(resources.ModelResource):
         # Run the model's validation (statuses, dates in order...) and report it per row.
         clean_model_instances = True
 
-    def filter_export(self, queryset, **kwargs: Any):
+    def filter_export(self, queryset: QuerySet[Project], **kwargs: Any) -> QuerySet[Project]:
         # The client's and contractors' RIFs are written for every row: fetch them up front.
         return (
             super()

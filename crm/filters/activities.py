@@ -48,7 +48,12 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["type", "client", "opportunity", "executive"]
 
     def __init__(
-        self, data: QueryDict | None = None, queryset=None, *, user: User, **kwargs: Any
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[Activity] | None = None,
+        *,
+        user: User,
+        **kwargs: Any,
     ) -> None:
         self.user = user
         super().__init__(data, queryset, **kwargs)

@@ -40,7 +40,7 @@ def column_range(column: str = "BigAutoField") -> tuple[int, int]:
     return (-(2**63) if low is None else low), (2**63 - 1 if high is None else high)
 
 
-def int_or_none(value, *, column: str = "BigAutoField") -> int | None:
+def int_or_none(value: object, *, column: str = "BigAutoField") -> int | None:
     """A submitted id or count ("12"), or None when it is missing, not a whole number, or out
     of the column's range (a 20-digit id matches no record; SQLite cannot even be asked)."""
     if isinstance(value, bool):
@@ -73,7 +73,7 @@ class ColumnIntegerField(forms.IntegerField):
             self.validators.append(MinValueValidator(low))
         self.validators.append(MaxValueValidator(high))
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         number = int_or_none(
@@ -95,7 +95,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of records whose ids are checked against the id column first (the
     `pk__in` query of Django's field overflows SQLite on a 20-digit id)."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> Any:
         try:
             values = frozenset(value)
         except TypeError:

@@ -85,7 +85,7 @@ class BaseContactFormSet(forms.BaseFormSet):
         if extra is not None:
             self.extra = extra
 
-    def _construct_form(self, i, **kwargs: Any):
+    def _construct_form(self, i: int, **kwargs: Any) -> ContactForm:
         form = super()._construct_form(i, **kwargs)
         form.draft = self.draft
         if self.focus_last and i == self.total_form_count() - 1:
@@ -93,7 +93,7 @@ class BaseContactFormSet(forms.BaseFormSet):
             form.fields["name"].widget.attrs["autofocus"] = True
         return form
 
-    def add_fields(self, form, index) -> None:
+    def add_fields(self, form: ContactForm, index: int | None) -> None:
         super().add_fields(form, index)
         remove = form.fields[DELETION_FIELD_NAME]
         remove.label = _("Remove")

@@ -17,6 +17,7 @@ from django.db.models import QuerySet, TextChoices
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import VIEW, module_rights
@@ -87,7 +88,9 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
         label=_("Industry"), queryset=Industry.objects.none(), required=False, empty_label=_("All")
     )
 
-    def __init__(self, *args: Any, executives: QuerySet[User], empty_label, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, executives: QuerySet[User], empty_label: StrOrPromise, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ejecutivo"].queryset = executives
         self.fields["ejecutivo"].empty_label = empty_label
@@ -180,7 +183,9 @@ def sees_every_executive(user: User) -> bool:
     return sees_every_opportunity(user=user)
 
 
-def report_filters(*, user: User, params: QueryDict, today: date | None = None):
+def report_filters(
+    *, user: User, params: QueryDict, today: date | None = None
+) -> tuple["ReportFilterForm", "ReportFilters"]:
     """(form, filters): the bound filter form for display and the filters it resolves to.
 
     An invalid input keeps what the user typed in the form and computes the report for the

@@ -19,7 +19,7 @@ class OfflineFetcher(URLFetcher):
         super().__init__(allowed_protocols=("data",), **kwargs)
         self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         if not url.startswith("data:"):
             self.refused.append(url)
             raise ValueError(f"Reports fetch nothing from outside: {url}")

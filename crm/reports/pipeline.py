@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Count,
@@ -36,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +84,7 @@ def weighted_x100(**options: Any) -> Sum:
     )
 
 
-def hundredths(value) -> Decimal:
+def hundredths(value: Decimal | None) -> Decimal:
     return (value or ZERO) / 100
 
 
@@ -92,12 +94,16 @@ class MonthStart(Func):
 
     output_field = DateField()
 
-    def as_sql(self, compiler, connection, **extra: Any):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:  # type: ignore[override]
         return TruncMonth(*self.source_expressions, output_field=DateField()).as_sql(
             compiler, connection, **extra
         )
 
-    def as_sqlite(self, compiler, connection, **extra: Any):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
         return super().as_sql(
             compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
         )
@@ -294,7 +300,7 @@ def _stages_and_months(
     return [rows[stage] for stage in OPEN_STAGES], list(months.values()), previous
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -429,7 +435,7 @@ def pipeline_report(*, filters: ReportFilters, now: datetime | None = None) -> P
     )
 
 
-def pipeline_detail(filters: ReportFilters):
+def pipeline_detail(filters: ReportFilters) -> QuerySet[Opportunity]:
     """Every opportunity of the report (open with expected close in the period, or won or
     lost in it) for the Detalle sheet, read in chunks by the caller."""
     period = (filters.start, filters.end)

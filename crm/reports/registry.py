@@ -4,11 +4,12 @@ the rows of their Detalle sheet."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from crm.models import Stage
+from crm.models import Activity, Opportunity, Stage
 from crm.reports.activities import activities_in_scope, activities_report
 from crm.reports.conversion import conversion_report
+from crm.reports.filters import ReportFilters
 from crm.reports.forecast_accuracy import forecast_accuracy_report
 from crm.reports.losses import losses_report, lost_in_period
 from crm.reports.pipeline import day_bounds, weighted_value
@@ -23,7 +24,7 @@ class ReportKind:
     detail_kind: str = "opportunities"
 
 
-def _closed(filters):
+def _closed(filters: ReportFilters) -> QuerySet[Opportunity]:
     return (
         closed_in(filters, filters.start, filters.end)
         .filter(stage__in=(Stage.WON, Stage.LOST))
@@ -33,11 +34,11 @@ def _closed(filters):
     )
 
 
-def _won(filters):
+def _won(filters: ReportFilters) -> QuerySet[Opportunity]:
     return _closed(filters).filter(stage=Stage.WON)
 
 
-def _lost(filters):
+def _lost(filters: ReportFilters) -> QuerySet[Opportunity]:
     return (
         lost_in_period(filters)
         .select_related("client", "owner", "client__industry")
@@ -46,7 +47,7 @@ def _lost(filters):
     )
 
 
-def _activities(filters):
+def _activities(filters: ReportFilters) -> QuerySet[Activity]:
     since, until = day_bounds(filters.start, filters.end)
     return (
         activities_in_scope(filters)

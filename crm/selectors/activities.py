@@ -2,8 +2,10 @@
 an activity's page. Every read starts from `activities_visible_to(user=)`; each page costs
 the same number of queries whatever the number of activities."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
@@ -225,7 +227,7 @@ def _union_all(parts: list[tuple[str, str, QuerySet]]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _agenda_order(key: str):
+def _agenda_order(key: str) -> Callable[[Activity], tuple[Any, int]]:
     """A section's order (SECTIONS), in Python, for its few rows."""
     if key == "done":
         return lambda activity: (-activity.done_at.timestamp(), activity.pk)

@@ -114,7 +114,7 @@ def client_history(*, client: Client) -> QuerySet[ChangeRecord]:
     return client.change_records.select_related("changed_by")
 
 
-def client_list(*, user: User, params: QueryDict):
+def client_list(*, user: User, params: QueryDict) -> tuple[ClientFilter, QuerySet[Client]]:
     """The client list (CRM → Clientes) and its exports: the user's clients filtered by
     `params` (a ClientFilter), with the live contacts' count, the primary contact's name,
     the open opportunities the user may see and the date of the last done activity, each

@@ -3,12 +3,15 @@ term finds, each kind inside the user's scope (the existing scope selectors, nev
 restated here) and through the search indexes (crm.search). One query per kind, whatever
 the volume."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import VIEW, module_rights
@@ -46,7 +49,14 @@ def _take(rows: QuerySet, limit: int) -> tuple[list, bool]:
     return rows[:limit], len(rows) > limit
 
 
-def _group(key, label: str, rows: QuerySet, limit: int, hit, more_url: str = "") -> HitGroup:
+def _group(
+    key: str,
+    label: StrOrPromise,
+    rows: QuerySet,
+    limit: int,
+    hit: Callable[[Any], Any],
+    more_url: str = "",
+) -> HitGroup:
     found, has_more = _take(rows, limit)
     return HitGroup(key, label, [hit(row) for row in found], has_more, more_url)
 

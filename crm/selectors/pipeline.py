@@ -6,6 +6,7 @@ aggregate query each, and each column fetches only its page of cards (LIMIT, ser
 index opp_stage_close on stage + expected_close_date).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -82,7 +83,7 @@ class BoardColumn:
 
 def filtered_board_opportunities(
     *, user: User, params: QueryDict, request: HttpRequest | None = None
-):
+) -> tuple[BoardFilter, QuerySet[Opportunity]]:
     """The user's opportunities narrowed by the board's filters: (filterset, queryset).
     An invalid filter gives an empty board, never a crash."""
     base = opportunities_visible_to(user=user)
@@ -173,7 +174,7 @@ def with_card_facts(cards: list[Opportunity]) -> list[Opportunity]:
     return cards
 
 
-def _url_of(name: str):
+def _url_of(name: str) -> Callable[[int], str]:
     """A function pk -> the URL `name` gives that pk: one reverse() for every card."""
     marker = "2147483647"
     head, tail = reverse(name, args=[marker]).rsplit(marker, 1)
@@ -253,7 +254,9 @@ class ListTotals:
     weighted: Decimal
 
 
-def filtered_opportunity_list(*, user: User, params: QueryDict, request: HttpRequest | None = None):
+def filtered_opportunity_list(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[OpportunityFilter, QuerySet[Opportunity]]:
     """The user's opportunities narrowed and ordered by the list's filters: (filterset,
     queryset). An invalid filter gives an empty list, never a crash."""
     base = opportunities_visible_to(user=user).select_related("client", "owner")
@@ -261,7 +264,9 @@ def filtered_opportunity_list(*, user: User, params: QueryDict, request: HttpReq
     return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
 
-def opportunity_list(*, user: User, params: QueryDict, request: HttpRequest | None = None):
+def opportunity_list(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[OpportunityFilter, QuerySet[Opportunity], "ListTotals"]:
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
     The rows carry the last and next activity and whether the user may change them
@@ -277,7 +282,9 @@ def opportunity_list(*, user: User, params: QueryDict, request: HttpRequest | No
     return filterset, rows, totals
 
 
-def opportunity_export(*, user: User, params: QueryDict, request: HttpRequest | None = None):
+def opportunity_export(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> QuerySet[Opportunity]:
     """The opportunity list's export: every row of the filtered list, in its order, with the
     list's activity columns (read by crm.exports.columns.opportunity_rows with values())."""
     _filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)

@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: object) -> str:
     """A fraction as a Spanish percentage with one decimal: 0.375 → "37,5 %"."""
     if value is None or value == "":
         return "—"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,7 +94,7 @@ def _row(request: AuthenticatedHttpRequest, activity: Activity, **extra: Any) ->
 
 
 def _action_form(
-    request: AuthenticatedHttpRequest, name: str, activity: Activity, form
+    request: AuthenticatedHttpRequest, name: str, activity: Activity, form: Form
 ) -> HttpResponse:
     """An action's form: in place of the activity's row for htmx, else as a page of its own
     (which posts without htmx and ends on the activity's page)."""

@@ -1,5 +1,7 @@
 """CRM → Clientes: the filtered list, its bulk "Cambiar segmento" action and its exports."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -61,7 +63,7 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def to_python(self, value) -> list[int]:
+    def to_python(self, value: Any) -> list[int]:
         ids = {int_or_none(raw) for raw in value or ()}
         ids.discard(None)
         return sorted(ids)

@@ -23,7 +23,7 @@ from crm.duplicates import likely_duplicates
 from crm.forms.base import int_or_none
 from crm.forms.clients import TOTAL_FORMS_KEY, ClientForm, with_another_contact_row
 from crm.history import client_changes_since
-from crm.models import SATISFACTION_TYPES, Client
+from crm.models import SATISFACTION_TYPES, ChangeRecord, Client
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
@@ -128,7 +128,7 @@ def client_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _form_page(request, form, **context)
 
 
-def _changes_by_others(*, client: Client, form: ClientForm):
+def _changes_by_others(*, client: Client, form: ClientForm) -> list[ChangeRecord]:
     contact_versions = {
         row.cleaned_data["id"]: row.cleaned_data["version"] or 0
         for row in form.contacts.forms

@@ -1,6 +1,8 @@
 """ "Metas": targets per executive for a month or a quarter and the progress against them.
 A manager sets the team's; an executive sees their own."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -21,7 +23,7 @@ from crm.reports.goals import goal_board, goal_people
 from crm.services.goals import goals_save
 
 
-def _url(period: str, start) -> str:
+def _url(period: str, start: date) -> str:
     query = urlencode({"periodo": period, "inicio": start.strftime("%Y-%m")})
     return f"{reverse('crm:goal_list')}?{query}"
 

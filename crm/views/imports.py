@@ -16,6 +16,8 @@ from crm.imports import storage
 from crm.imports.files import FileRejected, read_upload, template_csv, template_workbook
 from crm.imports.forms import ImportFileForm
 from crm.imports.kinds import CLIENTS, CONTACTS, ImportKind
+from crm.imports.report import ImportReport
+from crm.imports.storage import StoredUpload
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,7 +110,12 @@ def _confirm_step(request: AuthenticatedHttpRequest, kind: ImportKind, token: st
 
 
 def _render_preview(
-    request: AuthenticatedHttpRequest, kind: str, report, *, upload, status=200
+    request: AuthenticatedHttpRequest,
+    kind: str,
+    report: ImportReport,
+    *,
+    upload: StoredUpload,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "kind": kind,

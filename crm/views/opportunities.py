@@ -22,7 +22,7 @@ from crm.forms.opportunities import (
     contact_label,
 )
 from crm.history import changes_since
-from crm.models import BANT_QUESTIONS, Opportunity, Stage
+from crm.models import BANT_QUESTIONS, Client, Opportunity, Stage
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import no_answer_offer_for
@@ -55,7 +55,7 @@ MAX_TIMELINE_PAGES = 50
 STAGE_BADGES = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
 
 
-def _visible_client(user: User, pk: int):
+def _visible_client(user: User, pk: object) -> Client | None:
     return clients_visible_to(user=user).filter(pk=int_or_none(pk)).first()
 
 

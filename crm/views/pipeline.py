@@ -158,7 +158,11 @@ def opportunity_move_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 
 def _qualify_and_move(
-    request: AuthenticatedHttpRequest, opportunity: Opportunity, to_stage, version, next_url
+    request: AuthenticatedHttpRequest,
+    opportunity: Opportunity,
+    to_stage: str,
+    version: int,
+    next_url: str,
 ) -> HttpResponse:
     """Leaving Prospección unqualified: ask BANT on the move page, then save the answers
     and move in one request."""
@@ -323,7 +327,7 @@ def _query(query: str) -> str:
     return f"?{query}" if query else ""
 
 
-def _positive_int(raw, *, default: int = 1) -> int:
+def _positive_int(raw: object, *, default: int = 1) -> int:
     """A page or version from the query string; `default` unless a whole number from 1 to
     what a PostgreSQL integer holds (a page past it would overflow the query's OFFSET)."""
     number = int_or_none(raw)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,7 +26,7 @@ from audit.services import record_security_event
 from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
-from crm.reports.filters import month_end, report_filters, sees_every_executive
+from crm.reports.filters import ReportFilters, month_end, report_filters, sees_every_executive
 from crm.reports.goals import report_goal_board
 from crm.reports.pipeline import (
     CONVERSION_DEFINITION,
@@ -57,7 +58,7 @@ def report_index_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "crm/reports/index.html", {"plans": plans})
 
 
-def _opportunity_list_url(filters, **params: Any) -> str:
+def _opportunity_list_url(filters: ReportFilters, **params: Any) -> str:
     query = filters.list_params() | params
     return reverse("crm:opportunity_list") + "?" + urlencode(query, doseq=True)
 
@@ -162,7 +163,7 @@ def report_pipeline_export_view(
     raise Http404
 
 
-def _plan_owners(user: User):
+def _plan_owners(user: User) -> QuerySet[User]:
     if sees_every_executive(user):
         return assignable_executives()
     return assignable_executives().filter(pk=user.pk)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Visibility
 from crm.forms.opportunities import ShareAddForm, ShareRemoveForm
+from crm.models import Client, Opportunity
 from crm.services.shares import ShareLevel, may_share
 
 
 def share_page(
     request: AuthenticatedHttpRequest,
     *,
-    record,
+    record: Client | Opportunity,
     visibility: str,
     shared_with: list,
     share: Callable,

@@ -302,7 +302,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args: Any, force: bool = False, **options: Any):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to create demo users with a known password while DEBUG is off. "
@@ -456,7 +456,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def _pipeline(self, clients) -> None:
+    def _pipeline(self, clients: list[Client]) -> None:
         """Opportunities in every stage with contacts and activities, through the services so
         that stage rows and history exist as if people had worked them."""
         now = timezone.now()

@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.db.models import PROTECT, RESTRICT, ProtectedError, RestrictedError
+from django.db.models import PROTECT, RESTRICT, ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 
 from crm.recycle_bin import RETENTION_DAYS, SoftDeleteModel
@@ -41,7 +41,7 @@ def soft_delete_models() -> list:
         return sorted(models, key=lambda m: m._meta.label)
 
 
-def purge(queryset) -> tuple[Counter, int]:
+def purge(queryset: QuerySet[Any]) -> tuple[Counter, int]:
     """Hard-delete the rows (with what cascades from them). A row something still protects
     (say a client with a live opportunity) is kept and counted, and the rest go ahead."""
     deleted: Counter = Counter()

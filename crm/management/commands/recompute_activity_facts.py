@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch_size: int, database: str, **options: Any) -> None:
         began = time.monotonic()
 
-        def progress(label: str, up_to) -> None:
+        def progress(label: str, up_to: int) -> None:
             if options["verbosity"] > 1:
                 self.stdout.write(f"  {label}: up to id {up_to}")
 

@@ -19,6 +19,6 @@ class Command(BaseCommand):
             "--date", type=date.fromisoformat, help="the day to take it for (default: today)"
         )
 
-    def handle(self, *args: Any, date=None, **options: Any) -> None:
+    def handle(self, *args: Any, date: date | None = None, **options: Any) -> None:
         written = take_forecast_snapshots(today=date or timezone.localdate())
         self.stdout.write(f"snapshots={written}")

@@ -154,7 +154,7 @@ class Command(BaseCommand):
         company.client_visibility = company.opportunity_visibility = mode
         company.save()
 
-    def _pages(self, options) -> None:
+    def _pages(self, options: dict[str, Any]) -> None:
         executive = User.objects.get(username="bench0")
         manager = User.objects.get(username="bench_manager")
         other = User.objects.get(username="bench1")
