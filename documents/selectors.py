@@ -18,12 +18,12 @@ from crm.selectors.opportunities import (
     sees_every_opportunity,
 )
 from documents.filters import DocumentFilter
-from documents.models import Document, DocumentDownload, DocumentVersion
+from documents.models import Document, DocumentDownload, DocumentQuerySet, DocumentVersion
 from projects_ro.models import Project
 from projects_ro.selectors import projects_visible_to
 
 
-def documents_visible_to(*, user: User) -> QuerySet[Document]:
+def documents_visible_to(*, user: User) -> DocumentQuerySet:
     """Documents whose opportunity, client or project the user may see (see module doc).
 
     Who sees every client and opportunity (a manager, or "all" visibility) sees every
@@ -100,18 +100,18 @@ def attachable_client(*, user: User, pk: int) -> Client | None:
     return clients_editable_by(user=user).filter(pk=pk).first()
 
 
-def documents_of_opportunity(*, user: User, opportunity: Opportunity) -> QuerySet[Document]:
+def documents_of_opportunity(*, user: User, opportunity: Opportunity) -> DocumentQuerySet:
     """An opportunity's Documentos tab (the opportunity is already in the user's scope)."""
     return Document.objects.filter(opportunity=opportunity).for_list()
 
 
-def documents_of_client(*, user: User, client: Client) -> QuerySet[Document]:
+def documents_of_client(*, user: User, client: Client) -> DocumentQuerySet:
     """A client's Documentos tab: its own and its opportunities' documents in the user's
     scope."""
     return documents_visible_to(user=user).filter(client=client).for_list()
 
 
-def documents_of_project(*, user: User, project: Project) -> QuerySet[Document]:
+def documents_of_project(*, user: User, project: Project) -> DocumentQuerySet:
     return documents_visible_to(user=user).filter(project=project).for_list()
 
 

@@ -23,7 +23,8 @@ from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin, LocalDateField
-from crm.models import Industry, Opportunity, Segment
+from crm.models import Industry, Segment
+from crm.models.opportunities import OpportunityQuerySet
 from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 
 
@@ -126,7 +127,7 @@ class ReportFilters:
     industry: Industry | None
     company_wide: bool  # no executive chosen: the team's (or company's) figures
 
-    def opportunities(self) -> QuerySet[Opportunity]:
+    def opportunities(self) -> OpportunityQuerySet:
         """The user's opportunities narrowed by the executive, segment and industry filters
         (not by dates: each figure applies its own date column to the period)."""
         rows = opportunities_visible_to(user=self.user)

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from crm.models import LossReason, Opportunity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
 from crm.reports.pipeline import ZERO
@@ -17,7 +18,7 @@ from crm.reports.tables import Column, Figure, Kind, Table, TableReport
 LESSONS_SHOWN = 50
 
 
-def lost_in_period(filters: ReportFilters) -> QuerySet[Opportunity]:
+def lost_in_period(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         filters.opportunities()
         .order_by()

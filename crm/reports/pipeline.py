@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
 
@@ -435,7 +436,7 @@ def pipeline_report(*, filters: ReportFilters, now: datetime | None = None) -> P
     )
 
 
-def pipeline_detail(filters: ReportFilters) -> QuerySet[Opportunity]:
+def pipeline_detail(filters: ReportFilters) -> OpportunityQuerySet:
     """Every opportunity of the report (open with expected close in the period, or won or
     lost in it) for the Detalle sheet, read in chunks by the caller."""
     period = (filters.start, filters.end)

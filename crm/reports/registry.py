@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from crm.models import Activity, Opportunity, Stage
+from crm.models import Activity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports.activities import activities_in_scope, activities_report
 from crm.reports.conversion import conversion_report
 from crm.reports.filters import ReportFilters
@@ -24,7 +25,7 @@ class ReportKind:
     detail_kind: str = "opportunities"
 
 
-def _closed(filters: ReportFilters) -> QuerySet[Opportunity]:
+def _closed(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         closed_in(filters, filters.start, filters.end)
         .filter(stage__in=(Stage.WON, Stage.LOST))
@@ -34,11 +35,11 @@ def _closed(filters: ReportFilters) -> QuerySet[Opportunity]:
     )
 
 
-def _won(filters: ReportFilters) -> QuerySet[Opportunity]:
+def _won(filters: ReportFilters) -> OpportunityQuerySet:
     return _closed(filters).filter(stage=Stage.WON)
 
 
-def _lost(filters: ReportFilters) -> QuerySet[Opportunity]:
+def _lost(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         lost_in_period(filters)
         .select_related("client", "owner", "client__industry")

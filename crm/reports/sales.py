@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.translation import gettext as _
 
 from crm.models import Opportunity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
@@ -30,7 +31,7 @@ def _year_earlier(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def closed_in(filters: ReportFilters, start: date, end: date) -> QuerySet[Opportunity]:
+def closed_in(filters: ReportFilters, start: date, end: date) -> OpportunityQuerySet:
     return filters.opportunities().order_by().filter(closed_on__range=(start, end))
 
 

@@ -9,6 +9,7 @@ from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 from crm.filters.clients import ClientFilter
 from crm.models import OPEN_STAGES, ChangeRecord, Client, ClientUserObjectPermission, Contact
+from crm.models.clients import ClientQuerySet
 from crm.recycle_bin import deleted_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 
@@ -26,7 +27,7 @@ def _granted(user: User, codename: str) -> QuerySet:
     ).values("content_object_id")
 
 
-def clients_visible_to(*, user: User) -> QuerySet[Client]:
+def clients_visible_to(*, user: User) -> ClientQuerySet:
     """Live clients the user may see.
 
     Managers and admins see all. Executives see all unless the company's client visibility
@@ -49,7 +50,7 @@ def client_edit_rule(user: User, *, settings: CompanySettings | None = None) -> 
     return Q(owner=user) | Q(pk__in=_granted(user, "change_client"))
 
 
-def clients_editable_by(*, user: User) -> QuerySet[Client]:
+def clients_editable_by(*, user: User) -> ClientQuerySet:
     """Live clients the user may change (always a subset of `clients_visible_to`)."""
     return clients_visible_to(user=user).filter(client_edit_rule(user))
 
@@ -65,7 +66,7 @@ def user_can_edit_client(*, user: User, client: Client) -> bool:
     return Client.objects.filter(rule, pk=client.pk).exists()
 
 
-def with_client_edit_flag(clients: QuerySet[Client], *, user: User) -> QuerySet[Client]:
+def with_client_edit_flag(clients: ClientQuerySet, *, user: User) -> ClientQuerySet:
     """Annotate `user_can_edit` on each row (the same rule, in the same query): what a list
     needs to show or hide a row's write controls."""
     rule = client_edit_rule(user)
@@ -101,7 +102,7 @@ def client_shared_with(*, client: Client) -> QuerySet[User]:
     )
 
 
-def deleted_clients_visible_to(*, user: User) -> QuerySet[Client]:
+def deleted_clients_visible_to(*, user: User) -> ClientQuerySet:
     """The recycle bin: admins see every deleted client, others those they deleted."""
     return deleted_visible_to(Client, user=user).select_related("owner", "merged_into")
 
@@ -114,7 +115,7 @@ def client_history(*, client: Client) -> QuerySet[ChangeRecord]:
     return client.change_records.select_related("changed_by")
 
 
-def client_list(*, user: User, params: QueryDict) -> tuple[ClientFilter, QuerySet[Client]]:
+def client_list(*, user: User, params: QueryDict) -> tuple[ClientFilter, ClientQuerySet]:
     """The client list (CRM → Clientes) and its exports: the user's clients filtered by
     `params` (a ClientFilter), with the live contacts' count, the primary contact's name,
     the open opportunities the user may see and the date of the last done activity, each

@@ -19,6 +19,7 @@ from crm.models import (
     OpportunityUserObjectPermission,
     StageChange,
 )
+from crm.models.opportunities import OpportunityQuerySet
 from crm.recycle_bin import deleted_visible_to
 
 
@@ -45,7 +46,7 @@ def _granted(user: User, codename: str) -> QuerySet:
     ).values("content_object_id")
 
 
-def opportunities_visible_to(*, user: User) -> QuerySet[Opportunity]:
+def opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
     """Live opportunities of live clients the user may see.
 
     Managers and admins see all; executives all unless the company's opportunity visibility
@@ -68,7 +69,7 @@ def opportunity_edit_rule(user: User, *, settings: CompanySettings | None = None
     return Q(owner=user) | Q(pk__in=_granted(user, "change_opportunity"))
 
 
-def opportunities_editable_by(*, user: User) -> QuerySet[Opportunity]:
+def opportunities_editable_by(*, user: User) -> OpportunityQuerySet:
     """Live opportunities the user may change (a subset of `opportunities_visible_to`)."""
     return opportunities_visible_to(user=user).filter(opportunity_edit_rule(user))
 
@@ -117,7 +118,7 @@ def get_editable_opportunity_or_403(*, user: User, pk: int) -> Opportunity:
     return opportunity
 
 
-def opportunities_notified_to(*, user: User) -> QuerySet[Opportunity]:
+def opportunities_notified_to(*, user: User) -> OpportunityQuerySet:
     """The live opportunities the user received a notification about (a hand-off area's
     "Venta cerrada"): what they may open, read-only, without the CRM module."""
     notified = user.notifications.filter(opportunity__isnull=False).values("opportunity_id")
@@ -146,6 +147,6 @@ def activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
     return opportunity.activities.select_related("owner", "contact")
 
 
-def deleted_opportunities_visible_to(*, user: User) -> QuerySet[Opportunity]:
+def deleted_opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
     """The recycle bin: admins see every deleted opportunity, others those they deleted."""
     return deleted_visible_to(Opportunity, user=user).select_related("client")

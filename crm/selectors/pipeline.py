@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import User
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.selectors.opportunities import opportunities_visible_to, with_opportunity_edit_flag
 from crm.stage_rules import RULE_TO_ENTER
 
@@ -83,7 +84,7 @@ class BoardColumn:
 
 def filtered_board_opportunities(
     *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> tuple[BoardFilter, QuerySet[Opportunity]]:
+) -> tuple[BoardFilter, OpportunityQuerySet]:
     """The user's opportunities narrowed by the board's filters: (filterset, queryset).
     An invalid filter gives an empty board, never a crash."""
     base = opportunities_visible_to(user=user)
@@ -256,7 +257,7 @@ class ListTotals:
 
 def filtered_opportunity_list(
     *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> tuple[OpportunityFilter, QuerySet[Opportunity]]:
+) -> tuple[OpportunityFilter, OpportunityQuerySet]:
     """The user's opportunities narrowed and ordered by the list's filters: (filterset,
     queryset). An invalid filter gives an empty list, never a crash."""
     base = opportunities_visible_to(user=user).select_related("client", "owner")
@@ -266,7 +267,7 @@ def filtered_opportunity_list(
 
 def opportunity_list(
     *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> tuple[OpportunityFilter, QuerySet[Opportunity], "ListTotals"]:
+) -> tuple[OpportunityFilter, OpportunityQuerySet, "ListTotals"]:
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
     The rows carry the last and next activity and whether the user may change them
@@ -284,7 +285,7 @@ def opportunity_list(
 
 def opportunity_export(
     *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> QuerySet[Opportunity]:
+) -> OpportunityQuerySet:
     """The opportunity list's export: every row of the filtered list, in its order, with the
     list's activity columns (read by crm.exports.columns.opportunity_rows with values())."""
     _filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)
