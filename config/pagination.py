@@ -36,7 +36,7 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         return self._get_page(self._rows(bottom, top), number, self)
 
-    def _rows(self, bottom: int, top: int) -> Sequence[Any]:
+    def _rows(self, bottom: int, top: int) -> QuerySet[Any] | Sequence[Any]:
         rows = self.object_list
         if not _keys_first_applies(rows):
             return rows[bottom:top]
@@ -83,7 +83,7 @@ def _totally_ordered(rows: QuerySet) -> QuerySet:
 
 def paginate(
     request: HttpRequest,
-    queryset: Sequence[Any],
+    queryset: QuerySet[Any] | Sequence[Any],
     *,
     per_page: int = PAGE_SIZE,
     count: int | None = None,

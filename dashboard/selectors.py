@@ -105,9 +105,7 @@ class DashboardAggregates:
             zero,
         )
 
-    def won_in(
-        self, first: date, last: date | None = None, *, owner: User | None = None
-    ) -> Decimal:
+    def won_in(self, first: date, last: date | None = None, *, owner: int | None = None) -> Decimal:
         """Value won in the whole months from `first` to `last` (both in `months`); with no
         `last`, from `first` on (close dates after this month included)."""
         keys = [
@@ -119,7 +117,7 @@ class DashboardAggregates:
             keys.append("won_later")
         return sum((self.closed_total(key, stage=Stage.WON, owner=owner) for key in keys), ZERO)
 
-    def agenda_total(self, key: str, *, owner: User | None = None) -> int:
+    def agenda_total(self, key: str, *, owner: int | None = None) -> int:
         return sum(
             row[key]
             for row_owner, row in self.agenda.items()

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
@@ -117,7 +118,7 @@ class AgendaBounds:
 @dataclass(frozen=True)
 class SectionSpec:
     key: str
-    title: str
+    title: StrOrPromise
     order: tuple[str, ...]
 
 

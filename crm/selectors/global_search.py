@@ -30,7 +30,7 @@ PAGE_ROWS = 20
 
 @dataclass(frozen=True)
 class Hit:
-    label: str
+    label: StrOrPromise
     detail: str
     url: str
 
@@ -38,7 +38,7 @@ class Hit:
 @dataclass
 class HitGroup:
     key: str
-    label: str
+    label: StrOrPromise
     hits: list[Hit] = field(default_factory=list)
     has_more: bool = False
     more_url: str = ""

@@ -17,6 +17,7 @@ from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
@@ -57,7 +58,7 @@ class BoardColumn:
     """One open stage of the board: its header figures and one page of its cards."""
 
     stage: str
-    label: str
+    label: StrOrPromise
     totals: StageTotals
     cards: list[Opportunity] = field(default_factory=list)
     page: int = 1

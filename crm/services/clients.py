@@ -1,5 +1,6 @@
 """Writes to clients and contacts. Each service validates, saves, records history; atomic."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ class ContactInput:
 
 
 @transaction.atomic
-def client_create(*, user: User, data: dict, contacts: list[ContactInput] = ()) -> Client:
+def client_create(*, user: User, data: dict, contacts: Sequence[ContactInput] = ()) -> Client:
     """Create a client with its contacts ("Crear Nuevo Cliente", steps 3 to 8)."""
     client = Client(created_by=user, **{name: data[name] for name in CLIENT_FIELDS if name in data})
     client.full_clean()
@@ -57,7 +58,7 @@ def client_update(
     client_id: int,
     expected_version: int,
     data: dict,
-    contacts: list[ContactInput] = (),
+    contacts: Sequence[ContactInput] = (),
 ) -> Client:
     """Save a client edited from `expected_version`; raise StaleVersionError if it moved on.
     Only managers change the owner (`crm.ownership.check_owner_change`)."""
@@ -122,7 +123,7 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user: User) 
         record_changes(instance=contact, client=client, before=before, user=user)
 
 
-def soft_delete(instance: Client | Opportunity, *, user: User) -> None:
+def soft_delete(instance: Client | Contact | Opportunity, *, user: User) -> None:
     instance.deleted_at = timezone.now()
     instance.deleted_by = user
     instance.version += 1

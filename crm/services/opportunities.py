@@ -425,7 +425,7 @@ def opportunity_log_follow_up(
 
 def _perform_planned(
     *, user: User, opportunity: Opportunity, activity_id: int, done: ActivityInput
-) -> Activity:
+) -> None:
     planned = (
         Activity.objects.select_for_update()
         .filter(pk=activity_id, opportunity=opportunity, done_at__isnull=True)

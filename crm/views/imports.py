@@ -111,10 +111,10 @@ def _confirm_step(request: AuthenticatedHttpRequest, kind: ImportKind, token: st
 
 def _render_preview(
     request: AuthenticatedHttpRequest,
-    kind: str,
+    kind: ImportKind,
     report: ImportReport,
     *,
-    upload: StoredUpload,
+    upload: StoredUpload | None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
