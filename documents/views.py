@@ -294,7 +294,7 @@ def project_documents_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 # "Enviar cotización" ----------------------------------------------------------------------------
 
 
-def _quote_of(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _quote_of(request: AuthenticatedHttpRequest, pk: int) -> tuple[Document, Quote]:
     document = get_document_for_user_or_404(user=request.user, pk=pk)
     quote = getattr(document, "quote", None)
     if quote is None:

@@ -148,7 +148,7 @@ def section_condition(key: str, bounds: AgendaBounds) -> Q:
 @dataclass
 class AgendaSection:
     key: str
-    title: str
+    title: StrOrPromise
     count: int
     capped: bool = False  # more than `count` (COUNT_CAP) rows
     activities: list[Activity] = field(default_factory=list)

@@ -45,8 +45,8 @@ class HitGroup:
 
 
 def _take(rows: QuerySet, limit: int) -> tuple[list, bool]:
-    rows = list(rows[: limit + 1])
-    return rows[:limit], len(rows) > limit
+    taken = list(rows[: limit + 1])
+    return taken[:limit], len(taken) > limit
 
 
 def _group(

@@ -96,7 +96,7 @@ def filtered_board_opportunities(
 def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]:
     """Count, Σ value and Σ weighted value (value × probability / 100) of every open stage,
     in one GROUP BY query (see `_sums_by_probability`)."""
-    totals = {stage: StageTotals() for stage in OPEN_STAGES}
+    totals: dict[str, StageTotals] = {stage: StageTotals() for stage in OPEN_STAGES}
     groups = _sums_by_probability(opportunities.filter(stage__in=OPEN_STAGES), "stage")
     for stage, (count, total, weighted) in groups.items():
         totals[stage] = StageTotals(count=count, total=total, weighted=weighted)

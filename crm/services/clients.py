@@ -87,7 +87,7 @@ def _lone_contact_is_primary(*, client: Client, contacts: list[ContactInput]) ->
         kept[0].is_primary = True
 
 
-def _save_contacts(*, client: Client, contacts: list[ContactInput], user: User) -> None:
+def _save_contacts(*, client: Client, contacts: Sequence[ContactInput], user: User) -> None:
     _lone_contact_is_primary(client=client, contacts=contacts)
     # Deletions and demotions first, the primary last: the one-primary constraint holds at
     # every statement, not only at the end.

@@ -128,7 +128,7 @@ def _step(number: int) -> AbstractContextManager[None]:
             kind: type[BaseException] | None,
             error: BaseException | None,
             traceback: TracebackType | None,
-        ) -> bool:
+        ) -> None:
             if isinstance(error, ValidationError):
                 raise QuoteSendError(step=number, messages=error.messages) from error
             if isinstance(error, StaleVersionError):

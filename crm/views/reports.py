@@ -26,7 +26,13 @@ from audit.services import record_security_event
 from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
-from crm.reports.filters import ReportFilters, month_end, report_filters, sees_every_executive
+from crm.reports.filters import (
+    ReportFilterForm,
+    ReportFilters,
+    month_end,
+    report_filters,
+    sees_every_executive,
+)
 from crm.reports.goals import report_goal_board
 from crm.reports.pipeline import (
     CONVERSION_DEFINITION,
@@ -34,7 +40,7 @@ from crm.reports.pipeline import (
     pipeline_detail,
     pipeline_report,
 )
-from crm.reports.registry import TABLE_REPORTS
+from crm.reports.registry import TABLE_REPORTS, ReportKind
 from crm.reports.xlsx import pipeline_workbook, table_workbook, xlsx_file_response
 from crm.selectors.action_plans import (
     action_plans_visible_to,
@@ -235,7 +241,9 @@ def report_action_schedule_view(request: AuthenticatedHttpRequest, pk: int) -> H
 # The reports made of tables: Ventas, Pérdidas, Actividades, Conversión y ciclo de venta ------
 
 
-def _table_report(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+def _table_report(
+    request: AuthenticatedHttpRequest, slug: str
+) -> tuple[ReportKind, ReportFilterForm, ReportFilters, Any]:
     kind = TABLE_REPORTS[slug]
     form, filters = report_filters(user=request.user, params=request.GET)
     return kind, form, filters, kind.build(filters=filters)
