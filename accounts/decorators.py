@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import module_rights
 
 
@@ -18,7 +18,9 @@ def module_required(module: str, right: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def wrapped(
+            request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if right not in module_rights(request.user, module):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

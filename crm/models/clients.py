@@ -217,7 +217,7 @@ class Client(Record, SearchTextModel, ActivityFacts):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
-    def search_parts(self) -> list[str]:
+    def search_parts(self) -> tuple[str, ...]:
         return (
             self.name,
             name_key(self.name),
@@ -271,7 +271,7 @@ class Contact(Record, SearchTextModel):
     def __str__(self) -> str:
         return self.name
 
-    def search_parts(self) -> list[str]:
+    def search_parts(self) -> tuple[str, ...]:
         return (self.name, self.email, phone_key(self.phone))
 
 

@@ -122,5 +122,5 @@ class Complaint(Record, SearchTextModel):
     def get_absolute_url(self) -> str:
         return reverse("crm:complaint_detail", args=[self.pk])
 
-    def search_parts(self) -> list[str]:
+    def search_parts(self) -> tuple[str, ...]:
         return (self.subject, self.description)

@@ -451,7 +451,7 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
     def get_absolute_url(self) -> str:
         return reverse("crm:opportunity_detail", args=[self.pk])
 
-    def search_parts(self) -> list[str]:
+    def search_parts(self) -> tuple[str, ...]:
         return (self.name,)
 
     @property
