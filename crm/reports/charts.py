@@ -52,7 +52,7 @@ class Chart:
     wide: bool = False  # needs its full width to be read: scrolls sideways on phones
 
 
-def amount(value: Decimal | int | None) -> str:
+def amount(value: Decimal | float | None) -> str:
     return number_format(value or 0, 0, use_l10n=True, force_grouping=True)
 
 

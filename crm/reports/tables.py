@@ -53,5 +53,5 @@ class TableReport:
     notes: list[str] = field(default_factory=list)
 
 
-def ratio(part: Decimal | int | None, whole: Decimal | int | None) -> float | None:
+def ratio(part: Decimal | int, whole: Decimal | int | None) -> float | None:
     return float(part) / float(whole) if whole else None

@@ -12,6 +12,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -97,7 +98,7 @@ def _header(
 def pipeline_workbook(
     *,
     report: Any,
-    detail: Iterable[dict[str, Any]],
+    detail: QuerySet[Any],
     user: User,
     generated_at: datetime,
     goals: Any = None,
@@ -253,7 +254,7 @@ def pipeline_workbook(
 def table_workbook(
     *,
     report: Any,
-    detail: Iterable[dict[str, Any]],
+    detail: QuerySet[Any],
     detail_kind: str,
     user: User,
     generated_at: datetime,
@@ -318,7 +319,7 @@ ACTIVITY_DETAIL_FIELDS = (
 )  # fmt: skip
 
 
-def activity_detail_sheet(activities: Iterable[dict[str, Any]]) -> StreamedSheet:
+def activity_detail_sheet(activities: QuerySet[Any]) -> StreamedSheet:
     """The Detalle of the Reporte de Actividades: one row per activity, from values() rows."""
     types = {value: str(label) for value, label in ActivityType.choices}
     moment = local_datetime(timezone.get_current_timezone())
@@ -342,7 +343,7 @@ OPPORTUNITY_DETAIL_FIELDS = (
 )  # fmt: skip
 
 
-def opportunity_detail_sheet(opportunities: Iterable[dict[str, Any]]) -> StreamedSheet:
+def opportunity_detail_sheet(opportunities: QuerySet[Any]) -> StreamedSheet:
     """One row per opportunity of the report, streamed from values() rows (no model
     instances): `opportunities` carries the `weighted` annotation (pipeline_detail)."""
     stages = {value: str(label) for value, label in Stage.choices}
