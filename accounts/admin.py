@@ -1,7 +1,11 @@
+from typing import Any
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -28,7 +32,7 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
     @admin.display(description=_("name"), ordering="first_name")
@@ -39,7 +43,7 @@ class UserAdmin(BaseUserAdmin):
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Role (group) and superuser changes go to the security log, with who made them."""
         before = (
             {group.pk: group.name for group in form.initial.get("groups", [])} if change else {}
@@ -65,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
                 detail="; ".join(parts),
             )
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if not request.user.is_superuser:
             # Only a superuser may create another superuser.
@@ -95,10 +99,10 @@ class CompanySettingsAdmin(admin.ModelAdmin):
         "opportunity_visibility": admin.VERTICAL,
     }
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not CompanySettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -122,21 +126,21 @@ class UndeliveredEmailAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ("send_again",)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UndeliveredEmail]:
         return super().get_queryset(request).filter(email_failed_at__isnull=False)
 
     @admin.display(description=_("email address"))
     def recipient_email(self, obj: UndeliveredEmail) -> str:
         return obj.recipient.email
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.action(description=_("Send the selected emails again"), permissions=["change"])
-    def send_again(self, request, queryset):
+    def send_again(self, request: HttpRequest, queryset: QuerySet[UndeliveredEmail]) -> None:
         pks = list(queryset.values_list("pk", flat=True))
         queryset.update(email_failed_at=None, email_attempts=0, email_error="")
         for pk in pks:
@@ -152,7 +156,7 @@ class UndeliveredEmailAdmin(admin.ModelAdmin):
 # admins with the titles in our catalogue (tests/accounts/test_admin_spanish.py).
 class LockoutAdmin(AccessAttemptAdmin):
     @admin.display(description=_("status"))
-    def status(self, obj: AccessAttempt):
+    def status(self, obj: AccessAttempt) -> str:
         return super().status(obj)
 
 
@@ -166,7 +170,7 @@ class TaskResultAdmin(DBTaskResultAdmin):
         return super().formatted_traceback(obj)
 
     @admin.display(description=_("run after"))
-    def display_run_after(self, obj: DBTaskResult):
+    def display_run_after(self, obj: DBTaskResult) -> str:
         return super().display_run_after(obj)
 
 
@@ -187,21 +191,21 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
 
     @admin.display(description=_("user"), ordering="user__username")
-    def owner(self, obj) -> str:
+    def owner(self, obj: Authenticator) -> str:
         return str(obj.user)
 
     @admin.display(description=_("name"))
-    def device_name(self, obj) -> str:
+    def device_name(self, obj: Authenticator) -> str:
         return obj.name
 
     @admin.display(description=_("confirmed"), boolean=True)
-    def is_confirmed(self, obj) -> bool:
+    def is_confirmed(self, obj: Authenticator) -> bool:
         return obj.confirmed
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+def _sync_roles_after_migrate(sender: object, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     # Permissions of every app must exist before groups point at them; creating them here
     # is idempotent and frees us from the order in which apps receive post_migrate.
     from django.apps import apps as global_apps

@@ -1,13 +1,17 @@
 """Deployment checks of our own settings, run by `manage.py check --deploy`."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from accounts.roles import Role
 
 
 @register(Tags.security, deploy=True)
-def site_url_is_set(app_configs, **kwargs):
+def site_url_is_set(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEBUG or settings.SITE_URL.startswith("https://"):
         return []
     return [
@@ -23,7 +27,9 @@ IMMEDIATE_TASKS = "django.tasks.backends.immediate.ImmediateBackend"
 
 
 @register(Tags.security, deploy=True)
-def tasks_run_outside_requests(app_configs, **kwargs):
+def tasks_run_outside_requests(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """With the immediate backend every email goes out inside the request that caused it:
     a slow or down mail server holds the request, nothing is retried, and the password
     reset page answers a known address later than an unknown one."""
@@ -41,7 +47,9 @@ def tasks_run_outside_requests(app_configs, **kwargs):
 
 
 @register(Tags.security)
-def otp_required_roles_exist(app_configs, **kwargs):
+def otp_required_roles_exist(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """OTP_REQUIRED_ROLES names roles of the matrix: a typo would silently require nothing."""
     unknown = [name for name in settings.OTP_REQUIRED_ROLES if name not in Role._value2member_map_]
     if not unknown:

@@ -1,5 +1,6 @@
 """The navigation a user sees: computed from the roles matrix, never decided in templates."""
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,13 +24,13 @@ MENU = (
 )
 
 
-def _entry(request, label, url_name) -> dict:
+def _entry(request: HttpRequest, label: str, url_name: str) -> dict:
     url = reverse(url_name)
     active = request.path == url or (url != "/" and request.path.startswith(url))
     return {"label": label, "url": url, "active": active, "children": []}
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_show_admin": False, "nav_search": False}

@@ -2,10 +2,13 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http.response import HttpResponseBase
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import module_rights
 
 
@@ -15,7 +18,9 @@ def module_required(module: str, right: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
-        def wrapped(request, *args, **kwargs):
+        def wrapped(
+            request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if right not in module_rights(request.user, module):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -26,7 +26,7 @@ class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
 class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
     required_css_class = "required"
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
         record_security_event(kind=EventKind.PASSWORD_RESET_DONE, user=user)
         return user
@@ -35,7 +35,7 @@ class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
 class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
     required_css_class = "required"
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
         record_security_event(kind=EventKind.PASSWORD_CHANGED, user=user)
         return user
@@ -46,7 +46,7 @@ class PreferencesForm(BootstrapFormMixin, forms.ModelForm):
         model = User
         fields = ["reminder_minutes", "daily_digest"]
 
-    def clean_reminder_minutes(self):
+    def clean_reminder_minutes(self) -> int:
         minutes = self.cleaned_data["reminder_minutes"]
         if not 0 <= minutes <= 24 * 60:
             raise forms.ValidationError(_("Choose between 0 and 1440 minutes (one day)."))

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from accounts.models import User
+
 
 @dataclass(frozen=True)
 class Column:
@@ -33,7 +35,7 @@ class ColumnSet:
     list_url_name: str  # where the control sends the user back when `next` is unusable
     columns: tuple[Column, ...]
 
-    def keys(self, user) -> frozenset[str]:
+    def keys(self, user: User) -> frozenset[str]:
         """The keys of the columns this user sees: their choice, else the defaults."""
         required = {column.key for column in self.columns if column.required}
         stored = (user.list_columns or {}).get(self.name)
@@ -42,7 +44,7 @@ class ColumnSet:
         known = {column.key for column in self.columns}
         return frozenset(required | (known & set(stored)))
 
-    def for_user(self, user) -> "ChosenColumns":
+    def for_user(self, user: User) -> "ChosenColumns":
         return ChosenColumns(column_set=self, keys=self.keys(user))
 
 
@@ -80,7 +82,7 @@ def register(column_set: ColumnSet) -> ColumnSet:
 
 
 @transaction.atomic
-def list_columns_save(*, user, column_set: ColumnSet, keys: list[str] | None) -> list[str]:
+def list_columns_save(*, user: User, column_set: ColumnSet, keys: list[str] | None) -> list[str]:
     """Remember the columns `user` chose for `column_set` (unknown keys are dropped; the
     required columns need not be sent). `keys=None` forgets the choice: back to the defaults.
     Returns what was stored."""

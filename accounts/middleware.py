@@ -1,9 +1,12 @@
 """Session limits and caching headers for signed-in users."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -24,10 +27,10 @@ class SessionTimeoutMiddleware:
     answered, but does not move the idle stamp, so an open tab alone never keeps a
     session alive."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.get_response(request)
         now = timezone.now().timestamp()
@@ -53,7 +56,7 @@ class SessionTimeoutMiddleware:
         return response
 
 
-def is_background(request) -> bool:
+def is_background(request: HttpRequest) -> bool:
     """Whether the view that answered `request` is marked background_request."""
     match = getattr(request, "resolver_match", None)
     return match is not None and getattr(match.func, "background_request", False)
@@ -62,10 +65,10 @@ def is_background(request) -> bool:
 class NoStoreForAuthenticatedMiddleware:
     """Pages for a signed-in user must not be kept by browsers or shared caches."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.user.is_authenticated:
             add_never_cache_headers(response)

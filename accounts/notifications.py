@@ -1,20 +1,23 @@
 """In-app notifications with an email alongside, sent after the transaction commits."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
-from accounts.models import Notification
+from accounts.models import Notification, User
 from accounts.tasks import send_notification_email
+from crm.models import Activity, Complaint, Opportunity
 
 
 def notify(
     *,
-    recipients,
+    recipients: Iterable[User],
     subject: str,
     body: str = "",
     url: str = "",
-    opportunity=None,
-    complaint=None,
-    reminder_for=None,
+    opportunity: Opportunity | None = None,
+    complaint: Complaint | None = None,
+    reminder_for: Activity | None = None,
 ) -> list[Notification]:
     """Create one in-app notification per active recipient and queue their emails on commit.
 

@@ -10,6 +10,8 @@ from enum import StrEnum
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from accounts.models import User
+
 
 class Role(StrEnum):
     EXECUTIVE = "Ejecutivo Comercial"
@@ -135,7 +137,7 @@ def sync_roles() -> None:
         group.permissions.set(permissions)
 
 
-def user_roles(user) -> set[Role]:
+def user_roles(user: User) -> set[Role]:
     """The user's roles, read once per request object and kept on it."""
     if not user.is_authenticated:
         return set()
@@ -145,16 +147,16 @@ def user_roles(user) -> set[Role]:
     return user._rumbo_roles
 
 
-def is_administrator(user) -> bool:
+def is_administrator(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or Role.ADMIN in user_roles(user))
 
 
-def is_manager(user) -> bool:
+def is_manager(user: User) -> bool:
     """Managers and administrators always see every record and can reassign."""
     return is_administrator(user) or Role.MANAGER in user_roles(user)
 
 
-def module_rights(user, module_name: str) -> set[str]:
+def module_rights(user: User, module_name: str) -> set[str]:
     """The rights a user has on a module, read from their (cached) model permissions."""
     module = MODULES[module_name]
     rights: set[str] = set()

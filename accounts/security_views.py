@@ -6,6 +6,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Authenticator
 from accounts.two_factor import (
     confirm_authenticator,
     has_authenticator,
@@ -76,7 +79,7 @@ class EnrolForm(CodeForm):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_verify_view(request):
+def otp_verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of the sign-in: a code from the authenticator or a recovery code."""
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if second_step_needed(request) != "verify":
@@ -106,13 +109,13 @@ def otp_verify_view(request):
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
-def _qr_svg(device) -> str:
+def _qr_svg(device: Authenticator) -> str:
     """The enrolment QR code as inline SVG, drawn on the server (no image URL, no script)."""
     qr = segno.make(device.config_url, error="m")
     return mark_safe(qr.svg_inline(scale=5, border=2, dark="#000", light="#fff"))
 
 
-def _secret(device) -> str:
+def _secret(device: Authenticator) -> str:
     from base64 import b32encode
 
     text = b32encode(device.bin_key).decode().rstrip("=")
@@ -121,7 +124,7 @@ def _secret(device) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def security_view(request):
+def security_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Seguridad: two-factor sign-in status; enrolment (scan, confirm with a code);
     new recovery codes; turning it off (only where the role does not require it)."""
     enrolled = has_authenticator(request.user)
@@ -151,7 +154,7 @@ def security_view(request):
 
 @require_POST
 @login_required
-def recovery_codes_view(request):
+def recovery_codes_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes (the old ones stop working), shown once."""
     if not has_authenticator(request.user):
         return redirect("accounts:security")
@@ -170,7 +173,7 @@ def recovery_codes_view(request):
 
 @require_POST
 @login_required
-def otp_disable_view(request):
+def otp_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn two-factor sign-in off: only where the role does not require it."""
     if otp_required_by_role(request.user):
         messages.error(

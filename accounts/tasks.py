@@ -9,13 +9,14 @@ notification's email is listed under Correos no entregados.
 import logging
 import smtplib
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, send_mail
-from django.tasks import task
+from django.tasks import Task, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -34,7 +35,9 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(minutes=5 ** (attempt - 1))
 
 
-def retry_later(email_task, *, attempt: int, error: Exception, **kwargs) -> bool:
+def retry_later(
+    email_task: Task[..., Any], *, attempt: int, error: Exception, **kwargs: Any
+) -> bool:
     """Queue the next attempt of `email_task` after its back-off. False when `attempt` was
     the last one, or when the task backend cannot run anything later (the immediate
     backend of development): the caller then lets the task fail."""

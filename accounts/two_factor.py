@@ -9,11 +9,12 @@ enrol there too; then the code is asked of them at every sign-in.
 """
 
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from accounts.roles import user_roles
 
 RECOVERY_CODE_COUNT = 10
@@ -29,20 +31,20 @@ AUTHENTICATOR_NAME = "Autenticador"
 RECOVERY_NAME = "Códigos de recuperación"
 
 
-def otp_required_by_role(user) -> bool:
+def otp_required_by_role(user: User) -> bool:
     """Whether the user's role obliges them to use a second factor."""
     required = set(getattr(settings, "OTP_REQUIRED_ROLES", ()))
     return bool(required) and (bool(required & user_roles(user)) or user.is_superuser)
 
 
-def has_authenticator(user) -> bool:
+def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 STEP_SESSION_KEY = "rumbo_second_step"
 
 
-def _step_for(user) -> str:
+def _step_for(user: User) -> str:
     if user_has_device(user, confirmed=True):
         return "verify"
     if otp_required_by_role(user):
@@ -50,18 +52,18 @@ def _step_for(user) -> str:
     return ""
 
 
-def remember_step(request, user) -> None:
+def remember_step(request: HttpRequest, user: User) -> None:
     """Decide the second step once, at sign-in (two queries), and keep it in the session:
     the middleware then costs no query per request."""
     if hasattr(request, "session"):
         request.session[STEP_SESSION_KEY] = _step_for(user)
 
 
-def second_step_done(request) -> None:
+def second_step_done(request: HttpRequest) -> None:
     request.session[STEP_SESSION_KEY] = ""
 
 
-def second_step_needed(request) -> str | None:
+def second_step_needed(request: HttpRequest) -> str | None:
     """None when the session may go on; else "verify" (a code is due) or "enrol" (the role
     requires an authenticator the user does not have yet)."""
     user = request.user
@@ -76,7 +78,7 @@ def second_step_needed(request) -> str | None:
     return step
 
 
-def safe_next(request, candidate: str | None) -> str:
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -91,10 +93,10 @@ class TwoFactorMiddleware:
     OPEN_PATHS = ("accounts:otp_verify", "accounts:logout")
     ENROL_PATHS = ("accounts:security",)
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         step = second_step_needed(request)
         if step is not None and not self._is_open(request, step):
             target = reverse("accounts:otp_verify" if step == "verify" else "accounts:security")
@@ -109,7 +111,7 @@ class TwoFactorMiddleware:
             return redirect(target)
         return self.get_response(request)
 
-    def _is_open(self, request, step: str) -> bool:
+    def _is_open(self, request: HttpRequest, step: str) -> bool:
         path = request.path_info
         if path.startswith(settings.STATIC_URL):
             return True
@@ -126,7 +128,7 @@ def _next_query(path: str) -> str:
 # Enrolment and recovery codes ------------------------------------------------------------
 
 
-def pending_authenticator(user) -> TOTPDevice:
+def pending_authenticator(user: User) -> TOTPDevice:
     """The authenticator being enrolled (unconfirmed), created on first use: its secret is
     what the QR code carries until the user confirms it with a code."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
@@ -136,7 +138,7 @@ def pending_authenticator(user) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_authenticator(*, user, device: TOTPDevice, code: str) -> bool:
+def confirm_authenticator(*, user: User, device: TOTPDevice, code: str) -> bool:
     """Confirm the pending authenticator with a code from the app; False if it is wrong."""
     if device.user_id != user.pk or device.confirmed or not device.verify_token(code):
         return False
@@ -147,7 +149,7 @@ def confirm_authenticator(*, user, device: TOTPDevice, code: str) -> bool:
 
 
 @transaction.atomic
-def new_recovery_codes(*, user) -> list[str]:
+def new_recovery_codes(*, user: User) -> list[str]:
     """Replace the user's recovery codes with RECOVERY_CODE_COUNT new single-use ones."""
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
@@ -164,11 +166,11 @@ def _recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def remaining_recovery_codes(user) -> int:
+def remaining_recovery_codes(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic
-def remove_two_factor(*, user) -> None:
+def remove_two_factor(*, user: User) -> None:
     for device in devices_for_user(user, confirmed=None):
         device.delete()

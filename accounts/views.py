@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.forms import Form
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import background_request
 from accounts.forms import PreferencesForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.list_columns import COLUMN_SETS, list_columns_save
 from accounts.password_reset import request_password_reset
 from accounts.roles import VIEW, module_rights
@@ -24,7 +26,7 @@ from config.tokens import new_url_token
 
 @require_GET
 @login_required
-def notification_list_view(request):
+def notification_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every signed-in user reads only their own notifications, unread first."""
     notifications = request.user.notifications.order_by("-created_at", "-pk")
     context = {"page_obj": paginate(request, notifications)}
@@ -34,7 +36,7 @@ def notification_list_view(request):
 @background_request
 @require_GET
 @login_required
-def unread_count_view(request):
+def unread_count_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header's bell badge, loaded by htmx so pages do not pay for it."""
     count = request.user.notifications.filter(read_at__isnull=True).count()
     return render(request, "accounts/notification_list.html#badge", {"unread": count})
@@ -42,7 +44,7 @@ def unread_count_view(request):
 
 @require_POST
 @login_required
-def notification_read_view(request, pk: int):
+def notification_read_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(request.user.notifications, pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -54,14 +56,14 @@ def notification_read_view(request, pk: int):
 
 @require_POST
 @login_required
-def notification_read_all_view(request):
+def notification_read_all_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("accounts:notifications")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def preferences_view(request):
+def preferences_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reminder lead time, daily digest and the personal calendar URL."""
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +79,7 @@ def preferences_view(request):
 
 @require_POST
 @login_required
-def calendar_token_view(request):
+def calendar_token_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create or rotate the calendar URL's secret (rotating revokes the old URL), or revoke."""
     user = request.user
     if request.POST.get("action") == "revoke":
@@ -92,7 +94,7 @@ def calendar_token_view(request):
 
 @require_POST
 @login_required
-def list_columns_view(request, list_name: str):
+def list_columns_view(request: AuthenticatedHttpRequest, list_name: str) -> HttpResponse:
     """ "Columnas" of a list: remember the ticked columns (or the defaults, with "reset") and
     go back to the list. An htmx post follows the same redirect and gets the list's rows."""
     column_set = COLUMN_SETS.get(list_name)
@@ -110,7 +112,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     (accounts.password_reset): a known and an unknown address get the same page after the
     same work."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: Form) -> HttpResponse:
         # Recorded whether or not the address is known (the page says the same either way).
         record_security_event(
             kind=EventKind.PASSWORD_RESET_REQUESTED,

@@ -4,7 +4,8 @@ document. Written only through `audit.services.record_security_event`; read in a
 Administrador; never changed; removed only by `manage.py purge_security_log` after
 RETENTION_DAYS."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, NoReturn, Self
 
 from django.conf import settings
 from django.db import models
@@ -39,17 +40,17 @@ class AppendOnly(Exception):
 
 
 class SecurityEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly("security events are never changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:  # type: ignore[override]  # append-only
         raise AppendOnly("security events are removed only by purge_security_log")
 
-    def purgeable(self, *, now=None):
+    def purgeable(self, *, now: datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.filter(created_at__lt=now - timedelta(days=RETENTION_DAYS))
 
-    def purge(self, *, now=None) -> int:
+    def purge(self, *, now: datetime | None = None) -> int:
         """Delete the events older than RETENTION_DAYS (the one way rows leave)."""
         return models.QuerySet.delete(self.purgeable(now=now))[0]
 
@@ -83,10 +84,10 @@ class SecurityEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.username or '—'}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnly("security events are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]  # append-only
         raise AppendOnly("security events are removed only by purge_security_log")

@@ -3,13 +3,16 @@
 import ipaddress
 import logging
 
+from django.http import HttpRequest
+
+from accounts.models import User
 from audit.models import EventKind, SecurityEvent
 from config.logsafe import clean_text
 
 logger = logging.getLogger("rumbo.security")
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address as django-axes sees it (REMOTE_ADDR, or X-Forwarded-For from a
     trusted proxy: TRUSTED_PROXY_COUNT / TRUSTED_PROXY_IPS), None when it is not an IP."""
     if request is None:
@@ -26,8 +29,8 @@ def client_ip(request) -> str | None:
 def record_security_event(
     *,
     kind: EventKind | str,
-    user=None,
-    request=None,
+    user: User | None = None,
+    request: HttpRequest | None = None,
     username: str = "",
     target: object = "",
     detail: str = "",

@@ -1,20 +1,26 @@
 """Sign-in, failed sign-in and lockout (django-axes) into the security log."""
 
+from typing import Any
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
+from accounts.models import User
 from audit.models import EventKind
 from audit.services import record_security_event
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
-def on_login(sender, request, user, **kwargs) -> None:
+def on_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record_security_event(kind=EventKind.LOGIN, user=user, request=request)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
-def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+def on_login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Django already masks the password in `credentials`; only the username is kept.
     record_security_event(
         kind=EventKind.LOGIN_FAILED, request=request, username=credentials.get("username", "")
@@ -22,5 +28,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 @receiver(user_locked_out, dispatch_uid="audit_lockout")
-def on_lockout(sender, request, username, ip_address, **kwargs) -> None:
+def on_lockout(
+    sender: object, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
+) -> None:
     record_security_event(kind=EventKind.LOCKOUT, request=request, username=username or "")

@@ -1,11 +1,14 @@
 """Django admin opens to members of the Administrador role (and superusers), not by is_staff."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +21,14 @@ class RumboAdminSite(admin.AdminSite):
     site_title = _("Rumbo CRM")
     index_title = _("Administration")
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         from accounts.roles import is_administrator
 
         return request.user.is_active and is_administrator(request.user)
 
-    def login(self, request, extra_context=None):
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """Admin has no sign-in form of its own: people sign in at the app's login (with its
         lockout and session limits), which then sends an Administrador on to admin."""
         next_url = local_path_or(
@@ -37,11 +42,13 @@ class RumboAdminSite(admin.AdminSite):
             raise PermissionDenied
         return redirect(next_url)
 
-    def admin_view(self, view, cacheable=False):
+    def admin_view(
+        self, view: Callable[..., HttpResponse], cacheable: bool = False
+    ) -> Callable[..., HttpResponse]:
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)
-        def guarded(request, *args, **kwargs):
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             # A signed-in user without the role gets a plain 403 rather than the admin login.
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied

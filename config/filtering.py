@@ -1,13 +1,14 @@
 """What the lists share about their filters (django-filter FilterSets)."""
 
 import django_filters
+from django_filters import FilterSet
 
 from config.forms import LocalDateField
 
 IGNORED_PARAMETERS = frozenset({"order", "page"})
 
 
-def active_filter_count(filterset) -> int:
+def active_filter_count(filterset: FilterSet) -> int:
     """How many of a list's filters the user set (the order is not a filter): the number on
     the "Filtros" button, and whether "no results" means "nothing matches these filters"."""
     data = filterset.data

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ class RumboFormRenderer(TemplatesSetting):
 class BootstrapFormMixin:
     """Gives every widget its Bootstrap class; labels carry no trailing colon."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -67,7 +68,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         bounds = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
         super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d")
 
@@ -77,7 +78,7 @@ class DateTimeInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         bounds = {"min": f"{FIRST_DAY.isoformat()}T00:00", "max": f"{LAST_DAY.isoformat()}T23:59"}
         super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
@@ -88,10 +89,10 @@ class AmountInput(forms.TextInput):
 
     input_type = "text"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal | int | float):
             return format_amount(value)
         return super().format_value(value)
@@ -101,7 +102,7 @@ class AmountBoundField(BoundField):
     """Shows a valid amount formatted ("1500000.5" typed comes back "1.500.000,50", so the
     user sees how it was read) and, on error, exactly what the user typed to correct it."""
 
-    def value(self):
+    def value(self) -> Any:
         # A form shown again without validation (a re-render for a dependent field) has no
         # cleaned_data: what was typed then shows as typed.
         cleaned = getattr(self.form, "cleaned_data", {})
@@ -139,13 +140,13 @@ class AmountField(forms.DecimalField):
         "max_whole_digits": _("The amount is too large: at most 999.999.999.999,99."),
     }
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         # A model's DecimalField passes its own digits (ModelForm Meta.field_classes).
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(min_value=0, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal | int):
@@ -172,7 +173,7 @@ class LocalDateTimeField(forms.DateTimeField):
     default_validators = [validate_business_date]
     default_error_messages = {"invalid": _("Enter a date and time such as 15/12/2026 09:00.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         # The range is checked on what was typed, before the conversion to the time zone (at
         # the calendar's edge that conversion itself overflows).
         if isinstance(value, str):
@@ -184,7 +185,7 @@ class LocalDateTimeField(forms.DateTimeField):
                 validate_business_date(typed)
         return super().to_python(value)
 
-    def strptime(self, value, format):
+    def strptime(self, value: str, format: str) -> datetime:
         typed = super().strptime(value, format)
         validate_business_date(typed)
         return typed

@@ -7,7 +7,7 @@ import unicodedata
 ELLIPSIS = "…"
 
 
-def clean_text(value, max_length: int = 200) -> str:
+def clean_text(value: object, max_length: int = 200) -> str:
     """`value` as one printable line of at most `max_length` characters: control, format
     and separator characters other than the plain space (newlines, tabs, ANSI escapes,
     bidirectional overrides, NUL) each become a space; a longer text is cut with "…"."""

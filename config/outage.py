@@ -16,7 +16,7 @@ import sqlite3
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
@@ -55,7 +55,7 @@ def outage_reason(exc: BaseException) -> str:
     return clean_text(text[0] if text else type(exc).__name__, 200)
 
 
-def service_unavailable(request, exc: BaseException) -> HttpResponse:
+def service_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
     """The 503 page for `request`, logged once per request (a failure in a response phase
     of a middleware comes here again for the same request)."""
     if not getattr(request, LOGGED_FLAG, False):
@@ -75,7 +75,7 @@ def service_unavailable(request, exc: BaseException) -> HttpResponse:
     return response
 
 
-def server_error(request, template_name: str = "500.html") -> HttpResponse:
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """`handler500`: called by Django while it handles the uncaught exception."""
     exc = sys.exc_info()[1]
     if is_database_outage(exc):

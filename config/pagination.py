@@ -10,10 +10,14 @@ reversed, so OFFSET never walks more than half the rows): the last page costs wh
 first does. The page-number UI and `get_page` stay Django's.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.query import ModelIterable
+from django.http import HttpRequest
 
 PAGE_SIZE = 25
 
@@ -24,7 +28,7 @@ class KeysFirstPaginator(Paginator):
     Anything else (a list, a values() queryset, a DISTINCT, sliced or aggregated queryset)
     is sliced as Django's Paginator does."""
 
-    def page(self, number) -> Page:
+    def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -32,7 +36,7 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         return self._get_page(self._rows(bottom, top), number, self)
 
-    def _rows(self, bottom: int, top: int):
+    def _rows(self, bottom: int, top: int) -> QuerySet[Any] | Sequence[Any]:
         rows = self.object_list
         if not _keys_first_applies(rows):
             return rows[bottom:top]
@@ -49,7 +53,7 @@ class KeysFirstPaginator(Paginator):
         return rows.filter(pk__in=keys)
 
 
-def _keys_first_applies(rows) -> bool:
+def _keys_first_applies(rows: object) -> bool:
     return (
         isinstance(rows, QuerySet)
         and rows._iterable_class is ModelIterable
@@ -77,7 +81,13 @@ def _totally_ordered(rows: QuerySet) -> QuerySet:
     return rows.order_by(*ordering, "pk")
 
 
-def paginate(request, queryset, *, per_page: int = PAGE_SIZE, count: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet[Any] | Sequence[Any],
+    *,
+    per_page: int = PAGE_SIZE,
+    count: int | None = None,
+) -> Page:
     """The requested page; a missing, bad or too large page number gives the nearest page.
     `count`: the number of rows when the caller already knows it (no COUNT query)."""
     paginator = KeysFirstPaginator(queryset, per_page)

@@ -13,5 +13,5 @@ def new_url_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def is_url_token(value) -> bool:
+def is_url_token(value: object) -> bool:
     return isinstance(value, str) and URL_TOKEN_PATTERN.fullmatch(value) is not None

@@ -1,5 +1,7 @@
+from typing import Any
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -15,7 +17,7 @@ class ContractorOrderingFilter(django_filters.OrderingFilter):
     and never showing others.
     """
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Contractor], value: list[str] | None) -> QuerySet[Contractor]:
         ordered = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return ordered
@@ -36,11 +38,11 @@ class ContractorFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "specialty"]
 
-    def __init__(self, *args, specialties: list[str] | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, specialties: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["specialty"].extra["choices"] = [(s, s) for s in specialties or []]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Contractor], name: str, value: str) -> QuerySet[Contractor]:
         value = value.strip()
         if not value:
             return queryset

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
 from crm.models import CONTACT_FIELDS, Client, Contact, ForecastSnapshot, Industry
@@ -38,11 +40,11 @@ class ForecastSnapshotAdmin(admin.ModelAdmin):
     list_filter = ("taken_on", "executive")
     date_hierarchy = "taken_on"
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

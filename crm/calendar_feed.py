@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from accounts.models import User
 from crm.models import Activity
 
 PAST_DAYS = 30
@@ -16,7 +18,7 @@ MAX_EVENTS = 2_000
 DEFAULT_DURATION = timedelta(minutes=30)
 
 
-def activities_for_feed(*, user):
+def activities_for_feed(*, user: User) -> QuerySet[Activity]:
     now = timezone.now()
     return (
         Activity.objects.filter(
@@ -31,7 +33,7 @@ def activities_for_feed(*, user):
     )
 
 
-def build_feed(*, user) -> bytes:
+def build_feed(*, user: User) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Rumbo CRM//Actividades//ES")
     calendar.add("version", "2.0")

@@ -1,5 +1,7 @@
 """No lost updates: every editable record carries a version that each save increments."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +16,12 @@ class VersionedModel(models.Model):
 class StaleVersionError(Exception):
     """Someone saved the record after this user opened it; their input must not overwrite it."""
 
-    def __init__(self, current) -> None:
+    def __init__(self, current: Any) -> None:
         super().__init__("stale version")
         self.current = current
 
 
-def lock_and_check(model, *, pk: int, expected_version: int):
+def lock_and_check[V: VersionedModel](model: type[V], *, pk: int, expected_version: int) -> V:
     """Lock the row for this transaction and refuse a save based on an older version."""
     current = model.all_objects.select_for_update().get(pk=pk)
     if current.version != expected_version:

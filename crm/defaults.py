@@ -5,6 +5,8 @@ the industry and product catalogues get a starting list only while they are empt
 administrator's edits are never undone. Tests that flush the database get them back too.
 """
 
+from django.apps.registry import Apps
+
 INDUSTRIES = [
     "Alimentos y bebidas",
     "Banca y seguros",
@@ -41,7 +43,7 @@ PRODUCTS = [
 ]
 
 
-def ensure_reference_data(apps=None) -> None:
+def ensure_reference_data(apps: Apps | None = None) -> None:
     if apps is None:
         from django.apps import apps
     Industry = apps.get_model("crm", "Industry")

@@ -9,6 +9,7 @@ import phonenumbers
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
+from accounts.models import User
 from crm.models import Client, name_key
 from crm.phones import DEFAULT_REGION
 from crm.selectors.clients import clients_visible_to
@@ -70,7 +71,7 @@ def _flag(condition: Q) -> ExpressionWrapper:
 
 
 def likely_duplicates(
-    *, user, name: str, tax_id: str, email: str, phone: str, exclude_pk: int | None = None
+    *, user: User, name: str, tax_id: str, email: str, phone: str, exclude_pk: int | None = None
 ) -> QuerySet[Client]:
     """Live clients the user may see that look like the one being entered, in one query.
 

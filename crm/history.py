@@ -2,15 +2,17 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from config.amounts import format_amount
 from crm.models import ChangeRecord, Client, Contact
 
 
-def _shown(field: models.Field, raw) -> str:
+def _shown(field: models.Field, raw: object) -> str:
     """A field's value as the UI writes it: amounts 27.500,00, dates 15/12/2026 (and times in
     the local zone), Sí/No. So the history reads like the screens, and an amount saved as
     27500 where it was 27500.00 is no change. No value (an unanswered yes/no too) is empty."""
@@ -46,7 +48,7 @@ def snapshot(instance: models.Model) -> dict[str, str]:
 
 
 def record_changes(
-    *, instance: models.Model, client: Client, before: dict[str, str] | None, user
+    *, instance: models.Model, client: Client, before: dict[str, str] | None, user: User
 ) -> None:
     """Write one row per changed field (or one "created" row when there is no before)."""
     content_type = ContentType.objects.get_for_model(instance)
@@ -77,7 +79,7 @@ def record_changes(
     ChangeRecord.objects.bulk_create(rows)
 
 
-def record_action(*, instance: models.Model, client: Client, action: str, user) -> None:
+def record_action(*, instance: models.Model, client: Client, action: str, user: User) -> None:
     ChangeRecord.objects.create(
         client=client,
         content_type=ContentType.objects.get_for_model(instance),
@@ -89,7 +91,7 @@ def record_action(*, instance: models.Model, client: Client, action: str, user) 
     )
 
 
-def changes_since(*, instance: models.Model, version: int):
+def changes_since(*, instance: models.Model, version: int) -> QuerySet[ChangeRecord]:
     """What others changed on a record after the version a user started from."""
     return (
         ChangeRecord.objects.filter(
@@ -102,7 +104,9 @@ def changes_since(*, instance: models.Model, version: int):
     )
 
 
-def client_changes_since(*, client: Client, version: int, contact_versions: dict[int, int]):
+def client_changes_since(
+    *, client: Client, version: int, contact_versions: dict[int, int]
+) -> list[ChangeRecord]:
     """What others saved since a client form was opened: on the client, on the contacts
     it showed (id -> version), and the contacts added meanwhile."""
     changes = changes_since(instance=client, version=version)

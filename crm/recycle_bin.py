@@ -1,24 +1,29 @@
 """Soft delete: a deleted row leaves every list, search, select, export and report, and can be
 restored for RETENTION_DAYS; `manage.py purge_recycle_bin` removes older entries for good."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 RETENTION_DAYS = 30
 
+_M = TypeVar("_M", bound=models.Model)
 
-class LiveQuerySet(models.QuerySet):
-    def live(self):
+
+class LiveQuerySet(models.QuerySet[_M]):
+    def live(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
-    def deleted(self):
+    def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
 
-    def purgeable(self, *, now=None):
+    def purgeable(self, *, now: datetime | None = None) -> Self:
         now = now or timezone.now()
         return self.filter(deleted_at__lt=now - timedelta(days=RETENTION_DAYS))
 
@@ -26,7 +31,7 @@ class LiveQuerySet(models.QuerySet):
 class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
     """The default manager: deleted rows do not exist for the rest of the app."""
 
-    def get_queryset(self):
+    def get_queryset(self) -> LiveQuerySet[Any]:
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
@@ -53,11 +58,11 @@ class SoftDeleteModel(models.Model):
         return self.deleted_at is not None
 
     @property
-    def purge_after(self):
+    def purge_after(self) -> datetime | None:
         return self.deleted_at + timedelta(days=RETENTION_DAYS) if self.deleted_at else None
 
 
-def deleted_visible_to(model, *, user) -> models.QuerySet:
+def deleted_visible_to(model: type["SoftDeleteModel"], *, user: User) -> models.QuerySet:
     """The recycle bin of one soft-deletable model: admins see every deleted row, others
     the rows they deleted themselves and, when the model has an owner, the rows they own
     (whoever deleted them: a manager, say), so an owner can always restore their records."""

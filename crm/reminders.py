@@ -5,7 +5,7 @@ so running the command twice, or twice at once, never sends anything twice."""
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +17,7 @@ from accounts.roles import COMMERCIAL_ROLES
 from crm.models import Activity
 
 
-def planned_activities():
+def planned_activities() -> QuerySet[Activity]:
     return Activity.objects.filter(
         done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
     ).filter(client__deleted_at__isnull=True)

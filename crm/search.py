@@ -12,8 +12,12 @@ SearchTextModel (crm.models.base), through an index on both databases.
 migration operation that builds the index of one table on either database.
 """
 
+from typing import Any
+
 from django.db import DatabaseError, models, transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -128,7 +132,7 @@ def _sqlite_rebuild(table: str) -> str:
     return f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')'  # noqa: S608
 
 
-def create_search_index(schema_editor, table: str) -> None:
+def create_search_index(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -156,7 +160,7 @@ def create_search_index(schema_editor, table: str) -> None:
         schema_editor.execute(_sqlite_rebuild(table))
 
 
-def drop_search_index(schema_editor, table: str) -> None:
+def drop_search_index(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
         schema_editor.execute(f'DROP INDEX IF EXISTS "{_pg_index(table)}"')
@@ -173,22 +177,34 @@ class AddSearchIndex(Operation):
 
     reversible = True
 
-    def __init__(self, table: str):
+    def __init__(self, table: str) -> None:
         self.table = table
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return (self.__class__.__name__, [self.table], {})
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         create_search_index(schema_editor, self.table)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         drop_search_index(schema_editor, self.table)
 
-    def describe(self):
+    def describe(self) -> str:
         return f"Search index (pg_trgm on PostgreSQL, FTS5 trigram on SQLite) of {self.table}"
 
 

@@ -1,10 +1,11 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from contractors_ro.models import Contractor, ContractorStatus
@@ -21,7 +22,7 @@ ZERO = Decimal("0")
 WON_MONTHS = 6  # the won-per-month chart: this month and the five before
 
 
-def home_figures(*, user) -> dict:
+def home_figures(*, user: User) -> dict:
     """The dashboard's opening figures; each is one aggregate query whatever the volume."""
     projects = Project.objects.aggregate(
         total=Count("pk"), in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS))
@@ -36,13 +37,13 @@ def home_figures(*, user) -> dict:
     }
 
 
-def _owner_of(user, executive):
+def _owner_of(user: User, executive: User | None) -> User | None:
     """Whose figures the dashboard shows: an executive's own; a manager's team (None) or
     the executive chosen."""
     return executive if is_manager(user) else user
 
 
-def _report_scope(*, user, owner, today: date):
+def _report_scope(*, user: User, owner: User | None, today: date) -> "ReportFilters":
     """The dashboard's scope expressed as report filters (this quarter against the previous
     one), so that its figures reuse the reports' own computations (sales cycle, won value)."""
     quarter_start, quarter_end = preset_bounds("trimestre", today)
@@ -81,7 +82,9 @@ class DashboardAggregates:
     closed: dict
     agenda: dict
 
-    def open_total(self, key: str, *, stage=None, owner=None):
+    def open_total(
+        self, key: str, *, stage: str | None = None, owner: int | None = None
+    ) -> Decimal | int:
         zero = 0 if key == "count" else ZERO
         return sum(
             (
@@ -92,7 +95,7 @@ class DashboardAggregates:
             zero,
         )
 
-    def closed_total(self, key: str, *, stage, owner=None):
+    def closed_total(self, key: str, *, stage: str, owner: int | None = None) -> Decimal | int:
         zero = 0 if key == "quarter" else ZERO
         return sum(
             (
@@ -103,7 +106,7 @@ class DashboardAggregates:
             zero,
         )
 
-    def won_in(self, first: date, last: date | None = None, *, owner=None) -> Decimal:
+    def won_in(self, first: date, last: date | None = None, *, owner: int | None = None) -> Decimal:
         """Value won in the whole months from `first` to `last` (both in `months`); with no
         `last`, from `first` on (close dates after this month included)."""
         keys = [
@@ -115,7 +118,7 @@ class DashboardAggregates:
             keys.append("won_later")
         return sum((self.closed_total(key, stage=Stage.WON, owner=owner) for key in keys), ZERO)
 
-    def agenda_total(self, key: str, *, owner=None) -> int:
+    def agenda_total(self, key: str, *, owner: int | None = None) -> int:
         return sum(
             row[key]
             for row_owner, row in self.agenda.items()
@@ -123,7 +126,13 @@ class DashboardAggregates:
         )
 
 
-def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> DashboardAggregates:
+def dashboard_aggregates(
+    *,
+    user: User,
+    executive: User | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> DashboardAggregates:
     """Three grouped queries, each answered from a covering index (crm migration 0010): the
     open pipeline, the deals closed since the won chart's first month, and the planned
     activities up to the end of the week (overdue, today, this week)."""
@@ -189,7 +198,9 @@ def dashboard_aggregates(*, user, executive=None, today=None, now=None) -> Dashb
     )
 
 
-def sales_figures(*, user, executive=None, aggregates: DashboardAggregates | None = None) -> dict:
+def sales_figures(
+    *, user: User, executive: User | None = None, aggregates: DashboardAggregates | None = None
+) -> dict:
     """The commercial figures of the dashboard: the user's own, or for a manager the whole
     team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
     owner = _owner_of(user, executive)
@@ -223,7 +234,11 @@ def sales_figures(*, user, executive=None, aggregates: DashboardAggregates | Non
 
 
 def trend_figures(
-    *, user, executive=None, today=None, aggregates: DashboardAggregates | None = None
+    *,
+    user: User,
+    executive: User | None = None,
+    today: date | None = None,
+    aggregates: DashboardAggregates | None = None,
 ) -> dict:
     """Won this month and quarter against the previous ones, the quarter's win rate and
     sales cycle, activities this week, the open pipeline by stage and won per month (last
@@ -272,7 +287,9 @@ def trend_figures(
     }
 
 
-def team_table(*, user, today=None, aggregates: DashboardAggregates | None = None) -> list[dict]:
+def team_table(
+    *, user: User, today: date | None = None, aggregates: DashboardAggregates | None = None
+) -> list[dict]:
     """A manager's table per executive (open pipeline, weighted, won this quarter, win rate,
     overdue activities, requiring follow-up): the shared aggregates (grouped by owner) plus
     one grouped query."""

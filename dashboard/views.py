@@ -1,14 +1,18 @@
+from collections.abc import Mapping
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import CompanySettings
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import CompanySettings, User
 from accounts.roles import VIEW, is_manager, module_rights
 from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Stage
@@ -24,13 +28,13 @@ from dashboard.selectors import (
 )
 
 
-def _links(owner) -> dict:
+def _links(owner: User) -> dict:
     """The list (or report) behind each figure, for the user's own scope or one executive."""
     owner_param = {"owner": owner.pk} if owner else {}
     report_param = {"ejecutivo": owner.pk if owner else ""}
     activity_param = {"executive": owner.pk} if owner else {"executive": "all"}
 
-    def url(name, params):
+    def url(name: str, params: Mapping[str, Any]) -> str:
         return reverse(name) + "?" + urlencode(params, doseq=True)
 
     return {
@@ -46,7 +50,7 @@ def _links(owner) -> dict:
 
 @require_GET
 @login_required
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # People outside sales (Operaciones, Finanzas, Legal) land on their notifications.
     if VIEW not in module_rights(request.user, "dashboard"):
         return redirect("accounts:notifications")

@@ -8,9 +8,11 @@ would see it.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django_filters import FilterSet
 
 from crm.filters.clients import ClientFilter
 from crm.filters.complaints import ComplaintFilter
@@ -31,13 +33,13 @@ class Case:
         return self.who in (BOTH, label)
 
 
-def _orders(filterset) -> list[str]:
+def _orders(filterset: FilterSet) -> list[str]:
     """The sort values a list offers (its OrderingFilter's choices, ascending)."""
     choices = filterset.base_filters["order"].extra["choices"]
     return [value for value, _label in choices if not value.startswith("-")]
 
 
-def _sorted(group: str, title: str, base: str, filterset) -> list[Case]:
+def _sorted(group: str, title: str, base: str, filterset: FilterSet) -> list[Case]:
     cases = []
     for order in _orders(filterset):
         cases.append(Case(group, f"{title} ↑{order}", f"{base}?order={order}"))
@@ -45,7 +47,7 @@ def _sorted(group: str, title: str, base: str, filterset) -> list[Case]:
     return cases
 
 
-def _optional(name: str, *args) -> str | None:
+def _optional(name: str, *args: Any) -> str | None:
     """A URL that exists only once its feature is on main (the benchmark never rots)."""
     try:
         return reverse(name, args=args)

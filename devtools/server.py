@@ -12,13 +12,17 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client as DjangoClient
+
+from accounts.models import User
 
 
 def free_port() -> int:
@@ -27,7 +31,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def session_cookie(user) -> str:
+def session_cookie(user: User) -> str:
     client = DjangoClient()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
@@ -72,7 +76,7 @@ class Server:
 
 
 @contextmanager
-def gunicorn(*, workers: int = 1, log: Path):
+def gunicorn(*, workers: int = 1, log: Path) -> Iterator[Server]:
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi",
@@ -143,5 +147,5 @@ def reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def user(username: str):
+def user(username: str) -> AbstractBaseUser:
     return get_user_model().objects.get(username=username)

@@ -7,11 +7,11 @@ services, so the facts the services keep are recomputed at the end (`refresh_der
 """
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -55,7 +55,7 @@ def executives() -> list[User]:
     return people
 
 
-def ensure_volume(stdout, *, scale: float) -> None:
+def ensure_volume(stdout: OutputWrapper, *, scale: float) -> None:
     """Fills what is missing of the reference volume at `scale` (idempotent)."""
     clients = max(int(20_000 * scale), 4)
     existing = Client.all_objects.count()
@@ -76,7 +76,7 @@ def ensure_volume(stdout, *, scale: float) -> None:
     stdout.write(f"Data ready in {time.monotonic() - began:.0f} s.")
 
 
-def refresh_derived(stdout) -> None:
+def refresh_derived(stdout: OutputWrapper) -> None:
     """What the services would have kept and a real database has after a bulk load: the
     activity facts (bulk inserts bypass the services), planner statistics and, on
     PostgreSQL, the visibility map (without it index-only scans read the table too)."""
@@ -87,7 +87,7 @@ def refresh_derived(stdout) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def _fill_batch(numbers: range, people: list[User], now) -> None:
+def _fill_batch(numbers: range, people: list[User], now: datetime) -> None:
     new_clients = Client.objects.bulk_create(
         Client(
             name=f"Bench Empresa {n}, C.A.",
@@ -150,7 +150,7 @@ def _fill_batch(numbers: range, people: list[User], now) -> None:
     )
 
 
-def fill_complaints(stdout, *, target: int) -> None:
+def fill_complaints(stdout: OutputWrapper, *, target: int) -> None:
     """Complaints on the first clients, a quarter of them closed, every area and priority."""
     existing = Complaint.all_objects.count()
     if existing >= target:
@@ -184,7 +184,7 @@ def fill_complaints(stdout, *, target: int) -> None:
     stdout.write(f"  {target:>6} complaints…")
 
 
-def fill_projects(stdout, *, projects: int, contractors: int) -> None:
+def fill_projects(stdout: OutputWrapper, *, projects: int, contractors: int) -> None:
     """Read-only projects on the first clients, each with three contractors."""
     if Project.objects.count() >= projects:
         return

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -44,7 +45,7 @@ def _real_files() -> list[tuple[str, int, str]]:
     return files
 
 
-def fill_documents(stdout, *, target: int) -> None:
+def fill_documents(stdout: OutputWrapper, *, target: int) -> None:
     existing = Document.objects.count()
     if existing >= target:
         return
@@ -168,7 +169,7 @@ def _multipart_on_disk(folder: Path, *, fields: dict, boundary: str) -> Path:
     return body
 
 
-def big_file_memory(stdout) -> None:
+def big_file_memory(stdout: OutputWrapper) -> None:
     """Upload then download a 25 MB PDF in this (fresh) process; report memory peaks."""
     executive = User.objects.get(username="bench0")
     opportunity = Opportunity.objects.filter(owner=executive).order_by("pk").first()

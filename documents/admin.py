@@ -2,6 +2,8 @@
 service, so every deletion is recorded (who, when, which files and their hashes)."""
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from documents.models import Document, DocumentDeletion, DocumentVersion
 from documents.services import document_delete
@@ -23,7 +25,7 @@ class VersionInline(admin.TabularInline):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -37,13 +39,13 @@ class DocumentAdmin(admin.ModelAdmin):
     raw_id_fields = ("client", "opportunity", "project")
     inlines = [VersionInline]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # documents are uploaded through "Subir Documento" (checked files)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
         document_delete(user=request.user, document_id=obj.pk)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         for pk in queryset.values_list("pk", flat=True):
             document_delete(user=request.user, document_id=pk)
 
@@ -61,11 +63,11 @@ class DocumentDeletionAdmin(admin.ModelAdmin):
         "deleted_at",
     )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -2,7 +2,7 @@
 Tipo, Cliente, Oportunidad, Proyecto, Subido por and upload dates."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assignable_executives
@@ -35,22 +35,28 @@ class DocumentFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "kind", "client", "opportunity", "project", "uploaded_by"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Document, search_terms(value)))
 
-    def filter_client(self, queryset, name, value):
+    def filter_client(
+        self, queryset: QuerySet[Document], name: str, value: int | None
+    ) -> QuerySet[Document]:
         if not value.strip():
             return queryset
         return queryset.filter(clients_matching(value))
 
-    def filter_opportunity(self, queryset, name, value):
+    def filter_opportunity(
+        self, queryset: QuerySet[Document], name: str, value: int | None
+    ) -> QuerySet[Document]:
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Opportunity, search_terms(value), prefix="opportunity__"))
 
-    def filter_project(self, queryset, name, value):
+    def filter_project(
+        self, queryset: QuerySet[Document], name: str, value: int | None
+    ) -> QuerySet[Document]:
         value = value.strip()
         if not value:
             return queryset

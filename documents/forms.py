@@ -1,19 +1,23 @@
 """Forms of the document repository and of "Enviar cotización"."""
 
+from typing import Any
+
 from django import forms
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.forms.base import ServiceErrorsMixin, VersionField
-from crm.models import OPEN_STAGES, Contact, Opportunity
+from crm.models import OPEN_STAGES, Client, Contact, Opportunity
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 from crm.services.quotes import QuoteInput, QuoteSendInput
 from documents.models import DocumentKind
 from documents.services import DocumentInput
 from documents.uploads import ALLOWED, max_upload_bytes, too_large_message
+from projects_ro.models import Project
 from projects_ro.selectors import projects_visible_to
 
 ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED))
@@ -23,7 +27,7 @@ class UploadFieldMixin:
     """The file field, with the "too large" answer of documents.uploads.SizeLimitUploadHandler
     (the file was stopped while streaming in, so it is not in request.FILES)."""
 
-    def __init__(self, *args, too_large: set | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, too_large: set | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large or set()
         self.fields["file"].widget.attrs["accept"] = ACCEPT
@@ -31,7 +35,7 @@ class UploadFieldMixin:
             "PDF, Word, Excel, PowerPoint, OpenDocument, images, text or email; up to %(size)s."
         ) % {"size": filesizeformat(max_upload_bytes())}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if "file" in self.too_large:
             self.errors.pop("file", None)
@@ -65,7 +69,15 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
     )
     QUOTE_FIELDS = ("number", "valid_until", "total_amount", "supersede_previous")
 
-    def __init__(self, *args, user, opportunity=None, client=None, project=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        opportunity: Opportunity | None = None,
+        client: Client | None = None,
+        project: Project | None = None,
+        **kwargs: Any,
+    ) -> None:
         linked_client = client or (opportunity.client if opportunity else None)
         initial = kwargs.setdefault("initial", {})
         initial.update(
@@ -103,7 +115,7 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
                 (row.pk, str(row)) for row in sorted(rows.values(), key=lambda r: str(r))
             ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("kind") == DocumentKind.QUOTE:
             for name, message in (
@@ -171,7 +183,7 @@ class QuoteSendForm(BootstrapFormMixin, forms.Form):
     )
     opportunity_version = VersionField()
 
-    def __init__(self, *args, opportunity: Opportunity, **kwargs) -> None:
+    def __init__(self, *args: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         contacts = opportunity.client.contacts.exclude(email="").order_by("-is_primary", "name")
         self.fields["contact"].queryset = contacts

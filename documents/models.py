@@ -7,7 +7,7 @@ a document: they mark it "Anulado" with a reason, and it stays downloadable.
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import LazyObject
@@ -20,18 +20,18 @@ class PrivateStorage(LazyObject):
     """The `private` entry of STORAGES, resolved when first used: outside any public URL,
     a setting away from an S3-compatible bucket."""
 
-    def _setup(self):
+    def _setup(self) -> None:
         self._wrapped = storages["private"]
 
 
 PRIVATE_STORAGE = PrivateStorage()
 
 
-def private_storage():
+def private_storage() -> Storage:
     return PRIVATE_STORAGE
 
 
-def version_file_name(instance, filename: str) -> str:
+def version_file_name(instance: "DocumentVersion", filename: str) -> str:
     """Generated names only: the uploaded name is kept in `original_name`, never on disk."""
     from documents.uploads import generated_name
 
@@ -46,7 +46,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet["Document"]):
     def for_list(self) -> "DocumentQuerySet":
         """What a row of a document list shows, in the same query (no query per row)."""
         return self.select_related(

@@ -6,8 +6,10 @@ selectors decide, so "own" visibility hides another executive's documents everyw
 """
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from crm.models import Client, Opportunity
 from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
 from crm.selectors.opportunities import (
@@ -16,11 +18,12 @@ from crm.selectors.opportunities import (
     sees_every_opportunity,
 )
 from documents.filters import DocumentFilter
-from documents.models import Document, DocumentDownload, DocumentVersion
+from documents.models import Document, DocumentDownload, DocumentQuerySet, DocumentVersion
+from projects_ro.models import Project
 from projects_ro.selectors import projects_visible_to
 
 
-def documents_visible_to(*, user) -> QuerySet[Document]:
+def documents_visible_to(*, user: User) -> DocumentQuerySet:
     """Documents whose opportunity, client or project the user may see (see module doc).
 
     Who sees every client and opportunity (a manager, or "all" visibility) sees every
@@ -46,14 +49,16 @@ def documents_visible_to(*, user) -> QuerySet[Document]:
     )
 
 
-def get_document_for_user_or_404(*, user, pk: int) -> Document:
+def get_document_for_user_or_404(*, user: User, pk: int) -> Document:
     return get_object_or_404(
         documents_visible_to(user=user).for_list().select_related("voided_by", "uploaded_by"),
         pk=pk,
     )
 
 
-def document_list(*, user, params, request=None) -> tuple[DocumentFilter, QuerySet[Document]]:
+def document_list(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[DocumentFilter, QuerySet[Document]]:
     """The menu's Documentos list: filtered and searched inside the user's scope."""
     base = documents_visible_to(user=user).for_list()
     filterset = DocumentFilter(params, queryset=base, request=request)
@@ -72,7 +77,9 @@ def get_version_or_404(*, document: Document, number: int) -> DocumentVersion:
     return get_object_or_404(document.versions, number=number)
 
 
-def user_can_attach_to(*, user, client: Client | None = None, opportunity=None) -> bool:
+def user_can_attach_to(
+    *, user: User, client: Client | None = None, opportunity: Opportunity | None = None
+) -> bool:
     """May the user upload a document to (or send a quote of) this client / opportunity?
     When they may change it: the edit rule of the visibility levels and of sharing
     (`opportunities_editable_by` / `clients_editable_by`); a project's documents are open
@@ -84,27 +91,27 @@ def user_can_attach_to(*, user, client: Client | None = None, opportunity=None) 
     return True
 
 
-def attachable_opportunity(*, user, pk) -> Opportunity | None:
+def attachable_opportunity(*, user: User, pk: int) -> Opportunity | None:
     """The opportunity a "Subir Documento" link names (?opportunity=), if the user may use it."""
     return opportunities_editable_by(user=user).select_related("client").filter(pk=pk).first()
 
 
-def attachable_client(*, user, pk) -> Client | None:
+def attachable_client(*, user: User, pk: int) -> Client | None:
     return clients_editable_by(user=user).filter(pk=pk).first()
 
 
-def documents_of_opportunity(*, user, opportunity: Opportunity) -> QuerySet[Document]:
+def documents_of_opportunity(*, user: User, opportunity: Opportunity) -> DocumentQuerySet:
     """An opportunity's Documentos tab (the opportunity is already in the user's scope)."""
     return Document.objects.filter(opportunity=opportunity).for_list()
 
 
-def documents_of_client(*, user, client: Client) -> QuerySet[Document]:
+def documents_of_client(*, user: User, client: Client) -> DocumentQuerySet:
     """A client's Documentos tab: its own and its opportunities' documents in the user's
     scope."""
     return documents_visible_to(user=user).filter(client=client).for_list()
 
 
-def documents_of_project(*, user, project) -> QuerySet[Document]:
+def documents_of_project(*, user: User, project: Project) -> DocumentQuerySet:
     return documents_visible_to(user=user).filter(project=project).for_list()
 
 

@@ -1,18 +1,24 @@
 """Writes of documents: upload (with its quote when Tipo is Cotización), new versions,
 "Anulado", the record of each download, and the administrator-only deletion."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import is_administrator
 from audit.models import EventKind
 from audit.services import record_security_event
+from crm.models import Client, Opportunity
 from documents.models import (
     Document,
     DocumentDeletion,
@@ -23,19 +29,23 @@ from documents.models import (
 )
 from documents.selectors import user_can_attach_to
 from documents.uploads import check_upload
+from projects_ro.models import Project
+
+if TYPE_CHECKING:
+    from crm.services.quotes import QuoteInput
 
 
 @dataclass
 class DocumentInput:
     kind: str
     title: str
-    client: object = None
-    opportunity: object = None
-    project: object = None
+    client: Client | None = None
+    opportunity: Opportunity | None = None
+    project: Project | None = None
 
 
 @contextmanager
-def _atomic_with_files():
+def _atomic_with_files() -> Iterator[list[str]]:
     """A transaction that also removes the files it stored when it rolls back."""
     stored: list[str] = []
     try:
@@ -47,7 +57,7 @@ def _atomic_with_files():
         raise
 
 
-def _check_links(*, user, data: DocumentInput) -> None:
+def _check_links(*, user: User, data: DocumentInput) -> None:
     """An opportunity's document belongs to its client too; a project's own document stays
     the project's (it follows project visibility)."""
     if data.opportunity is not None:
@@ -64,7 +74,15 @@ def _check_links(*, user, data: DocumentInput) -> None:
         raise PermissionDenied
 
 
-def _store_version(*, user, document: Document, upload, number: int, reason: str, stored: list):
+def _store_version(
+    *,
+    user: User,
+    document: Document,
+    upload: UploadedFile,
+    number: int,
+    reason: str,
+    stored: list[str],
+) -> DocumentVersion:
     try:
         checked = check_upload(upload)
     except ValidationError as error:
@@ -89,7 +107,9 @@ def _store_version(*, user, document: Document, upload, number: int, reason: str
     return version
 
 
-def document_upload(*, user, data: DocumentInput, upload, quote=None) -> Document:
+def document_upload(
+    *, user: User, data: DocumentInput, upload: UploadedFile, quote: "QuoteInput | None" = None
+) -> Document:
     """ "Subir Documento": the document, its version 1 and, for Tipo Cotización, its quote
     (`quote` is a crm.services.quotes.QuoteInput). All or nothing, file included."""
     from crm.services.quotes import quote_create
@@ -118,7 +138,9 @@ def document_upload(*, user, data: DocumentInput, upload, quote=None) -> Documen
     return document
 
 
-def document_add_version(*, user, document_id: int, upload, reason: str) -> DocumentVersion:
+def document_add_version(
+    *, user: User, document_id: int, upload: UploadedFile, reason: str
+) -> DocumentVersion:
     """A new file for a document: version n+1 with its "Motivo del cambio"; the old ones
     stay downloadable."""
     if not reason.strip():
@@ -143,7 +165,7 @@ def document_add_version(*, user, document_id: int, upload, reason: str) -> Docu
 
 
 @transaction.atomic
-def document_void(*, user, document_id: int, reason: str) -> Document:
+def document_void(*, user: User, document_id: int, reason: str) -> Document:
     """ "Anulado": the document stays (greyed out, downloadable) with who, when and why."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the document is voided.")})
@@ -159,7 +181,9 @@ def document_void(*, user, document_id: int, reason: str) -> Document:
     return document
 
 
-def document_record_download(*, user, version: DocumentVersion, request=None) -> None:
+def document_record_download(
+    *, user: User, version: DocumentVersion, request: HttpRequest | None = None
+) -> None:
     DocumentDownload.objects.create(version=version, user=user)
     record_security_event(
         kind=EventKind.DOCUMENT_DOWNLOAD,
@@ -171,7 +195,7 @@ def document_record_download(*, user, version: DocumentVersion, request=None) ->
 
 
 @transaction.atomic
-def document_delete(*, user, document_id: int) -> DocumentDeletion:
+def document_delete(*, user: User, document_id: int) -> DocumentDeletion:
     """Only an Administrador deletes a document (Django admin or a POST): the deletion is
     recorded with who, when and each file's name and hash; the files go after commit."""
     if not is_administrator(user):

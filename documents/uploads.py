@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -120,7 +121,7 @@ def generated_name(filename: str) -> str:
     return f"documents/{now:%Y}/{now:%m}/{secrets.token_hex(16)}.{extension}"
 
 
-def check_upload(upload) -> CheckedFile:
+def check_upload(upload: UploadedFile) -> CheckedFile:
     """Validate an UploadedFile; return its safe name, type, size and SHA-256, or raise a
     ValidationError saying in plain words why the file is refused."""
     name = clean_name(upload.name)
@@ -142,7 +143,7 @@ def check_upload(upload) -> CheckedFile:
     return CheckedFile(name, extension, content_type, size, sha256)
 
 
-def _hash(upload) -> tuple[int, str, bool]:
+def _hash(upload: UploadedFile) -> tuple[int, str, bool]:
     digest = hashlib.sha256()
     size = 0
     has_nul = False
@@ -161,7 +162,7 @@ def _mismatch() -> ValidationError:
     )
 
 
-def _sniff(upload, extension: str) -> list:
+def _sniff(upload: UploadedFile, extension: str) -> list:
     upload.seek(0)
     try:
         return [
@@ -175,7 +176,7 @@ def _sniff(upload, extension: str) -> list:
         upload.seek(0)
 
 
-def _check_content(upload, *, extension: str, expected: set, has_nul: bool) -> None:
+def _check_content(upload: UploadedFile, *, extension: str, expected: set, has_nul: bool) -> None:
     matches = _sniff(upload, extension)
     if extension in TEXT_EXTENSIONS:
         _check_text(upload, matches=matches, has_nul=has_nul)
@@ -199,7 +200,7 @@ def _check_content(upload, *, extension: str, expected: set, has_nul: bool) -> N
         )
 
 
-def _check_email_headers(upload, *, has_nul: bool) -> None:
+def _check_email_headers(upload: UploadedFile, *, has_nul: bool) -> None:
     """An .eml that puremagic does not recognise (its headers in another order) must still
     parse as an RFC 5322 message with a sender (the standard library's email parser)."""
     upload.seek(0)
@@ -210,7 +211,7 @@ def _check_email_headers(upload, *, has_nul: bool) -> None:
         raise _mismatch()
 
 
-def _check_text(upload, *, matches: list, has_nul: bool) -> None:
+def _check_text(upload: UploadedFile, *, matches: list, has_nul: bool) -> None:
     if has_nul or any(m.extension.lower() not in {".txt", ".csv"} for m in matches):
         raise _mismatch()
     upload.seek(0)
@@ -232,7 +233,7 @@ def _zip_bomb() -> ValidationError:
     )
 
 
-def _check_zip(upload, extension: str) -> None:
+def _check_zip(upload: UploadedFile, extension: str) -> None:
     """OOXML / ODF: the parts the type needs, no macros, and a bounded unpacked size (the
     declared sizes are not trusted: every entry is inflated, up to the caps)."""
     upload.seek(0)
@@ -272,7 +273,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
     never fills the disk: the rest of the file is skipped and the request is marked, so the
     form can say "too large" instead of "no file"."""
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > max_upload_bytes():
             self.request.too_large_uploads = {
                 *getattr(self.request, "too_large_uploads", ()),
@@ -281,5 +282,5 @@ class SizeLimitUploadHandler(FileUploadHandler):
             raise SkipFile
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None

@@ -4,18 +4,20 @@ project, and "Enviar cotización" (seed "Enviar Cotización", steps 9-11)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import module_required
-from accounts.models import CompanySettings
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import CompanySettings, User
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.pagination import paginate
 from crm.forms.base import int_or_none
-from crm.models import QuoteStatus
+from crm.models import Quote, QuoteStatus
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
 from crm.services.quotes import (
     BEFORE_PROPOSAL,
@@ -25,7 +27,7 @@ from crm.services.quotes import (
     quote_send,
 )
 from documents.forms import DocumentUploadForm, QuoteSendForm, VersionForm, VoidForm
-from documents.models import DocumentKind
+from documents.models import Document, DocumentKind
 from documents.selectors import (
     attachable_client,
     attachable_opportunity,
@@ -53,7 +55,7 @@ DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 @require_GET
 @module_required("documents", VIEW)
-def document_list_view(request):
+def document_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """CRM → Documentos: search, filters and pages, inside the user's scope."""
     filterset, documents = document_list(user=request.user, params=request.GET, request=request)
     context = {
@@ -67,12 +69,12 @@ def document_list_view(request):
     return render(request, template, context)
 
 
-def _too_large(request) -> set:
+def _too_large(request: AuthenticatedHttpRequest) -> set:
     """Fields whose file documents.uploads.SizeLimitUploadHandler stopped while streaming."""
     return getattr(request, "too_large_uploads", set())
 
 
-def _upload_origin(request) -> dict:
+def _upload_origin(request: AuthenticatedHttpRequest) -> dict:
     """?opportunity= / ?client= / ?project= from a record's Documentos tab, when in reach."""
     source = request.GET
     origin = {}
@@ -89,7 +91,7 @@ def _upload_origin(request) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @module_required("documents", ADD)
-def document_upload_view(request):
+def document_upload_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Subir Documento"; a quote saved from an opportunity goes on to "Enviar cotización"."""
     origin = _upload_origin(request)
     if request.method == "GET":
@@ -120,7 +122,7 @@ def document_upload_view(request):
     return render(request, "documents/document_upload.html", {"form": form, **origin})
 
 
-def _document_rights(user, document) -> dict:
+def _document_rights(user: User, document: Document) -> dict:
     rights = module_rights(user, "documents")
     crm_rights = module_rights(user, "crm")
     may_attach = ADD in rights and user_can_attach_to(
@@ -151,7 +153,7 @@ def _document_rights(user, document) -> dict:
 
 @require_GET
 @module_required("documents", VIEW)
-def document_detail_view(request, pk: int):
+def document_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The document page: its data, its quote, every version and who downloaded what."""
     document = get_document_for_user_or_404(user=request.user, pk=pk)
     context = {
@@ -168,7 +170,7 @@ def document_detail_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("documents", ADD)
-def document_version_view(request, pk: int):
+def document_version_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new version with its "Motivo del cambio"."""
     document = get_document_for_user_or_404(user=request.user, pk=pk)
     if not _document_rights(request.user, document)["can_add_version"]:
@@ -194,7 +196,7 @@ def document_version_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("documents", ADD)
-def document_void_view(request, pk: int):
+def document_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Anulado" with a reason: the document stays, greyed out and downloadable."""
     document = get_document_for_user_or_404(user=request.user, pk=pk)
     if not _document_rights(request.user, document)["can_void"]:
@@ -215,7 +217,7 @@ def document_void_view(request, pk: int):
 
 @require_POST
 @module_required("documents", DELETE)
-def document_delete_view(request, pk: int):
+def document_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only an Administrador deletes (commercial roles get 403); the deletion is recorded."""
     document = get_document_for_user_or_404(user=request.user, pk=pk)
     document_delete(user=request.user, document_id=document.pk)
@@ -225,7 +227,9 @@ def document_delete_view(request, pk: int):
 
 @require_GET
 @module_required("documents", VIEW)
-def document_download_view(request, pk: int, number: int | None = None):
+def document_download_view(
+    request: AuthenticatedHttpRequest, pk: int, number: int | None = None
+) -> HttpResponseBase:
     """The only way out for a file: in scope (else 404), as an attachment with an RFC 6266
     name, its validated content type, nosniff and a sandbox CSP; each download recorded."""
     document = get_document_for_user_or_404(user=request.user, pk=pk)
@@ -253,7 +257,7 @@ def document_download_view(request, pk: int, number: int | None = None):
 
 @require_GET
 @module_required("documents", VIEW)
-def opportunity_documents_view(request, pk: int):
+def opportunity_documents_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The opportunity's Documentos tab (seed step 4): its quotes and documents."""
     opportunity = get_opportunity_for_user_or_404(user=request.user, pk=pk)
     documents = documents_of_opportunity(user=request.user, opportunity=opportunity)
@@ -275,7 +279,7 @@ def opportunity_documents_view(request, pk: int):
 
 @require_GET
 @module_required("documents", VIEW)
-def project_documents_view(request, pk: int):
+def project_documents_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user_or_404(user=request.user, pk=pk)
     documents = documents_of_project(user=request.user, project=project)
     context = {
@@ -290,7 +294,7 @@ def project_documents_view(request, pk: int):
 # "Enviar cotización" ----------------------------------------------------------------------------
 
 
-def _quote_of(request, pk: int):
+def _quote_of(request: AuthenticatedHttpRequest, pk: int) -> tuple[Document, Quote]:
     document = get_document_for_user_or_404(user=request.user, pk=pk)
     quote = getattr(document, "quote", None)
     if quote is None:
@@ -298,7 +302,7 @@ def _quote_of(request, pk: int):
     return document, quote
 
 
-def _send_initial(request, document, quote) -> dict:
+def _send_initial(request: AuthenticatedHttpRequest, document: Document, quote: Quote) -> dict:
     opportunity = document.opportunity
     primary = opportunity.contact if opportunity.contact and opportunity.contact.email else None
     if primary is None:
@@ -326,7 +330,7 @@ def _send_initial(request, document, quote) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def quote_send_view(request, pk: int):
+def quote_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Seed steps 9-11 on one page: the email (to a contact of the client, cc, subject,
     message, the file attached), the activity "Cotización enviada", the move to Propuesta and
     the follow-up. A failing step is named and nothing is half-done."""
@@ -371,7 +375,7 @@ def quote_send_view(request, pk: int):
 
 @require_POST
 @module_required("crm", CHANGE)
-def quote_answer_view(request, pk: int):
+def quote_answer_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The client's answer: Aceptada (then "Cerrar Venta" is offered) or Rechazada."""
     document, quote = _quote_of(request, pk)
     if not _document_rights(request.user, document)["can_answer"]:

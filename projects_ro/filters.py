@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -20,7 +20,7 @@ class ProjectOrderingFilter(django_filters.OrderingFilter):
 
     NULLABLE = frozenset({"start_date", "end_date"})
 
-    def get_ordering_value(self, param):
+    def get_ordering_value(self, param: str) -> str | OrderBy:
         value = super().get_ordering_value(param)
         name = value.removeprefix("-")
         if name not in self.NULLABLE:
@@ -29,7 +29,7 @@ class ProjectOrderingFilter(django_filters.OrderingFilter):
             F(name).desc(nulls_last=True) if value.startswith("-") else F(name).asc(nulls_last=True)
         )
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Project], value: list[str] | None) -> QuerySet[Project]:
         ordered = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return ordered
@@ -62,7 +62,7 @@ class ProjectFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "started_from", "started_until"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()
         if not value:
             return queryset

@@ -1,3 +1,7 @@
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -24,7 +28,7 @@ class ClientByRifWidget(widgets.ForeignKeyWidget):
     def __init__(self) -> None:
         super().__init__(Client, field="tax_id")
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         try:
             return super().clean(value, row, **kwargs)
         except Client.DoesNotExist:
@@ -41,7 +45,7 @@ class ContractorsByRifWidget(widgets.ManyToManyWidget):
     def __init__(self) -> None:
         super().__init__(Contractor, field="tax_id", separator="|")
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         contractors = super().clean(value, row, **kwargs)
         if not value:
             return contractors
@@ -99,7 +103,7 @@ class ProjectResource(resources.ModelResource):
         # Run the model's validation (statuses, dates in order...) and report it per row.
         clean_model_instances = True
 
-    def filter_export(self, queryset, **kwargs):
+    def filter_export(self, queryset: QuerySet[Project], **kwargs: Any) -> QuerySet[Project]:
         # The client's and contractors' RIFs are written for every row: fetch them up front.
         return (
             super()

@@ -3,14 +3,17 @@ not every client: where the company's client visibility is "own only", a project
 client the user may not see shows no name, RIF/NIT or link of that client."""
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
+from crm.models import Client
 from crm.selectors.clients import clients_visible_to, sees_every_client
 from projects_ro.filters import ProjectFilter
 from projects_ro.models import Project
 
 
-def with_client_visibility(projects: QuerySet[Project], *, user) -> QuerySet[Project]:
+def with_client_visibility(projects: QuerySet[Project], *, user: User) -> QuerySet[Project]:
     """Annotate `client_visible`: whether the user may see the project's client (the same
     scope as `clients_visible_to`, in the same query). Templates show the client only then."""
     if sees_every_client(user=user):
@@ -19,16 +22,16 @@ def with_client_visibility(projects: QuerySet[Project], *, user) -> QuerySet[Pro
     return projects.annotate(client_visible=ExpressionWrapper(visible, output_field=BooleanField()))
 
 
-def projects_visible_to(*, user) -> QuerySet[Project]:
+def projects_visible_to(*, user: User) -> QuerySet[Project]:
     return with_client_visibility(Project.objects.select_related("client"), user=user)
 
 
-def projects_of_client(*, client) -> QuerySet[Project]:
+def projects_of_client(*, client: Client) -> QuerySet[Project]:
     """The projects of a client already read from the user's scope (its Proyectos tab)."""
     return Project.objects.filter(client=client).select_related("client")
 
 
-def projects_of_visible_clients(*, user) -> QuerySet[Project]:
+def projects_of_visible_clients(*, user: User) -> QuerySet[Project]:
     """The projects a user may link a record of a client to (the complaint form's select):
     those of the clients they see."""
     projects = Project.objects.all()
@@ -37,7 +40,7 @@ def projects_of_visible_clients(*, user) -> QuerySet[Project]:
     return projects.filter(client__in=clients_visible_to(user=user).values("pk"))
 
 
-def project_list(*, user, params) -> tuple[ProjectFilter, QuerySet[Project]]:
+def project_list(*, user: User, params: QueryDict) -> tuple[ProjectFilter, QuerySet[Project]]:
     """The filtered list with the contractor count computed in the same query."""
     base = (
         projects_visible_to(user=user)
@@ -50,6 +53,6 @@ def project_list(*, user, params) -> tuple[ProjectFilter, QuerySet[Project]]:
     return filterset, queryset
 
 
-def get_project_for_user_or_404(*, user, pk: int) -> Project:
+def get_project_for_user_or_404(*, user: User, pk: int) -> Project:
     queryset = projects_visible_to(user=user).prefetch_related("contractors")
     return get_object_or_404(queryset, pk=pk)

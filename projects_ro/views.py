@@ -1,7 +1,9 @@
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
 from projects_ro.selectors import get_project_for_user_or_404, project_list
@@ -9,7 +11,7 @@ from projects_ro.selectors import get_project_for_user_or_404, project_list
 
 @require_GET
 @module_required("projects", VIEW)
-def project_list_view(request):
+def project_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, projects = project_list(user=request.user, params=request.GET)
     context = {"filter": filterset, "page_obj": paginate(request, projects)}
     template = "projects_ro/project_list.html"
@@ -20,7 +22,7 @@ def project_list_view(request):
 
 @require_GET
 @module_required("projects", VIEW)
-def project_detail_view(request, pk: int):
+def project_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user_or_404(user=request.user, pk=pk)
     context = {
         "project": project,

@@ -6,6 +6,8 @@ time and no object kept), and each Column turns a dict into its cell's raw value
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
+from decimal import Decimal
 from enum import StrEnum
 from operator import itemgetter
 
@@ -54,20 +56,20 @@ def _person_fields(prefix: str) -> tuple[str, ...]:
     return (f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
 
 
-def local_date(zone) -> Callable[[str], Callable[[Mapping], object]]:
+def local_date(zone: tzinfo) -> Callable[[str], Callable[[Mapping], object]]:
     """`local_date(zone)(field)`: a row's aware datetime `field` as its local date (None when
     empty); the zone is read once per export, not per cell."""
 
-    def of(field: str):
+    def of(field: str) -> Callable[[Mapping], object]:
         return lambda row: row[field].astimezone(zone).date() if row[field] else None
 
     return of
 
 
-def local_datetime(zone) -> Callable[[str], Callable[[Mapping], object]]:
+def local_datetime(zone: tzinfo) -> Callable[[str], Callable[[Mapping], object]]:
     """Likewise, the local date and time (naive, as a spreadsheet holds it)."""
 
-    def of(field: str):
+    def of(field: str) -> Callable[[Mapping], object]:
         return lambda row: row[field].astimezone(zone).replace(tzinfo=None) if row[field] else None
 
     return of
@@ -163,7 +165,7 @@ OPPORTUNITY_VALUE_FIELDS = (
 )
 
 
-def _weighted(row: Mapping):
+def _weighted(row: Mapping) -> Decimal | None:
     """Value × probability, as Opportunity.weighted_value computes it."""
     value = row["estimated_value"]
     return None if value is None else value * row["probability"] / 100

@@ -50,7 +50,7 @@ def csv_lines(*, columns: Sequence[Column], rows: Iterable[Sequence[object]]) ->
     return _lines(header, [column.kind for column in columns], rows)
 
 
-def _lines(header: list[str], kinds: list[Kind], rows: Iterable[Sequence[object]]):
+def _lines(header: list[str], kinds: list[Kind], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=DELIMITER)
     yield BOM + writer.writerow(header)
     chunk = []

@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -60,7 +61,7 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def _read(http, url: str) -> tuple[object, float | None, int]:
+def _read(http: Any, url: str) -> tuple[object, float | None, int]:
     began = time.perf_counter()
     response = http.get(url)
     first, size = None, 0

@@ -28,6 +28,8 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from io import BytesIO
+from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -95,7 +97,7 @@ def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
     NUMBER_FORMATS appended; their indices for the streamed cells."""
     root = etree.fromstring(styles_xml)
 
-    def section(name: str, before: str | None = None):
+    def section(name: str, before: str | None = None) -> Any:
         element = root.find(f"m:{name}", _NS)
         if element is None:
             element = etree.Element(f"{{{_MAIN}}}{name}")
@@ -106,7 +108,7 @@ def _add_styles(styles_xml: bytes) -> tuple[bytes, _Styles]:
                 root.insert(0, element)
         return element
 
-    def append(parent, tag: str, **attributes) -> int:
+    def append(parent: Any, tag: str, **attributes: Any) -> int:
         etree.SubElement(parent, f"{{{_MAIN}}}{tag}", {k: str(v) for k, v in attributes.items()})
         count = len(parent)
         parent.set("count", str(count))
@@ -163,7 +165,7 @@ def _cell_writer(letter: str, kind: Kind, style: int) -> Callable[[object, str],
         opening = f'<c r="{letter}'
         middle = '" t="inlineStr"><is><t xml:space="preserve">'
 
-        def text(value, row: str) -> str:
+        def text(value: object, row: str) -> str:
             if value is None or value == "":
                 return ""
             return f"{opening}{row}{middle}{xlsx_string_xml(str(value))}</t></is></c>"
@@ -172,7 +174,7 @@ def _cell_writer(letter: str, kind: Kind, style: int) -> Callable[[object, str],
     opening, middle = f'<c r="{letter}', f'" s="{style}"><v>'
     convert = _CONVERT[kind]
 
-    def number(value, row: str) -> str:
+    def number(value: object, row: str) -> str:
         if value is None or value == "":
             return ""
         return f"{opening}{row}{middle}{convert(value)}</v></c>"
@@ -277,7 +279,7 @@ def xlsx_chunks(
     workbook_xml = parts.pop("xl/workbook.xml")
     modified = timezone.now()
 
-    def members():
+    def members() -> Iterator[tuple[str, Any, int, Any, Any]]:
         for name, content in parts.items():
             if name in streamed:
                 yield name, modified, 0o600, ZIP_32, _sheet_xml(streamed[name], styles)
@@ -304,6 +306,8 @@ def xlsx_response(
     return response
 
 
-def write_xlsx(*, columns: Sequence[Column], rows: Iterable[Sequence[object]], sheet_title: str):
+def write_xlsx(
+    *, columns: Sequence[Column], rows: Iterable[Sequence[object]], sheet_title: str
+) -> BytesIO:
     """The whole file in memory (tests and small files): one streamed sheet."""
     return io.BytesIO(b"".join(xlsx_chunks(sheets=[StreamedSheet(sheet_title, columns, rows)])))

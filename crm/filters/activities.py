@@ -1,11 +1,15 @@
 """The filters of "Mis actividades": type, client, opportunity and, for managers, whose
 agenda ("Ejecutivo": my own by default, one executive or the whole team)."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from config.forms import FilterForm
@@ -17,7 +21,7 @@ from crm.selectors.activities import WHOLE_TEAM, owned_by
 SEARCH_INPUT = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 
 
-def executive_choices(user) -> list[tuple[str, str]]:
+def executive_choices(user: User) -> list[tuple[str, str]]:
     """The "Ejecutivo" choices of a manager (the empty choice is their own agenda)."""
     people = [(str(person.pk), str(person)) for person in assignable_executives()]
     return [(WHOLE_TEAM, _("Whole team")), *[c for c in people if c[0] != str(user.pk)]]
@@ -43,7 +47,14 @@ class ActivityFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["type", "client", "opportunity", "executive"]
 
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[Activity] | None = None,
+        *,
+        user: User,
+        **kwargs: Any,
+    ) -> None:
         self.user = user
         super().__init__(data, queryset, **kwargs)
         if is_manager(user):

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -19,7 +19,7 @@ class ClientOrderingFilter(django_filters.OrderingFilter):
 
     NULLABLE = {"industry": "industry__name", "last_activity_at": "last_activity_at"}
 
-    def get_ordering_value(self, param):
+    def get_ordering_value(self, param: str) -> str | OrderBy:
         value = super().get_ordering_value(param)
         descending = value.startswith("-")
         column = self.NULLABLE.get(value.removeprefix("-"))
@@ -27,7 +27,7 @@ class ClientOrderingFilter(django_filters.OrderingFilter):
             return value
         return F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Client], value: list[str] | None) -> QuerySet[Client]:
         ordered = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return ordered

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import FilterForm
@@ -28,14 +29,16 @@ class ComplaintFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "area", "priority"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         """Subject or description (without accents or case), or the client's name or
         RIF/NIT: each through its search index (crm.search)."""
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Complaint, search_terms(value)) | clients_matching(value))
 
-    def filter_status(self, queryset, name, value):
+    def filter_status(
+        self, queryset: QuerySet[Complaint], name: str, value: str
+    ) -> QuerySet[Complaint]:
         if value == "pending":
             return queryset.filter(status__in=OPEN_STATUSES)
         return queryset.filter(status=value)

@@ -6,7 +6,7 @@ so the "Tablero / Lista" toggle carries them from one view to the other.
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import OrderBy, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -57,7 +57,9 @@ class BoardFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["owner", "segment", "close_from", "close_to", "follow_up"]
 
-    def filter_follow_up(self, queryset, name, value):
+    def filter_follow_up(
+        self, queryset: QuerySet[Opportunity], name: str, value: bool | None
+    ) -> QuerySet[Opportunity]:
         return queryset.requiring_follow_up() if value else queryset
 
 
@@ -65,14 +67,14 @@ class OpportunityOrderingFilter(django_filters.OrderingFilter):
     """Sorts by the chosen column, then by pk, so that pages never repeat or skip rows that
     share a value. "Etapa" sorts in pipeline order, not by the stage codes."""
 
-    def get_ordering_value(self, param):
+    def get_ordering_value(self, param: str) -> str | OrderBy:
         value = super().get_ordering_value(param)
         if value.removeprefix("-") != "stage":
             return value
         # The generated column of the pipeline order (indexed, see Opportunity.Meta.indexes).
         return value.replace("stage", "stage_position")
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Opportunity], value: list[str] | None) -> QuerySet[Opportunity]:
         ordered = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return ordered

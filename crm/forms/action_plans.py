@@ -1,11 +1,15 @@
 """Forms of action plans: the plan with its actions, and turning an action into an activity."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from config.forms import BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.models import ActivityType, Client
 
@@ -23,7 +27,9 @@ class ActionPlanForm(BootstrapFormMixin, forms.Form):
         help_text=_("What the plan should improve in the pipeline, e.g. double Prospección."),
     )
 
-    def __init__(self, *args, owners, default_owner=None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, owners: QuerySet[User], default_owner: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for index in range(ACTION_ROWS):
             self.fields[f"action_{index}"] = forms.CharField(
@@ -39,13 +45,13 @@ class ActionPlanForm(BootstrapFormMixin, forms.Form):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs["class"] = css
 
-    def action_rows(self):
+    def action_rows(self) -> list[tuple[BoundField, BoundField, BoundField]]:
         """(action, owner, date) bound fields per row, for the template."""
         return [
             (self[f"action_{i}"], self[f"owner_{i}"], self[f"date_{i}"]) for i in range(ACTION_ROWS)
         ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         actions = []
         for index in range(ACTION_ROWS):
@@ -72,7 +78,9 @@ class ScheduleActionForm(BootstrapFormMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices)
     scheduled_at = LocalDateTimeField(label=_("Scheduled for"))
 
-    def __init__(self, *args, clients, due_date=None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, clients: QuerySet[Client], due_date: date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients.order_by("name")
         self.fields["type"].initial = ActivityType.TASK
@@ -81,7 +89,7 @@ class ScheduleActionForm(BootstrapFormMixin, forms.Form):
                 due_date, time(9, 0), tzinfo=timezone.get_current_timezone()
             )
 
-    def clean_scheduled_at(self):
+    def clean_scheduled_at(self) -> datetime:
         value = self.cleaned_data["scheduled_at"]
         if value <= timezone.now():
             raise forms.ValidationError(_("The activity must be scheduled in the future."))

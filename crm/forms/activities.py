@@ -9,13 +9,17 @@ check again and stay the authority (their ValidationError dicts land on the fiel
 
 import datetime as dt
 import re
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import is_manager
 from config.forms import (
     AmountField,
@@ -75,7 +79,7 @@ POST_SALE_FIELDS = ("satisfaction_level", "client_comments", "problems", "upsell
 SERVICE_FIELDS = {"next_scheduled_at": "next_follow_up_at", "scheduled_at": "scheduled_at"}
 
 
-def _choices(types) -> list[tuple[str, str]]:
+def _choices(types: Iterable[ActivityType]) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
@@ -153,7 +157,9 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
         required=False,
     )
 
-    def __init__(self, data=None, *, kind: str, draft: bool = False, **kwargs):
+    def __init__(
+        self, data: QueryDict | None = None, *, kind: str, draft: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(data, **kwargs)
         self.kind = kind
         self.draft = draft
@@ -187,13 +193,13 @@ class ResultForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form)
     def asks_answered(self) -> bool:
         return "answered" in self.fields
 
-    def clean_done_at(self):
+    def clean_done_at(self) -> datetime | None:
         done_at = self.cleaned_data.get("done_at")
         if done_at is not None and done_at > timezone.now():
             raise ValidationError(_("A done activity cannot be in the future."))
         return done_at
 
-    def clean_next_follow_up_at(self):
+    def clean_next_follow_up_at(self) -> datetime | None:
         when = self.cleaned_data.get("next_follow_up_at")
         if when is not None and when <= timezone.now():
             raise ValidationError(_("The next follow-up must be in the future."))
@@ -232,7 +238,9 @@ class CompleteForm(ResultForm):
 
     version = VersionField()
 
-    def __init__(self, data=None, *, activity: Activity, draft: bool = False):
+    def __init__(
+        self, data: QueryDict | None = None, *, activity: Activity, draft: bool = False
+    ) -> None:
         self.activity = activity
         initial = {
             "version": activity.version,
@@ -243,14 +251,14 @@ class CompleteForm(ResultForm):
             data, kind=activity.type, draft=draft, initial=initial, auto_id=_auto_id(activity)
         )
 
-    def rebased(self, *, data, current: Activity) -> "CompleteForm":
+    def rebased(self, *, data: QueryDict, current: Activity) -> "CompleteForm":
         """After someone else saved the activity: what was typed, on the current version."""
         data = data.copy()
         data["version"] = str(current.version)
         return CompleteForm(data, activity=current)
 
 
-def _with_defaults(data, initial: dict):
+def _with_defaults(data: QueryDict, initial: dict[str, Any]) -> QueryDict:
     """A draft's data plus the initial values of the fields it did not send (those the form
     did not show yet, such as the date of "Ya realizada" when switching to it)."""
     data = data.copy()
@@ -324,7 +332,14 @@ class ActivityForm(ResultForm):
 
     field_order = ["type", "client", "opportunity", "contact", "subject", "status", "scheduled_at"]
 
-    def __init__(self, data=None, *, user, initial: dict | None = None, draft: bool = False):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        user: User,
+        initial: dict | None = None,
+        draft: bool = False,
+    ) -> None:
         initial = {
             "status": self.PLANNED,
             "scheduled_at": planned_at(timezone.localdate() + timedelta(days=1)),
@@ -356,7 +371,7 @@ class ActivityForm(ResultForm):
                     self.fields[name].required = False
 
     @classmethod
-    def prefilled(cls, *, user, params) -> "ActivityForm":
+    def prefilled(cls, *, user: User, params: QueryDict) -> "ActivityForm":
         """The empty form for ?client=<pk>, ?opportunity=<pk> (which implies its client and
         contact) and ?type=<type>; values the user may not see are ignored."""
         initial: dict = {}
@@ -381,7 +396,7 @@ class ActivityForm(ResultForm):
             initial["type"] = params["type"]
         return cls(user=user, initial=initial)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         client = cleaned.get("client")
         editable = client is None or user_can_edit_client(user=self.user, client=client)
@@ -437,7 +452,7 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, activity: Activity):
+    def __init__(self, data: QueryDict | None = None, *, activity: Activity) -> None:
         self.activity = activity
         suggested = activity.scheduled_at
         if suggested is None or suggested <= timezone.now():
@@ -445,13 +460,13 @@ class RescheduleForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         initial = {"version": activity.version, "scheduled_at": timezone.localtime(suggested)}
         super().__init__(data, initial=initial, auto_id=_auto_id(activity))
 
-    def clean_scheduled_at(self):
+    def clean_scheduled_at(self) -> datetime:
         when = self.cleaned_data["scheduled_at"]
         if when <= timezone.now():
             raise ValidationError(_("Choose a date and time in the future."))
         return when
 
-    def rebased(self, *, data, current: Activity) -> "RescheduleForm":
+    def rebased(self, *, data: QueryDict, current: Activity) -> "RescheduleForm":
         data = data.copy()
         data["version"] = str(current.version)
         return RescheduleForm(data, activity=current)
@@ -475,7 +490,7 @@ class WeekForm(BootstrapFormMixin, forms.Form):
 
     WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
-    def __init__(self, data=None, *, user):
+    def __init__(self, data: QueryDict | None = None, *, user: User) -> None:
         super().__init__(data)
         self.user = user
         if is_manager(user):
@@ -483,7 +498,7 @@ class WeekForm(BootstrapFormMixin, forms.Form):
         else:
             del self.fields["executive"]
 
-    def clean_week(self):
+    def clean_week(self) -> dt.date | None:
         value = self.cleaned_data["week"].strip()
         if not value:
             return None
@@ -534,7 +549,7 @@ class ComplaintFromActivityForm(BootstrapFormMixin, forms.Form):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=ComplaintPriority.choices)
 
-    def __init__(self, data=None, *, activity: Activity):
+    def __init__(self, data: QueryDict | None = None, *, activity: Activity) -> None:
         self.activity = activity
         initial = {
             "area": ComplaintArea.OPERATIONS,
@@ -580,7 +595,7 @@ class UpsellForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, activity: Activity):
+    def __init__(self, data: QueryDict | None = None, *, activity: Activity) -> None:
         self.activity = activity
         today = timezone.localdate()
         initial = {
@@ -590,13 +605,13 @@ class UpsellForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         }
         super().__init__(data, initial=initial)
 
-    def clean_expected_close_date(self):
+    def clean_expected_close_date(self) -> date:
         value = self.cleaned_data["expected_close_date"]
         if value < timezone.localdate():
             raise ValidationError(_("The expected close date cannot be in the past."))
         return value
 
-    def clean_meeting_at(self):
+    def clean_meeting_at(self) -> datetime:
         when = self.cleaned_data["meeting_at"]
         if when <= timezone.now():
             raise ValidationError(_("The meeting must be in the future."))

@@ -3,6 +3,7 @@ reading a submitted integer (an id, a version, a page) that may be missing, not 
 beyond what its database column holds."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -39,7 +40,7 @@ def column_range(column: str = "BigAutoField") -> tuple[int, int]:
     return (-(2**63) if low is None else low), (2**63 - 1 if high is None else high)
 
 
-def int_or_none(value, *, column: str = "BigAutoField") -> int | None:
+def int_or_none(value: object, *, column: str = "BigAutoField") -> int | None:
     """A submitted id or count ("12"), or None when it is missing, not a whole number, or out
     of the column's range (a 20-digit id matches no record; SQLite cannot even be asked)."""
     if isinstance(value, bool):
@@ -64,7 +65,7 @@ class ColumnIntegerField(forms.IntegerField):
         "max_value": _("This form is out of date or was altered. Reload the page."),
     }
 
-    def __init__(self, *, column: str = "BigAutoField", **kwargs) -> None:
+    def __init__(self, *, column: str = "BigAutoField", **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(**kwargs)
         low, high = column_range(column)
@@ -72,7 +73,7 @@ class ColumnIntegerField(forms.IntegerField):
             self.validators.append(MinValueValidator(low))
         self.validators.append(MaxValueValidator(high))
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         number = int_or_none(
@@ -86,7 +87,7 @@ class ColumnIntegerField(forms.IntegerField):
 class VersionField(ColumnIntegerField):
     """The version a form was opened at (crm.concurrency.VersionedModel.version)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(column="PositiveIntegerField", **kwargs)
 
 
@@ -94,7 +95,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of records whose ids are checked against the id column first (the
     `pk__in` query of Django's field overflows SQLite on a 20-digit id)."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> Any:
         try:
             values = frozenset(value)
         except TypeError:

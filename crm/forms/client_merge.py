@@ -1,5 +1,7 @@
 """The "Fusionar clientes" form: for every field whose values differ, which one survives."""
 
+from typing import Any
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ class ClientMergeForm(forms.Form):
     survivor_version = forms.IntegerField(widget=forms.HiddenInput)
     merged_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, survivor: Client, merged: Client, **kwargs) -> None:
+    def __init__(self, *args: Any, survivor: Client, merged: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.survivor, self.merged = survivor, merged
         self.fields["survivor_version"].initial = survivor.version

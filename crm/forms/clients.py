@@ -5,13 +5,14 @@ validate, render and turn into the services' input. A *draft* form is a bound fo
 again only to add a contact row: it keeps what was typed and shows no errors yet.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.forms.utils import ErrorDict
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,7 @@ class DraftMixin:
     draft = False
 
     @property
-    def errors(self):
+    def errors(self) -> ErrorDict:
         if self.draft:
             return ErrorDict(renderer=self.renderer)
         return super().errors
@@ -70,12 +71,12 @@ class BaseContactFormSet(forms.BaseFormSet):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         client: Client | None = None,
         draft: bool = False,
         focus_last: bool = False,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         self.client = client
         self.draft = draft
         self.focus_last = focus_last
@@ -84,7 +85,7 @@ class BaseContactFormSet(forms.BaseFormSet):
         if extra is not None:
             self.extra = extra
 
-    def _construct_form(self, i, **kwargs):
+    def _construct_form(self, i: int, **kwargs: Any) -> ContactForm:
         form = super()._construct_form(i, **kwargs)
         form.draft = self.draft
         if self.focus_last and i == self.total_form_count() - 1:
@@ -92,19 +93,19 @@ class BaseContactFormSet(forms.BaseFormSet):
             form.fields["name"].widget.attrs["autofocus"] = True
         return form
 
-    def add_fields(self, form, index) -> None:
+    def add_fields(self, form: ContactForm, index: int | None) -> None:
         super().add_fields(form, index)
         remove = form.fields[DELETION_FIELD_NAME]
         remove.label = _("Remove")
         remove.widget.attrs["class"] = "form-check-input"
 
     @property
-    def errors(self):
+    def errors(self) -> list[ErrorDict]:
         if self.draft:
             return [ErrorDict() for _form in self.forms]
         return super().errors
 
-    def non_form_errors(self):
+    def non_form_errors(self) -> ErrorList:
         if self.draft:
             return self.error_class(error_class="nonform", renderer=self.renderer)
         return super().non_form_errors()
@@ -237,13 +238,13 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
 
     def __init__(
         self,
-        data=None,
+        data: QueryDict | None = None,
         *,
-        user,
+        user: User,
         instance: Client | None = None,
         draft: bool = False,
         added_contact: bool = False,
-    ):
+    ) -> None:
         creating = instance is None or instance.pk is None
         initial = {"owner": user.pk}
         if instance is not None and instance.pk is not None:
@@ -296,13 +297,13 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
         return {"initial": rows, "extra": 0 if rows else 1}
 
     # Sections of the page, in the seed's order.
-    def basic_fields(self):
+    def basic_fields(self) -> list[BoundField]:
         return [self[name] for name in self.BASIC]
 
-    def contact_fields(self):
+    def contact_fields(self) -> list[BoundField]:
         return [self[name] for name in self.CONTACT]
 
-    def business_fields(self):
+    def business_fields(self) -> list[BoundField]:
         return [self[name] for name in self.BUSINESS]
 
     def clean_tax_id(self) -> str:

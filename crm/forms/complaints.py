@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -11,7 +14,7 @@ from projects_ro.models import Project
 from projects_ro.selectors import projects_of_visible_clients
 
 
-def _assignable():
+def _assignable() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
@@ -35,7 +38,7 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
         self.fields["assigned_to"].queryset = _assignable()
@@ -49,7 +52,7 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
             "pk", "code", "name", "client_id"
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         client = cleaned.get("client")
         opportunity: Opportunity | None = cleaned.get("opportunity")
@@ -84,7 +87,7 @@ class ComplaintUpdateForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["status", "priority", "assigned_to", "resolution", "client_satisfied"]
         widgets = {"resolution": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = _assignable()
         satisfied = self.instance.client_satisfied

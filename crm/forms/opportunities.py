@@ -4,14 +4,21 @@ The form checks what it can so that every mistake is shown at once, in Spanish; 
 check again and stay the authority (their ValidationError dicts are mapped onto the fields).
 """
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import BoundField
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import CompanySettings, User
 from accounts.selectors import assignable_executives
@@ -60,14 +67,14 @@ PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
 NO_CONTACT = _("No contact")
 
 
-def _label(name: str):
+def _label(name: str) -> str:
     return capfirst(Opportunity._meta.get_field(name).verbose_name)
 
 
 class BantSelect(forms.NullBooleanSelect):
     """Yes / No / not answered yet (None), for the BANT questions."""
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.choices = [("unknown", _("Not answered")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -185,9 +192,9 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     def __init__(
         self,
-        data=None,
+        data: QueryDict | None = None,
         *,
-        user,
+        user: User,
         instance: Opportunity | None = None,
         initial_client: Client | None = None,
         draft: bool = False,
@@ -289,23 +296,23 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     # Sections of the page, in the seed's order ------------------------------------------------
 
-    def information_fields(self):
+    def information_fields(self) -> list[BoundField]:
         return [self[name] for name in self.INFORMATION if name in self.fields]
 
-    def bant_fields(self):
+    def bant_fields(self) -> list[tuple[BoundField, BoundField]]:
         return [(self[name], self[f"{name}_note"]) for name in BANT_QUESTIONS]
 
-    def next_activity_fields(self):
+    def next_activity_fields(self) -> list[BoundField]:
         return [self[name] for name in self.NEXT_ACTIVITY]
 
     @property
-    def stage_rules(self):
+    def stage_rules(self) -> tuple[StrOrPromise, ...]:
         return tuple(RULE_TO_ENTER.values())
 
     # Validation -------------------------------------------------------------------------------
 
     @property
-    def errors(self):
+    def errors(self) -> ErrorDict:
         if self.draft:
             return ErrorDict(renderer=self.renderer)
         return super().errors
@@ -316,7 +323,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             raise ValidationError(PROBABILITY_RANGE, code="range")
         return probability
 
-    def clean_expected_close_date(self):
+    def clean_expected_close_date(self) -> date:
         close_date = self.cleaned_data["expected_close_date"]
         unchanged = not self.creating and close_date == self.instance.expected_close_date
         if close_date < timezone.localdate() and not unchanged:
@@ -379,7 +386,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             contact=self.cleaned_data.get("contact"),
         )
 
-    def rebased(self, *, data, current: Opportunity) -> "OpportunityForm":
+    def rebased(self, *, data: QueryDict, current: Opportunity) -> "OpportunityForm":
         """After an edit conflict: the user's input on top of the current version, so that
         saving again deliberately replaces what the other person changed."""
         data = data.copy()
@@ -407,7 +414,14 @@ class ShareAddForm(BootstrapFormMixin, forms.Form):
         help_text=_("With “Edit” they may also make changes."),
     )
 
-    def __init__(self, data=None, *, record, shared_with, level: str = ShareLevel.VIEW) -> None:
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        record: Client | Opportunity,
+        shared_with: Iterable[User],
+        level: str = ShareLevel.VIEW,
+    ) -> None:
         super().__init__(data, initial={"level": level})
         self.default_level = level
         self.fields["colleague"].queryset = (
@@ -425,7 +439,7 @@ class ShareRemoveForm(forms.Form):
 
     colleague = forms.ModelChoiceField(queryset=User.objects.none())
 
-    def __init__(self, data=None, *, shared_with) -> None:
+    def __init__(self, data: QueryDict | None = None, *, shared_with: Iterable[User]) -> None:
         super().__init__(data)
         self.fields["colleague"].queryset = User.objects.filter(
             pk__in=[user.pk for user in shared_with]

@@ -7,8 +7,9 @@ version is refused by the services), turns what was typed into the services' inp
 """
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import cast
+from typing import Any, Self, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -93,7 +94,7 @@ def _format_local(value: datetime) -> str:
     return timezone.localtime(value).strftime(DATETIME_INPUT)
 
 
-def _type_choices(types) -> list[tuple[str, str]]:
+def _type_choices(types: Iterable[ActivityType]) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in types]
 
 
@@ -101,7 +102,7 @@ class AnsweredField(forms.TypedChoiceField):
     """ "¿El cliente respondió?" for a done call, email or WhatsApp: True, False or None
     (not asked). Its answers feed the unanswered-attempts count."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Did the client answer?"))
         kwargs.setdefault("error_messages", {"required": _("Say whether the client answered.")})
         super().__init__(
@@ -132,7 +133,9 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     )
     next_subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
 
-    def __init__(self, data=None, *, opportunity: Opportunity, draft: bool = False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
+    ) -> None:
         self.opportunity = opportunity
         initial = {
             "version": opportunity.version,
@@ -154,7 +157,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
     def schedule_fields(self) -> list[forms.BoundField]:
         return [self["next_type"], self["next_at"], self["next_subject"]]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("schedule"):
             # Not scheduling: a half-typed date in the unticked fields must not block saving.
@@ -174,7 +177,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
                 self.add_error("next_at", _("The next activity must be in the future."))
         return cleaned
 
-    def planned_activity(self, *, contact=None) -> ActivityInput | None:
+    def planned_activity(self, *, contact: Contact | None = None) -> ActivityInput | None:
         """The activity to schedule, or None when the box is not ticked."""
         data = self.cleaned_data
         if not data.get("schedule"):
@@ -200,7 +203,7 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
 class PlannedActivityField(forms.ModelChoiceField):
     """A pending activity of the opportunity, shown with its type and date."""
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Activity) -> str:
         when = timezone.localtime(obj.scheduled_at).strftime("%d/%m/%Y %H:%M")
         return f"{obj.subject} ({obj.get_type_display()}, {when})"
 
@@ -299,7 +302,14 @@ class FollowUpForm(FlowForm):
         "next_subject",
     ]
 
-    def __init__(self, data=None, *, opportunity, follow_up_days: dict, draft=False):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        opportunity: Opportunity,
+        follow_up_days: dict,
+        draft: bool = False,
+    ) -> None:
         self.follow_up_days = follow_up_days
         self.pending = list(
             pending_activities_of(opportunity=opportunity).select_related("contact")
@@ -374,7 +384,9 @@ class FollowUpForm(FlowForm):
         }
 
     @classmethod
-    def with_suggestion_for_stage(cls, data: QueryDict, *, opportunity, follow_up_days):
+    def with_suggestion_for_stage(
+        cls, data: QueryDict, *, opportunity: Opportunity, follow_up_days: dict[str, int]
+    ) -> Self:
         """The form after the stage select changed (htmx): the date of the next activity
         follows the new stage's frequency, unless the user had typed a date of their own."""
         data = data.copy()
@@ -390,12 +402,12 @@ class FollowUpForm(FlowForm):
         form.date_follows_suggestion = follows
         return form
 
-    def rebased(self, *, data, current):
+    def rebased(self, *, data: QueryDict, current: Opportunity) -> Self:
         data = data.copy()
         data["version"] = str(current.version)
         return type(self)(data, opportunity=current, follow_up_days=self.follow_up_days, draft=True)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         performed = cleaned.get("performed")
         if not cleaned.get("done_type") and "done_type" not in self.errors:
@@ -409,13 +421,13 @@ class FollowUpForm(FlowForm):
             self.add_error("done_answered", _("Say whether the client answered."))
         return cleaned
 
-    def clean_done_at(self):
+    def clean_done_at(self) -> datetime | None:
         done_at = self.cleaned_data["done_at"]
         if done_at > timezone.now():
             raise ValidationError(_("A done activity cannot be in the future."))
         return done_at
 
-    def clean_probability(self):
+    def clean_probability(self) -> int:
         probability = self.cleaned_data["probability"]
         if probability is None:
             return self.opportunity.probability
@@ -458,10 +470,10 @@ class ActivityIdsField(forms.TypedMultipleChoiceField):
     """Ids of the planned activities ticked to cancel. An id that is no longer planned (done
     or cancelled meanwhile by someone else) is not an error: the service leaves it alone."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, required=False, **kwargs)
 
-    def valid_value(self, value) -> bool:
+    def valid_value(self, value: object) -> bool:
         return str(value).isdigit()
 
 
@@ -471,7 +483,9 @@ class CloseForm(FlowForm):
 
     cancel_activities = ActivityIdsField()
 
-    def __init__(self, data=None, *, opportunity, draft=False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
+    ) -> None:
         self.planned_on_close = planned_activities_on_close(opportunity=opportunity)
         super().__init__(data, opportunity=opportunity, draft=draft)
 
@@ -524,7 +538,9 @@ class WinForm(CloseForm):
         label=_("Legal (if a contract is required)"), required=False, initial=True
     )
 
-    def __init__(self, data=None, *, opportunity, draft=False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
+    ) -> None:
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule a post-sale follow-up activity")
         self.choice_field("next_type").choices = _type_choices(POST_SALE_TYPES)
@@ -540,7 +556,7 @@ class WinForm(CloseForm):
             "next_at": planned_at(months_later(today, POST_SALE_MONTHS)),
         }
 
-    def clean_closed_on(self):
+    def clean_closed_on(self) -> date:
         closed_on = self.cleaned_data["closed_on"]
         if closed_on > timezone.localdate():
             raise ValidationError(_("The close date cannot be in the future."))
@@ -588,7 +604,9 @@ class LoseForm(CloseForm):
         label=_("Lessons learned"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, data=None, *, opportunity, draft=False):
+    def __init__(
+        self, data: QueryDict | None = None, *, opportunity: Opportunity, draft: bool = False
+    ) -> None:
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule a future follow-up")
         self.choice_field("next_type").choices = _type_choices(FUTURE_TYPES)
@@ -597,7 +615,7 @@ class LoseForm(CloseForm):
         later = months_later(timezone.localdate(), FUTURE_FOLLOW_UP_MONTHS)
         return {"next_type": ActivityType.CALL, "next_at": planned_at(later)}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         name = cleaned.get("competitor_name", "").strip()
         cleaned["competitor_name"] = name

@@ -1,5 +1,7 @@
 """Forms of the stage move (board card, move page) and of its BANT qualification step."""
 
+from typing import Any
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +72,7 @@ class BantForm(BootstrapFormMixin, forms.Form):
         label=_label("bant_timeline_note"), max_length=300, required=False
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in BANT_QUESTIONS:
             self.fields[name].error_messages["required"] = _("Answer yes or no.")

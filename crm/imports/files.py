@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -136,7 +137,7 @@ def _megabytes(size: int) -> str:
     return f"{size / MB:.1f}".replace(".", ",")
 
 
-def _xlsx_rows(content: bytes):
+def _xlsx_rows(content: bytes) -> Iterator[tuple[object, ...]]:
     import openpyxl  # only needed here; keeps the module light for CSV-only paths
 
     if not content.startswith(b"PK\x03\x04"):
@@ -290,7 +291,7 @@ def _unaccepted(codec: str) -> FileRejected:
     )
 
 
-def _csv_rows(text: str):
+def _csv_rows(text: str) -> Iterator[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     try:
@@ -299,7 +300,7 @@ def _csv_rows(text: str):
         raise FileRejected(_("The CSV file could not be read: check its quotes.")) from exc
 
 
-def _table(cells, columns: tuple[Column, ...]) -> Table:
+def _table(cells: Iterable[Sequence[object]], columns: tuple[Column, ...]) -> Table:
     """The header (the first non-blank line) and the rows under it. Reading stops at the
     first line past MAX_LINES or the first non-blank row past MAX_ROWS: every row with a
     value counts, also one whose values are all in columns that are not imported."""
@@ -340,7 +341,7 @@ def _table(cells, columns: tuple[Column, ...]) -> Table:
     return table
 
 
-def _has_value(row) -> bool:
+def _has_value(row: Sequence[object]) -> bool:
     return any(_cell(value) != "" for value in row)
 
 
@@ -354,7 +355,9 @@ def _too_many_lines() -> FileRejected:
     )
 
 
-def _match_headers(header_row, columns):
+def _match_headers(
+    header_row: Sequence[object], columns: tuple[Column, ...]
+) -> tuple[list[int], list[str], list[str]]:
     positions, headers, ignored, seen = [], [], [], {}
     for index, header in enumerate(header_row):
         text = _cell(header)

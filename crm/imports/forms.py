@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
@@ -19,13 +22,13 @@ class ImportFileForm(BootstrapFormMixin, forms.Form):
         widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-    def __init__(self, *args, columns: tuple[Column, ...], **kwargs) -> None:
+    def __init__(self, *args: Any, columns: tuple[Column, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
         self.table: Table | None = None
         self.content = b""
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:  # refused before reading it into memory
             raise ValidationError(

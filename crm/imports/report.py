@@ -3,6 +3,7 @@ Spanish messages under the column's label) and the totals, built from an import 
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
@@ -55,7 +56,7 @@ class ImportReport:
         return bool(self.file_errors or self.error_rows)
 
 
-def build_report(result: Result, table: Table, resource) -> ImportReport:
+def build_report(result: Result, table: Table, resource: Any) -> ImportReport:
     """`resource` gives the column labels and which cells name each row."""
     file_errors = []
     for error in result.base_errors:

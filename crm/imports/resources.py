@@ -8,10 +8,14 @@ Rules shared by both imports:
 - Errors are filed under the resource field; report.py shows them under the column label.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
+from tablib import Dataset
 
+from accounts.models import User
 from accounts.selectors import assignable_executives
 from crm.concurrency import StaleVersionError
 from crm.imports.columns import CLIENT_COLUMNS, CONTACT_COLUMNS, Column
@@ -54,7 +58,7 @@ def tax_key(value: object) -> str | None:
         return None
 
 
-def column_values(dataset, name: str) -> list:
+def column_values(dataset: Dataset, name: str) -> list:
     return list(dataset[name]) if name in (dataset.headers or ()) else [""] * len(dataset)
 
 
@@ -66,7 +70,7 @@ class ImportResource(resources.ModelResource):
     title_field = "name"
     subtitle_field = ""
 
-    def __init__(self, *, user, lines: list[int]) -> None:
+    def __init__(self, *, user: User, lines: list[int]) -> None:
         super().__init__()
         self.user = user
         self.lines = lines
@@ -74,17 +78,19 @@ class ImportResource(resources.ModelResource):
         # Row index -> the error of a row that repeats an earlier one (set by before_import).
         self.repeated_of: dict[int, ValidationError] = {}
 
-    def before_import_row(self, row, **kwargs):
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         error = self.repeated_of.get(kwargs["row_number"] - 1)
         if error is not None:
             raise error
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+    def import_field(
+        self, field: Any, instance: Any, row: dict[str, Any], is_m2m: bool = False, **kwargs: Any
+    ) -> None:
         if is_blank(row.get(field.column_name)):
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
-    def after_import_row(self, row, row_result, **kwargs):
+    def after_import_row(self, row: dict[str, Any], row_result: Any, **kwargs: Any) -> None:
         row_result.changed_labels = []
         if row_result.is_update() and row_result.original is not None:
             row_result.changed_labels = [
@@ -93,7 +99,7 @@ class ImportResource(resources.ModelResource):
                 if field.get_value(row_result.original) != field.get_value(row_result.instance)
             ]
 
-    def after_import(self, dataset, result, **kwargs):
+    def after_import(self, dataset: Dataset, result: Any, **kwargs: Any) -> None:
         # ModelResource resets the id sequence here. That is for files that carry primary
         # keys (these never do), and on PostgreSQL it could hand out an id twice while
         # other users insert: skipped on purpose.
@@ -135,7 +141,7 @@ class ClientImportResource(ImportResource):
         store_instance = True
         use_transactions = True
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         keys = [tax_key(value) for value in column_values(dataset, "tax_id")]
         first_line: dict[str, int] = {}
         for index, key in enumerate(keys):
@@ -172,7 +178,7 @@ class ClientImportResource(ImportResource):
             }
         )
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Client | None:
         client = self.existing.get(tax_key(row.get("tax_id")))
         if client is not None and client.pk not in self.visible:
             raise ValidationError(
@@ -185,13 +191,15 @@ class ClientImportResource(ImportResource):
             )
         return client
 
-    def init_instance(self, row=None):
+    def init_instance(self, row: dict[str, Any] | None = None) -> Client:
         return Client(owner=self.default_owner)
 
-    def after_init_instance(self, instance, new, row, **kwargs):
+    def after_init_instance(
+        self, instance: Client, new: bool, row: dict[str, Any], **kwargs: Any
+    ) -> None:
         self.owner_before = None if new else instance.owner_id
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Client, row: dict[str, Any], **kwargs: Any) -> None:
         errors: dict = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -216,7 +224,9 @@ class ClientImportResource(ImportResource):
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
+    def save_instance(
+        self, instance: Client, is_create: bool, row: dict[str, Any], **kwargs: Any
+    ) -> None:
         data = {name: getattr(instance, name) for name in CLIENT_FIELDS}
         try:
             if is_create:
@@ -261,7 +271,7 @@ class ContactImportResource(ImportResource):
         store_instance = True
         use_transactions = True
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         keys = [tax_key(value) for value in column_values(dataset, "client")]
         self.clients = {
             client.tax_id: client
@@ -313,13 +323,13 @@ class ContactImportResource(ImportResource):
         self.row_client: Client | None = None
 
     @staticmethod
-    def _says_yes(value) -> bool:
+    def _says_yes(value: object) -> bool:
         try:
             return bool(YesNoWidget().clean(value))
         except ValueError:
             return False
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Contact | None:
         raw = row.get("client")
         try:
             key = normalize_tax_id(str(raw or ""))
@@ -344,10 +354,10 @@ class ContactImportResource(ImportResource):
             return contacts.filter(name__iexact=str(row["name"]).strip()).first()
         return None
 
-    def init_instance(self, row=None):
+    def init_instance(self, row: dict[str, Any] | None = None) -> Contact:
         return Contact(client=self.row_client)
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Contact, row: dict[str, Any], **kwargs: Any) -> None:
         was_primary = instance.pk is not None and instance.is_primary
         super().import_instance(instance, row, **kwargs)
         # "No" never demotes the primary contact (a client always keeps one): a row that
@@ -355,7 +365,12 @@ class ContactImportResource(ImportResource):
         if was_primary:
             instance.is_primary = True
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+    def validate_instance(
+        self,
+        instance: Contact,
+        import_validation_errors: dict[str, Any] | None = None,
+        validate_unique: bool = True,
+    ) -> None:
         # The one-primary constraint is checked by the service, after it demotes the
         # previous primary contact; checked here it would refuse every primary switch.
         errors = dict(import_validation_errors or {})
@@ -368,7 +383,9 @@ class ContactImportResource(ImportResource):
         if errors:
             raise ValidationError(errors)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
+    def save_instance(
+        self, instance: Contact, is_create: bool, row: dict[str, Any], **kwargs: Any
+    ) -> None:
         client = Client.objects.get(pk=instance.client_id)
         rows = [
             ContactInput(

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from config.tokens import is_url_token
 
 TOKEN_TTL = timedelta(hours=1)
@@ -57,7 +58,9 @@ def imports_root() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
 
 
-def save_upload(*, user, kind: str, filename: str, extension: str, content: bytes):
+def save_upload(
+    *, user: User, kind: str, filename: str, extension: str, content: bytes
+) -> "StoredUpload":
     """Keep an upload for its preview and confirmation; returns it with its new token."""
     discard_expired()
     upload = StoredUpload(
@@ -75,7 +78,7 @@ def save_upload(*, user, kind: str, filename: str, extension: str, content: byte
     return upload
 
 
-def load_upload(*, token: str, user, kind: str) -> StoredUpload | None:
+def load_upload(*, token: str, user: User, kind: str) -> StoredUpload | None:
     """The user's own upload for this import, or None (unknown, someone else's, other
     kind): callers answer 404 without saying which."""
     if not is_url_token(token):

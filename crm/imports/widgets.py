@@ -5,10 +5,13 @@ column. The lookups (industries, executives) are read once per import, not once 
 """
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
@@ -41,14 +44,14 @@ def _error_text(error: ValidationError) -> str:
 
 
 class TextWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         return super().clean(value, row, **kwargs).strip()
 
 
 class TaxIdWidget(widgets.Widget):
     """A RIF or NIT in any usual spelling, stored in its normalised form."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         try:
             return normalize_tax_id(str(value))
         except ValidationError as exc:
@@ -58,7 +61,7 @@ class TaxIdWidget(widgets.Widget):
 class ChoiceWidget(widgets.Widget):
     """A choice written as its value, its label (Spanish or English) or a seed word."""
 
-    def __init__(self, choices) -> None:
+    def __init__(self, choices: type[models.Choices]) -> None:
         super().__init__()
         self.choices = choices
 
@@ -71,7 +74,7 @@ class ChoiceWidget(widgets.Widget):
             names.update({header_key(spelling): value for spelling in spellings})
         return names
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         found = self._names().get(header_key(value))
         if found is None:
             options = ", ".join(str(label) for _value, label in self.choices.choices)
@@ -89,7 +92,7 @@ class IndustryWidget(widgets.Widget):
         super().__init__()
         self._by_key: dict[str, Industry] | None = None
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         if self._by_key is None:
             self._by_key = {header_key(i.name): i for i in Industry.objects.filter(is_active=True)}
         industry = self._by_key.get(header_key(value))
@@ -122,7 +125,7 @@ class ExecutiveWidget(widgets.Widget):
                     self._by_key[key] = users[0]
         return self._by_key
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         text = str(value).strip()
         user = self._lookup().get(text.lower()) or self._lookup().get(header_key(text))
         if user is not None:
@@ -139,7 +142,7 @@ class ExecutiveWidget(widgets.Widget):
 
 
 class PhoneWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         try:
             return normalize_phone(str(value))
         except ValidationError as exc:
@@ -147,7 +150,7 @@ class PhoneWidget(widgets.Widget):
 
 
 class EmailWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         email = str(value).strip()
         try:
             EmailValidator()(email)
@@ -161,7 +164,7 @@ class EmailWidget(widgets.Widget):
 class WebsiteWidget(widgets.Widget):
     """A website; "www.empresa.com" is read as "https://www.empresa.com"."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         url = str(value).strip()
         if "://" not in url:
             url = f"https://{url}"
@@ -179,7 +182,7 @@ class AmountWidget(widgets.Widget):
     as the forms (config.amounts.parse_amount: 15000, 15.000,50, 1500000.50); a currency
     sign or code around it ("$ 15.000", "USD 15.000") is ignored."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         if isinstance(value, Decimal):
             return value.quantize(Decimal("0.01"))
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -194,7 +197,7 @@ class AmountWidget(widgets.Widget):
 
 
 class YesNoWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         if isinstance(value, bool):
             return value
         key = header_key(value)

@@ -2,7 +2,8 @@
 created them when."""
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -10,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedModel
 from crm.recycle_bin import SoftDeleteModel
+
+if TYPE_CHECKING:
+    from crm.models.activities import Activity
+
+_M = TypeVar("_M", bound=models.Model)
 
 LEGAL_SUFFIXES = ("c a", "s a", "s r l", "s a s", "srl", "sas", "ca", "sa", "cia", "ltda")
 
@@ -77,7 +83,7 @@ class SearchTextModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(self.SEARCH_SOURCE_FIELDS):
@@ -91,19 +97,21 @@ class SearchTextModel(models.Model):
         self.search_text = search_document(self.search_parts())
 
 
-class SearchTextQuerySet(models.QuerySet):
+class SearchTextQuerySet(models.QuerySet[_M]):
     """The bulk writes of a SearchTextModel, keeping its `search_text` as `save()` does."""
 
-    def _writes_search_source(self, fields) -> bool:
+    def _writes_search_source(self, fields: Iterable[str]) -> bool:
         return bool(set(fields) & set(self.model.SEARCH_SOURCE_FIELDS))
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
         objs = list(objs)
         for obj in objs:
             obj.refresh_search_text()
         return super().bulk_create(objs, *args, **kwargs)
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
+    def bulk_update(
+        self, objs: Iterable[_M], fields: Collection[str], *args: Any, **kwargs: Any
+    ) -> int:
         objs = list(objs)
         if self._writes_search_source(fields):
             for obj in objs:
@@ -111,7 +119,7 @@ class SearchTextQuerySet(models.QuerySet):
             fields = [*fields, "search_text"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         if not self._writes_search_source(kwargs):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
@@ -155,17 +163,17 @@ def sort_indexes(
 ACTIVITY_FACT_FIELDS = ("last_activity_at", "last_activity", "next_activity_at", "next_activity")
 
 
-class ActivityFactsQuerySet(models.QuerySet):
+class ActivityFactsQuerySet(models.QuerySet[_M]):
     """What "next activity" and "last activity" mean, over a model's `live_activities`
     (each model says which of its activities count): the definitions the kept facts are
     computed from (crm.services.activity_facts) and the follow-up rule reads."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk"):
+    def live_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
         raise NotImplementedError
 
     @classmethod
-    def planned_activities(cls, *, outer: str = "pk"):
+    def planned_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
         """Planned, not done, soonest first."""
         return (
             cls.live_activities(outer=outer)
@@ -174,7 +182,7 @@ class ActivityFactsQuerySet(models.QuerySet):
         )
 
     @classmethod
-    def done_activities(cls, *, outer: str = "pk"):
+    def done_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
         """Done, latest first."""
         return (
             cls.live_activities(outer=outer)
@@ -217,7 +225,7 @@ class ActivityFacts(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving a row read earlier never writes back its facts: an activity saved since
         (in the same service, or by someone else) may have moved them."""
         updating = not (self._state.adding or kwargs.get("force_insert"))

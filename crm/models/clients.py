@@ -1,5 +1,7 @@
 """Clients, their contacts and the history of both."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
@@ -22,6 +24,9 @@ from crm.models.base import (
 )
 from crm.phones import phone_key
 from crm.recycle_bin import LiveManager, LiveQuerySet
+
+if TYPE_CHECKING:
+    from crm.models.activities import Activity
 
 
 class Industry(models.Model):
@@ -80,9 +85,11 @@ CLIENT_FIELDS = (
 CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
-class ClientQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
+class ClientQuerySet(
+    ActivityFactsQuerySet["Client"], SearchTextQuerySet["Client"], LiveQuerySet["Client"]
+):
     @classmethod
-    def live_activities(cls, *, outer: str = "pk"):
+    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
         """The activities that count for a client's activity facts (see ActivityFacts):
         live, not cancelled, and not of an opportunity in the recycle bin (which takes its
         activities out of every list). `outer`: the expression that gives the client's id."""
@@ -206,11 +213,11 @@ class Client(Record, SearchTextModel, ActivityFacts):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
-    def search_parts(self):
+    def search_parts(self) -> tuple[str, ...]:
         return (
             self.name,
             name_key(self.name),
@@ -229,7 +236,7 @@ class ClientUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
 
 
-class ContactQuerySet(SearchTextQuerySet, LiveQuerySet):
+class ContactQuerySet(SearchTextQuerySet["Contact"], LiveQuerySet["Contact"]):
     pass
 
 
@@ -264,7 +271,7 @@ class Contact(Record, SearchTextModel):
     def __str__(self) -> str:
         return self.name
 
-    def search_parts(self):
+    def search_parts(self) -> tuple[str, ...]:
         return (self.name, self.email, phone_key(self.phone))
 
 

@@ -34,7 +34,7 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ComplaintQuerySet(SearchTextQuerySet, LiveQuerySet):
+class ComplaintQuerySet(SearchTextQuerySet["Complaint"], LiveQuerySet["Complaint"]):
     pass
 
 
@@ -122,5 +122,5 @@ class Complaint(Record, SearchTextModel):
     def get_absolute_url(self) -> str:
         return reverse("crm:complaint_detail", args=[self.pk])
 
-    def search_parts(self):
+    def search_parts(self) -> tuple[str, ...]:
         return (self.subject, self.description)

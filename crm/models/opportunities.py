@@ -1,6 +1,8 @@
 """Opportunities, the pipeline stages and the rows of every stage change."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +16,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -35,6 +38,9 @@ from crm.models.base import (
 )
 from crm.models.clients import Client, Contact
 from crm.recycle_bin import LiveManager, LiveQuerySet
+
+if TYPE_CHECKING:
+    from crm.models.activities import Activity
 
 
 class Stage(models.TextChoices):
@@ -61,7 +67,7 @@ BANT_QUESTIONS = ("bant_budget", "bant_authority", "bant_need", "bant_timeline")
 BANT_FIELDS = tuple(name for question in BANT_QUESTIONS for name in (question, f"{question}_note"))
 
 
-class StageSettingQuerySet(models.QuerySet):
+class StageSettingQuerySet(models.QuerySet["StageSetting"]):
     def follow_up_days(self) -> dict[str, int]:
         """The FAQ's "¿Con qué frecuencia debo dar seguimiento?" as edited in admin:
         stage -> days, for the stages that have a frequency."""
@@ -124,7 +130,7 @@ class Competitor(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
@@ -138,7 +144,11 @@ class LossReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OpportunityQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySet):
+class OpportunityQuerySet(
+    ActivityFactsQuerySet["Opportunity"],
+    SearchTextQuerySet["Opportunity"],
+    LiveQuerySet["Opportunity"],
+):
     """Query shapes of opportunities. The follow-up rule (see crm.follow_up) is written here
     once, over the activity facts every opportunity keeps (`last_activity_at`,
     `next_activity_at`, see crm.models.base.ActivityFacts): `planned_activities()` and
@@ -147,7 +157,7 @@ class OpportunityQuerySet(ActivityFactsQuerySet, SearchTextQuerySet, LiveQuerySe
     columns."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk"):
+    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
         """Live, not cancelled activities of the outer opportunity (`outer`: the expression
         that gives its id). No import of Activity: its module imports this one."""
         activity = Opportunity._meta.get_field("activities").related_model
@@ -441,7 +451,7 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
     def get_absolute_url(self) -> str:
         return reverse("crm:opportunity_detail", args=[self.pk])
 
-    def search_parts(self):
+    def search_parts(self) -> tuple[str, ...]:
         return (self.name,)
 
     @property
@@ -449,7 +459,7 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
         return self.stage in OPEN_STAGES
 
     @property
-    def weighted_value(self):
+    def weighted_value(self) -> Decimal:
         return self.estimated_value * self.probability / 100
 
     @property

@@ -23,7 +23,7 @@ class QuoteStatus(models.TextChoices):
 PENDING_QUOTE_STATUSES = (QuoteStatus.DRAFT, QuoteStatus.SENT)
 
 
-class QuoteQuerySet(models.QuerySet):
+class QuoteQuerySet(models.QuerySet["Quote"]):
     def pending(self) -> "QuoteQuerySet":
         return self.filter(status__in=PENDING_QUOTE_STATUSES, superseded_by__isnull=True)
 

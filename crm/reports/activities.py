@@ -3,11 +3,15 @@ done in it, by type and by executive, the overdue ones (planned, not done nor ca
 scheduled before now), and the follow-ups kept on time: of the open opportunities, those not
 requiring follow-up against their stage frequency (OpportunityQuerySet.requiring_follow_up)."""
 
-from django.db.models import Count, Q
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import OPEN_STAGES, ActivityType
+from crm.models import OPEN_STAGES, Activity, ActivityType
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
 from crm.reports.pipeline import day_bounds
@@ -15,7 +19,7 @@ from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
 from crm.selectors.activities import activities_visible_to
 
 
-def activities_in_scope(filters: ReportFilters):
+def activities_in_scope(filters: ReportFilters) -> QuerySet[Activity]:
     rows = activities_visible_to(user=filters.user).order_by()
     if filters.executive is not None:
         rows = rows.filter(owner=filters.executive)
@@ -26,7 +30,9 @@ def activities_in_scope(filters: ReportFilters):
     return rows
 
 
-def _counts(rows, *, since, until, now) -> list[dict]:
+def _counts(
+    rows: QuerySet[Activity], *, since: datetime, until: datetime, now: datetime
+) -> list[dict]:
     """Planned, done and overdue per (type, executive) in one grouped query over only the
     activities that can count (scheduled or done in the period, or still open and late),
     each condition an index range: not every activity of the scope."""
@@ -69,7 +75,9 @@ def activities_report(*, filters: ReportFilters) -> TableReport:
         Column(_("Overdue"), Kind.INTEGER),
     ]
 
-    def table_rows(grouped, label):
+    def table_rows(
+        grouped: Iterable[dict[str, Any]], label: Callable[[dict[str, Any]], str]
+    ) -> list[list[Any]]:
         return [
             [label(r), r["planned"], r["done"], ratio(r["done"], r["planned"]), r["overdue"]]
             for r in grouped

@@ -3,8 +3,11 @@ templates/crm/reports/_chart.html, so the same chart shows in the page and in th
 JavaScript and no chart library. Each chart has a title and a description, and the page
 prints the table it comes from as its alternative."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -49,11 +52,11 @@ class Chart:
     wide: bool = False  # needs its full width to be read: scrolls sideways on phones
 
 
-def amount(value) -> str:
+def amount(value: Decimal | float | None) -> str:
     return number_format(value or 0, 0, use_l10n=True, force_grouping=True)
 
 
-def funnel_chart(*, chart_id: str, stages, href) -> Chart:
+def funnel_chart(*, chart_id: str, stages: Sequence[Any], href: Callable[[Any], str]) -> Chart:
     """A funnel by stage: one centred bar per stage, its width the number of opportunities;
     the stage on the left, the count and total value on the right. `href(row)` gives each
     bar's list link."""
@@ -144,5 +147,5 @@ def _nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
-def month_label(month) -> str:
+def month_label(month: date) -> str:
     return date_format(month, "M Y")

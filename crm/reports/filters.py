@@ -9,19 +9,23 @@ opportunity visibility lets them see every record. The report selectors start fr
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet, TextChoices
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin, LocalDateField
-from crm.models import Industry, Opportunity, Segment
+from crm.models import Industry, Segment
+from crm.models.opportunities import OpportunityQuerySet
 from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 
 
@@ -86,7 +90,9 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
         label=_("Industry"), queryset=Industry.objects.none(), required=False, empty_label=_("All")
     )
 
-    def __init__(self, *args, executives: QuerySet[User], empty_label, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, executives: QuerySet[User], empty_label: StrOrPromise, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ejecutivo"].queryset = executives
         self.fields["ejecutivo"].empty_label = empty_label
@@ -94,7 +100,7 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
             self.fields["ejecutivo"].required = True
         self.fields["industria"].queryset = Industry.objects.filter(is_active=True)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("periodo") == Period.CUSTOM:
             if not data.get("desde") or not data.get("hasta"):
@@ -122,7 +128,7 @@ class ReportFilters:
     industry: Industry | None
     company_wide: bool  # no executive chosen: the team's (or company's) figures
 
-    def opportunities(self) -> QuerySet[Opportunity]:
+    def opportunities(self) -> OpportunityQuerySet:
         """The user's opportunities narrowed by the executive, segment and industry filters
         (not by dates: each figure applies its own date column to the period)."""
         rows = opportunities_visible_to(user=self.user)
@@ -171,13 +177,15 @@ class ReportFilters:
         ]
 
 
-def sees_every_executive(user) -> bool:
+def sees_every_executive(user: User) -> bool:
     """Managers (the "team" module) always; executives when the company lets them see every
     opportunity (never in "own" mode, even for records shared with them)."""
     return sees_every_opportunity(user=user)
 
 
-def report_filters(*, user, params, today: date | None = None):
+def report_filters(
+    *, user: User, params: QueryDict, today: date | None = None
+) -> tuple["ReportFilterForm", "ReportFilters"]:
     """(form, filters): the bound filter form for display and the filters it resolves to.
 
     An invalid input keeps what the user typed in the form and computes the report for the

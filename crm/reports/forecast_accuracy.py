@@ -9,8 +9,9 @@ executive and for the whole team, so the segment and industry filters do not app
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def _months(filters: ReportFilters) -> list[date]:
     return months
 
 
-def _frozen(filters: ReportFilters, months: list[date]):
+def _frozen(filters: ReportFilters, months: list[date]) -> QuerySet[ForecastSnapshot]:
     """Each month's snapshot taken on its own first day: the team's, or one executive's."""
     rows = ForecastSnapshot.objects.filter(month__in=months, taken_on=F("month"))
     if filters.executive is not None:
@@ -42,7 +43,7 @@ def _frozen(filters: ReportFilters, months: list[date]):
     return rows.filter(executive__isnull=True)
 
 
-def _won_by(filters: ReportFilters, months: list[date], *fields: str):
+def _won_by(filters: ReportFilters, months: list[date], *fields: str) -> Any:
     if not months:
         return []
     unfiltered = replace(filters, segment="", industry=None)  # snapshots have neither

@@ -6,6 +6,7 @@ Five aggregate queries whatever the number of executives. Who is shown is the ca
 choice of `executives` (a manager: the team or one executive; an executive: themselves).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,7 +18,7 @@ from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Activity, GoalPeriod, Opportunity, SalesGoal, Stage
 from crm.models.goals import period_months, period_start
-from crm.reports.filters import add_months
+from crm.reports.filters import ReportFilters, add_months
 from crm.reports.pipeline import ZERO, day_bounds, weighted_value, won_value
 from crm.reports.tables import ratio
 
@@ -57,7 +58,7 @@ class GoalBoard:
     team: GoalRow = field(init=False)
 
     def __post_init__(self) -> None:
-        def total(values):
+        def total(values: Iterable[Decimal | None]) -> Decimal | None:
             values = [v for v in values if v is not None]
             return sum(values) if values else None
 
@@ -77,7 +78,9 @@ class GoalBoard:
         return any(r.goal is not None for r in self.rows)
 
 
-def goal_people(*, user, executive: User | None = None, team: list | None = None) -> list[User]:
+def goal_people(
+    *, user: User, executive: User | None = None, team: list | None = None
+) -> list[User]:
     """Whose goals the user sees: a manager the team's (or the chosen executive's); an
     executive only their own. `team`: the assignable executives when the caller has them."""
     if is_manager(user):
@@ -85,7 +88,7 @@ def goal_people(*, user, executive: User | None = None, team: list | None = None
     return [user] if executive in (None, user) else []
 
 
-def report_goal_board(*, user, filters) -> GoalBoard | None:
+def report_goal_board(*, user: User, filters: ReportFilters) -> GoalBoard | None:
     """The Metas of a report's period when it is a month or a quarter preset."""
     period = {"mes": GoalPeriod.MONTH, "trimestre": GoalPeriod.QUARTER}.get(filters.preset)
     people = goal_people(user=user, executive=filters.executive)

@@ -2,11 +2,14 @@
 reason, by winning competitor, by executive and by month, the value lost, and the lessons
 learned written on them (the latest LESSONS_SHOWN)."""
 
-from django.db.models import Count, Sum
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from crm.models import LossReason, Stage
+from crm.models import LossReason, Opportunity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
 from crm.reports.pipeline import ZERO
@@ -15,7 +18,7 @@ from crm.reports.tables import Column, Figure, Kind, Table, TableReport
 LESSONS_SHOWN = 50
 
 
-def lost_in_period(filters: ReportFilters):
+def lost_in_period(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         filters.opportunities()
         .order_by()
@@ -23,7 +26,7 @@ def lost_in_period(filters: ReportFilters):
     )
 
 
-def _grouped(rows, key: str):
+def _grouped(rows: QuerySet[Opportunity], key: str) -> QuerySet[Opportunity, dict[str, Any]]:
     return (
         rows.values(key)
         .annotate(count=Count("pk"), value=Sum("estimated_value"))

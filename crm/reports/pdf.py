@@ -2,7 +2,9 @@
 the page, rendered with no network access at all. Imported by the export views only when a
 PDF is asked for: WeasyPrint takes a moment to load."""
 
-from django.http import HttpResponse
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -13,23 +15,25 @@ class OfflineFetcher(URLFetcher):
     http(s), no file), so rendering cannot leak a request or wait on the network. Fonts come
     from the machine's fontconfig (DejaVu Sans, named in the template's CSS)."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(allowed_protocols=("data",), **kwargs)
         self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         if not url.startswith("data:"):
             self.refused.append(url)
             raise ValueError(f"Reports fetch nothing from outside: {url}")
         return super().fetch(url, headers)
 
 
-def render_pdf(*, template: str, context: dict, request=None) -> bytes:
+def render_pdf(*, template: str, context: dict, request: HttpRequest | None = None) -> bytes:
     html = render_to_string(template, context, request=request)
     return HTML(string=html, url_fetcher=OfflineFetcher()).write_pdf()
 
 
-def pdf_response(*, template: str, context: dict, filename: str, request=None) -> HttpResponse:
+def pdf_response(
+    *, template: str, context: dict, filename: str, request: HttpRequest | None = None
+) -> HttpResponse:
     response = HttpResponse(
         render_pdf(template=template, context=context, request=request),
         content_type="application/pdf",

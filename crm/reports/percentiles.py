@@ -11,6 +11,7 @@ leave the database, whatever the volume.
 from django.db.models import (
     Case,
     Count,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -22,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 
-def _rank_is(expression) -> When:
+def _rank_is(expression: Expression) -> When:
     return When(rank=ExpressionWrapper(expression, output_field=IntegerField()), then=1)
 
 

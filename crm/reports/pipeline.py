@@ -16,7 +16,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Count,
@@ -35,10 +37,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
 
@@ -70,7 +74,7 @@ def weighted_value() -> ExpressionWrapper:
     )
 
 
-def weighted_x100(**options) -> Sum:
+def weighted_x100(**options: Any) -> Sum:
     """Σ value × probability, for a sum of weighted values: divided by 100 once, in Python
     (`hundredths`), as the board's totals do: exact on both databases, and a numeric
     division per row cost PostgreSQL as much as the rest of the aggregate."""
@@ -81,7 +85,7 @@ def weighted_x100(**options) -> Sum:
     )
 
 
-def hundredths(value) -> Decimal:
+def hundredths(value: Decimal | None) -> Decimal:
     return (value or ZERO) / 100
 
 
@@ -91,12 +95,16 @@ class MonthStart(Func):
 
     output_field = DateField()
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:  # type: ignore[override]
         return TruncMonth(*self.source_expressions, output_field=DateField()).as_sql(
             compiler, connection, **extra
         )
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
         return super().as_sql(
             compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
         )
@@ -293,7 +301,7 @@ def _stages_and_months(
     return [rows[stage] for stage in OPEN_STAGES], list(months.values()), previous
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -428,7 +436,7 @@ def pipeline_report(*, filters: ReportFilters, now: datetime | None = None) -> P
     )
 
 
-def pipeline_detail(filters: ReportFilters):
+def pipeline_detail(filters: ReportFilters) -> OpportunityQuerySet:
     """Every opportunity of the report (open with expected close in the period, or won or
     lost in it) for the Detalle sheet, read in chunks by the caller."""
     period = (filters.start, filters.end)

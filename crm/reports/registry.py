@@ -4,11 +4,13 @@ the rows of their Detalle sheet."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from crm.models import Stage
+from crm.models import Activity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports.activities import activities_in_scope, activities_report
 from crm.reports.conversion import conversion_report
+from crm.reports.filters import ReportFilters
 from crm.reports.forecast_accuracy import forecast_accuracy_report
 from crm.reports.losses import losses_report, lost_in_period
 from crm.reports.pipeline import day_bounds, weighted_value
@@ -23,7 +25,7 @@ class ReportKind:
     detail_kind: str = "opportunities"
 
 
-def _closed(filters):
+def _closed(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         closed_in(filters, filters.start, filters.end)
         .filter(stage__in=(Stage.WON, Stage.LOST))
@@ -33,11 +35,11 @@ def _closed(filters):
     )
 
 
-def _won(filters):
+def _won(filters: ReportFilters) -> OpportunityQuerySet:
     return _closed(filters).filter(stage=Stage.WON)
 
 
-def _lost(filters):
+def _lost(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         lost_in_period(filters)
         .select_related("client", "owner", "client__industry")
@@ -46,7 +48,7 @@ def _lost(filters):
     )
 
 
-def _activities(filters):
+def _activities(filters: ReportFilters) -> QuerySet[Activity]:
     since, until = day_bounds(filters.start, filters.end)
     return (
         activities_in_scope(filters)

@@ -6,13 +6,17 @@ Every figure is an aggregate query on `ReportFilters.opportunities()`; "won in t
 means Ganada with its close date in the period, "lost" Perdida with its close date there.
 """
 
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.translation import gettext as _
 
-from crm.models import Stage
+from crm.models import Opportunity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
@@ -27,7 +31,7 @@ def _year_earlier(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def closed_in(filters: ReportFilters, start: date, end: date):
+def closed_in(filters: ReportFilters, start: date, end: date) -> OpportunityQuerySet:
     return filters.opportunities().order_by().filter(closed_on__range=(start, end))
 
 
@@ -48,7 +52,7 @@ def sales_cycle(filters: ReportFilters) -> tuple[int | None, int | None]:
     return median, p75
 
 
-def _won_lost_by(filters: ReportFilters, *keys: str):
+def _won_lost_by(filters: ReportFilters, *keys: str) -> QuerySet[Opportunity, dict[str, Any]]:
     return (
         closed_in(filters, filters.start, filters.end)
         .values(*keys)
@@ -61,7 +65,9 @@ def _won_lost_by(filters: ReportFilters, *keys: str):
     )
 
 
-def _breakdown(rows, label) -> list[list]:
+def _breakdown(
+    rows: Iterable[dict[str, Any]], label: Callable[[dict[str, Any]], str]
+) -> list[list]:
     return [
         [
             label(row),
@@ -83,7 +89,7 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
         month = add_months(month, 1)
     before_start, before_end = _year_earlier(filters.start), _year_earlier(filters.end)
 
-    def per_month(start, end):
+    def per_month(start: date, end: date) -> dict[date, tuple[int, Decimal]]:
         rows = (
             closed_in(filters, start, end)
             .filter(stage=Stage.WON)
@@ -199,6 +205,6 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
     return report
 
 
-def month_key(value) -> date:
+def month_key(value: date | datetime) -> date:
     value = value.date() if hasattr(value, "date") and callable(value.date) else value
     return value.replace(day=1)

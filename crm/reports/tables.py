@@ -3,6 +3,7 @@ and the PDF: titled tables of typed cells (so each medium formats numbers its ow
 the charts drawn from them. One shape, one template, one workbook writer for all four."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -52,5 +53,5 @@ class TableReport:
     notes: list[str] = field(default_factory=list)
 
 
-def ratio(part, whole) -> float | None:
+def ratio(part: Decimal | int, whole: Decimal | int | None) -> float | None:
     return float(part) / float(whole) if whole else None

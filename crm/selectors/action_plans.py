@@ -4,11 +4,12 @@ plans they created and those with an action assigned to them."""
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from crm.models import ActionPlan, ActionPlanItem
 
 
-def action_plans_visible_to(*, user) -> QuerySet[ActionPlan]:
+def action_plans_visible_to(*, user: User) -> QuerySet[ActionPlan]:
     plans = ActionPlan.objects.select_related("created_by", "executive", "industry")
     if VIEW in module_rights(user, "team"):
         return plans
@@ -16,7 +17,7 @@ def action_plans_visible_to(*, user) -> QuerySet[ActionPlan]:
     return plans.filter(Q(created_by=user) | Exists(assigned))
 
 
-def get_action_plan_for_user_or_404(*, user, pk: int) -> ActionPlan:
+def get_action_plan_for_user_or_404(*, user: User, pk: int) -> ActionPlan:
     items = ActionPlanItem.objects.select_related("owner", "activity", "activity__client")
     return get_object_or_404(
         action_plans_visible_to(user=user).prefetch_related(Prefetch("items", queryset=items)),
@@ -24,7 +25,7 @@ def get_action_plan_for_user_or_404(*, user, pk: int) -> ActionPlan:
     )
 
 
-def get_action_for_user_or_404(*, user, pk: int) -> ActionPlanItem:
+def get_action_for_user_or_404(*, user: User, pk: int) -> ActionPlanItem:
     plans = action_plans_visible_to(user=user)
     return get_object_or_404(
         ActionPlanItem.objects.select_related("plan", "owner", "activity").filter(

@@ -2,8 +2,10 @@
 an activity's page. Every read starts from `activities_visible_to(user=)`; each page costs
 the same number of queries whatever the number of activities."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
@@ -17,8 +19,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-from accounts.models import CompanySettings
+from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
 from crm.selectors.opportunity_flows import planned_activities_on_close
@@ -36,13 +39,15 @@ RECENT_DAYS = 7
 PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
 
 
-def activities_visible_to(*, user) -> QuerySet[Activity]:
+def activities_visible_to(*, user: User) -> QuerySet[Activity]:
     """Live activities whose client the user may see and whose opportunity, if any, the
     user may see too (managers and admins: everyone's)."""
     return linked_to_visible(Activity.objects.all(), user=user)
 
 
-def with_row_details(activities: QuerySet[Activity], *, user=None) -> QuerySet[Activity]:
+def with_row_details(
+    activities: QuerySet[Activity], *, user: User | None = None
+) -> QuerySet[Activity]:
     """What a row shows: client, opportunity, contact, owner and the reclamo created from it
     (`complaint_pk`), in the same query; with `user`, whether they may act on it
     (`user_can_edit`: it follows its opportunity, else its client)."""
@@ -53,14 +58,14 @@ def with_row_details(activities: QuerySet[Activity], *, user=None) -> QuerySet[A
     return rows if user is None else with_linked_edit_flag(rows, user=user)
 
 
-def get_activity_for_user_or_404(*, user, pk: int) -> Activity:
+def get_activity_for_user_or_404(*, user: User, pk: int) -> Activity:
     return get_object_or_404(
         with_row_details(activities_visible_to(user=user), user=user).select_related("created_by"),
         pk=pk,
     )
 
 
-def get_editable_activity_or_403(*, user, pk: int) -> Activity:
+def get_editable_activity_or_403(*, user: User, pk: int) -> Activity:
     """An activity for a write URL: out of scope 404, visible but its parent not editable
     by the user 403."""
     activity = get_activity_for_user_or_404(user=user, pk=pk)
@@ -69,7 +74,9 @@ def get_editable_activity_or_403(*, user, pk: int) -> Activity:
     return activity
 
 
-def owned_by(activities: QuerySet[Activity], *, user, executive: str = "") -> QuerySet[Activity]:
+def owned_by(
+    activities: QuerySet[Activity], *, user: User, executive: str = ""
+) -> QuerySet[Activity]:
     """The agenda's owner: the user's own activities; a manager may ask for one executive's
     (their pk) or the whole team's (WHOLE_TEAM)."""
     if is_manager(user) and executive == WHOLE_TEAM:
@@ -111,7 +118,7 @@ class AgendaBounds:
 @dataclass(frozen=True)
 class SectionSpec:
     key: str
-    title: str
+    title: StrOrPromise
     order: tuple[str, ...]
 
 
@@ -141,7 +148,7 @@ def section_condition(key: str, bounds: AgendaBounds) -> Q:
 @dataclass
 class AgendaSection:
     key: str
-    title: str
+    title: StrOrPromise
     count: int
     capped: bool = False  # more than `count` (COUNT_CAP) rows
     activities: list[Activity] = field(default_factory=list)
@@ -152,7 +159,11 @@ class AgendaSection:
 
 
 def agenda_sections(
-    activities: QuerySet[Activity], *, bounds: AgendaBounds, cap: int = SECTION_CAP, user=None
+    activities: QuerySet[Activity],
+    *,
+    bounds: AgendaBounds,
+    cap: int = SECTION_CAP,
+    user: User | None = None,
 ) -> list[AgendaSection]:
     """The five sections of "Mis actividades", each with its first `cap` rows and its total,
     in TWO queries whatever the number of activities: the ids of each section's first rows
@@ -217,7 +228,7 @@ def _union_all(parts: list[tuple[str, str, QuerySet]]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _agenda_order(key: str):
+def _agenda_order(key: str) -> Callable[[Activity], tuple[Any, int]]:
     """A section's order (SECTIONS), in Python, for its few rows."""
     if key == "done":
         return lambda activity: (-activity.done_at.timestamp(), activity.pk)
@@ -225,7 +236,7 @@ def _agenda_order(key: str):
 
 
 def section_activities(
-    activities: QuerySet[Activity], key: str, bounds: AgendaBounds, *, user=None
+    activities: QuerySet[Activity], key: str, bounds: AgendaBounds, *, user: User | None = None
 ) -> QuerySet[Activity]:
     """One section's rows, in its order, ready for display ("Ver más" pages through it)."""
     spec = next(spec for spec in SECTIONS if spec.key == key)

@@ -2,30 +2,32 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 from crm.filters.clients import ClientFilter
 from crm.models import OPEN_STAGES, ChangeRecord, Client, ClientUserObjectPermission, Contact
+from crm.models.clients import ClientQuerySet
 from crm.recycle_bin import deleted_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 
 
-def sees_every_client(*, user) -> bool:
+def sees_every_client(*, user: User) -> bool:
     """Whether the user's scope is every live client (a manager, or a visibility level that
     shows every client: "Ver todas, editar propias" or "Ver y editar todas")."""
     return is_manager(user) or CompanySettings.load().client_visibility != Visibility.OWN
 
 
-def _granted(user, codename: str) -> QuerySet:
+def _granted(user: User, codename: str) -> QuerySet:
     """Ids of the clients shared with the user at that level (guardian's direct-FK table)."""
     return ClientUserObjectPermission.objects.filter(
         user=user, permission__codename=codename
     ).values("content_object_id")
 
 
-def clients_visible_to(*, user) -> QuerySet[Client]:
+def clients_visible_to(*, user: User) -> ClientQuerySet:
     """Live clients the user may see.
 
     Managers and admins see all. Executives see all unless the company's client visibility
@@ -37,7 +39,7 @@ def clients_visible_to(*, user) -> QuerySet[Client]:
     return clients.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_client")))
 
 
-def client_edit_rule(user, *, settings: CompanySettings | None = None) -> Q:
+def client_edit_rule(user: User, *, settings: CompanySettings | None = None) -> Q:
     """THE rule of who edits a client (an empty Q: every visible one). Managers, admins and
     "view and edit all" edit all; otherwise the owner and those it was shared with at the
     "edit" level."""
@@ -48,12 +50,12 @@ def client_edit_rule(user, *, settings: CompanySettings | None = None) -> Q:
     return Q(owner=user) | Q(pk__in=_granted(user, "change_client"))
 
 
-def clients_editable_by(*, user) -> QuerySet[Client]:
+def clients_editable_by(*, user: User) -> ClientQuerySet:
     """Live clients the user may change (always a subset of `clients_visible_to`)."""
     return clients_visible_to(user=user).filter(client_edit_rule(user))
 
 
-def user_can_edit_client(*, user, client: Client) -> bool:
+def user_can_edit_client(*, user: User, client: Client) -> bool:
     """The per-object check of the same rule, for a client already read from the user's
     scope. Uses the `user_can_edit` annotation when the row has it (no query)."""
     if hasattr(client, "user_can_edit"):
@@ -64,7 +66,7 @@ def user_can_edit_client(*, user, client: Client) -> bool:
     return Client.objects.filter(rule, pk=client.pk).exists()
 
 
-def with_client_edit_flag(clients: QuerySet[Client], *, user) -> QuerySet[Client]:
+def with_client_edit_flag(clients: ClientQuerySet, *, user: User) -> ClientQuerySet:
     """Annotate `user_can_edit` on each row (the same rule, in the same query): what a list
     needs to show or hide a row's write controls."""
     rule = client_edit_rule(user)
@@ -72,13 +74,13 @@ def with_client_edit_flag(clients: QuerySet[Client], *, user) -> QuerySet[Client
     return clients.annotate(user_can_edit=flag)
 
 
-def get_client_for_user_or_404(*, user, pk: int) -> Client:
+def get_client_for_user_or_404(*, user: User, pk: int) -> Client:
     """The client, with `user_can_edit` (see `user_can_edit_client`)."""
     clients = clients_visible_to(user=user).select_related("industry", "owner")
     return get_object_or_404(with_client_edit_flag(clients, user=user), pk=pk)
 
 
-def get_editable_client_or_403(*, user, pk: int) -> Client:
+def get_editable_client_or_403(*, user: User, pk: int) -> Client:
     """A client for a write URL: out of the user's scope 404, visible but not editable by
     them 403 (see `client_edit_rule`)."""
     client = get_client_for_user_or_404(user=user, pk=pk)
@@ -100,7 +102,7 @@ def client_shared_with(*, client: Client) -> QuerySet[User]:
     )
 
 
-def deleted_clients_visible_to(*, user) -> QuerySet[Client]:
+def deleted_clients_visible_to(*, user: User) -> ClientQuerySet:
     """The recycle bin: admins see every deleted client, others those they deleted."""
     return deleted_visible_to(Client, user=user).select_related("owner", "merged_into")
 
@@ -113,7 +115,7 @@ def client_history(*, client: Client) -> QuerySet[ChangeRecord]:
     return client.change_records.select_related("changed_by")
 
 
-def client_list(*, user, params):
+def client_list(*, user: User, params: QueryDict) -> tuple[ClientFilter, ClientQuerySet]:
     """The client list (CRM → Clientes) and its exports: the user's clients filtered by
     `params` (a ClientFilter), with the live contacts' count, the primary contact's name,
     the open opportunities the user may see and the date of the last done activity, each

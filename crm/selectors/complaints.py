@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from crm.models import Complaint, ComplaintStatus
 from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
 
 OPEN_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
 
 
-def complaints_visible_to(*, user) -> QuerySet[Complaint]:
+def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
     """Live complaints of visible clients, and of visible opportunities when linked."""
     complaints = linked_to_visible(Complaint.objects.all(), user=user)
     return complaints.select_related("client", "assigned_to", "owner")
@@ -20,7 +21,7 @@ def _with_page_details(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
     return complaints.select_related("opportunity", "project", "source_activity", "created_by")
 
 
-def get_complaint_for_user_or_404(*, user, pk: int) -> Complaint:
+def get_complaint_for_user_or_404(*, user: User, pk: int) -> Complaint:
     """The complaint, with `user_can_edit` (it follows its client or opportunity)."""
     queryset = with_linked_edit_flag(
         _with_page_details(complaints_visible_to(user=user)), user=user
@@ -28,7 +29,7 @@ def get_complaint_for_user_or_404(*, user, pk: int) -> Complaint:
     return get_object_or_404(queryset, pk=pk)
 
 
-def get_editable_complaint_or_403(*, user, pk: int) -> Complaint:
+def get_editable_complaint_or_403(*, user: User, pk: int) -> Complaint:
     """A complaint for a write URL: out of scope 404, visible but not editable 403."""
     complaint = get_complaint_for_user_or_404(user=user, pk=pk)
     if not user_can_edit_linked(user=user, record=complaint):
@@ -36,7 +37,7 @@ def get_editable_complaint_or_403(*, user, pk: int) -> Complaint:
     return complaint
 
 
-def complaints_notified_to(*, user) -> QuerySet[Complaint]:
+def complaints_notified_to(*, user: User) -> QuerySet[Complaint]:
     """The live complaints the user received a notification about: what a hand-off area
     (Operaciones, Finanzas, Legal, Calidad) may open, read-only, without the CRM module."""
     notified = user.notifications.filter(complaint__isnull=False).values("complaint_id")
@@ -44,7 +45,7 @@ def complaints_notified_to(*, user) -> QuerySet[Complaint]:
     return complaints.select_related("client", "assigned_to", "owner")
 
 
-def get_notified_complaint_or_403(*, user, pk: int) -> Complaint:
+def get_notified_complaint_or_403(*, user: User, pk: int) -> Complaint:
     """A complaint for a hand-off user: only one they were notified about (else 403, like
     any other CRM page for them)."""
     complaint = _with_page_details(complaints_notified_to(user=user)).filter(pk=pk).first()

@@ -3,13 +3,17 @@ term finds, each kind inside the user's scope (the existing scope selectors, nev
 restated here) and through the search indexes (crm.search). One query per kind, whatever
 the volume."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from crm.filters.clients import client_search_terms
 from crm.models import Client, Contact, Opportunity, Quote
@@ -26,7 +30,7 @@ PAGE_ROWS = 20
 
 @dataclass(frozen=True)
 class Hit:
-    label: str
+    label: StrOrPromise
     detail: str
     url: str
 
@@ -34,23 +38,30 @@ class Hit:
 @dataclass
 class HitGroup:
     key: str
-    label: str
+    label: StrOrPromise
     hits: list[Hit] = field(default_factory=list)
     has_more: bool = False
     more_url: str = ""
 
 
 def _take(rows: QuerySet, limit: int) -> tuple[list, bool]:
-    rows = list(rows[: limit + 1])
-    return rows[:limit], len(rows) > limit
+    taken = list(rows[: limit + 1])
+    return taken[:limit], len(taken) > limit
 
 
-def _group(key, label, rows: QuerySet, limit: int, hit, more_url: str = "") -> HitGroup:
+def _group(
+    key: str,
+    label: StrOrPromise,
+    rows: QuerySet,
+    limit: int,
+    hit: Callable[[Any], Any],
+    more_url: str = "",
+) -> HitGroup:
     found, has_more = _take(rows, limit)
     return HitGroup(key, label, [hit(row) for row in found], has_more, more_url)
 
 
-def global_search(*, user, value: str, limit: int = DROPDOWN_ROWS) -> list[HitGroup]:
+def global_search(*, user: User, value: str, limit: int = DROPDOWN_ROWS) -> list[HitGroup]:
     """The kinds that found something, in a fixed order (clients, contacts, opportunities,
     quotes, documents), each with at most `limit` hits and whether there are more."""
     value = (value or "").strip()

@@ -10,7 +10,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CompanySettings, Visibility
+from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 from crm.models import (
     Activity,
@@ -19,10 +19,11 @@ from crm.models import (
     OpportunityUserObjectPermission,
     StageChange,
 )
+from crm.models.opportunities import OpportunityQuerySet
 from crm.recycle_bin import deleted_visible_to
 
 
-def sees_every_opportunity(*, user) -> bool:
+def sees_every_opportunity(*, user: User) -> bool:
     """Whether the user's scope is every live opportunity (a manager, or a level that shows
     them all): callers such as the documents list then skip matching against the table."""
     return is_manager(user) or CompanySettings.load().opportunity_visibility != Visibility.OWN
@@ -37,7 +38,7 @@ def of_live_clients() -> Q:
     return ~Q(client__in=Client.all_objects.deleted().values("pk"))
 
 
-def _granted(user, codename: str) -> QuerySet:
+def _granted(user: User, codename: str) -> QuerySet:
     """Ids of the opportunities shared with the user at that level (guardian's direct-FK
     table): "view_opportunity" for every share, plus "change_opportunity" for "edit"."""
     return OpportunityUserObjectPermission.objects.filter(
@@ -45,7 +46,7 @@ def _granted(user, codename: str) -> QuerySet:
     ).values("content_object_id")
 
 
-def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
+def opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
     """Live opportunities of live clients the user may see.
 
     Managers and admins see all; executives all unless the company's opportunity visibility
@@ -57,7 +58,7 @@ def opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
     return opportunities.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_opportunity")))
 
 
-def opportunity_edit_rule(user, *, settings: CompanySettings | None = None) -> Q:
+def opportunity_edit_rule(user: User, *, settings: CompanySettings | None = None) -> Q:
     """THE rule of who edits, moves, follows up, closes or deletes an opportunity (an empty
     Q: every visible one). Managers, admins and "view and edit all" edit all; otherwise the
     owner and the colleagues it was shared with at the "edit" level."""
@@ -68,12 +69,12 @@ def opportunity_edit_rule(user, *, settings: CompanySettings | None = None) -> Q
     return Q(owner=user) | Q(pk__in=_granted(user, "change_opportunity"))
 
 
-def opportunities_editable_by(*, user) -> QuerySet[Opportunity]:
+def opportunities_editable_by(*, user: User) -> OpportunityQuerySet:
     """Live opportunities the user may change (a subset of `opportunities_visible_to`)."""
     return opportunities_visible_to(user=user).filter(opportunity_edit_rule(user))
 
 
-def user_can_edit_opportunity(*, user, opportunity: Opportunity) -> bool:
+def user_can_edit_opportunity(*, user: User, opportunity: Opportunity) -> bool:
     """The per-object check of the same rule, for an opportunity already read from the
     user's scope. Uses the `user_can_edit` annotation when the row has it (no query)."""
     if hasattr(opportunity, "user_can_edit"):
@@ -84,7 +85,7 @@ def user_can_edit_opportunity(*, user, opportunity: Opportunity) -> bool:
     return Opportunity.objects.filter(rule, pk=opportunity.pk).exists()
 
 
-def with_opportunity_edit_flag(opportunities: QuerySet[Opportunity], *, user) -> QuerySet:
+def with_opportunity_edit_flag(opportunities: QuerySet[Opportunity], *, user: User) -> QuerySet:
     """Annotate `user_can_edit` on each row with the same rule, in the same query (cards,
     list rows, the opportunity page)."""
     rule = opportunity_edit_rule(user)
@@ -92,7 +93,9 @@ def with_opportunity_edit_flag(opportunities: QuerySet[Opportunity], *, user) ->
     return opportunities.annotate(user_can_edit=flag)
 
 
-def get_opportunity_for_user_or_404(*, user, pk: int, follow_up_state: bool = False) -> Opportunity:
+def get_opportunity_for_user_or_404(
+    *, user: User, pk: int, follow_up_state: bool = False
+) -> Opportunity:
     """One opportunity in the user's scope with its activity dates (and, for its page, its
     follow-up state: one more small query), or 404."""
     queryset = opportunities_visible_to(user=user).select_related(
@@ -106,7 +109,7 @@ def get_opportunity_for_user_or_404(*, user, pk: int, follow_up_state: bool = Fa
     return get_object_or_404(queryset, pk=pk)
 
 
-def get_editable_opportunity_or_403(*, user, pk: int) -> Opportunity:
+def get_editable_opportunity_or_403(*, user: User, pk: int) -> Opportunity:
     """An opportunity for a write URL: out of the user's scope 404, visible but not
     editable by them 403 (see `opportunity_edit_rule`)."""
     opportunity = get_opportunity_for_user_or_404(user=user, pk=pk)
@@ -115,14 +118,14 @@ def get_editable_opportunity_or_403(*, user, pk: int) -> Opportunity:
     return opportunity
 
 
-def opportunities_notified_to(*, user) -> QuerySet[Opportunity]:
+def opportunities_notified_to(*, user: User) -> OpportunityQuerySet:
     """The live opportunities the user received a notification about (a hand-off area's
     "Venta cerrada"): what they may open, read-only, without the CRM module."""
     notified = user.notifications.filter(opportunity__isnull=False).values("opportunity_id")
     return Opportunity.objects.filter(of_live_clients(), pk__in=notified)
 
 
-def get_notified_opportunity_or_403(*, user, pk: int) -> Opportunity:
+def get_notified_opportunity_or_403(*, user: User, pk: int) -> Opportunity:
     """An opportunity for a hand-off user: only one they were notified about, else 403."""
     queryset = (
         opportunities_notified_to(user=user)
@@ -144,6 +147,6 @@ def activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
     return opportunity.activities.select_related("owner", "contact")
 
 
-def deleted_opportunities_visible_to(*, user) -> QuerySet[Opportunity]:
+def deleted_opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
     """The recycle bin: admins see every deleted opportunity, others those they deleted."""
     return deleted_visible_to(Opportunity, user=user).select_related("client")

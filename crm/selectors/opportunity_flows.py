@@ -8,7 +8,7 @@ from accounts.roles import HANDOFF_ROLES
 from crm.models import SATISFACTION_TYPES, Activity, Competitor, Opportunity, StageSetting
 
 
-def follow_up_days_by_stage() -> dict[str, int | None]:
+def follow_up_days_by_stage() -> dict[str, int]:
     """The FAQ's "¿Con qué frecuencia debo dar seguimiento?" as edited in admin: stage -> days."""
     return StageSetting.objects.follow_up_days()
 

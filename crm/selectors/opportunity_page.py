@@ -27,7 +27,7 @@ TIMELINE_HIDDEN_FIELDS = ("stage",)
 
 
 def contacts_for_form(
-    *, user, client_id: int | None, saved_client_id: int | None = None
+    *, user: User, client_id: int | None, saved_client_id: int | None = None
 ) -> QuerySet[Contact]:
     """The live contacts of a client the user may see (primary first); none without one.
 

@@ -6,18 +6,23 @@ aggregate query each, and each column fetches only its page of cards (LIMIT, ser
 index opp_stage_close on stage + expected_close_date).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django_stubs_ext import StrOrPromise
 
+from accounts.models import User
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.selectors.opportunities import opportunities_visible_to, with_opportunity_edit_flag
 from crm.stage_rules import RULE_TO_ENTER
 
@@ -53,7 +58,7 @@ class BoardColumn:
     """One open stage of the board: its header figures and one page of its cards."""
 
     stage: str
-    label: str
+    label: StrOrPromise
     totals: StageTotals
     cards: list[Opportunity] = field(default_factory=list)
     page: int = 1
@@ -78,7 +83,9 @@ class BoardColumn:
         return move_options(self.stage, suggested=self.next_stage)
 
 
-def filtered_board_opportunities(*, user, params, request=None):
+def filtered_board_opportunities(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[BoardFilter, OpportunityQuerySet]:
     """The user's opportunities narrowed by the board's filters: (filterset, queryset).
     An invalid filter gives an empty board, never a crash."""
     base = opportunities_visible_to(user=user)
@@ -89,7 +96,7 @@ def filtered_board_opportunities(*, user, params, request=None):
 def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]:
     """Count, Σ value and Σ weighted value (value × probability / 100) of every open stage,
     in one GROUP BY query (see `_sums_by_probability`)."""
-    totals = {stage: StageTotals() for stage in OPEN_STAGES}
+    totals: dict[str, StageTotals] = {stage: StageTotals() for stage in OPEN_STAGES}
     groups = _sums_by_probability(opportunities.filter(stage__in=OPEN_STAGES), "stage")
     for stage, (count, total, weighted) in groups.items():
         totals[stage] = StageTotals(count=count, total=total, weighted=weighted)
@@ -169,7 +176,7 @@ def with_card_facts(cards: list[Opportunity]) -> list[Opportunity]:
     return cards
 
 
-def _url_of(name: str):
+def _url_of(name: str) -> Callable[[int], str]:
     """A function pk -> the URL `name` gives that pk: one reverse() for every card."""
     marker = "2147483647"
     head, tail = reverse(name, args=[marker]).rsplit(marker, 1)
@@ -190,7 +197,9 @@ def move_options(stage: str, *, suggested: str) -> str:
     )
 
 
-def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[BoardColumn]]:
+def pipeline_board(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[BoardFilter, list[BoardColumn]]:
     """The board: one column per open stage with its totals and its first page of cards."""
     filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
@@ -215,7 +224,13 @@ def pipeline_board(*, user, params, request=None) -> tuple[BoardFilter, list[Boa
 
 
 def board_column(
-    *, user, params, stage: str, page: int, with_totals: bool = True, request=None
+    *,
+    user: User,
+    params: QueryDict,
+    stage: str,
+    page: int,
+    with_totals: bool = True,
+    request: HttpRequest | None = None,
 ) -> BoardColumn:
     """Page `page` of one column (the board's "Ver más"), with the same filters; its header
     totals only when asked (htmx appends cards under a header it already has)."""
@@ -241,7 +256,9 @@ class ListTotals:
     weighted: Decimal
 
 
-def filtered_opportunity_list(*, user, params, request=None):
+def filtered_opportunity_list(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[OpportunityFilter, OpportunityQuerySet]:
     """The user's opportunities narrowed and ordered by the list's filters: (filterset,
     queryset). An invalid filter gives an empty list, never a crash."""
     base = opportunities_visible_to(user=user).select_related("client", "owner")
@@ -249,7 +266,9 @@ def filtered_opportunity_list(*, user, params, request=None):
     return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
 
-def opportunity_list(*, user, params, request=None):
+def opportunity_list(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> tuple[OpportunityFilter, OpportunityQuerySet, "ListTotals"]:
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
     The rows carry the last and next activity and whether the user may change them
@@ -265,7 +284,9 @@ def opportunity_list(*, user, params, request=None):
     return filterset, rows, totals
 
 
-def opportunity_export(*, user, params, request=None):
+def opportunity_export(
+    *, user: User, params: QueryDict, request: HttpRequest | None = None
+) -> OpportunityQuerySet:
     """The opportunity list's export: every row of the filtered list, in its order, with the
     list's activity columns (read by crm.exports.columns.opportunity_rows with values())."""
     _filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)

@@ -2,12 +2,13 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from accounts.models import User
 from accounts.roles import is_manager
 from crm.models import Quote
 from crm.selectors.opportunities import opportunities_visible_to
 
 
-def quotes_expiring_for(*, user, days: int, limit: int = 10) -> QuerySet[Quote]:
+def quotes_expiring_for(*, user: User, days: int, limit: int = 10) -> QuerySet[Quote]:
     """Pending quotes whose validity ends within `days` days: the executive's own (the
     dashboard shows own figures), every visible one for a manager. One query."""
     # EXISTS per quote: the few expiring quotes are checked, not 100,000 opportunities hashed.

@@ -4,9 +4,9 @@ when their parent is (the opportunity when they have one, else the client)."""
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
-from accounts.models import CompanySettings, Visibility
+from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
-from crm.models import Client, Opportunity
+from crm.models import Activity, Client, Complaint, Opportunity
 from crm.selectors.clients import client_edit_rule, clients_visible_to
 from crm.selectors.opportunities import (
     opportunities_visible_to,
@@ -23,7 +23,7 @@ def without_deleted_parents(records: QuerySet) -> QuerySet:
     )
 
 
-def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
+def linked_to_visible(records: QuerySet, *, user: User) -> QuerySet:
     """Narrow `records` (with `client` and nullable `opportunity`) to what the user may see.
 
     Managers see every live record (whose client and opportunity are live). Subqueries are
@@ -42,7 +42,7 @@ def linked_to_visible(records: QuerySet, *, user) -> QuerySet:
     return records
 
 
-def linked_edit_rule(user) -> Q:
+def linked_edit_rule(user: User) -> Q:
     """Who changes an activity or a complaint: whoever may edit its parent (see
     `opportunity_edit_rule` and `client_edit_rule`). An empty Q: every visible one."""
     if is_manager(user):
@@ -65,19 +65,19 @@ def linked_edit_rule(user) -> Q:
     )
 
 
-def linked_to_editable(records: QuerySet, *, user) -> QuerySet:
+def linked_to_editable(records: QuerySet, *, user: User) -> QuerySet:
     """`linked_to_visible`, narrowed to the records whose parent the user may edit."""
     return linked_to_visible(records, user=user).filter(linked_edit_rule(user))
 
 
-def with_linked_edit_flag(records: QuerySet, *, user) -> QuerySet:
+def with_linked_edit_flag(records: QuerySet, *, user: User) -> QuerySet:
     """Annotate `user_can_edit` on each row (the same rule, in the same query)."""
     rule = linked_edit_rule(user)
     flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
     return records.annotate(user_can_edit=flag)
 
 
-def user_can_edit_linked(*, user, record) -> bool:
+def user_can_edit_linked(*, user: User, record: Activity | Complaint) -> bool:
     """The per-object check of the same rule for an activity or a complaint already read
     from the user's scope; uses its `user_can_edit` annotation when it has one."""
     if hasattr(record, "user_can_edit"):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from crm.models import ActionPlan, ActionPlanItem, Activity, ActivityType, Client
 from crm.reports.filters import ReportFilters
@@ -22,7 +23,7 @@ class ActionInput:
 
 @transaction.atomic
 def action_plan_create(
-    *, user, filters: ReportFilters, report: str, objective: str, actions: list[ActionInput]
+    *, user: User, filters: ReportFilters, report: str, objective: str, actions: list[ActionInput]
 ) -> ActionPlan:
     """Save a plan with the report's filters and period, its objective and its actions."""
     if not actions:
@@ -54,7 +55,7 @@ def action_plan_create(
 
 @transaction.atomic
 def action_plan_item_schedule(
-    *, user, item_id: int, client: Client, type: str, scheduled_at: datetime
+    *, user: User, item_id: int, client: Client, type: str, scheduled_at: datetime
 ) -> Activity:
     """Turn an action into a planned activity of its owner, for a client the user may see
     (through the activity service, which keeps the client's and opportunity's facts)."""

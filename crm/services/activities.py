@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from crm.concurrency import lock_and_check
 from crm.history import record_changes, snapshot
 from crm.models import CONTACT_ATTEMPT_TYPES, Activity, ActivityType, Client, Contact, Opportunity
@@ -38,11 +39,11 @@ class ActivityInput:
 @transaction.atomic
 def activity_create(
     *,
-    user,
+    user: User,
     client: Client,
     data: ActivityInput,
     opportunity: Opportunity | None = None,
-    owner=None,
+    owner: User | None = None,
     result: "ActivityResult | None" = None,
     next_activity: ActivityInput | None = None,
 ) -> Activity:
@@ -81,7 +82,7 @@ def activity_create(
     return activity
 
 
-def _schedule_next(*, user, after: Activity, next_activity: ActivityInput) -> Activity:
+def _schedule_next(*, user: User, after: Activity, next_activity: ActivityInput) -> Activity:
     if next_activity.scheduled_at is None or next_activity.scheduled_at <= timezone.now():
         raise ValidationError({"next_scheduled_at": _("The next follow-up must be in the future.")})
     return activity_create(
@@ -117,7 +118,7 @@ RESULT_FIELDS = tuple(ActivityResult.__dataclass_fields__)
 @transaction.atomic
 def activity_complete(
     *,
-    user,
+    user: User,
     activity_id: int,
     expected_version: int,
     result: ActivityResult,
@@ -148,7 +149,7 @@ def activity_complete(
 
 @transaction.atomic
 def activity_reschedule(
-    *, user, activity_id: int, expected_version: int, scheduled_at: datetime
+    *, user: User, activity_id: int, expected_version: int, scheduled_at: datetime
 ) -> Activity:
     """Move a planned activity to another date; its reminder will be sent again."""
     activity = lock_and_check(Activity, pk=activity_id, expected_version=expected_version)
@@ -167,7 +168,7 @@ def activity_reschedule(
 
 
 @transaction.atomic
-def activity_cancel(*, user, activity_id: int, expected_version: int) -> Activity:
+def activity_cancel(*, user: User, activity_id: int, expected_version: int) -> Activity:
     activity = lock_and_check(Activity, pk=activity_id, expected_version=expected_version)
     if not activity.is_planned:
         raise ValidationError(_("Only planned activities can be cancelled."))
@@ -177,7 +178,9 @@ def activity_cancel(*, user, activity_id: int, expected_version: int) -> Activit
 
 
 @transaction.atomic
-def activities_cancel(*, user, opportunity: Opportunity, activity_ids: Collection[int]) -> int:
+def activities_cancel(
+    *, user: User, opportunity: Opportunity, activity_ids: Collection[int]
+) -> int:
     """Cancel those of `activity_ids` that are still planned activities of `opportunity`
     (closing it: its pre-sale follow-ups are no longer due). One done or cancelled
     meanwhile is left as it is; nothing else is touched. Returns how many were cancelled."""
@@ -198,7 +201,7 @@ def activities_cancel(*, user, opportunity: Opportunity, activity_ids: Collectio
     return len(cancelled)
 
 
-def _cancel(*, user, activity: Activity) -> None:
+def _cancel(*, user: User, activity: Activity) -> None:
     """Cancel one planned activity; the caller refreshes the activity facts."""
     before = snapshot(activity)
     activity.cancelled_at = timezone.now()

@@ -12,19 +12,20 @@ per table whose columns are correlated subqueries over those definitions, so the
 are by construction what a fresh computation gives.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connections, router, transaction
 from django.db.models import Max, Min, Subquery
 
 from crm.models import Activity, Client, Opportunity
+from crm.models.base import ActivityFactsQuerySet
 from crm.models.clients import ClientQuerySet
 from crm.models.opportunities import OpportunityQuerySet
 
 BATCH_SIZE = 5_000
 
 
-def _facts(rules) -> dict:
+def _facts(rules: type[ActivityFactsQuerySet]) -> dict[str, Subquery]:
     """The four columns as subqueries over `rules` (a queryset class defining which
     activities of the outer row are its planned and done ones)."""
     done = rules.done_activities()
@@ -41,7 +42,13 @@ def _facts(rules) -> dict:
 TABLES = ((Opportunity, OpportunityQuerySet), (Client, ClientQuerySet))
 
 
-def _refresh(model, rules, ids: set[int], *, using: str) -> None:
+def _refresh(
+    model: type[Opportunity] | type[Client],
+    rules: type[ActivityFactsQuerySet],
+    ids: set[int],
+    *,
+    using: str,
+) -> None:
     rows = model.all_objects.using(using).filter(pk__in=sorted(ids))
     if connections[using].features.has_select_for_update:
         # Lock first, then compute in a new statement: a concurrent writer of the same row
@@ -76,7 +83,12 @@ def refresh_for_activities(activities: Iterable[Activity]) -> None:
     )
 
 
-def recompute_all(*, batch_size: int = BATCH_SIZE, using: str | None = None, progress=None) -> dict:
+def recompute_all(
+    *,
+    batch_size: int = BATCH_SIZE,
+    using: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
     """Compute the facts of every opportunity and client again (deleted ones too), by id
     ranges of `batch_size`, each range one UPDATE in its own transaction. Returns the
     number of rows per model label; `progress(label, done_up_to_id)` after each range."""

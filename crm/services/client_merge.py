@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import is_manager
 from crm.concurrency import lock_and_check
 from crm.history import record_action
@@ -58,7 +59,7 @@ def _relations() -> list[models.ForeignObjectRel]:
 
 
 @transaction.atomic
-def client_merge(*, user, merge: MergeInput) -> Client:
+def client_merge(*, user: User, merge: MergeInput) -> Client:
     if not is_manager(user):
         raise PermissionDenied
     if merge.survivor_id == merge.merged_id:
@@ -89,7 +90,7 @@ def client_merge(*, user, merge: MergeInput) -> Client:
     return survivor
 
 
-def _retire(merged: Client, *, survivor: Client, user) -> None:
+def _retire(merged: Client, *, survivor: Client, user: User) -> None:
     merged.deleted_at = timezone.now()
     merged.deleted_by = user
     merged.merged_into = survivor

@@ -1,16 +1,27 @@
 """Writes to clients and contacts. Each service validates, saves, records history; atomic."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.notifications import notify
 from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
-from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
+from crm.models import (
+    CLIENT_FIELDS,
+    CONTACT_FIELDS,
+    ChangeRecord,
+    Client,
+    Contact,
+    Opportunity,
+    Segment,
+)
 from crm.ownership import check_may_delete, check_owner_change
 from crm.services.shares import ShareLevel, share_record, unshare_record
 
@@ -30,7 +41,7 @@ class ContactInput:
 
 
 @transaction.atomic
-def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Client:
+def client_create(*, user: User, data: dict, contacts: Sequence[ContactInput] = ()) -> Client:
     """Create a client with its contacts ("Crear Nuevo Cliente", steps 3 to 8)."""
     client = Client(created_by=user, **{name: data[name] for name in CLIENT_FIELDS if name in data})
     client.full_clean()
@@ -42,7 +53,12 @@ def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Cli
 
 @transaction.atomic
 def client_update(
-    *, user, client_id: int, expected_version: int, data: dict, contacts: list[ContactInput] = ()
+    *,
+    user: User,
+    client_id: int,
+    expected_version: int,
+    data: dict,
+    contacts: Sequence[ContactInput] = (),
 ) -> Client:
     """Save a client edited from `expected_version`; raise StaleVersionError if it moved on.
     Only managers change the owner (`crm.ownership.check_owner_change`)."""
@@ -71,7 +87,7 @@ def _lone_contact_is_primary(*, client: Client, contacts: list[ContactInput]) ->
         kept[0].is_primary = True
 
 
-def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> None:
+def _save_contacts(*, client: Client, contacts: Sequence[ContactInput], user: User) -> None:
     _lone_contact_is_primary(client=client, contacts=contacts)
     # Deletions and demotions first, the primary last: the one-primary constraint holds at
     # every statement, not only at the end.
@@ -107,7 +123,7 @@ def _save_contacts(*, client: Client, contacts: list[ContactInput], user) -> Non
         record_changes(instance=contact, client=client, before=before, user=user)
 
 
-def soft_delete(instance, *, user) -> None:
+def soft_delete(instance: Client | Contact | Opportunity, *, user: User) -> None:
     instance.deleted_at = timezone.now()
     instance.deleted_by = user
     instance.version += 1
@@ -115,7 +131,7 @@ def soft_delete(instance, *, user) -> None:
 
 
 @transaction.atomic
-def client_delete(*, user, client_id: int) -> Client:
+def client_delete(*, user: User, client_id: int) -> Client:
     """Move a client (and with it its contacts) to the recycle bin: its owner or a manager."""
     client = Client.objects.select_for_update().get(pk=client_id)
     check_may_delete(user=user, record=client)
@@ -129,7 +145,7 @@ def client_delete(*, user, client_id: int) -> Client:
 
 
 @transaction.atomic
-def client_restore(*, user, client_id: int) -> Client:
+def client_restore(*, user: User, client_id: int) -> Client:
     """Bring a client back from the recycle bin, unless its RIF/NIT was reused meanwhile."""
     client = Client.all_objects.select_for_update().get(pk=client_id, deleted_at__isnull=False)
     if client.merged_into_id:
@@ -151,7 +167,7 @@ def client_restore(*, user, client_id: int) -> Client:
 
 
 @transaction.atomic
-def clients_set_segment(*, user, clients, segment: str) -> int:
+def clients_set_segment(*, user: User, clients: QuerySet[Client], segment: str) -> int:
     """Bulk action: set the segment of the given (already scoped) clients; returns how many
     changed. Saved one by one through the model so that each change is in the history."""
     if segment not in Segment.values:
@@ -169,7 +185,9 @@ def clients_set_segment(*, user, clients, segment: str) -> int:
     return changed
 
 
-def client_share(*, user, client: Client, colleague, level: str = ShareLevel.VIEW) -> None:
+def client_share(
+    *, user: User, client: Client, colleague: User, level: str = ShareLevel.VIEW
+) -> None:
     """Let a colleague see a client ("own only" visibility) or also change it ("edit")."""
     share_record(user=user, record=client, colleague=colleague, level=level)
     notify(
@@ -180,5 +198,5 @@ def client_share(*, user, client: Client, colleague, level: str = ShareLevel.VIE
     )
 
 
-def client_unshare(*, user, client: Client, colleague) -> None:
+def client_unshare(*, user: User, client: Client, colleague: User) -> None:
     unshare_record(user=user, record=client, colleague=colleague)

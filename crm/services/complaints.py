@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.notifications import notify
 from accounts.roles import Role
 from crm.concurrency import lock_and_check
@@ -47,7 +48,7 @@ def _check_links(complaint: Complaint) -> None:
 
 @transaction.atomic
 def complaint_create(
-    *, user, client: Client, data: dict, source_activity: Activity | None = None
+    *, user: User, client: Client, data: dict, source_activity: Activity | None = None
 ) -> Complaint:
     """Open a complaint and tell the responsible area (and the assignee)."""
     complaint = Complaint(
@@ -81,7 +82,9 @@ def complaint_create(
     return complaint
 
 
-def complaint_from_activity(*, user, activity: Activity, area: str, priority: str) -> Complaint:
+def complaint_from_activity(
+    *, user: User, activity: Activity, area: str, priority: str
+) -> Complaint:
     """ "Si hay problemas: crear ticket de soporte" prefilled from the satisfaction activity."""
     if not activity.problems.strip():
         raise ValidationError(_("The activity records no problem to complain about."))
@@ -100,7 +103,9 @@ def complaint_from_activity(*, user, activity: Activity, area: str, priority: st
 
 
 @transaction.atomic
-def complaint_update(*, user, complaint_id: int, expected_version: int, data: dict) -> Complaint:
+def complaint_update(
+    *, user: User, complaint_id: int, expected_version: int, data: dict
+) -> Complaint:
     """Edit a complaint and move its status. Resolving needs a resolution and tells the
     executive; closing also needs the client's confirmed satisfaction."""
     complaint = lock_and_check(Complaint, pk=complaint_id, expected_version=expected_version)

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.selectors import assignable_executives
 from crm.models import SNAPSHOT_MONTHS, ForecastSnapshot, Opportunity
+from crm.models.opportunities import OpportunityQuerySet
 from crm.reports.filters import Period, ReportFilters, add_months, month_end, previous_bounds
 from crm.reports.pipeline import pipeline_report
 
@@ -18,7 +18,7 @@ class CompanyFilters(ReportFilters):
     """The report's filters without a user: every opportunity of the company (or of one
     executive), as the scheduled job sees them."""
 
-    def opportunities(self) -> QuerySet[Opportunity]:
+    def opportunities(self) -> OpportunityQuerySet:
         rows = Opportunity.objects.all()
         return rows if self.executive is None else rows.filter(owner=self.executive)
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from crm.models import GoalPeriod, SalesGoal
@@ -23,7 +24,7 @@ class GoalInput:
 
 
 @transaction.atomic
-def goals_save(*, user, period: str, starts_on: date, goals: list[GoalInput]) -> int:
+def goals_save(*, user: User, period: str, starts_on: date, goals: list[GoalInput]) -> int:
     """Save each executive's targets for the period; an emptied goal keeps its row with no
     targets. Returns how many rows were written."""
     if not is_manager(user):

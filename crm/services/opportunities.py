@@ -2,7 +2,7 @@
 (form, board, follow-up, won and lost flows, import) goes through `_move`, which applies the
 probability defaults, checks the FAQ rules and writes the StageChange row."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import CompanySettings
+from accounts.models import CompanySettings, User
 from accounts.notifications import notify
 from accounts.roles import COMMERCIAL_ROLES, Role, is_manager, user_roles
 from crm.concurrency import lock_and_check
@@ -29,6 +29,7 @@ from crm.models import (
     Competitor,
     LossReason,
     Opportunity,
+    ProductService,
     Stage,
     StageChange,
     StageSetting,
@@ -92,7 +93,7 @@ def _check_contact(opportunity: Opportunity) -> None:
         )
 
 
-def _check_owner(owner) -> None:
+def _check_owner(owner: User) -> None:
     if not set(COMMERCIAL_ROLES) & user_roles(owner):
         raise ValidationError({"owner": _("The owner must be a sales executive or manager.")})
 
@@ -100,11 +101,11 @@ def _check_owner(owner) -> None:
 @transaction.atomic
 def opportunity_create(
     *,
-    user,
+    user: User,
     data: dict,
     stage: str = Stage.PROSPECTING,
     probability: int | None = None,
-    products=(),
+    products: Iterable[ProductService] = (),
     next_activity: ActivityInput | None = None,
 ) -> Opportunity:
     """ "Crear Oportunidad de Negocio": the opportunity, its first stage row and, if given,
@@ -149,7 +150,7 @@ def _pick(data: dict) -> dict:
     return {name: data[name] for name in OPPORTUNITY_FIELDS if name in data}
 
 
-def _schedule(*, user, opportunity: Opportunity, activity: ActivityInput):
+def _schedule(*, user: User, opportunity: Opportunity, activity: ActivityInput) -> Activity:
     if activity.scheduled_at is not None and activity.scheduled_at < timezone.now():
         raise ValidationError({"scheduled_at": _("The next activity must be in the future.")})
     return activity_create(
@@ -163,7 +164,12 @@ def _schedule(*, user, opportunity: Opportunity, activity: ActivityInput):
 
 @transaction.atomic
 def opportunity_update(
-    *, user, opportunity_id: int, expected_version: int, data: dict, products=None
+    *,
+    user: User,
+    opportunity_id: int,
+    expected_version: int,
+    data: dict,
+    products: Iterable[ProductService] | None = None,
 ) -> Opportunity:
     """Edit an opportunity's fields (not its stage). Only managers change the owner."""
     opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
@@ -191,7 +197,7 @@ def opportunity_update(
     return opportunity
 
 
-def _notify_reassigned(*, opportunity: Opportunity, by) -> None:
+def _notify_reassigned(*, opportunity: Opportunity, by: User) -> None:
     notify(
         recipients=[opportunity.owner],
         subject=_("You are now responsible for the opportunity %(name)s") % {"name": opportunity},
@@ -203,7 +209,7 @@ def _notify_reassigned(*, opportunity: Opportunity, by) -> None:
 
 def _move(
     *,
-    user,
+    user: User,
     opportunity: Opportunity,
     to_stage: str,
     won: WonDetails | None = None,
@@ -283,7 +289,7 @@ def _apply_lost(opportunity: Opportunity, lost: LostDetails | None) -> None:
     opportunity.closed_on = timezone.localdate()
 
 
-def _save_after_move(*, user, opportunity: Opportunity, before: dict) -> None:
+def _save_after_move(*, user: User, opportunity: Opportunity, before: dict) -> None:
     opportunity.version += 1
     opportunity.full_clean()
     opportunity.save()
@@ -293,7 +299,7 @@ def _save_after_move(*, user, opportunity: Opportunity, before: dict) -> None:
 @transaction.atomic
 def opportunity_move_stage(
     *,
-    user,
+    user: User,
     opportunity_id: int,
     expected_version: int,
     to_stage: str,
@@ -321,7 +327,7 @@ def opportunity_move_stage(
     return opportunity
 
 
-def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
+def _register_sale(*, user: User, opportunity: Opportunity, won: WonDetails) -> None:
     notes = "\n\n".join(
         part
         for part in (won.agreed_terms, won.contract_terms, won.special_conditions, won.next_steps)
@@ -376,7 +382,7 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
 @transaction.atomic
 def opportunity_log_follow_up(
     *,
-    user,
+    user: User,
     opportunity_id: int,
     expected_version: int,
     done: ActivityInput,
@@ -417,7 +423,9 @@ def opportunity_log_follow_up(
     return opportunity
 
 
-def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: ActivityInput):
+def _perform_planned(
+    *, user: User, opportunity: Opportunity, activity_id: int, done: ActivityInput
+) -> None:
     planned = (
         Activity.objects.select_for_update()
         .filter(pk=activity_id, opportunity=opportunity, done_at__isnull=True)
@@ -449,7 +457,7 @@ def _perform_planned(*, user, opportunity: Opportunity, activity_id: int, done: 
 
 
 @transaction.atomic
-def opportunity_delete(*, user, opportunity_id: int) -> Opportunity:
+def opportunity_delete(*, user: User, opportunity_id: int) -> Opportunity:
     """Move an opportunity to the recycle bin, with its activities out of every list: its
     owner or a manager (`crm.ownership.may_delete`)."""
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
@@ -467,7 +475,7 @@ def opportunity_delete(*, user, opportunity_id: int) -> Opportunity:
 
 
 @transaction.atomic
-def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
+def opportunity_restore(*, user: User, opportunity_id: int) -> Opportunity:
     opportunity = Opportunity.all_objects.select_for_update().get(
         pk=opportunity_id, deleted_at__isnull=False
     )
@@ -488,7 +496,7 @@ def opportunity_restore(*, user, opportunity_id: int) -> Opportunity:
 
 
 def opportunity_share(
-    *, user, opportunity: Opportunity, colleague, level: str = ShareLevel.VIEW
+    *, user: User, opportunity: Opportunity, colleague: User, level: str = ShareLevel.VIEW
 ) -> None:
     """Let a colleague see an opportunity ("own only" visibility) or also change it (level
     "edit"), and tell them."""
@@ -502,5 +510,5 @@ def opportunity_share(
     )
 
 
-def opportunity_unshare(*, user, opportunity: Opportunity, colleague) -> None:
+def opportunity_unshare(*, user: User, opportunity: Opportunity, colleague: User) -> None:
     unshare_record(user=user, record=opportunity, colleague=colleague)

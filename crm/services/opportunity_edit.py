@@ -1,11 +1,14 @@
 """The opportunity form's save on edit: one transaction over the existing services."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Opportunity
+from accounts.models import User
+from crm.models import Opportunity, ProductService
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.opportunities import opportunity_move_stage, opportunity_update
 
@@ -13,11 +16,11 @@ from crm.services.opportunities import opportunity_move_stage, opportunity_updat
 @transaction.atomic
 def opportunity_edit(
     *,
-    user,
+    user: User,
     opportunity_id: int,
     expected_version: int,
     data: dict,
-    products=None,
+    products: Iterable[ProductService] | None = None,
     stage: str | None = None,
     next_activity: ActivityInput | None = None,
 ) -> Opportunity:

@@ -2,13 +2,14 @@
 
 from django.db import transaction
 
+from accounts.models import User
 from crm.models import BANT_FIELDS, Opportunity
 from crm.services.opportunities import opportunity_move_stage, opportunity_update
 
 
 @transaction.atomic
 def opportunity_qualify_and_move(
-    *, user, opportunity_id: int, expected_version: int, bant: dict, to_stage: str
+    *, user: User, opportunity_id: int, expected_version: int, bant: dict, to_stage: str
 ) -> Opportunity:
     """Record the BANT answers and move the stage in one step: what the board asks for when
     a lead leaves Prospección unqualified. Both writes or neither: a refused move (stale

@@ -3,9 +3,11 @@ Cotización" steps 9-11 as one step, the client's answer, and expiry."""
 
 import logging
 import smtplib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import TracebackType
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import CompanySettings
+from accounts.models import CompanySettings, User
 from accounts.notifications import notify
 from crm.concurrency import StaleVersionError
 from crm.models import (
@@ -30,6 +32,7 @@ from crm.models import (
 from crm.selectors.opportunity_flows import follow_up_days_by_stage
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.opportunities import opportunity_move_stage
+from documents.models import Document
 from documents.selectors import user_can_attach_to
 
 logger = logging.getLogger(__name__)
@@ -52,7 +55,7 @@ def _check_open(opportunity: Opportunity) -> None:
 
 
 @transaction.atomic
-def quote_create(*, user, document, data: QuoteInput) -> Quote:
+def quote_create(*, user: User, document: Document, data: QuoteInput) -> Quote:
     """The quote fields of a document of Tipo Cotización; optionally supersedes the
     opportunity's pending quotes."""
     opportunity = document.opportunity
@@ -114,12 +117,17 @@ class QuoteSendError(Exception):
         self.retry = retry  # the mail server refused: the same input can simply be sent again
 
 
-def _step(number: int):
+def _step(number: int) -> AbstractContextManager[None]:
     class _Guard:
-        def __enter__(self):
-            return self
+        def __enter__(self) -> None:
+            return None
 
-        def __exit__(self, kind, error, traceback):
+        def __exit__(
+            self,
+            kind: type[BaseException] | None,
+            error: BaseException | None,
+            traceback: TracebackType | None,
+        ) -> None:
             if isinstance(error, ValidationError):
                 raise QuoteSendError(step=number, messages=error.messages) from error
             if isinstance(error, StaleVersionError):
@@ -130,7 +138,7 @@ def _step(number: int):
     return _Guard()
 
 
-def _email(*, user, quote: Quote, data: QuoteSendInput) -> EmailMessage:
+def _email(*, user: User, quote: Quote, data: QuoteSendInput) -> EmailMessage:
     version = quote.document.current_version
     message = EmailMessage(
         subject=data.subject,
@@ -145,7 +153,7 @@ def _email(*, user, quote: Quote, data: QuoteSendInput) -> EmailMessage:
     return message
 
 
-def quote_send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
+def quote_send(*, user: User, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
     """ "Enviar Cotización" steps 9-11 in one transaction: the email with the current version
     attached, the done activity "Cotización enviada", the move to Propuesta through the one
     stage service (BANT and closed-deal rules apply) with the follow-up it schedules, and the
@@ -163,7 +171,7 @@ def quote_send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
         raise
 
 
-def _send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
+def _send(*, user: User, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
     quote = (
         Quote.objects.select_for_update(of=("self",))
         .select_related("document__current_version", "opportunity__client")
@@ -238,7 +246,9 @@ def _send(*, user, quote_id: int, data: QuoteSendInput) -> QuoteEmail:
     return record
 
 
-def _record_refusal(*, user, quote_id: int, data: QuoteSendInput, error: QuoteSendError):
+def _record_refusal(
+    *, user: User, quote_id: int, data: QuoteSendInput, error: QuoteSendError
+) -> None:
     quote = Quote.objects.select_related("document").get(pk=quote_id)
     QuoteEmail.objects.create(
         quote=quote,
@@ -259,7 +269,7 @@ ANSWERS = (QuoteStatus.ACCEPTED, QuoteStatus.REJECTED)
 
 
 @transaction.atomic
-def quote_answer(*, user, quote_id: int, status: str) -> Quote:
+def quote_answer(*, user: User, quote_id: int, status: str) -> Quote:
     """The client accepted or rejected a pending quote."""
     quote = Quote.objects.select_for_update().get(pk=quote_id)
     if status not in ANSWERS:

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.models import User
 from accounts.roles import COMMERCIAL_ROLES, is_manager, user_roles
 from audit.models import EventKind
 from audit.services import record_security_event
+from crm.models import Client, Opportunity
 
 
 class ShareLevel(models.TextChoices):
@@ -18,19 +20,21 @@ class ShareLevel(models.TextChoices):
     EDIT = "edit", gettext_lazy("Edit")
 
 
-def _permissions(record, level: str) -> tuple[str, ...]:
+def _permissions(record: Client | Opportunity, level: str) -> tuple[str, ...]:
     model = f"{record._meta.app_label}.{{}}_{record._meta.model_name}"
     view, change = model.format("view"), model.format("change")
     return (view, change) if level == ShareLevel.EDIT else (view,)
 
 
-def may_share(user, record) -> bool:
+def may_share(user: User, record: Client | Opportunity) -> bool:
     """The owner and managers share a record; a colleague it was shared with does not."""
     return record.owner_id == user.pk or is_manager(user)
 
 
 @transaction.atomic
-def share_record(*, user, record, colleague, level: str = ShareLevel.VIEW) -> None:
+def share_record(
+    *, user: User, record: Client | Opportunity, colleague: User, level: str = ShareLevel.VIEW
+) -> None:
     """Grant `colleague` the level on `record`; sharing again sets the new level."""
     if not may_share(user, record):
         raise PermissionDenied
@@ -54,12 +58,12 @@ def share_record(*, user, record, colleague, level: str = ShareLevel.VIEW) -> No
     )
 
 
-def _described(record) -> str:
+def _described(record: Client | Opportunity) -> str:
     return f"{record._meta.model_name} #{record.pk} {record}"
 
 
 @transaction.atomic
-def unshare_record(*, user, record, colleague) -> None:
+def unshare_record(*, user: User, record: Client | Opportunity, colleague: User) -> None:
     if not may_share(user, record):
         raise PermissionDenied
     for permission in _permissions(record, ShareLevel.EDIT):

@@ -16,7 +16,7 @@ register = template.Library()
 
 
 @register.filter
-def amount(value) -> str:
+def amount(value: object) -> str:
     """The full amount with two decimals, or "" for no amount."""
     if value is None or value == "":
         return ""
@@ -24,7 +24,7 @@ def amount(value) -> str:
 
 
 @register.simple_tag
-def compact_amount(value, currency: str = "") -> str:
+def compact_amount(value: object, currency: str = "") -> str:
     """A short amount in a span that does not wrap, the full value in its title; "—" for no
     amount. A simple tag, not an included template: the board writes it 110 times."""
     if value is None or value == "":

@@ -5,11 +5,13 @@ A simple tag, not an included template: the board writes one per card."""
 from django import template
 from django.utils.html import format_html
 
+from crm.models import Opportunity
+
 register = template.Library()
 
 
 @register.simple_tag
-def follow_up_badge(opportunity) -> str:
+def follow_up_badge(opportunity: Opportunity) -> str:
     """The badge of a row annotated by with_follow_up_state(); nothing when its state has no
     badge (up to date, closed) or was not annotated."""
     state = opportunity.follow_up

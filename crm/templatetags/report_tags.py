@@ -1,5 +1,7 @@
 """Template filters of the reports."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.formats import number_format
 
@@ -7,7 +9,7 @@ register = template.Library()
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: float | Decimal | str | None) -> str:
     """A fraction as a Spanish percentage with one decimal: 0.375 → "37,5 %"."""
     if value is None or value == "":
         return "—"

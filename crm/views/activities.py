@@ -6,9 +6,12 @@ opportunity and schedule its meeting).
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import paginate
@@ -70,7 +74,7 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def _rights(request, activity: Activity | None = None) -> dict:
+def _rights(request: AuthenticatedHttpRequest, activity: Activity | None = None) -> dict:
     """The role's rights; for one activity, narrowed by whether the user may change its
     parent (`user_can_edit` of the row, see crm.selectors.scope)."""
     rights = module_rights(request.user, "crm")
@@ -82,14 +86,16 @@ def _detail_url(activity: Activity) -> str:
     return reverse("crm:activity_detail", args=[activity.pk])
 
 
-def _row(request, activity: Activity, **extra):
+def _row(request: AuthenticatedHttpRequest, activity: Activity, **extra: Any) -> HttpResponse:
     """One activity's row, swapped by htmx in place of its inline form."""
     fresh = get_activity_for_user_or_404(user=request.user, pk=activity.pk)
     context = {"activity": fresh, **_rights(request, fresh), **extra}
     return render(request, ROW_TEMPLATE, context)
 
 
-def _action_form(request, name: str, activity: Activity, form):
+def _action_form(
+    request: AuthenticatedHttpRequest, name: str, activity: Activity, form: Form
+) -> HttpResponse:
     """An action's form: in place of the activity's row for htmx, else as a page of its own
     (which posts without htmx and ends on the activity's page)."""
     template = f"crm/{name}.html" + ("#form" if request.htmx else "")
@@ -97,7 +103,7 @@ def _action_form(request, name: str, activity: Activity, form):
     return render(request, template, context)
 
 
-def _not_planned(request, activity: Activity):
+def _not_planned(request: AuthenticatedHttpRequest, activity: Activity) -> HttpResponse:
     """An action on an activity already done or cancelled (by someone else, or twice)."""
     if request.htmx:
         return _row(request, activity)
@@ -107,7 +113,7 @@ def _not_planned(request, activity: Activity):
 
 @require_GET
 @module_required("crm", VIEW)
-def activity_list_view(request):
+def activity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Mis actividades"; ?section=<key> lists one section page by page ("Ver más")."""
     visible = activities_visible_to(user=request.user)
     filterset = ActivityFilter(request.GET, queryset=visible, user=request.user)
@@ -128,7 +134,7 @@ def activity_list_view(request):
 
 @require_GET
 @module_required("crm", VIEW)
-def activity_week_view(request):
+def activity_week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Monday to Sunday of the user's planned and done activities (?week=2026-W11 or
     ?date=2026-03-11); a manager may look at an executive's week or the team's."""
     form = WeekForm(request.GET or None, user=request.user)
@@ -154,7 +160,7 @@ def activity_week_view(request):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
-def activity_create_view(request):
+def activity_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Nueva actividad" (?client=, ?opportunity=, ?type= prefill it). Changing the type,
     the client or planned/done sends the form back as a draft (htmx, or the no-JavaScript
     "Actualizar" button) to show that type's fields and that client's options."""
@@ -189,7 +195,7 @@ def activity_create_view(request):
 
 @require_GET
 @module_required("crm", VIEW)
-def activity_detail_view(request, pk: int):
+def activity_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything recorded about an activity, with its actions; ?row=1 (htmx) gives its row
     of "Mis actividades" back (closing an inline form)."""
     activity = get_activity_for_user_or_404(user=request.user, pk=pk)
@@ -206,7 +212,7 @@ def activity_detail_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def activity_complete_view(request, pk: int):
+def activity_complete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Marcar como realizada": the result by type, in place of the row (htmx) or as a page."""
     activity = get_editable_activity_or_403(user=request.user, pk=pk)
     if not activity.is_planned:
@@ -237,7 +243,9 @@ def activity_complete_view(request, pk: int):
     return _action_form(request, "activity_complete", activity, form)
 
 
-def _completed(request, activity: Activity, *, answered: bool | None):
+def _completed(
+    request: AuthenticatedHttpRequest, activity: Activity, *, answered: bool | None
+) -> HttpResponse:
     done = get_activity_for_user_or_404(user=request.user, pk=activity.pk)
     offer = no_answer_offer(done) if answered is False else None
     if request.htmx:
@@ -250,7 +258,7 @@ def _completed(request, activity: Activity, *, answered: bool | None):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def activity_reschedule_view(request, pk: int):
+def activity_reschedule_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Reprogramar": a new date and time, in the future."""
     activity = get_editable_activity_or_403(user=request.user, pk=pk)
     if not activity.is_planned:
@@ -281,7 +289,7 @@ def activity_reschedule_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def activity_cancel_view(request, pk: int):
+def activity_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Cancelar": asks for confirmation, then cancels the planned activity."""
     activity = get_editable_activity_or_403(user=request.user, pk=pk)
     if not activity.is_planned:
@@ -306,7 +314,9 @@ def activity_cancel_view(request, pk: int):
 # Post-sale ---------------------------------------------------------------------------------
 
 
-def _post_sale_step_unavailable(request, activity: Activity, text: str):
+def _post_sale_step_unavailable(
+    request: AuthenticatedHttpRequest, activity: Activity, text: str
+) -> HttpResponse | None:
     if activity.is_done and activity.is_satisfaction_check and text.strip():
         return None
     messages.info(request, _("This step needs a done satisfaction activity that records it."))
@@ -315,7 +325,7 @@ def _post_sale_step_unavailable(request, activity: Activity, text: str):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
-def activity_complaint_view(request, pk: int):
+def activity_complaint_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Si hay problemas": a reclamo prefilled from the satisfaction activity; the area
     responsible is notified."""
     activity = get_editable_activity_or_403(user=request.user, pk=pk)
@@ -347,7 +357,7 @@ def activity_complaint_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
-def activity_upsell_view(request, pk: int):
+def activity_upsell_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Si hay oportunidades": a new opportunity for the client and its meeting."""
     activity = get_editable_activity_or_403(user=request.user, pk=pk)
     unavailable = _post_sale_step_unavailable(request, activity, activity.upselling)

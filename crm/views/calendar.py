@@ -1,13 +1,14 @@
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from config.tokens import is_url_token
 from crm.calendar_feed import build_feed
 
 
 @require_GET
-def calendar_feed_view(request, token: str):
+def calendar_feed_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The personal ICS feed. No session: calendar apps cannot sign in, so the secret token
     in the URL is the credential; rotating it (Preferencias) revokes the old URL."""
     if not is_url_token(token):  # by shape, before any query (PostgreSQL refuses a NUL)

@@ -1,9 +1,12 @@
 """CRM → Clientes: the filtered list, its bulk "Cambiar segmento" action and its exports."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from audit.models import EventKind
 from audit.services import record_security_event
@@ -32,7 +36,7 @@ BULK_MAX_CLIENTS = 500
 
 @require_GET
 @module_required("crm", VIEW)
-def client_list_view(request):
+def client_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, clients = client_list(user=request.user, params=request.GET)
     rights = module_rights(request.user, "crm")
     context = {
@@ -59,7 +63,7 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def to_python(self, value) -> list[int]:
+    def to_python(self, value: Any) -> list[int]:
         ids = {int_or_none(raw) for raw in value or ()}
         ids.discard(None)
         return sorted(ids)
@@ -91,7 +95,7 @@ class BulkSegmentForm(forms.Form):
 
 @require_POST
 @module_required("crm", CHANGE)
-def client_bulk_segment_view(request):
+def client_bulk_segment_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set the segment of the selected clients the user may change; ids outside the user's
     scope are ignored (they are simply not in the queryset), and those they may only view
     are left as they are, with a warning."""
@@ -132,7 +136,7 @@ FILE_FORMATS = ("xlsx", "csv")
 
 @require_GET
 @module_required("crm", VIEW)
-def client_export_view(request, file_format: str):
+def client_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponseBase:
     """The filtered list (same filters and order as the page, all rows) as Excel or CSV,
     streamed (crm.exports): the first rows leave at once, memory stays flat."""
     if file_format not in FILE_FORMATS:

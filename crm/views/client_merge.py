@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import CHANGE, is_manager
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
 from crm.filters.clients import ClientFilter
 from crm.forms.base import int_or_none
 from crm.forms.client_merge import ClientMergeForm
+from crm.models import Client
 from crm.selectors.clients import clients_visible_to, get_client_for_user_or_404
 from crm.services.client_merge import client_merge, related_rows
 
@@ -22,7 +25,7 @@ CANDIDATES = 10
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def client_merge_view(request, pk: int):
+def client_merge_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Without `con`: pick the duplicate (likely duplicates, or a search). With `con`: choose
     field by field what survives, see what moves, and confirm."""
     if not is_manager(request.user):
@@ -56,7 +59,7 @@ def client_merge_view(request, pk: int):
     return render(request, TEMPLATE, context)
 
 
-def _picker(request, client) -> dict:
+def _picker(request: AuthenticatedHttpRequest, client: Client) -> dict:
     duplicates = likely_duplicates(
         user=request.user,
         name=client.name,

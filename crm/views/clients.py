@@ -1,5 +1,7 @@
 """The client form (create and edit), the client page with its tabs, and deletion."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
 from config.pagination import paginate
@@ -20,7 +23,7 @@ from crm.duplicates import likely_duplicates
 from crm.forms.base import int_or_none
 from crm.forms.clients import TOTAL_FORMS_KEY, ClientForm, with_another_contact_row
 from crm.history import client_changes_since
-from crm.models import SATISFACTION_TYPES, Client
+from crm.models import SATISFACTION_TYPES, ChangeRecord, Client
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
@@ -45,13 +48,13 @@ from projects_ro.selectors import projects_of_client
 FORM_TEMPLATE = "crm/client_form.html"
 
 
-def _form_page(request, form: ClientForm, **context):
+def _form_page(request: AuthenticatedHttpRequest, form: ClientForm, **context: Any) -> HttpResponse:
     if request.htmx and "add_contact" in request.POST:
         return _new_contact_row(request, form)
     return render(request, FORM_TEMPLATE, {"form": form, **context})
 
 
-def _new_contact_row(request, form: ClientForm):
+def _new_contact_row(request: AuthenticatedHttpRequest, form: ClientForm) -> HttpResponse:
     """ "Agregar otro contacto" with htmx: only the added row (the rows on the page keep what
     was typed in them during the round trip); nothing when the form is at its maximum."""
     rows = form.contacts.forms
@@ -63,7 +66,7 @@ def _new_contact_row(request, form: ClientForm):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
-def client_create_view(request):
+def client_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Nuevo Cliente": warns about likely duplicates before saving, unless told to go on."""
     if request.method == "GET":
         return _form_page(request, ClientForm(user=request.user))
@@ -92,7 +95,7 @@ def client_create_view(request):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def client_edit_view(request, pk: int):
+def client_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit a client and its contacts; a save based on an old version is refused. Out of
     the user's scope 404; visible but not theirs to edit 403."""
     client = get_editable_client_or_403(user=request.user, pk=pk)
@@ -125,7 +128,7 @@ def client_edit_view(request, pk: int):
     return _form_page(request, form, **context)
 
 
-def _changes_by_others(*, client: Client, form: ClientForm):
+def _changes_by_others(*, client: Client, form: ClientForm) -> list[ChangeRecord]:
     contact_versions = {
         row.cleaned_data["id"]: row.cleaned_data["version"] or 0
         for row in form.contacts.forms
@@ -138,7 +141,7 @@ def _changes_by_others(*, client: Client, form: ClientForm):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", DELETE)
-def client_delete_view(request, pk: int):
+def client_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks "¿Enviar a la papelera?"; POST moves the client there (30 days to restore).
     Only its owner or a manager (`crm.ownership.may_delete`); anyone else 403."""
     client = get_editable_client_or_403(user=request.user, pk=pk)
@@ -163,7 +166,7 @@ def client_delete_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def client_share_view(request, pk: int):
+def client_share_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Compartir" a client: the owner or a manager lets a colleague see it ("own only"
     visibility) or also edit it ("Editar")."""
     client = get_editable_client_or_403(user=request.user, pk=pk)
@@ -182,7 +185,7 @@ def client_share_view(request, pk: int):
 # The client page ----------------------------------------------------------------------------
 
 
-def _summary(request, client):
+def _summary(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     duplicates = []
     if is_manager(request.user):  # managers merge them ("Fusionar"): show who looks the same
         duplicates = likely_duplicates(
@@ -199,16 +202,16 @@ def _summary(request, client):
     }
 
 
-def _contacts(request, client):
+def _contacts(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     return {"contacts": list(contacts_of(client=client))}
 
 
-def _projects(request, client):
+def _projects(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     projects = projects_of_client(client=client)
     return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
 
 
-def _opportunities(request, client):
+def _opportunities(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     opportunities = (
         opportunities_visible_to(user=request.user)
         .filter(client=client)
@@ -218,7 +221,7 @@ def _opportunities(request, client):
     return {"page_obj": paginate(request, opportunities.order_by("-stage_changed_at", "-pk"))}
 
 
-def _activities(request, client):
+def _activities(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     activities = (
         activities_visible_to(user=request.user)
         .filter(client=client)
@@ -228,12 +231,12 @@ def _activities(request, client):
     return {"page_obj": paginate(request, activities), "satisfaction_types": SATISFACTION_TYPES}
 
 
-def _complaints(request, client):
+def _complaints(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     complaints = complaints_visible_to(user=request.user).filter(client=client)
     return {"page_obj": paginate(request, complaints)}
 
 
-def _documents(request, client):
+def _documents(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     documents = documents_of_client(user=request.user, client=client)
     return {
         "page_obj": paginate(request, documents),
@@ -242,7 +245,7 @@ def _documents(request, client):
     }
 
 
-def _history(request, client):
+def _history(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     return {"page_obj": paginate(request, client_history(client=client))}
 
 
@@ -261,7 +264,9 @@ TABS = {
 
 @require_GET
 @module_required("crm", VIEW)
-def client_detail_view(request, pk: int, tab: str = "resumen"):
+def client_detail_view(
+    request: AuthenticatedHttpRequest, pk: int, tab: str = "resumen"
+) -> HttpResponse:
     """The client page; an htmx request gets only the tabs and the open panel."""
     client = get_client_for_user_or_404(user=request.user, pk=pk)
     tabs = [

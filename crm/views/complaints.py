@@ -3,11 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
@@ -28,7 +31,7 @@ from crm.services.complaints import complaint_create, complaint_update
 
 @require_GET
 @module_required("crm", VIEW)
-def complaint_list_view(request):
+def complaint_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.setdefault("status", "pending")
     filterset = ComplaintFilter(params, queryset=complaints_visible_to(user=request.user))
@@ -44,7 +47,7 @@ def complaint_list_view(request):
     return render(request, template, context)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -54,7 +57,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
-def complaint_create_view(request):
+def complaint_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     if (client_id := int_or_none(request.GET.get("client"))) is not None:
         initial["client"] = get_client_for_user_or_404(user=request.user, pk=client_id)
@@ -75,7 +78,7 @@ def complaint_create_view(request):
 
 @require_GET
 @login_required
-def complaint_detail_view(request, pk: int):
+def complaint_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The complaint and how its resolution goes. Without the CRM module (a hand-off area)
     only a complaint the user was notified about opens, read-only; anything else 403."""
     handoff = VIEW not in module_rights(request.user, "crm")
@@ -98,7 +101,7 @@ def complaint_detail_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def complaint_edit_view(request, pk: int):
+def complaint_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Follow up a complaint: out of scope 404, visible but its parent not editable 403."""
     complaint = get_editable_complaint_or_403(user=request.user, pk=pk)
     form = ComplaintUpdateForm(request.POST or None, instance=complaint)

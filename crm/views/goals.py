@@ -1,8 +1,11 @@
 """ "Metas": targets per executive for a month or a quarter and the progress against them.
 A manager sets the team's; an executive sees their own."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW, is_manager
 from crm.forms.goals import GoalFormSet, GoalPeriodForm
 from crm.models import GoalPeriod
@@ -19,14 +23,14 @@ from crm.reports.goals import goal_board, goal_people
 from crm.services.goals import goals_save
 
 
-def _url(period: str, start) -> str:
+def _url(period: str, start: date) -> str:
     query = urlencode({"periodo": period, "inicio": start.strftime("%Y-%m")})
     return f"{reverse('crm:goal_list')}?{query}"
 
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", VIEW)
-def goal_list_view(request):
+def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     period, start = GoalPeriodForm(request.GET).period()
     manager = is_manager(request.user)
     executives = goal_people(user=request.user)

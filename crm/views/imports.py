@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import ADD, CHANGE
 from crm.imports import storage
 from crm.imports.files import FileRejected, read_upload, template_csv, template_workbook
 from crm.imports.forms import ImportFileForm
 from crm.imports.kinds import CLIENTS, CONTACTS, ImportKind
+from crm.imports.report import ImportReport
+from crm.imports.storage import StoredUpload
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,32 +25,32 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
 @module_required("crm", CHANGE)
-def client_import_view(request):
+def client_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _upload_step(request, CLIENTS)
 
 
 @require_POST
 @module_required("crm", ADD)
 @module_required("crm", CHANGE)
-def client_import_confirm_view(request, token):
+def client_import_confirm_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     return _confirm_step(request, CLIENTS, token)
 
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
 @module_required("crm", CHANGE)
-def contact_import_view(request):
+def contact_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _upload_step(request, CONTACTS)
 
 
 @require_POST
 @module_required("crm", ADD)
 @module_required("crm", CHANGE)
-def contact_import_confirm_view(request, token):
+def contact_import_confirm_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     return _confirm_step(request, CONTACTS, token)
 
 
-def _upload_step(request, kind: ImportKind):
+def _upload_step(request: AuthenticatedHttpRequest, kind: ImportKind) -> HttpResponse:
     """GET: the columns and the form (or, with ?plantilla=xlsx|csv, the template file).
     POST: check and keep the file, dry-run it and show the preview."""
     if request.method == "GET":
@@ -70,7 +73,7 @@ def _upload_step(request, kind: ImportKind):
     return _render_preview(request, kind, report, upload=upload)
 
 
-def _confirm_step(request, kind: ImportKind, token: str):
+def _confirm_step(request: AuthenticatedHttpRequest, kind: ImportKind, token: str) -> HttpResponse:
     """Import for real what the user previewed, only if that preview had no errors."""
     upload = storage.load_upload(token=token, user=request.user, kind=kind.slug)
     if upload is None:
@@ -106,7 +109,14 @@ def _confirm_step(request, kind: ImportKind, token: str):
     return redirect(kind.done_url)
 
 
-def _render_preview(request, kind, report, *, upload, status=200):
+def _render_preview(
+    request: AuthenticatedHttpRequest,
+    kind: ImportKind,
+    report: ImportReport,
+    *,
+    upload: StoredUpload | None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "kind": kind,
         "report": report,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
-from accounts.models import CompanySettings, Visibility
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
 from crm.forms.base import int_or_none
@@ -21,7 +22,7 @@ from crm.forms.opportunities import (
     contact_label,
 )
 from crm.history import changes_since
-from crm.models import BANT_QUESTIONS, Opportunity, Stage
+from crm.models import BANT_QUESTIONS, Client, Opportunity, Stage
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import no_answer_offer_for
@@ -54,13 +55,13 @@ MAX_TIMELINE_PAGES = 50
 STAGE_BADGES = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
 
 
-def _visible_client(user, pk):
+def _visible_client(user: User, pk: object) -> Client | None:
     return clients_visible_to(user=user).filter(pk=int_or_none(pk)).first()
 
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", ADD)
-def opportunity_create_view(request):
+def opportunity_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Nueva Oportunidad"; ?client=<pk> (from a client's page) fills in the client."""
     if request.method == "GET":
         client = _visible_client(request.user, request.GET.get("client"))
@@ -94,7 +95,7 @@ def opportunity_create_view(request):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def opportunity_edit_view(request, pk: int):
+def opportunity_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit an opportunity; a save based on an old version is refused and explained."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
     context = {"opportunity": opportunity}
@@ -129,7 +130,7 @@ def opportunity_edit_view(request, pk: int):
 
 @require_GET
 @module_required("crm", VIEW)
-def client_contacts_view(request):
+def client_contacts_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the <option>s of the chosen client's contacts for "Contacto principal"."""
     raw = request.GET.get("client", "")
     contacts = []
@@ -157,7 +158,7 @@ def _bant(opportunity: Opportunity) -> list[tuple]:
     ]
 
 
-def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
+def _actions(user: User, opportunity: Opportunity, settings: CompanySettings) -> dict:
     """The page's write controls: the role's rights on the CRM and the visibility rule on
     this record (`user_can_edit_opportunity`); a hand-off reader gets none."""
     rights = module_rights(user, "crm")
@@ -175,7 +176,7 @@ def _actions(user, opportunity: Opportunity, settings: CompanySettings) -> dict:
     }
 
 
-def _unanswered_attempts(opportunity) -> int:
+def _unanswered_attempts(opportunity: Opportunity) -> int:
     """The count shown on the page ("3 intentos sin respuesta"); 0 once it is closed."""
     if not opportunity.is_open:
         return 0
@@ -184,7 +185,7 @@ def _unanswered_attempts(opportunity) -> int:
 
 @require_GET
 @login_required
-def opportunity_detail_view(request, pk: int):
+def opportunity_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The opportunity page: header, BANT, last/next activity and one timeline.
 
     ?timeline=N shows N pages of the timeline ("Ver más"); htmx gets only the timeline.
@@ -228,7 +229,7 @@ def opportunity_detail_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def opportunity_share_view(request, pk: int):
+def opportunity_share_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Compartir": the owner or a manager lets colleagues see it ("own only" visibility)
     or edit it ("view all, edit own")."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
@@ -250,7 +251,7 @@ def opportunity_share_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", DELETE)
-def opportunity_delete_view(request, pk: int):
+def opportunity_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST sends it to the recycle bin (30 days to restore).
     Only its owner or a manager (`crm.ownership.may_delete`); anyone else 403."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)

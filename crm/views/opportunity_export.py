@@ -5,11 +5,13 @@ opportunities, the list's filters and order), so an export never holds a row the
 not show; every row, not one page. Streamed whatever the count (crm.exports)."""
 
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW
 from crm.exports.columns import opportunity_columns, opportunity_rows
 from crm.exports.csv import csv_response
@@ -20,7 +22,9 @@ from crm.views.client_list import FILE_FORMATS
 
 @require_GET
 @module_required("crm", VIEW)
-def opportunity_export_view(request, file_format: str):
+def opportunity_export_view(
+    request: AuthenticatedHttpRequest, file_format: str
+) -> HttpResponseBase:
     if file_format not in FILE_FORMATS:
         raise Http404
     opportunities = opportunity_export(user=request.user, params=request.GET, request=request)

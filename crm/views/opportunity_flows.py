@@ -8,15 +8,18 @@ nothing is overwritten.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings
 from accounts.roles import CHANGE, Role
 from crm.concurrency import StaleVersionError
@@ -51,7 +54,9 @@ class Submission:
     conflict: list | None = None
 
 
-def _submit(request, *, opportunity: Opportunity, form: FlowForm, save: Callable) -> Submission:
+def _submit(
+    request: AuthenticatedHttpRequest, *, opportunity: Opportunity, form: FlowForm, save: Callable
+) -> Submission:
     if not form.is_valid():
         return Submission(saved=False, form=form, opportunity=opportunity)
     try:
@@ -68,7 +73,9 @@ def _submit(request, *, opportunity: Opportunity, form: FlowForm, save: Callable
     return Submission(saved=True, form=form, opportunity=opportunity)
 
 
-def _page(request, template: str, submission: Submission, **extra):
+def _page(
+    request: AuthenticatedHttpRequest, template: str, submission: Submission, **extra: Any
+) -> HttpResponse:
     context = {
         "opportunity": submission.opportunity,
         "form": submission.form,
@@ -79,7 +86,7 @@ def _page(request, template: str, submission: Submission, **extra):
     return render(request, template, context)
 
 
-def _already_closed(request, opportunity: Opportunity):
+def _already_closed(request: AuthenticatedHttpRequest, opportunity: Opportunity) -> HttpResponse:
     messages.info(
         request,
         _("%(name)s is already closed (%(stage)s).")
@@ -90,7 +97,7 @@ def _already_closed(request, opportunity: Opportunity):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def follow_up_view(request, pk: int):
+def follow_up_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Dar Seguimiento": the activity done, the probability, the stage and the next
     activity in one step. An htmx GET with `refresh` redraws the suggestion when the stage
     select changes, and the date only while it still is the suggested one."""
@@ -135,7 +142,7 @@ def follow_up_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def win_view(request, pk: int):
+def win_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Cerrar Venta": moves the opportunity to Ganada with the sale's details, notifies
     Operaciones, Finanzas (and Legal) and schedules the post-sale follow-up."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
@@ -175,7 +182,7 @@ def win_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def lose_view(request, pk: int):
+def lose_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Gestionar Oportunidad Perdida": moves the opportunity to Perdida with the reason,
     the competitor that won (the catalogue grows with new names) and the lessons learned,
     and schedules a future follow-up with the client."""

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.filtering import active_filter_count
@@ -49,7 +50,7 @@ FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_
 
 @require_GET
 @module_required("crm", VIEW)
-def opportunity_board_view(request):
+def opportunity_board_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, columns = pipeline_board(user=request.user, params=request.GET, request=request)
     context = {
         **_board_context(request, params=request.GET, next_url=request.get_full_path()),
@@ -65,7 +66,7 @@ def opportunity_board_view(request):
 
 @require_GET
 @module_required("crm", VIEW)
-def opportunity_board_column_view(request, stage: str):
+def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str) -> HttpResponse:
     """A column's next page of cards ("Ver más"): the cards for htmx to append, or a page
     with that one column when JavaScript is off."""
     if stage not in OPEN_STAGES:
@@ -94,7 +95,7 @@ def opportunity_board_column_view(request, stage: str):
 
 @require_GET
 @module_required("crm", VIEW)
-def opportunity_list_view(request):
+def opportunity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, opportunities, totals = opportunity_list(
         user=request.user, params=request.GET, request=request
     )
@@ -119,7 +120,7 @@ def opportunity_list_view(request):
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
-def opportunity_move_view(request, pk: int):
+def opportunity_move_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the move page (stage selector, FAQ rules, BANT when needed). POST: the move.
     Out of the user's scope 404; visible but not theirs to edit 403."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
@@ -156,7 +157,13 @@ def opportunity_move_view(request, pk: int):
     return _moved(request, opportunity, to_stage, next_url)
 
 
-def _qualify_and_move(request, opportunity, to_stage, version, next_url):
+def _qualify_and_move(
+    request: AuthenticatedHttpRequest,
+    opportunity: Opportunity,
+    to_stage: str,
+    version: int,
+    next_url: str,
+) -> HttpResponse:
     """Leaving Prospección unqualified: ask BANT on the move page, then save the answers
     and move in one request."""
     if request.htmx:
@@ -190,7 +197,7 @@ def _qualify_and_move(request, opportunity, to_stage, version, next_url):
 
 
 def _move_page(
-    request,
+    request: AuthenticatedHttpRequest,
     opportunity: Opportunity,
     *,
     next_url: str,
@@ -199,7 +206,7 @@ def _move_page(
     form: MoveForm | None = None,
     bant_form: BantForm | None = None,
     error: str = "",
-):
+) -> HttpResponse:
     if to_stage not in Stage.values or to_stage == opportunity.stage:
         to_stage = _following_stage(opportunity.stage)
     version = version or opportunity.version
@@ -224,7 +231,9 @@ def _move_page(
     return render(request, "crm/opportunity_move.html", context)
 
 
-def _moved(request, opportunity: Opportunity, to_stage: str, next_url: str):
+def _moved(
+    request: AuthenticatedHttpRequest, opportunity: Opportunity, to_stage: str, next_url: str
+) -> HttpResponse:
     """After a move: the refreshed board for htmx (totals and cards of every column),
     else back where the user came from."""
     notice = _("“%(name)s” moved to %(stage)s.") % {
@@ -245,7 +254,9 @@ def _moved(request, opportunity: Opportunity, to_stage: str, next_url: str):
     return render(request, "crm/opportunity_board.html#board", context)
 
 
-def _refused(request, opportunity: Opportunity, next_url: str, message: str):
+def _refused(
+    request: AuthenticatedHttpRequest, opportunity: Opportunity, next_url: str, message: str
+) -> HttpResponse:
     """A refused move: never saved. htmx re-renders the card as it is now, with the reason;
     a plain request goes back with the message."""
     if not request.htmx:
@@ -263,11 +274,11 @@ def _refused(request, opportunity: Opportunity, next_url: str, message: str):
     return reswap(retarget(response, f"#opportunity-{opportunity.pk}"), "outerHTML")
 
 
-def _go(request, url: str):
+def _go(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _board_context(request, *, params, next_url: str) -> dict:
+def _board_context(request: AuthenticatedHttpRequest, *, params: QueryDict, next_url: str) -> dict:
     """What the board's columns and cards need besides the cards themselves."""
     filter_query = _filter_query(params)
     return {
@@ -316,13 +327,13 @@ def _query(query: str) -> str:
     return f"?{query}" if query else ""
 
 
-def _positive_int(raw, *, default: int = 1) -> int:
+def _positive_int(raw: object, *, default: int = 1) -> int:
     """A page or version from the query string; `default` unless a whole number from 1 to
     what a PostgreSQL integer holds (a page past it would overflow the query's OFFSET)."""
     number = int_or_none(raw)
     return number if number is not None and 1 <= number <= MAX_PAGE_OR_VERSION else default
 
 
-def _safe_next(request, opportunity: Opportunity) -> str:
+def _safe_next(request: AuthenticatedHttpRequest, opportunity: Opportunity) -> str:
     """Where to go back after a move: a local path the form carried, else the opportunity."""
     return next_path(request, fallback=opportunity.get_absolute_url())

@@ -12,7 +12,7 @@ from operator import attrgetter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import DELETE
 from config.pagination import paginate
 from crm.recycle_bin import RETENTION_DAYS
@@ -68,7 +69,7 @@ def _bin_kind_or_404(slug: str) -> BinKind:
 
 @require_GET
 @module_required("crm", DELETE)
-def recycle_bin_view(request):
+def recycle_bin_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     slug = request.GET.get("tipo", DEFAULT_KIND)
     bin_kind = _bin_kind_or_404(slug)
     records = bin_kind.deleted_visible_to(user=request.user).order_by("-deleted_at", "-pk")
@@ -89,7 +90,7 @@ def recycle_bin_view(request):
 
 @require_POST
 @module_required("crm", DELETE)
-def restore_view(request, kind, pk):
+def restore_view(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     bin_kind = _bin_kind_or_404(kind)
     record = get_object_or_404(bin_kind.deleted_visible_to(user=request.user), pk=pk)
     try:

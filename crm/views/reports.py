@@ -2,11 +2,14 @@
 action plans made from a report. Reports follow the "dashboard" module of the roles matrix
 (managers see the team through the "team" module)."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from accounts.roles import VIEW
 from accounts.selectors import assignable_executives
 from audit.models import EventKind
@@ -21,7 +26,13 @@ from audit.services import record_security_event
 from crm.forms.action_plans import ActionPlanForm, ScheduleActionForm
 from crm.models import OPEN_STAGES
 from crm.reports import charts
-from crm.reports.filters import month_end, report_filters, sees_every_executive
+from crm.reports.filters import (
+    ReportFilterForm,
+    ReportFilters,
+    month_end,
+    report_filters,
+    sees_every_executive,
+)
 from crm.reports.goals import report_goal_board
 from crm.reports.pipeline import (
     CONVERSION_DEFINITION,
@@ -29,7 +40,7 @@ from crm.reports.pipeline import (
     pipeline_detail,
     pipeline_report,
 )
-from crm.reports.registry import TABLE_REPORTS
+from crm.reports.registry import TABLE_REPORTS, ReportKind
 from crm.reports.xlsx import pipeline_workbook, table_workbook, xlsx_file_response
 from crm.selectors.action_plans import (
     action_plans_visible_to,
@@ -48,17 +59,17 @@ EARLIER_PLANS = 10
 
 @require_GET
 @module_required("dashboard", VIEW)
-def report_index_view(request):
+def report_index_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = list(action_plans_visible_to(user=request.user)[:EARLIER_PLANS])
     return render(request, "crm/reports/index.html", {"plans": plans})
 
 
-def _opportunity_list_url(filters, **params) -> str:
+def _opportunity_list_url(filters: ReportFilters, **params: Any) -> str:
     query = filters.list_params() | params
     return reverse("crm:opportunity_list") + "?" + urlencode(query, doseq=True)
 
 
-def _pipeline_context(request):
+def _pipeline_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     form, filters = report_filters(user=request.user, params=request.GET)
     report = pipeline_report(filters=filters)
     period = {"close_from": filters.start.isoformat(), "close_to": filters.end.isoformat()}
@@ -110,13 +121,13 @@ def _pipeline_context(request):
 
 @require_GET
 @module_required("dashboard", VIEW)
-def report_pipeline_view(request):
+def report_pipeline_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _pipeline_context(request)
     context["plans"] = list(action_plans_visible_to(user=request.user)[:EARLIER_PLANS])
     return render(request, "crm/reports/pipeline.html", context)
 
 
-def _record_export(request, what: str) -> None:
+def _record_export(request: AuthenticatedHttpRequest, what: str) -> None:
     """A report file goes to the security log with its filters (its figures are aggregates:
     the row count is that of the client list's export)."""
     record_security_event(
@@ -130,7 +141,9 @@ def _record_export(request, what: str) -> None:
 
 @require_GET
 @module_required("dashboard", VIEW)
-def report_pipeline_export_view(request, file_format: str):
+def report_pipeline_export_view(
+    request: AuthenticatedHttpRequest, file_format: str
+) -> HttpResponseBase:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format in ("excel", "pdf"):
         _record_export(request, f"reporte-pipeline.{file_format}")
@@ -156,7 +169,7 @@ def report_pipeline_export_view(request, file_format: str):
     raise Http404
 
 
-def _plan_owners(user):
+def _plan_owners(user: User) -> QuerySet[User]:
     if sees_every_executive(user):
         return assignable_executives()
     return assignable_executives().filter(pk=user.pk)
@@ -164,7 +177,7 @@ def _plan_owners(user):
 
 @require_http_methods(["GET", "POST"])
 @module_required("dashboard", VIEW)
-def report_action_plan_create_view(request):
+def report_action_plan_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Crear plan de acción": the report's filters come in the query string (and go back
     out to the plan), the objective and actions in the form."""
     _form, filters = report_filters(user=request.user, params=request.GET)
@@ -195,14 +208,14 @@ def report_action_plan_create_view(request):
 
 @require_GET
 @module_required("dashboard", VIEW)
-def report_action_plan_detail_view(request, pk: int):
+def report_action_plan_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_action_plan_for_user_or_404(user=request.user, pk=pk)
     return render(request, "crm/reports/action_plan_detail.html", {"plan": plan})
 
 
 @require_http_methods(["GET", "POST"])
 @module_required("crm", VIEW)
-def report_action_schedule_view(request, pk: int):
+def report_action_schedule_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An action of a plan becomes a planned activity for a client."""
     item = get_action_for_user_or_404(user=request.user, pk=pk)
     # The action owner's clients: a select of every client would be huge and rarely right.
@@ -228,7 +241,9 @@ def report_action_schedule_view(request, pk: int):
 # The reports made of tables: Ventas, Pérdidas, Actividades, Conversión y ciclo de venta ------
 
 
-def _table_report(request, slug: str):
+def _table_report(
+    request: AuthenticatedHttpRequest, slug: str
+) -> tuple[ReportKind, ReportFilterForm, ReportFilters, Any]:
     kind = TABLE_REPORTS[slug]
     form, filters = report_filters(user=request.user, params=request.GET)
     return kind, form, filters, kind.build(filters=filters)
@@ -236,7 +251,7 @@ def _table_report(request, slug: str):
 
 @require_GET
 @module_required("dashboard", VIEW)
-def table_report_view(request, slug: str):
+def table_report_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     kind, form, filters, report = _table_report(request, slug)
     context = {
         "form": form,
@@ -250,7 +265,9 @@ def table_report_view(request, slug: str):
 
 @require_GET
 @module_required("dashboard", VIEW)
-def table_report_export_view(request, slug: str, file_format: str):
+def table_report_export_view(
+    request: AuthenticatedHttpRequest, slug: str, file_format: str
+) -> HttpResponseBase:
     if slug not in TABLE_REPORTS or file_format not in ("excel", "pdf"):
         raise Http404
     kind, _form, filters, report = _table_report(request, slug)

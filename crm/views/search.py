@@ -1,10 +1,12 @@
 """The navbar's global search: a full page that works without JavaScript, and the same
 results as an htmx partial under the navbar's box while the user types."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW
 from crm.selectors.global_search import DROPDOWN_ROWS, PAGE_ROWS, global_search
 
@@ -14,7 +16,7 @@ MAX_TERM = 100
 
 @require_GET
 @module_required("crm", VIEW)
-def global_search_view(request):
+def global_search_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     value = request.GET.get("q", "").strip()[:MAX_TERM]
     dropdown = bool(request.htmx) and request.GET.get("dropdown") == "1"
     groups = global_search(

@@ -5,25 +5,28 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Visibility
 from crm.forms.opportunities import ShareAddForm, ShareRemoveForm
+from crm.models import Client, Opportunity
 from crm.services.shares import ShareLevel, may_share
 
 
 def share_page(
-    request,
+    request: AuthenticatedHttpRequest,
     *,
-    record,
+    record: Client | Opportunity,
     visibility: str,
     shared_with: list,
     share: Callable,
     unshare: Callable,
     template: str,
     url_name: str,
-):
+) -> HttpResponse:
     """GET shows the page; POST with "remove" stops sharing, otherwise adds a colleague.
     `share(colleague=, level=)` and `unshare(colleague=)` are the record's services."""
     if not may_share(request.user, record):

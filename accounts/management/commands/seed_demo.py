@@ -3,10 +3,11 @@
 import os
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -293,7 +294,7 @@ def served_at() -> str:
 class Command(BaseCommand):
     help = "Creates demo users (one per role) and sample data. Safe to run more than once."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force",
             action="store_true",
@@ -301,7 +302,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to create demo users with a known password while DEBUG is off. "
@@ -424,7 +425,7 @@ class Command(BaseCommand):
                 },
             )
 
-    def _quote(self, opportunity, *, number: str) -> None:
+    def _quote(self, opportunity: Opportunity, *, number: str) -> None:
         """A real PDF quote on the opportunity's Documentos tab, through "Subir Documento"."""
         import weasyprint
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -455,7 +456,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def _pipeline(self, clients) -> None:
+    def _pipeline(self, clients: list[Client]) -> None:
         """Opportunities in every stage with contacts and activities, through the services so
         that stage rows and history exist as if people had worked them."""
         now = timezone.now()

@@ -1,6 +1,8 @@
 """Remove the security events older than RETENTION_DAYS (180): run daily by the scheduler."""
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from audit.models import RETENTION_DAYS, SecurityEvent
 
@@ -8,12 +10,12 @@ from audit.models import RETENTION_DAYS, SecurityEvent
 class Command(BaseCommand):
     help = f"Delete the security log's events older than {RETENTION_DAYS} days."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Only count what would be deleted."
         )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         if dry_run:
             count = SecurityEvent.objects.purgeable().count()
             self.stdout.write(f"{count} security events would be purged (dry run).")

@@ -4,6 +4,8 @@ about the quotes that expire within the company's notice days (default 3).
 Run it daily from the scheduler; running it twice marks and notifies nothing more.
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from crm.services.quotes import quotes_expire
@@ -12,6 +14,6 @@ from crm.services.quotes import quotes_expire
 class Command(BaseCommand):
     help = "Marks expired quotes as Vencida and notifies owners of quotes about to expire."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         run = quotes_expire()
         self.stdout.write(f"expired={run.expired} notified={run.notified}")

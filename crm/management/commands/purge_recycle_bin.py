@@ -6,11 +6,12 @@ a systemd timer, the container platform's jobs). Running it again deletes nothin
 
 from collections import Counter
 from graphlib import CycleError, TopologicalSorter
+from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.db.models import PROTECT, RESTRICT, ProtectedError, RestrictedError
+from django.db.models import PROTECT, RESTRICT, ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 
 from crm.recycle_bin import RETENTION_DAYS, SoftDeleteModel
@@ -40,7 +41,7 @@ def soft_delete_models() -> list:
         return sorted(models, key=lambda m: m._meta.label)
 
 
-def purge(queryset) -> tuple[Counter, int]:
+def purge(queryset: QuerySet[Any]) -> tuple[Counter, int]:
     """Hard-delete the rows (with what cascades from them). A row something still protects
     (say a client with a live opportunity) is kept and counted, and the rest go ahead."""
     deleted: Counter = Counter()
@@ -66,12 +67,12 @@ class Command(BaseCommand):
         f"{RETENTION_DAYS} days."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Only count what would be deleted."
         )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         now = timezone.now()
         total = 0
         for model in soft_delete_models():

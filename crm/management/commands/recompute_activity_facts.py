@@ -6,8 +6,9 @@ back (a restore from backup, a bulk fill), or to check nothing drifted: it is id
 """
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from crm.services.activity_facts import BATCH_SIZE, recompute_all
@@ -16,16 +17,16 @@ from crm.services.activity_facts import BATCH_SIZE, recompute_all
 class Command(BaseCommand):
     help = "Recompute the last and next activity of every opportunity and client."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help="rows per UPDATE (id range)"
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, batch_size: int, database: str, **options):
+    def handle(self, *args: Any, batch_size: int, database: str, **options: Any) -> None:
         began = time.monotonic()
 
-        def progress(label, up_to):
+        def progress(label: str, up_to: int) -> None:
             if options["verbosity"] > 1:
                 self.stdout.write(f"  {label}: up to id {up_to}")
 

@@ -28,10 +28,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -61,7 +62,7 @@ def percentile(times: list[float], share: float) -> float:
 class Command(BaseCommand):
     help = "Creates the reference volume (once) and measures pages and exports over HTTP."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 = reference volume")
         parser.add_argument("--repeat", type=int, default=20, help="timed HTTP requests per page")
         parser.add_argument(
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             help="only the 25 MB upload and download (run in a fresh process by the benchmark)",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["files_only"]:
             with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
                 big_file_memory(self.stdout)
@@ -153,7 +154,7 @@ class Command(BaseCommand):
         company.client_visibility = company.opportunity_visibility = mode
         company.save()
 
-    def _pages(self, options) -> None:
+    def _pages(self, options: dict[str, Any]) -> None:
         executive = User.objects.get(username="bench0")
         manager = User.objects.get(username="bench_manager")
         other = User.objects.get(username="bench1")
