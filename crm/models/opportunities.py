@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -469,9 +469,28 @@ class OpportunityUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
 
 
+# The stages in pipeline order, with Ganada last: "a later stage" is one further right.
+FORWARD_STAGES = (*OPEN_STAGES, Stage.WON)
+
+
+class StageChangeQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows loaded in bulk (a fixture, the benchmark's fill) get their kept facts too,
+        in the same transaction (crm.services.stage_facts)."""
+        from crm.services.stage_facts import refresh_stage_facts
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            refresh_stage_facts(opportunity_ids={row.opportunity_id for row in created})
+        return created
+
+
 class StageChange(models.Model):
     """One move of one opportunity through the pipeline: conversion and cycle time come from
-    these rows. Written only by services.opportunity_move_stage (and creation)."""
+    these rows. Written only by services.opportunity_move_stage (and creation).
+
+    `advanced` and `previous_entry_at` are facts about the opportunity's other rows, kept on
+    every insert (save or bulk_create) by crm.services.stage_facts, their only writer."""
 
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
@@ -483,6 +502,16 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    # Kept facts (crm.services.stage_facts): a change of the same opportunity at this moment
+    # or later went to a stage further right (FORWARD_STAGES; Perdida never is) ...
+    advanced = models.BooleanField(_("advanced later"), default=False, editable=False)
+    # ... and when the opportunity last entered this same stage before this row (ordered by
+    # moment, then id), None for its first entry.
+    previous_entry_at = models.DateTimeField(
+        _("previous entry"), null=True, blank=True, editable=False
+    )
+
+    objects = StageChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stage change")
@@ -490,16 +519,25 @@ class StageChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         indexes = [
             models.Index(fields=["opportunity", "-changed_at"], name="stagechange_opp_time"),
-            # "Moved on later" of the conversion cohorts: an index-only probe per entry.
+            # "Moved on later" when the facts are kept: an index-only probe per row.
             models.Index(
                 fields=["opportunity", "changed_at", "to_stage"], name="stagechange_opp_later"
             ),
             # The conversion cohorts: entries of a stage in a period, with their opportunity
-            # (covering: the cohort is counted from the index alone).
+            # and kept facts (covering: the cohort is counted from the index alone).
             models.Index(
-                fields=["to_stage", "changed_at", "opportunity"], name="stagechange_to_time_opp"
+                fields=["to_stage", "changed_at", "opportunity", "advanced", "previous_entry_at"],
+                name="stagechange_cohort",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
+
+    def save(self, *args, **kwargs) -> None:
+        from crm.services.stage_facts import refresh_stage_facts
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(StageChange)):
+            super().save(*args, **kwargs)
+            refresh_stage_facts(opportunity_ids=[self.opportunity_id])
+            self.refresh_from_db(fields=["advanced", "previous_entry_at"])
