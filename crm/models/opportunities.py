@@ -4,16 +4,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -474,14 +476,64 @@ FORWARD_STAGES = (*OPEN_STAGES, Stage.WON)
 
 
 class StageChangeQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        """Rows loaded in bulk (a fixture, the benchmark's fill) get their kept facts too,
-        in the same transaction (crm.services.stage_facts)."""
-        from crm.services.stage_facts import refresh_stage_facts
+    """The stage facts kept on every row (`advanced`, `previous_entry_at`): defined here,
+    refreshed by every insert (save, bulk_create), recomputed in bulk by
+    crm.services.stage_facts.recompute_all. Each refresh is ONE UPDATE whose columns are
+    correlated subqueries over these definitions, so the kept values are by construction
+    what a fresh computation gives."""
 
+    @staticmethod
+    def advanced_fact() -> Case:
+        """True when a change of the same opportunity at this row's moment or later went to
+        a stage further right than this row's (for a Perdida row: to any stage of
+        FORWARD_STAGES)."""
+        later = StageChange.objects.filter(
+            opportunity=OuterRef("opportunity"), changed_at__gte=OuterRef("changed_at")
+        )
+        whens = [
+            When(
+                to_stage=stage,
+                then=Exists(later.filter(to_stage__in=FORWARD_STAGES[index + 1 :])),
+            )
+            for index, stage in enumerate(FORWARD_STAGES)
+        ]
+        return Case(*whens, default=Exists(later.filter(to_stage__in=FORWARD_STAGES)))
+
+    @staticmethod
+    def previous_entry_fact() -> Subquery:
+        """The moment of the same opportunity's latest earlier entry (by moment, then id)
+        into the same stage."""
+        earlier = StageChange.objects.filter(
+            Q(changed_at__lt=OuterRef("changed_at"))
+            | Q(changed_at=OuterRef("changed_at"), pk__lt=OuterRef("pk")),
+            opportunity=OuterRef("opportunity"),
+            to_stage=OuterRef("to_stage"),
+        )
+        return Subquery(earlier.order_by("-changed_at", "-pk").values("changed_at")[:1])
+
+    @classmethod
+    def facts(cls) -> dict:
+        return {"advanced": cls.advanced_fact(), "previous_entry_at": cls.previous_entry_fact()}
+
+    def refresh_facts(self, *, opportunity_ids) -> None:
+        """Recompute the facts of every row of these opportunities (None ids ignored), in the
+        caller's transaction, the opportunities locked in id order first so two writers of
+        one opportunity's stages compute in turn."""
+        ids = sorted({pk for pk in opportunity_ids if pk is not None})
+        if not ids:
+            return
+        with transaction.atomic(using=self.db):
+            if connections[self.db].features.has_select_for_update:
+                locked = Opportunity.all_objects.using(self.db).filter(pk__in=ids)
+                list(locked.select_for_update().order_by("pk").values_list("pk", flat=True))
+            self.model.objects.using(self.db).filter(opportunity_id__in=ids).update(**self.facts())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows loaded in bulk (a fixture, the benchmark's fill) get their facts too, in the
+        same transaction."""
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            refresh_stage_facts(opportunity_ids={row.opportunity_id for row in created})
+            self.refresh_facts(opportunity_ids={row.opportunity_id for row in created})
         return created
 
 
@@ -490,7 +542,8 @@ class StageChange(models.Model):
     these rows. Written only by services.opportunity_move_stage (and creation).
 
     `advanced` and `previous_entry_at` are facts about the opportunity's other rows, kept on
-    every insert (save or bulk_create) by crm.services.stage_facts, their only writer."""
+    every insert (save or bulk_create) by StageChangeQuerySet.refresh_facts, their only
+    writer."""
 
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
@@ -535,9 +588,9 @@ class StageChange(models.Model):
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
 
     def save(self, *args, **kwargs) -> None:
-        from crm.services.stage_facts import refresh_stage_facts
-
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(StageChange)):
+        """Every insert keeps the facts of the opportunity's rows (StageChangeQuerySet)."""
+        using = kwargs.get("using") or router.db_for_write(StageChange)
+        with transaction.atomic(using=using):
             super().save(*args, **kwargs)
-            refresh_stage_facts(opportunity_ids=[self.opportunity_id])
+            StageChange.objects.using(using).refresh_facts(opportunity_ids=[self.opportunity_id])
             self.refresh_from_db(fields=["advanced", "previous_entry_at"])
