@@ -6,17 +6,19 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -479,9 +481,79 @@ class OpportunityUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Opportunity, on_delete=models.CASCADE)
 
 
+# The stages in pipeline order, with Ganada last: "a later stage" is one further right.
+FORWARD_STAGES = (*OPEN_STAGES, Stage.WON)
+
+
+class StageChangeQuerySet(models.QuerySet):
+    """The stage facts kept on every row (`advanced`, `previous_entry_at`): defined here,
+    refreshed by every insert (save, bulk_create), recomputed in bulk by
+    crm.services.stage_facts.recompute_all. Each refresh is ONE UPDATE whose columns are
+    correlated subqueries over these definitions, so the kept values are by construction
+    what a fresh computation gives."""
+
+    @staticmethod
+    def advanced_fact() -> Case:
+        """True when a change of the same opportunity at this row's moment or later went to
+        a stage further right than this row's (for a Perdida row: to any stage of
+        FORWARD_STAGES)."""
+        later = StageChange.objects.filter(
+            opportunity=OuterRef("opportunity"), changed_at__gte=OuterRef("changed_at")
+        )
+        whens = [
+            When(
+                to_stage=stage,
+                then=Exists(later.filter(to_stage__in=FORWARD_STAGES[index + 1 :])),
+            )
+            for index, stage in enumerate(FORWARD_STAGES)
+        ]
+        return Case(*whens, default=Exists(later.filter(to_stage__in=FORWARD_STAGES)))
+
+    @staticmethod
+    def previous_entry_fact() -> Subquery:
+        """The moment of the same opportunity's latest earlier entry (by moment, then id)
+        into the same stage."""
+        earlier = StageChange.objects.filter(
+            Q(changed_at__lt=OuterRef("changed_at"))
+            | Q(changed_at=OuterRef("changed_at"), pk__lt=OuterRef("pk")),
+            opportunity=OuterRef("opportunity"),
+            to_stage=OuterRef("to_stage"),
+        )
+        return Subquery(earlier.order_by("-changed_at", "-pk").values("changed_at")[:1])
+
+    @classmethod
+    def facts(cls) -> dict:
+        return {"advanced": cls.advanced_fact(), "previous_entry_at": cls.previous_entry_fact()}
+
+    def refresh_facts(self, *, opportunity_ids) -> None:
+        """Recompute the facts of every row of these opportunities (None ids ignored), in the
+        caller's transaction, the opportunities locked in id order first so two writers of
+        one opportunity's stages compute in turn."""
+        ids = sorted({pk for pk in opportunity_ids if pk is not None})
+        if not ids:
+            return
+        with transaction.atomic(using=self.db):
+            if connections[self.db].features.has_select_for_update:
+                locked = Opportunity.all_objects.using(self.db).filter(pk__in=ids)
+                list(locked.select_for_update().order_by("pk").values_list("pk", flat=True))
+            self.model.objects.using(self.db).filter(opportunity_id__in=ids).update(**self.facts())
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows loaded in bulk (a fixture, the benchmark's fill) get their facts too, in the
+        same transaction."""
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            self.refresh_facts(opportunity_ids={row.opportunity_id for row in created})
+        return created
+
+
 class StageChange(models.Model):
     """One move of one opportunity through the pipeline: conversion and cycle time come from
-    these rows. Written only by services.opportunity_move_stage (and creation)."""
+    these rows. Written only by services.opportunity_move_stage (and creation).
+
+    `advanced` and `previous_entry_at` are facts about the opportunity's other rows, kept on
+    every insert (save or bulk_create) by StageChangeQuerySet.refresh_facts, their only
+    writer."""
 
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
@@ -493,6 +565,16 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    # Kept facts (crm.services.stage_facts): a change of the same opportunity at this moment
+    # or later went to a stage further right (FORWARD_STAGES; Perdida never is) ...
+    advanced = models.BooleanField(_("advanced later"), default=False, editable=False)
+    # ... and when the opportunity last entered this same stage before this row (ordered by
+    # moment, then id), None for its first entry.
+    previous_entry_at = models.DateTimeField(
+        _("previous entry"), null=True, blank=True, editable=False
+    )
+
+    objects = StageChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stage change")
@@ -500,16 +582,25 @@ class StageChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         indexes = [
             models.Index(fields=["opportunity", "-changed_at"], name="stagechange_opp_time"),
-            # "Moved on later" of the conversion cohorts: an index-only probe per entry.
+            # "Moved on later" when the facts are kept: an index-only probe per row.
             models.Index(
                 fields=["opportunity", "changed_at", "to_stage"], name="stagechange_opp_later"
             ),
             # The conversion cohorts: entries of a stage in a period, with their opportunity
-            # (covering: the cohort is counted from the index alone).
+            # and kept facts (covering: the cohort is counted from the index alone).
             models.Index(
-                fields=["to_stage", "changed_at", "opportunity"], name="stagechange_to_time_opp"
+                fields=["to_stage", "changed_at", "opportunity", "advanced", "previous_entry_at"],
+                name="stagechange_cohort",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Every insert keeps the facts of the opportunity's rows (StageChangeQuerySet)."""
+        using = kwargs.get("using") or router.db_for_write(StageChange)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            StageChange.objects.using(using).refresh_facts(opportunity_ids=[self.opportunity_id])
+            self.refresh_from_db(fields=["advanced", "previous_entry_at"])

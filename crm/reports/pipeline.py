@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
-    Case,
     Count,
     DateField,
     DecimalField,
@@ -28,13 +27,11 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.sql.compiler import SQLCompiler
@@ -48,8 +45,6 @@ from crm.reports.percentiles import nearest_rank_rows
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0")
-# The stages in pipeline order, with Ganada last: "a later stage" is one further right.
-FORWARD = (*OPEN_STAGES, Stage.WON)
 BEST_CASE_STAGES = (Stage.NEGOTIATION, Stage.CLOSING)
 COMMIT_STAGES = (Stage.CLOSING,)
 
@@ -305,56 +300,46 @@ def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def stage_position() -> Case:
-    """A stage change's place in FORWARD (Perdida and unknown: -1, never "later")."""
-    return Case(
-        *[When(to_stage=stage, then=Value(index)) for index, stage in enumerate(FORWARD)],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-
-
 def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
-    """The stage cohorts in one grouped query driven by the stage-change rows of the period
-    (index on to_stage, changed_at), not by every opportunity.
+    """The stage cohorts in one grouped query over the stage-change rows of the period
+    (covering index on to_stage, changed_at, opportunity and the kept facts), not over every
+    opportunity, with no probe per entry and no de-duplication.
 
     An entry "moved on" when a later change of the same opportunity goes to a stage further
-    right; an opportunity that entered twice advanced iff one of its entries moved on, which
-    is the same as "after its first entry". Lost = lost today minus those that advanced.
+    right (the row's kept `advanced`, crm.services.stage_facts). An opportunity that entered
+    a stage twice in the period counts once, by its first entry in the period (its previous
+    entry into that stage, if any, is before the period); it advanced iff one of its entries
+    moved on, which is the same as its first one moving on (whatever the later entry
+    reached, it reached after the first one too). Lost = lost today minus those that
+    advanced.
     """
     since, until = day_bounds(filters.start, filters.end)
-    later = (
-        StageChange.objects.filter(
-            opportunity=OuterRef("opportunity"), changed_at__gte=OuterRef("changed_at")
-        )
-        .annotate(position=stage_position())
-        .filter(position__gt=OuterRef("position"))
-    )
     # Lost today, as a membership test against the (indexed) lost opportunities rather than
     # a join of every entry to its opportunity; the outer filter already applies the scope.
     lost_now = Q(opportunity__in=Opportunity.objects.filter(stage=Stage.LOST).values("pk"))
+    advanced = Q(advanced=True)
     grouped = (
         StageChange.objects.filter(
+            Q(previous_entry_at__isnull=True) | Q(previous_entry_at__lt=since),
             to_stage__in=OPEN_STAGES,
             changed_at__gte=since,
             changed_at__lt=until,
             opportunity__in=filters.opportunities().order_by().values("pk"),
         )
-        .annotate(position=stage_position(), moved_on=Exists(later))
         .order_by()
         .values("to_stage")
         .annotate(
-            entered=Count("opportunity", distinct=True),
-            advanced=Count("opportunity", distinct=True, filter=Q(moved_on=True)),
-            lost_all=Count("opportunity", distinct=True, filter=lost_now),
-            lost_advanced=Count("opportunity", distinct=True, filter=lost_now & Q(moved_on=True)),
+            entered=Count("pk"),
+            moved_on=Count("pk", filter=advanced),
+            lost_all=Count("pk", filter=lost_now),
+            lost_advanced=Count("pk", filter=lost_now & advanced),
         )
     )
     counts = {row["to_stage"]: row for row in grouped}
     rows = []
     for stage in OPEN_STAGES:
         row = counts.get(stage, {})
-        entered, advanced = row.get("entered", 0), row.get("advanced", 0)
+        entered, advanced = row.get("entered", 0), row.get("moved_on", 0)
         lost = row.get("lost_all", 0) - row.get("lost_advanced", 0)
         rows.append(
             ConversionRow(
