@@ -5,19 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0020_agenda_indexes'),
+        ("crm", "0020_agenda_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'id'], name='client_live_owner'),
+            model_name="client",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "id"],
+                name="client_live_owner",
+            ),
         ),
         migrations.AddIndex(
-            model_name='opportunity',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'client', 'id'], name='opp_live_owner'),
+            model_name="opportunity",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "client", "id"],
+                name="opp_live_owner",
+            ),
         ),
     ]
