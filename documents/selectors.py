@@ -9,10 +9,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from crm.models import Client, Opportunity
-from crm.selectors.clients import client_is_visible, clients_editable_by, sees_every_client
+from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
 from crm.selectors.opportunities import (
     opportunities_editable_by,
-    opportunity_is_visible,
+    opportunities_visible_to,
     sees_every_opportunity,
 )
 from documents.filters import DocumentFilter
@@ -32,12 +32,12 @@ def documents_visible_to(*, user) -> QuerySet[Document]:
         return Document.objects.exclude(client__in=deleted_clients).exclude(
             opportunity__in=deleted_opportunities.values("pk")
         )
-    # The CRM's rules as correlated conditions on the document's own columns (one EXISTS
-    # per branch of "own only"): a page of documents checks its rows' parents instead of
-    # matching every document against the user's whole portfolio.
     return Document.objects.filter(
-        opportunity_is_visible(user)
-        | (Q(opportunity__isnull=True) & client_is_visible(user))
+        Q(opportunity__in=opportunities_visible_to(user=user).values("pk"))
+        | Q(
+            opportunity__isnull=True,
+            client__in=clients_visible_to(user=user).values("pk"),
+        )
         | Q(
             opportunity__isnull=True,
             client__isnull=True,
