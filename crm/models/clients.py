@@ -204,6 +204,13 @@ class Client(Record, SearchTextModel, ActivityFacts):
                 covering=["owner_id"],
             ),
             *sort_indexes("client", {"name": "name"}, then=["id"], covering=["owner_id"]),
+            # "Own only" visibility of the rows that point to a client: the user's live
+            # clients, index-only.
+            models.Index(
+                fields=["owner", "id"],
+                name="client_live_owner",
+                condition=Q(deleted_at__isnull=True),
+            ),
             # The recycle bin's few rows, excluded by the documents list (h-docs).
             models.Index(
                 fields=["deleted_at"], name="client_deleted", condition=Q(deleted_at__isnull=False)

@@ -114,6 +114,14 @@ class Complaint(Record, SearchTextModel):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="complaint_status_time"),
             models.Index(fields=["client", "-created_at"], name="complaint_client_time"),
+            # The reclamo created from an activity (the agenda rows' `complaint_pk`): only
+            # the few complaints that have one, so that SQLite's statistics never judge
+            # the lookup by the many NULLs and scan every complaint per row instead.
+            models.Index(
+                fields=["source_activity"],
+                name="complaint_from_activity",
+                condition=models.Q(source_activity__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -402,6 +402,13 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
                 then=["id"],
                 covering=["owner_id", "client_id"],
             ),
+            # "Own only" visibility of the rows that point to an opportunity (activities,
+            # complaints, documents): the user's live opportunities, index-only.
+            models.Index(
+                fields=["owner", "client", "id"],
+                name="opp_live_owner",
+                condition=Q(deleted_at__isnull=True),
+            ),
             # The recycle bin's few rows, excluded by the documents list (h-docs).
             models.Index(
                 fields=["deleted_at"], name="opp_deleted", condition=Q(deleted_at__isnull=False)

@@ -1,5 +1,8 @@
 """Reads of CRM records, already scoped to what the user may see (see DESIGN "Row scope")."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.http import QueryDict
@@ -36,7 +39,23 @@ def clients_visible_to(*, user: User) -> ClientQuerySet:
     clients = Client.objects.all()
     if sees_every_client(user=user):
         return clients
-    return clients.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_client")))
+    return clients.filter(reduce(or_, _own_visibility(user)))
+
+
+def _own_visibility(user) -> tuple[Q, Q]:
+    """THE rule of "own only" visibility, as its branches: assigned to the user, or shared
+    with them (any level)."""
+    return Q(owner=user), Q(pk__in=_granted(user, "view_client"))
+
+
+def client_is_visible(user, *, column: str = "client_id") -> Q:
+    """`clients_visible_to`, as a condition on another table's row whose `column` points
+    to the client: one correlated EXISTS per branch of the rule (see
+    `crm.selectors.opportunities.opportunity_is_visible`; partial index client_live_owner)."""
+    live = Client.objects.filter(pk=OuterRef(column))
+    if sees_every_client(user=user):
+        return Q(Exists(live))
+    return reduce(or_, (Q(Exists(live.filter(branch))) for branch in _own_visibility(user)))
 
 
 def client_edit_rule(user: User, *, settings: CompanySettings | None = None) -> Q:

@@ -1,9 +1,14 @@
 """Reads of opportunities and activities, scoped to what the user may see."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
+    Exists,
     ExpressionWrapper,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -55,7 +60,26 @@ def opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
     opportunities = Opportunity.objects.filter(of_live_clients())
     if sees_every_opportunity(user=user):
         return opportunities
-    return opportunities.filter(Q(owner=user) | Q(pk__in=_granted(user, "view_opportunity")))
+    return opportunities.filter(reduce(or_, _own_visibility(user)))
+
+
+def _own_visibility(user) -> tuple[Q, Q]:
+    """THE rule of "own only" visibility, as its branches: owned by the user, or shared
+    with them (any level)."""
+    return Q(owner=user), Q(pk__in=_granted(user, "view_opportunity"))
+
+
+def opportunity_is_visible(user, *, column: str = "opportunity_id") -> Q:
+    """`opportunities_visible_to`, as a condition on another table's row whose `column`
+    points to the opportunity (an activity, a complaint, a document): one correlated
+    EXISTS per branch of the rule. PostgreSQL hashes each branch once, the owned one an
+    index-only range of the partial index opp_live_owner instead of a scan of every
+    opportunity; SQLite looks up each candidate row's opportunity by primary key, so a
+    page or a capped count costs its own rows, not the user's whole portfolio."""
+    live = Opportunity.objects.filter(of_live_clients(), pk=OuterRef(column))
+    if sees_every_opportunity(user=user):
+        return Q(Exists(live))
+    return reduce(or_, (Q(Exists(live.filter(branch))) for branch in _own_visibility(user)))
 
 
 def opportunity_edit_rule(user: User, *, settings: CompanySettings | None = None) -> Q:

@@ -7,11 +7,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 from crm.models import Activity, Client, Complaint, Opportunity
-from crm.selectors.clients import client_edit_rule, clients_visible_to
-from crm.selectors.opportunities import (
-    opportunities_visible_to,
-    opportunity_edit_rule,
-)
+from crm.selectors.clients import client_edit_rule, client_is_visible
+from crm.selectors.opportunities import opportunity_edit_rule, opportunity_is_visible
 
 
 def without_deleted_parents(records: QuerySet) -> QuerySet:
@@ -35,10 +32,9 @@ def linked_to_visible(records: QuerySet, *, user: User) -> QuerySet:
         return records
     settings = CompanySettings.load()
     if settings.client_visibility == Visibility.OWN:
-        records = records.filter(client__in=clients_visible_to(user=user).values("pk"))
+        records = records.filter(client_is_visible(user))
     if settings.opportunity_visibility == Visibility.OWN:
-        visible = opportunities_visible_to(user=user).values("pk")
-        return records.filter(Q(opportunity__isnull=True) | Q(opportunity__in=visible))
+        return records.filter(Q(opportunity__isnull=True) | opportunity_is_visible(user))
     return records
 
 

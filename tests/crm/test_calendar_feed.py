@@ -103,3 +103,73 @@ def test_the_feed_carries_at_most_max_events(executive, monkeypatch):
     feed = calendar_feed.build_feed(user=executive).decode()
     assert feed.count("BEGIN:VEVENT") == 3
     assert f"activity-{made[0].pk}@" in feed and f"activity-{made[4].pk}@" not in feed
+
+
+def _icalendar_feed(user) -> bytes:
+    """The feed as the `icalendar` package writes it (what the view served before it wrote
+    the text itself): the oracle of escaping, folding and property order."""
+    from django.conf import settings
+    from icalendar import Event
+
+    from crm import calendar_feed
+    from crm.models import Activity
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Rumbo CRM//Actividades//ES")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Rumbo CRM · {user}")
+    pks = [row["pk"] for row in calendar_feed.activities_for_feed(user=user)]
+    rows = Activity.objects.select_related("client", "opportunity").in_bulk(pks)
+    for activity in (rows[pk] for pk in pks):
+        event = Event()
+        event.add("uid", f"activity-{activity.pk}@rumbo-crm")
+        event.add("dtstamp", activity.updated_at)
+        event.add("dtstart", activity.scheduled_at)
+        event.add("dtend", activity.scheduled_at + calendar_feed.DEFAULT_DURATION)
+        event.add("summary", f"{activity.get_type_display()}: {activity.subject}")
+        description = [activity.client.name]
+        if activity.opportunity_id:
+            description.append(activity.opportunity.name)
+        if activity.notes:
+            description.append(activity.notes)
+        event.add("description", "\n".join(description))
+        event.add("url", f"{settings.SITE_URL}{activity.get_absolute_url()}")
+        event.add("status", "CONFIRMED" if activity.done_at is None else "COMPLETED")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def test_the_feed_is_byte_for_byte_what_icalendar_writes(executive):
+    """Escaping (, ; \\ and line breaks), folding at 75 octets without splitting a
+    character or an escape, UTC times, done and planned, with and without opportunity."""
+    from crm.calendar_feed import build_feed
+    from crm.models import Activity
+
+    executive.first_name, executive.last_name = "José", "Núñez"
+    executive.save()
+    soon = timezone.now() + timedelta(days=1)
+    long_text = "Señal; ñandú, café\\ " * 9
+    first = ActivityFactory(
+        owner=executive,
+        scheduled_at=soon,
+        subject="Revisión, precios; y \\ descuentos " + "é" * 40,
+        notes="Primera línea\nSegunda\r\nTercera\rCuarta " + long_text,
+        opportunity__name="Oportunidad, con; signos",
+        opportunity__client__name="Petróleos del Sur, C.A.",
+    )
+    ActivityFactory(owner=executive, scheduled_at=soon + timedelta(hours=2), notes="")
+    done = ActivityFactory(owner=executive, scheduled_at=soon + timedelta(hours=3))
+    Activity.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    ActivityFactory(
+        owner=executive,
+        scheduled_at=soon + timedelta(hours=4),
+        opportunity=None,
+        client=first.client,
+        subject="x" * 73 + "\\" + "y" * 10,
+    )
+
+    feed = build_feed(user=executive)
+
+    assert feed.count(b"BEGIN:VEVENT") == 4
+    assert feed == _icalendar_feed(executive)
+    assert max(len(line) for line in feed.split(b"\r\n")) <= 75
