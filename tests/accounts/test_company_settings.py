@@ -48,6 +48,8 @@ def test_the_next_request_sees_a_change(client, executive, other_executive):
 
 
 def test_within_a_request_it_is_read_once_and_again_after_a_save():
+    CompanySettings.load()  # the row exists (its first load also inserts it)
+
     with company_settings_per_request(), CaptureQueriesContext(connection) as queries:
         first = CompanySettings.load()
         assert CompanySettings.load() is first
