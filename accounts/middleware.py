@@ -13,6 +13,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.models import company_settings_per_request
+
 SESSION_STARTED_KEY = "rumbo_started_at"
 SESSION_SEEN_KEY = "rumbo_seen_at"
 # Refresh the idle stamp at most once a minute, so reads do not write the session each time.
@@ -74,3 +76,15 @@ class NoStoreForAuthenticatedMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class CompanySettingsPerRequestMiddleware:
+    """CompanySettings.load() reads the row once per request, however many selectors, forms
+    and views ask (it was twice or more per page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with company_settings_per_request():
+            return self.get_response(request)

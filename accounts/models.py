@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -82,11 +85,54 @@ class CompanySettings(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+        _loaded_in_request.forget()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _loaded_in_request.forget()
+        return result
 
     @classmethod
     def load(cls) -> "CompanySettings":
-        settings, _created = cls.objects.get_or_create(pk=1)
+        """The one row, created at first use. Within a request it is read once
+        (accounts.middleware.CompanySettingsPerRequestMiddleware); elsewhere at every call."""
+        if (settings := _loaded_in_request.get()) is None:
+            settings, _created = cls.objects.get_or_create(pk=1)
+            _loaded_in_request.keep(settings)
         return settings
+
+
+class _PerRequest:
+    """CompanySettings read once per request: a slot that exists only while a request is
+    handled (a context variable, so threads and requests never share it) and is emptied when
+    the row is saved or deleted. Outside a request (tasks, commands) nothing is kept."""
+
+    def __init__(self) -> None:
+        self._slot: ContextVar[list | None] = ContextVar("company_settings", default=None)
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        token = self._slot.set([])
+        try:
+            yield
+        finally:
+            self._slot.reset(token)
+
+    def get(self) -> "CompanySettings | None":
+        slot = self._slot.get()
+        return slot[0] if slot else None
+
+    def keep(self, settings: "CompanySettings") -> None:
+        if (slot := self._slot.get()) is not None:
+            slot[:] = [settings]
+
+    def forget(self) -> None:
+        if (slot := self._slot.get()) is not None:
+            slot.clear()
+
+
+_loaded_in_request = _PerRequest()
+company_settings_per_request = _loaded_in_request.request
 
 
 class Notification(models.Model):

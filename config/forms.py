@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.amounts import format_amount, parse_amount
@@ -58,7 +59,10 @@ def validate_business_date(value: date | datetime) -> None:
         raise ValidationError(
             _("Enter a date between %(first)s and %(last)s."),
             code="out_of_range",
-            params={"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")},
+            params={
+                "first": date_format(FIRST_DAY, "SHORT_DATE_FORMAT"),
+                "last": date_format(LAST_DAY, "SHORT_DATE_FORMAT"),
+            },
         )
 
 

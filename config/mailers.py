@@ -7,7 +7,7 @@ into EMAIL_FILE_PATH, SMTP named through EMAIL_BACKEND reads the same EMAIL_* va
 
 from pathlib import Path
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_int, env_secret, env_str
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
@@ -32,7 +32,7 @@ def mailers_from_environment(base_dir: Path) -> dict:
             "host": host or "localhost",
             "port": env_int("EMAIL_PORT", 587),
             "username": env_str("EMAIL_HOST_USER", ""),
-            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "password": env_secret("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", default=True),
             "timeout": SMTP_TIMEOUT,
         }

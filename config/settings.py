@@ -1,6 +1,5 @@
 """Rumbo CRM settings, read from the environment (see the README's configuration table)."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,22 +7,21 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_secret, env_str
 from config.mailers import mailers_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# pytest sets PYTEST_VERSION for the whole session (pytest >= 8.2).
-TESTING = "PYTEST_VERSION" in os.environ
 DEBUG = env_bool("DEBUG", default=False)
 
-# Required outside debug. An empty key is refused by Django itself the moment anything
-# needs it (sessions, signing, `check --deploy`), so commands that never sign anything
+# Required outside debug (SECRET_KEY or SECRET_KEY_FILE); the tests set it as a deployment
+# does (pyproject.toml, [tool.pytest_env]). An empty key is refused by Django itself the moment
+# anything needs it (sessions, signing, `check --deploy`), so commands that never sign anything
 # (makemigrations, compilemessages) still run without production secrets.
 DEV_SECRET_KEY = "insecure-development-key-never-used-in-production"
-SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY if DEBUG or TESTING else "")
+SECRET_KEY = env_secret("SECRET_KEY", DEV_SECRET_KEY if DEBUG else "")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -58,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "accounts.middleware.CompanySettingsPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,10 +91,11 @@ TEMPLATES = [
     },
 ]
 
-# Database: an SQLite file by default, PostgreSQL (psycopg 3) through DATABASE_URL.
+# Database: an SQLite file by default, PostgreSQL (psycopg 3) through DATABASE_URL (or
+# DATABASE_URL_FILE: the URL holds the password).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        env_secret("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -116,10 +116,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
+if REDIS_URL := env_secret("REDIS_URL", ""):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+        "LOCATION": REDIS_URL,
     }
 
 # Authentication
@@ -170,8 +170,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# Security headers. HTTPS settings are on unless running locally (DEBUG) or under tests.
-SECURE_HTTPS = env_bool("SECURE_HTTPS", default=not (DEBUG or TESTING))
+# Security headers. HTTPS settings are on unless running locally (DEBUG) or turned off (the
+# tests do, as a deployment without TLS would).
+SECURE_HTTPS = env_bool("SECURE_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
@@ -230,7 +231,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -283,12 +284,15 @@ FORM_RENDERER = "config.forms.RumboFormRenderer"
 # purpose: a whole office behind one NAT address must not be locked out by one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Locally and under tests whitenoise serves straight from the source folders.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Locally whitenoise serves straight from the source folders; otherwise (the tests too) the
+# files `collectstatic` gathered in STATIC_ROOT, under their hashed names. Autorefresh looks
+# each file up when asked instead of indexing STATIC_ROOT when the app starts (about 0.3 s):
+# the tests set it, since every test client starts the app anew.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = env_bool("WHITENOISE_AUTOREFRESH", default=DEBUG)
 
 # Absolute links in emails; required outside debug (the deploy check accounts.E001 says so).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Day-first dates also where code reads the global setting (django-import-export's widgets).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]

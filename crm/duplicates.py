@@ -5,13 +5,12 @@ refuse it); a client with the same normalised name, e-mail domain or phone numbe
 probably the same company, so the user sees the list and may save anyway.
 """
 
-import phonenumbers
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
 from accounts.models import User
 from crm.models import Client, name_key
-from crm.phones import DEFAULT_REGION
+from crm.phones import PHONE_SEPARATORS, national_digits
 from crm.selectors.clients import clients_visible_to
 
 # Shared by unrelated people: the same domain says nothing about being the same company.
@@ -38,8 +37,6 @@ FREE_MAIL_DOMAINS = frozenset(
     }
 )
 MAX_SHOWN = 10
-# A shorter national number would match too many unrelated phones by its last digits.
-MIN_PHONE_DIGITS = 7
 
 
 def email_domain(email: str) -> str:
@@ -48,20 +45,10 @@ def email_domain(email: str) -> str:
     return "" if "@" not in (email or "") or domain in FREE_MAIL_DOMAINS else domain
 
 
-def national_digits(phone: str) -> str:
-    """The national significant number ("2125550101"), so "+58 212…" and "0212…" match."""
-    try:
-        number = phonenumbers.parse(phone or "", DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return ""
-    digits = phonenumbers.national_significant_number(number)
-    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
-
-
 def _digits_of(field: str) -> F | Replace:
     """The field with the usual phone punctuation removed, computed in the database."""
     expression: F | Replace = F(field)
-    for char in (" ", "-", "+", "(", ")", "."):
+    for char in PHONE_SEPARATORS:
         expression = Replace(expression, Value(char), Value(""))
     return expression
 

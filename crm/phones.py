@@ -5,6 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_REGION = "VE"
+# What a phone may carry besides digits: "+58 (212) 555-01.01".
+PHONE_SEPARATORS = (" ", "-", "+", "(", ")", ".")
+# A shorter national number would match too many unrelated phones by its last digits.
+MIN_NATIONAL_DIGITS = 7
 
 
 def normalize_phone(value: str) -> str:
@@ -30,5 +34,17 @@ def normalize_phone(value: str) -> str:
 
 
 def phone_key(value: str) -> str:
-    """Digits only, for duplicate detection."""
+    """The digits of a phone and nothing else ("+58 414-1234567" -> "584141234567"): what the
+    search text stores and what a searched phone is reduced to (crm.search.phone_digits)."""
     return "".join(ch for ch in value if ch.isdigit())
+
+
+def national_digits(phone: str) -> str:
+    """The national significant number ("2125550101"), so "+58 212…" and "0212…" match
+    (crm.duplicates); blank when it is not a phone or too short to tell."""
+    try:
+        number = phonenumbers.parse(phone or "", DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    digits = phonenumbers.national_significant_number(number)
+    return digits if len(digits) >= MIN_NATIONAL_DIGITS else ""

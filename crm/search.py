@@ -22,12 +22,11 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from crm.models.base import compact_tax_id, name_key, search_key
+from crm.phones import PHONE_SEPARATORS, phone_key
 
 # A search is taken for a phone number only when it looks like one and has enough digits
 # ("Empresa 12" must not list every client whose phone contains "12").
 PHONE_MIN_DIGITS = 4
-# What a phone may carry besides digits: "+58 (212) 555-01.01".
-PHONE_SEPARATORS = (" ", "-", "+", "(", ")", ".")
 # The trigram tokenizer indexes three characters at a time: a shorter term has none.
 TRIGRAM = 3
 
@@ -40,7 +39,7 @@ def phone_digits(value: str) -> str:
     """
     if not value or any(not (ch.isdigit() or ch in PHONE_SEPARATORS) for ch in value):
         return ""
-    digits = "".join(ch for ch in value if ch.isdigit()).lstrip("0")
+    digits = phone_key(value).lstrip("0")
     return digits if len(digits) >= PHONE_MIN_DIGITS else ""
 
 

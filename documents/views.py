@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -315,7 +316,7 @@ def _send_initial(request: AuthenticatedHttpRequest, document: Document, quote: 
     ) % {
         "number": quote.number,
         "amount": amount,
-        "date": quote.valid_until.strftime("%d/%m/%Y"),
+        "date": date_format(quote.valid_until, "SHORT_DATE_FORMAT"),
         "user": request.user,
     }
     return {

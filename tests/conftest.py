@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.utils.functional import empty
@@ -51,6 +52,53 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def static_sources_newer_than(manifest: Path) -> bool:
+    """Whether a static source file (ours or an app's) changed since `collectstatic` wrote the
+    manifest, or the manifest is missing."""
+    from django.contrib.staticfiles import finders
+
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    return any(
+        os.path.getmtime(storage.path(path)) > collected
+        for finder in finders.get_finders()
+        for path, storage in finder.list([])
+    )
+
+
+def pytest_sessionstart(session):
+    """The tests load the production static storage (hashed names from the manifest), so the
+    files must be collected as a deployment collects them; again only when a source changed."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if static_sources_newer_than(Path(settings.STATIC_ROOT) / "staticfiles.json"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("collectstatic: the static sources changed, collecting them")
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served by whitenoise from STATIC_ROOT as
+    in production: pytest-django's own static handler looks names up in the source folders,
+    which know no hashed names."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def private_storage(settings, tmp_path):
     """Documents stored in the test's own folder, not in PRIVATE_MEDIA_ROOT."""
@@ -69,7 +117,7 @@ def private_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_and_fast_hashing(settings):
+def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

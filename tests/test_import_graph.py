@@ -119,3 +119,18 @@ def test_no_feature_app_imports_the_devtools():
         if not name.startswith("devtools") and any(t.startswith("devtools") for t in targets)
     )
     assert users == []
+
+
+def test_accounts_imports_no_app_built_on_it():
+    """accounts (users, roles, company settings) is the base of every feature app; what needs
+    all of them, such as the demo data, lives in devtools."""
+    above = ("crm", "projects_ro", "contractors_ro", "documents", "dashboard", "devtools")
+    graph = import_graph(project_modules())
+    imports = sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        if name.split(".")[0] == "accounts"
+        for target in targets
+        if target.split(".")[0] in above
+    )
+    assert imports == []

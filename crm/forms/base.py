@@ -108,3 +108,24 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class QueryForm(forms.Form):
+    """The whole numbers a page reads from its query string (a page, an id to preselect).
+    A value that is missing, not a number or out of range reads as None, never as an error
+    page: the view applies its default, as a link with a bad `page` still shows the first."""
+
+    def values(self) -> dict[str, int | None]:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+def query_id() -> ColumnIntegerField:
+    """A record id in a query string."""
+    return ColumnIntegerField(required=False)
+
+
+def query_count(**kwargs) -> ColumnIntegerField:
+    """A page or version in a query string: from 1 to what an integer column holds (a page
+    past it would overflow the query's OFFSET)."""
+    return ColumnIntegerField(column="IntegerField", min_value=1, required=False, **kwargs)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms.base import QueryForm, query_id
 from crm.models import Client
 from crm.models.clients import CLIENT_FIELDS
 from crm.services.client_merge import MERGED, SURVIVOR, MergeInput
@@ -56,3 +57,9 @@ class ClientMergeForm(forms.Form):
             merged_version=data["merged_version"],
             choices={name: data[name] for name in CLIENT_FIELDS if name in data},
         )
+
+
+class MergeQuery(QueryForm):
+    """?con=: the client to merge into the one whose page this is."""
+
+    con = query_id()

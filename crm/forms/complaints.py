@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.forms import BootstrapFormMixin
-from crm.forms.base import VersionField
+from crm.forms.base import QueryForm, VersionField, query_id
 from crm.models import Client, Complaint, Opportunity
 from crm.selectors.clients import clients_visible_to, user_can_edit_client
 from crm.selectors.opportunities import opportunities_editable_by
@@ -93,3 +93,9 @@ class ComplaintUpdateForm(BootstrapFormMixin, forms.ModelForm):
         satisfied = self.instance.client_satisfied
         self.initial["client_satisfied"] = {True: "yes", False: "no"}.get(satisfied, "")
         self.initial.setdefault("version", self.instance.version)
+
+
+class ComplaintCreateQuery(QueryForm):
+    """?client=: the client a new complaint is for (from the client's page)."""
+
+    client = query_id()

@@ -25,9 +25,12 @@ from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.forms.base import (
     BoundedModelMultipleChoiceField,
+    QueryForm,
     ServiceErrorsMixin,
     VersionField,
     int_or_none,
+    query_count,
+    query_id,
 )
 from crm.models import (
     BANT_QUESTIONS,
@@ -444,3 +447,11 @@ class ShareRemoveForm(forms.Form):
         self.fields["colleague"].queryset = User.objects.filter(
             pk__in=[user.pk for user in shared_with]
         )
+
+
+class OpportunityQuery(QueryForm):
+    """?client= preselects the client of a new opportunity (and asks its contacts);
+    ?timeline= is how many pages of the opportunity's history are shown."""
+
+    client = query_id()
+    timeline = query_count()

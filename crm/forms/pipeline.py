@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
-from crm.forms.base import VersionField
+from crm.forms.base import QueryForm, VersionField, query_count
 from crm.models import BANT_FIELDS, BANT_QUESTIONS, Opportunity, Stage
 
 
@@ -87,3 +87,10 @@ class BantForm(BootstrapFormMixin, forms.Form):
                 value = "yes" if value else "no"
             initial[name] = "" if value is None else value
         return initial
+
+
+class BoardQuery(QueryForm):
+    """`page` of a board column's "Ver más"; `version` the move page was opened at."""
+
+    page = query_count()
+    version = query_count()

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import CompanySettings, User
@@ -368,7 +368,7 @@ def _register_sale(*, user: User, opportunity: Opportunity, won: WonDetails) -> 
             "tax_id": opportunity.client.tax_id,
             "value": value,
             "currency": opportunity.currency,
-            "date": opportunity.closed_on.strftime("%d/%m/%Y"),
+            "date": date_format(opportunity.closed_on, "SHORT_DATE_FORMAT"),
             "owner": opportunity.owner,
             "terms": opportunity.agreed_terms,
             "contract": opportunity.contract_terms or "—",

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import CompanySettings, User
@@ -311,7 +312,7 @@ def quotes_expire(*, today: date | None = None) -> ExpiryRun:
         notify(
             recipients=[quote.opportunity.owner],
             subject=_("Quote %(number)s expires on %(date)s")
-            % {"number": quote.number, "date": quote.valid_until.strftime("%d/%m/%Y")},
+            % {"number": quote.number, "date": date_format(quote.valid_until, "SHORT_DATE_FORMAT")},
             body=_("Opportunity: %(name)s.") % {"name": quote.opportunity.name},
             url=quote.document.get_absolute_url(),
         )

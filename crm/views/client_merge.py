@@ -13,8 +13,7 @@ from accounts.roles import CHANGE, is_manager
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
 from crm.filters.clients import ClientFilter
-from crm.forms.base import int_or_none
-from crm.forms.client_merge import ClientMergeForm
+from crm.forms.client_merge import ClientMergeForm, MergeQuery
 from crm.models import Client
 from crm.selectors.clients import clients_visible_to, get_client_for_user_or_404
 from crm.services.client_merge import client_merge, related_rows
@@ -31,7 +30,8 @@ def client_merge_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if not is_manager(request.user):
         raise PermissionDenied
     survivor = get_client_for_user_or_404(user=request.user, pk=pk)
-    other_pk = int_or_none(request.GET.get("con") or request.POST.get("con"))
+    query = MergeQuery({"con": request.GET.get("con") or request.POST.get("con")})
+    other_pk = query.values()["con"]
     if other_pk is None or other_pk == survivor.pk:
         return render(request, TEMPLATE, _picker(request, survivor))
     merged = get_client_for_user_or_404(user=request.user, pk=other_pk)

@@ -15,8 +15,7 @@ from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
 from crm.filters.complaints import ComplaintFilter
-from crm.forms.base import int_or_none
-from crm.forms.complaints import ComplaintCreateForm, ComplaintUpdateForm
+from crm.forms.complaints import ComplaintCreateForm, ComplaintCreateQuery, ComplaintUpdateForm
 from crm.history import changes_since
 from crm.selectors.clients import get_client_for_user_or_404
 from crm.selectors.complaints import (
@@ -59,7 +58,7 @@ def _apply_errors(form: BaseForm, error: ValidationError) -> None:
 @module_required("crm", ADD)
 def complaint_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
-    if (client_id := int_or_none(request.GET.get("client"))) is not None:
+    if (client_id := ComplaintCreateQuery(request.GET).values()["client"]) is not None:
         initial["client"] = get_client_for_user_or_404(user=request.user, pk=client_id)
     form = ComplaintCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

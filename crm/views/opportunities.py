@@ -16,9 +16,9 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
-from crm.forms.base import int_or_none
 from crm.forms.opportunities import (
     OpportunityForm,
+    OpportunityQuery,
     contact_label,
 )
 from crm.history import changes_since
@@ -55,8 +55,8 @@ MAX_TIMELINE_PAGES = 50
 STAGE_BADGES = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
 
 
-def _visible_client(user: User, pk: object) -> Client | None:
-    return clients_visible_to(user=user).filter(pk=int_or_none(pk)).first()
+def _visible_client(user: User, pk: int | None) -> Client | None:
+    return clients_visible_to(user=user).filter(pk=pk).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,7 +64,7 @@ def _visible_client(user: User, pk: object) -> Client | None:
 def opportunity_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Nueva Oportunidad"; ?client=<pk> (from a client's page) fills in the client."""
     if request.method == "GET":
-        client = _visible_client(request.user, request.GET.get("client"))
+        client = _visible_client(request.user, OpportunityQuery(request.GET).values()["client"])
         form = OpportunityForm(user=request.user, initial_client=client)
         return render(request, FORM_TEMPLATE, {"form": form})
     if "refresh_contacts" in request.POST:  # no-JavaScript way to list the client's contacts
@@ -135,7 +135,7 @@ def client_contacts_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw = request.GET.get("client", "")
     contacts = []
     if raw:
-        client = _visible_client(request.user, raw)
+        client = _visible_client(request.user, OpportunityQuery(request.GET).values()["client"])
         if client is None:
             raise Http404
         options = contacts_for_form(user=request.user, client_id=client.pk)
@@ -198,7 +198,7 @@ def opportunity_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         opportunity = get_opportunity_for_user_or_404(
             user=request.user, pk=pk, follow_up_state=True
         )
-    pages = min(max(int_or_none(request.GET.get("timeline")) or 1, 1), MAX_TIMELINE_PAGES)
+    pages = min(OpportunityQuery(request.GET).values()["timeline"] or 1, MAX_TIMELINE_PAGES)
     settings = CompanySettings.load()
     attempts = _unanswered_attempts(opportunity)
     context = {

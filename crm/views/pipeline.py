@@ -26,8 +26,7 @@ from config.pagination import paginate
 from config.redirects import next_path
 from crm.concurrency import StaleVersionError
 from crm.filters.opportunities import BoardFilter
-from crm.forms.base import int_or_none
-from crm.forms.pipeline import BantForm, MoveForm
+from crm.forms.pipeline import BantForm, BoardQuery, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.selectors.opportunities import get_editable_opportunity_or_403
@@ -43,8 +42,6 @@ from crm.services.pipeline import opportunity_qualify_and_move
 from crm.stage_rules import RULE_TO_ENTER, needs_bant
 
 STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
-# A page or version beyond what a PostgreSQL integer holds is nobody's.
-MAX_PAGE_OR_VERSION = 2**31 - 1
 FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
 
 
@@ -71,7 +68,7 @@ def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str)
     with that one column when JavaScript is off."""
     if stage not in OPEN_STAGES:
         raise Http404
-    page = _positive_int(request.GET.get("page"))
+    page = BoardQuery(request.GET).values()["page"] or 1
     column = board_column(
         user=request.user,
         params=request.GET,
@@ -131,7 +128,7 @@ def opportunity_move_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             opportunity,
             next_url=next_url,
             to_stage=request.GET.get("to_stage"),
-            version=_positive_int(request.GET.get("version"), default=opportunity.version),
+            version=BoardQuery(request.GET).values()["version"] or opportunity.version,
         )
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -325,13 +322,6 @@ def _filter_query(params: QueryDict) -> str:
 
 def _query(query: str) -> str:
     return f"?{query}" if query else ""
-
-
-def _positive_int(raw: object, *, default: int = 1) -> int:
-    """A page or version from the query string; `default` unless a whole number from 1 to
-    what a PostgreSQL integer holds (a page past it would overflow the query's OFFSET)."""
-    number = int_or_none(raw)
-    return number if number is not None and 1 <= number <= MAX_PAGE_OR_VERSION else default
 
 
 def _safe_next(request: AuthenticatedHttpRequest, opportunity: Opportunity) -> str:

@@ -271,7 +271,7 @@ def cluster():
 
 def test_stopping_postgresql_answers_503_logs_one_line_each_and_recovers(cluster, tmp_path):
     env = {
-        **os.environ,  # PYTEST_VERSION: the test settings (static files from the sources)
+        **os.environ,  # the test variables (pyproject.toml): SECRET_KEY, SECURE_HTTPS off...
         "DATABASE_URL": cluster.url,
         "DB_CONN_MAX_AGE": "60",  # persistent connections, as in production
         "DEBUG": "false",

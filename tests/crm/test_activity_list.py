@@ -302,7 +302,7 @@ def test_an_executives_agenda_runs_a_fixed_number_of_queries_whatever_the_volume
 
     # session, user, 2 x permissions, roles, company settings (the scope), and the five
     # sections in two queries
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = user_client.get(URL, **HTMX)
 
     assert sum(s.count for s in response.context["sections"]) == rows
@@ -317,7 +317,7 @@ def test_one_section_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client.get(URL)
 
     # session, user, 2 x permissions, roles, company settings, count, page
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         user_client.get(URL, {"section": "done"}, **HTMX)
 
 

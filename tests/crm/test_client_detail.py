@@ -286,7 +286,7 @@ def fill(client, user, rows: int) -> None:
 
 # Session, user, user and group permissions, roles, company setting, client (with industry
 # and owner); then the tab: its primary contact or its contacts, or a page (count + rows).
-QUERIES = {None: 9, "resumen": 9, "contactos": 9, "proyectos": 10, "historial": 10}
+QUERIES = {None: 8, "resumen": 8, "contactos": 8, "proyectos": 9, "historial": 9}
 
 
 @pytest.mark.parametrize("tab", list(QUERIES))

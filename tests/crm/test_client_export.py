@@ -356,7 +356,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # for the opportunities'), the clients (contacts, opportunities and last activity by
     # subqueries of the same query), and the security log's event: the row count and the
     # insert
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = user_client.get(url, {"q": "Empresa", "order": "owner"})
         content = b"".join(response.streaming_content)
 

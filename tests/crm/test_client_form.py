@@ -741,7 +741,7 @@ def test_the_edit_form_runs_the_same_queries_for_1_or_50_contacts(
 
     # Session, user, permissions (2), roles, company setting, client, contacts, and the
     # options of Industria and Ejecutivo asignado.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = user_client.get(edit_url(existing))
 
     assert len(response.context["form"].contacts.forms) == rows

@@ -166,7 +166,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # session, user, 2 × permissions, roles (navbar), company settings (clients' scope,
     # opportunities' scope), clients, contacts, opportunities, quotes, company settings
     # twice more (documents_visible_to's scope), documents
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = http.get(URL, {"q": "orinoco"})
 
     assert len(groups(response)["clients"]) == min(rows, 20)

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,7 +174,7 @@ def test_the_page_links_the_list_the_new_opportunity_form_and_its_script(client_
 
     assert f'href="{reverse("crm:opportunity_create")}"' in html
     assert f'href="{reverse("crm:opportunity_list")}?segment=A"' in html
-    assert "/static/js/board.js" in html and "/static/css/board.css" in html
+    assert static("js/board.js") in html and static("css/board.css") in html
     assert "Prospección → Calificación: Cuando confirmas que es un lead calificado" in html
 
 
@@ -364,12 +365,10 @@ def test_the_board_runs_a_fixed_number_of_queries(
     user_client = client_as(executive)
     user_client.get(URL)  # the first request of a session stamps it; measure the next one
 
-    # session, user, permissions x2, roles, company settings (scope), the totals of every
-    # column (one GROUP BY), one page of cards per column (5), company settings (currency),
-    # the executive options of the filter
-    with django_assert_num_queries(
-        16
-    ):  # + the follow-up rule's frequencies, + the edit rule's setting
+    # session, user, permissions x2, roles, company settings (once per request), the totals
+    # of every column (one GROUP BY), one page of cards per column (5), the executive options
+    # of the filter
+    with django_assert_num_queries(14):  # + the follow-up rule's frequencies
         response = user_client.get(URL, {"segment": "B"})
 
     assert columns(response)[Stage.PROSPECTING].totals.count == per_column
@@ -383,11 +382,9 @@ def test_ver_mas_runs_a_fixed_number_of_queries(
     user_client = client_as(executive)
     user_client.get(URL)
 
-    # session, user, permissions x2, roles, company settings (scope), the page of cards,
-    # company settings (currency)
-    with django_assert_num_queries(
-        10
-    ):  # + the follow-up rule's frequencies, + the edit rule's setting
+    # session, user, permissions x2, roles, company settings (once per request), the page of
+    # cards
+    with django_assert_num_queries(8):  # + the follow-up rule's frequencies
         user_client.get(column_url(Stage.PROPOSAL), {"page": 2}, **HTMX)
 
 

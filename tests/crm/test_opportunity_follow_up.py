@@ -28,7 +28,7 @@ LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, stage settings, pending activities (due one, then the select), company
 # settings (currency), contacts.
-FOLLOW_UP_PAGE_QUERIES = 13
+FOLLOW_UP_PAGE_QUERIES = 11
 
 
 def url(opportunity) -> str:

@@ -290,12 +290,10 @@ def test_it_runs_a_fixed_number_of_queries(client_as, executive, django_assert_n
     user_client = client_as(executive)
     user_client.get(URL)  # the first request of a session stamps it; measure the next one
 
-    # session, user, permissions x2, roles, company settings (scope), the totals (count and
-    # sums in one query), the page of rows (activities by subqueries), company settings
-    # (currency), the executive options of the filter
-    with django_assert_num_queries(
-        12
-    ):  # + the follow-up rule's frequencies, + the edit rule's setting
+    # session, user, permissions x2, roles, company settings (once per request), the totals
+    # (count and sums in one query), the page of rows (activities by subqueries), the
+    # executive options of the filter
+    with django_assert_num_queries(10):  # + the follow-up rule's frequencies
         response = user_client.get(URL, {"client": "Empresa", "order": "-value"})
 
     assert response.context["totals"].count == rows
@@ -309,7 +307,7 @@ def test_its_htmx_partial_runs_a_fixed_number_of_queries(
     user_client = client_as(executive)
     user_client.get(URL)
 
-    with django_assert_num_queries(11):  # the same without the filter form's options
+    with django_assert_num_queries(9):  # the same without the filter form's options
         user_client.get(URL, {"stage": ["prospecting", "proposal"]}, **HTMX)
 
 

@@ -27,7 +27,7 @@ LOCAL = "%Y-%m-%dT%H:%M"
 # Session, user, 3 for roles and rights, company settings (visibility), the opportunity with
 # its activity dates, its planned activities (cancel or keep on closing), company settings
 # (currency), the competitors' names, the edit rule's visibility setting.
-LOSE_PAGE_QUERIES = 11
+LOSE_PAGE_QUERIES = 9
 
 
 def url(opportunity) -> str:

@@ -32,7 +32,7 @@ LOCAL = "%Y-%m-%dT%H:%M"
 # its activity dates, its planned activities (cancel or keep on closing), company settings
 # (currency), people per hand-off area, the accepted quote whose total prefills "Valor real
 # de la venta", the edit rule's visibility setting.
-WIN_PAGE_QUERIES = 12
+WIN_PAGE_QUERIES = 10
 
 
 def url(opportunity) -> str:

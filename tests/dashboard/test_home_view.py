@@ -147,7 +147,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # deals closed (won month, quarter, per month, win rate) and the planned activities
     # (overdue, today, this week) are one grouped query each, shared by figures and charts;
     # then the sales cycle and the next activities; and whether a Meta is set (one query).
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(20):
         response = user_client.get(URL)
 
     assert response.context["sales"]["open_count"] == 2 * rows

@@ -1,10 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.management.commands.seed_demo import USERS
 from accounts.models import User
 from accounts.roles import Role, user_roles
 from crm.models import Client
+from devtools.management.commands.seed_demo import USERS
 from projects_ro.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

@@ -1,6 +1,5 @@
 """Idempotent demo data: one user per role and realistic Venezuelan sample records."""
 
-import os
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.two_factor import remove_two_factor
+from config.env import env_str
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import (
     ActivityType,
@@ -285,7 +285,7 @@ def full_rif(compact: str) -> str:
 
 def served_at() -> str:
     """The address bin/run serves on: its PORT as runserver takes it ("8080", "0.0.0.0:8080")."""
-    host, _colon, port = os.environ.get("PORT", "127.0.0.1:8000").rpartition(":")
+    host, _colon, port = env_str("PORT", "127.0.0.1:8000").rpartition(":")
     if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 (reading an address, not binding)
         host = "127.0.0.1"
     return f"http://{host}:{port}"
