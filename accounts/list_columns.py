@@ -11,13 +11,12 @@ by the authentication middleware: applying it costs a list page no query.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
-
-from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class ColumnSet:
     list_url_name: str  # where the control sends the user back when `next` is unusable
     columns: tuple[Column, ...]
 
-    def keys(self, user: User) -> frozenset[str]:
+    def keys(self, user) -> frozenset[str]:
         """The keys of the columns this user sees: their choice, else the defaults."""
         required = {column.key for column in self.columns if column.required}
         stored = (user.list_columns or {}).get(self.name)
@@ -44,7 +43,7 @@ class ColumnSet:
         known = {column.key for column in self.columns}
         return frozenset(required | (known & set(stored)))
 
-    def for_user(self, user: User) -> "ChosenColumns":
+    def for_user(self, user) -> "ChosenColumns":
         return ChosenColumns(column_set=self, keys=self.keys(user))
 
 
@@ -55,13 +54,15 @@ class ChosenColumns:
     column_set: ColumnSet
     keys: frozenset[str]
 
-    @property
+    # Read a dozen times per row of a list page: built once (per request, as the view makes
+    # this object), the labels translated once in the request's language.
+    @cached_property
     def shown(self) -> dict[str, bool]:
         return {column.key: column.key in self.keys for column in self.column_set.columns}
 
-    @property
-    def label(self) -> dict[str, str | Promise]:
-        return {column.key: column.label for column in self.column_set.columns}
+    @cached_property
+    def label(self) -> dict[str, str]:
+        return {column.key: str(column.label) for column in self.column_set.columns}
 
     @property
     def options(self) -> list[tuple[Column, bool]]:
@@ -82,7 +83,7 @@ def register(column_set: ColumnSet) -> ColumnSet:
 
 
 @transaction.atomic
-def list_columns_save(*, user: User, column_set: ColumnSet, keys: list[str] | None) -> list[str]:
+def list_columns_save(*, user, column_set: ColumnSet, keys: list[str] | None) -> list[str]:
     """Remember the columns `user` chose for `column_set` (unknown keys are dropped; the
     required columns need not be sent). `keys=None` forgets the choice: back to the defaults.
     Returns what was stored."""
