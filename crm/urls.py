@@ -12,6 +12,7 @@ from crm.views import (
     opportunities,
     opportunity_export,
     opportunity_flows,
+    pickers,
     pipeline,
     recycle_bin,
     reports,
@@ -22,6 +23,7 @@ app_name = "crm"
 
 urlpatterns = [
     path("buscar/", search.global_search_view, name="global_search"),
+    path("selector/<slug:kind>/", pickers.picker_view, name="picker"),
     path("clientes/", client_list.client_list_view, name="client_list"),
     path("clientes/nuevo/", clients.client_create_view, name="client_create"),
     path("clientes/segmento/", client_list.client_bulk_segment_view, name="client_bulk_segment"),

@@ -224,6 +224,20 @@ def page_cases(objects: dict[str, int]) -> list[Case]:
             Case("list", "Búsqueda global: RIF sin guiones", f"{search}?q=J100012345"),
             Case("list", "Búsqueda global: teléfono", f"{search}?q=04146002468"),
         ]
+    picker = _optional("crm:picker", "client")
+    if picker:
+        opportunity_picker = reverse("crm:picker", args=["opportunity"])
+        cases += [
+            # The forms' searchable pickers, as the user types (≤ 20 results).
+            Case("list", "Selector: clientes", f"{picker}?q=Empresa 12&field=id_client"),
+            Case("list", "Selector: clientes por RIF", f"{picker}?q=J100012345"),
+            Case("list", "Selector: oportunidades", f"{opportunity_picker}?q=Oportunidad 12"),
+            Case(
+                "list",
+                "Selector: oportunidades del cliente",
+                f"{opportunity_picker}?client={client}",
+            ),
+        ]
     return cases
 
 

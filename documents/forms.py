@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.forms.base import ServiceErrorsMixin, VersionField
-from crm.models import OPEN_STAGES, Client, Contact, Opportunity
+from crm.forms.pickers import PickerChoiceField
+from crm.models import Client, Contact, Opportunity
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import opportunities_visible_to
 from crm.services.quotes import QuoteInput, QuoteSendInput
@@ -52,14 +53,24 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
         label=_("Type"), choices=[("", _("Choose a type")), *DocumentKind.choices]
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    client = forms.ModelChoiceField(
-        label=_("Client"), queryset=None, required=False, empty_label=_("No client")
+    client = PickerChoiceField(
+        kind="client", label=_("Client"), queryset=None, required=False, empty_label=_("No client")
     )
-    opportunity = forms.ModelChoiceField(
-        label=_("Opportunity"), queryset=None, required=False, empty_label=_("No opportunity")
+    opportunity = PickerChoiceField(
+        kind="opportunity",
+        depends_on="client",
+        label=_("Opportunity"),
+        queryset=None,
+        required=False,
+        empty_label=_("No opportunity"),
     )
-    project = forms.ModelChoiceField(
-        label=_("Project"), queryset=None, required=False, empty_label=_("No project")
+    project = PickerChoiceField(
+        kind="project",
+        depends_on="client",
+        label=_("Project"),
+        queryset=None,
+        required=False,
+        empty_label=_("No project"),
     )
     number = forms.CharField(label=_("Quote number"), max_length=40, required=False)
     valid_until = LocalDateField(label=_("Valid until"), required=False)
@@ -92,28 +103,10 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
         super().__init__(*args, **kwargs)
         self.user = user
         self.fixed = opportunity or client or project  # came from a record's Documentos tab
-        clients = clients_visible_to(user=user).only("pk", "name").order_by("name", "pk")
-        opportunities = opportunities_visible_to(user=user).only("pk", "name").order_by("name")
-        self.fields["client"].queryset = clients
-        self.fields["opportunity"].queryset = opportunities
-        self.fields["project"].queryset = projects_visible_to(user=user).order_by("code")
-        # The choices shown are the user's own open records and the one the page came from:
-        # the field still accepts any record in scope (a manager has thousands).
-        own_clients = list(clients.filter(owner=user)[:500])
-        own_opportunities = list(
-            opportunities.filter(owner=user, stage__in=OPEN_STAGES)[:500].only("pk", "name")
-        )
-        for name, own, extra in (
-            ("client", own_clients, linked_client),
-            ("opportunity", own_opportunities, opportunity),
-        ):
-            rows = {row.pk: row for row in own}
-            if extra is not None:
-                rows.setdefault(extra.pk, extra)
-            field = self.fields[name]
-            field.widget.choices = [("", field.empty_label)] + [
-                (row.pk, str(row)) for row in sorted(rows.values(), key=lambda r: str(r))
-            ]
+        # The pickers render only the chosen record; the fields accept any record in scope.
+        self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
+        self.fields["opportunity"].queryset = opportunities_visible_to(user=user).only("pk", "name")
+        self.fields["project"].queryset = projects_visible_to(user=user)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -142,6 +142,27 @@ ROWS = [
     # (tests/crm/test_global_search.py).
     Row("crm:global_search", "GET", READ),
     Row("crm:global_search", "POST", NOT_ALLOWED),
+    # The forms' searchable pickers: whoever may view the CRM; results inside each one's
+    # scope, a client outside it narrows to nothing (tests/crm/test_pickers.py).
+    *[
+        Row("crm:picker", "GET", READ, kwargs=lambda w, kind=kind: {"kind": kind}, note=kind)
+        for kind in (
+            "client",
+            "opportunity",
+            "editable-opportunity",
+            "contact",
+            "project",
+            "client-project",
+        )
+    ],
+    Row(
+        "crm:picker",
+        "GET",
+        expect(302, 403, 404, 404, 404),
+        kwargs=lambda w: {"kind": "user"},
+        note="unknown kind",
+    ),
+    Row("crm:picker", "POST", NOT_ALLOWED, kwargs=lambda w: {"kind": "client"}),
     # CRM → Reclamos
     Row("crm:complaint_list", "GET", READ),
     Row("crm:complaint_list", "POST", NOT_ALLOWED),

@@ -32,6 +32,7 @@ from crm.filters.activities import executive_choices
 from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
 from crm.forms.clients import DraftMixin
 from crm.forms.opportunity_flows import AnsweredField, now_to_the_minute, planned_at
+from crm.forms.pickers import PickerChoiceField
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
@@ -290,7 +291,8 @@ class ActivityForm(ResultForm):
             "invalid_choice": _("Choose one of the listed types."),
         },
     )
-    client = forms.ModelChoiceField(
+    client = PickerChoiceField(
+        kind="client",
         label=_("Client"),
         queryset=Client.objects.none(),
         empty_label=_("Choose a client"),

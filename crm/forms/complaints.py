@@ -2,11 +2,13 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.forms import BootstrapFormMixin
 from crm.forms.base import QueryForm, VersionField, query_id
+from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Complaint, Opportunity
 from crm.selectors.clients import clients_visible_to, user_can_edit_client
 from crm.selectors.opportunities import opportunities_editable_by
@@ -22,7 +24,21 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
     """A new complaint; the opportunity and project must belong to the chosen client."""
 
     required_css_class = "required"
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    client = PickerChoiceField(kind="client", label=_("Client"), queryset=Client.objects.none())
+    opportunity = PickerChoiceField(
+        kind="editable-opportunity",
+        depends_on="client",
+        label=capfirst(Complaint._meta.get_field("opportunity").verbose_name),
+        queryset=Opportunity.objects.none(),
+        required=False,
+    )
+    project = PickerChoiceField(
+        kind="client-project",
+        depends_on="client",
+        label=capfirst(Complaint._meta.get_field("project").verbose_name),
+        queryset=Project.objects.none(),
+        required=False,
+    )
 
     class Meta:
         model = Complaint

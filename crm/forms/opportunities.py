@@ -32,6 +32,7 @@ from crm.forms.base import (
     query_count,
     query_id,
 )
+from crm.forms.pickers import PickerChoiceField
 from crm.models import (
     BANT_QUESTIONS,
     OPEN_STAGES,
@@ -113,7 +114,8 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     version = VersionField()
     name = forms.CharField(label=_label("name"), max_length=200)
-    client = forms.ModelChoiceField(
+    client = PickerChoiceField(
+        kind="client",
         label=_label("client"),
         queryset=Client.objects.none(),
         empty_label=_("Choose a client"),

@@ -1,0 +1,158 @@
+"""What a form's searchable picker (crm.forms.pickers) offers as the user types: the records of
+one kind inside the user's scope (the existing scope selectors) that the indexed search
+(crm.search, the same terms as the lists and the global search) finds, at most PICKER_ROWS.
+
+One query per search, whatever the volume. A kind that depends on a client ("the
+opportunities of the chosen client") is narrowed to it; a client outside the user's scope
+narrows to nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from crm.filters.clients import client_search_terms
+from crm.models import Client, Contact, Opportunity
+from crm.search import search_q, search_terms
+from crm.selectors.clients import clients_visible_to
+from crm.selectors.opportunities import opportunities_editable_by, opportunities_visible_to
+from projects_ro.filters import ProjectFilter
+from projects_ro.selectors import projects_of_visible_clients, projects_visible_to
+
+PICKER_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Pick:
+    pk: int
+    label: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class PickerKind:
+    """One kind of record a picker chooses: its scope, its search and how a row reads.
+
+    `by_client` kinds may be narrowed to one client; with a client chosen, an empty search
+    lists that client's records (a client has few)."""
+
+    scope: Callable[..., QuerySet]
+    search: Callable[[QuerySet, str], QuerySet]
+    pick: Callable[[object], Pick]
+    only: tuple[str, ...]
+    order: tuple[str, ...]
+    by_client: bool = False
+
+
+def _clients(user) -> QuerySet:
+    return clients_visible_to(user=user)
+
+
+def _search_clients(rows: QuerySet, value: str) -> QuerySet:
+    return rows.filter(search_q(Client, client_search_terms(value)))
+
+
+def _search_opportunities(rows: QuerySet, value: str) -> QuerySet:
+    return rows.filter(search_q(Opportunity, search_terms(value)))
+
+
+def _contacts(user) -> QuerySet:
+    return Contact.objects.filter(client__in=clients_visible_to(user=user).values("pk"))
+
+
+def _search_contacts(rows: QuerySet, value: str) -> QuerySet:
+    return rows.filter(search_q(Contact, search_terms(value, phone=True)))
+
+
+def _search_projects(rows: QuerySet, value: str) -> QuerySet:
+    # The project list's own search (code, name, client, manager, location).
+    return ProjectFilter({"q": value}, queryset=rows).qs
+
+
+def _opportunity_pick(row) -> Pick:
+    return Pick(row.pk, row.name, f"{row.client.name} · {row.get_stage_display()}")
+
+
+def _project_pick(row) -> Pick:
+    shown = getattr(row, "client_visible", True)
+    return Pick(row.pk, str(row), row.client.name if shown else "")
+
+
+OPPORTUNITY_ONLY = ("id", "name", "stage", "client__id", "client__name")
+PROJECT_ONLY = ("id", "code", "name", "client__id", "client__name")
+
+KINDS: dict[str, PickerKind] = {
+    "client": PickerKind(
+        scope=_clients,
+        search=_search_clients,
+        pick=lambda c: Pick(c.pk, c.name, c.tax_id),
+        only=("id", "name", "tax_id"),
+        order=("name", "pk"),
+    ),
+    "opportunity": PickerKind(
+        scope=lambda user: opportunities_visible_to(user=user).select_related("client"),
+        search=_search_opportunities,
+        pick=_opportunity_pick,
+        only=OPPORTUNITY_ONLY,
+        order=("name", "pk"),
+        by_client=True,
+    ),
+    # Records that follow their parent (a complaint, an activity) take one the user may change.
+    "editable-opportunity": PickerKind(
+        scope=lambda user: opportunities_editable_by(user=user).select_related("client"),
+        search=_search_opportunities,
+        pick=_opportunity_pick,
+        only=OPPORTUNITY_ONLY,
+        order=("name", "pk"),
+        by_client=True,
+    ),
+    "contact": PickerKind(
+        scope=lambda user: _contacts(user).select_related("client"),
+        search=_search_contacts,
+        pick=lambda c: Pick(
+            c.pk, c.name, " · ".join(p for p in (c.client.name, c.email or c.phone) if p)
+        ),
+        only=("id", "name", "email", "phone", "client__id", "client__name"),
+        order=("name", "pk"),
+        by_client=True,
+    ),
+    # Any project (a document's), its client named only when the user sees it.
+    "project": PickerKind(
+        scope=lambda user: projects_visible_to(user=user),
+        search=_search_projects,
+        pick=_project_pick,
+        only=PROJECT_ONLY,
+        order=("code",),
+        by_client=True,
+    ),
+    # A project of a client the user sees (a complaint's).
+    "client-project": PickerKind(
+        scope=lambda user: projects_of_visible_clients(user=user).select_related("client"),
+        search=_search_projects,
+        pick=_project_pick,
+        only=PROJECT_ONLY,
+        order=("code",),
+        by_client=True,
+    ),
+}
+
+
+def picker_search(
+    *, user, kind: str, value: str, client_id: int | None = None
+) -> tuple[list[Pick], bool]:
+    """At most PICKER_ROWS records of `kind` that `value` finds in the user's scope, and
+    whether there are more. Without a search (and, for a client's records, without a
+    client) nothing is listed."""
+    spec = KINDS[kind]
+    value = (value or "").strip()
+    rows = spec.scope(user)
+    narrowed = spec.by_client and client_id is not None
+    if narrowed:
+        rows = rows.filter(client__in=_clients(user).filter(pk=client_id).values("pk"))
+    if value:
+        rows = spec.search(rows, value)
+    elif not narrowed:
+        return [], False
+    found = list(rows.only(*spec.only).order_by(*spec.order)[: PICKER_ROWS + 1])
+    return [spec.pick(row) for row in found[:PICKER_ROWS]], len(found) > PICKER_ROWS
