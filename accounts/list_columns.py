@@ -18,6 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from accounts.models import User
+
 
 @dataclass(frozen=True)
 class Column:
@@ -34,7 +36,7 @@ class ColumnSet:
     list_url_name: str  # where the control sends the user back when `next` is unusable
     columns: tuple[Column, ...]
 
-    def keys(self, user) -> frozenset[str]:
+    def keys(self, user: User) -> frozenset[str]:
         """The keys of the columns this user sees: their choice, else the defaults."""
         required = {column.key for column in self.columns if column.required}
         stored = (user.list_columns or {}).get(self.name)
@@ -43,7 +45,7 @@ class ColumnSet:
         known = {column.key for column in self.columns}
         return frozenset(required | (known & set(stored)))
 
-    def for_user(self, user) -> "ChosenColumns":
+    def for_user(self, user: User) -> "ChosenColumns":
         return ChosenColumns(column_set=self, keys=self.keys(user))
 
 
