@@ -85,7 +85,7 @@ def register(column_set: ColumnSet) -> ColumnSet:
 
 
 @transaction.atomic
-def list_columns_save(*, user, column_set: ColumnSet, keys: list[str] | None) -> list[str]:
+def list_columns_save(*, user: User, column_set: ColumnSet, keys: list[str] | None) -> list[str]:
     """Remember the columns `user` chose for `column_set` (unknown keys are dropped; the
     required columns need not be sent). `keys=None` forgets the choice: back to the defaults.
     Returns what was stored."""
