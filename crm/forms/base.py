@@ -125,7 +125,7 @@ def query_id() -> ColumnIntegerField:
     return ColumnIntegerField(required=False)
 
 
-def query_count(**kwargs) -> ColumnIntegerField:
+def query_count(**kwargs: Any) -> ColumnIntegerField:
     """A page or version in a query string: from 1 to what an integer column holds (a page
     past it would overflow the query's OFFSET)."""
     return ColumnIntegerField(column="IntegerField", min_value=1, required=False, **kwargs)

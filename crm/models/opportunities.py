@@ -1,5 +1,6 @@
 """Opportunities, the pipeline stages and the rows of every stage change."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -532,7 +533,7 @@ class StageChangeQuerySet(models.QuerySet):
     def facts(cls) -> dict:
         return {"advanced": cls.advanced_fact(), "previous_entry_at": cls.previous_entry_fact()}
 
-    def refresh_facts(self, *, opportunity_ids) -> None:
+    def refresh_facts(self, *, opportunity_ids: Iterable[int | None]) -> None:
         """Recompute the facts of every row of these opportunities (None ids ignored), in the
         caller's transaction, the opportunities locked in id order first so two writers of
         one opportunity's stages compute in turn."""
@@ -545,7 +546,7 @@ class StageChangeQuerySet(models.QuerySet):
                 list(locked.select_for_update().order_by("pk").values_list("pk", flat=True))
             self.model.objects.using(self.db).filter(opportunity_id__in=ids).update(**self.facts())
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         """Rows loaded in bulk (a fixture, the benchmark's fill) get their facts too, in the
         same transaction."""
         with transaction.atomic(using=self.db):
@@ -604,7 +605,7 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.opportunity}: {self.from_stage} → {self.to_stage}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Every insert keeps the facts of the opportunity's rows (StageChangeQuerySet)."""
         using = kwargs.get("using") or router.db_for_write(StageChange)
         with transaction.atomic(using=using):

@@ -42,13 +42,13 @@ def clients_visible_to(*, user: User) -> ClientQuerySet:
     return clients.filter(reduce(or_, _own_visibility(user)))
 
 
-def _own_visibility(user) -> tuple[Q, Q]:
+def _own_visibility(user: User) -> tuple[Q, Q]:
     """THE rule of "own only" visibility, as its branches: assigned to the user, or shared
     with them (any level)."""
     return Q(owner=user), Q(pk__in=_granted(user, "view_client"))
 
 
-def client_is_visible(user, *, column: str = "client_id") -> Q:
+def client_is_visible(user: User, *, column: str = "client_id") -> Q:
     """`clients_visible_to`, as a condition on another table's row whose `column` points
     to the client: one correlated EXISTS per branch of the rule (see
     `crm.selectors.opportunities.opportunity_is_visible`; partial index client_live_owner)."""

@@ -63,13 +63,13 @@ def opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
     return opportunities.filter(reduce(or_, _own_visibility(user)))
 
 
-def _own_visibility(user) -> tuple[Q, Q]:
+def _own_visibility(user: User) -> tuple[Q, Q]:
     """THE rule of "own only" visibility, as its branches: owned by the user, or shared
     with them (any level)."""
     return Q(owner=user), Q(pk__in=_granted(user, "view_opportunity"))
 
 
-def opportunity_is_visible(user, *, column: str = "opportunity_id") -> Q:
+def opportunity_is_visible(user: User, *, column: str = "opportunity_id") -> Q:
     """`opportunities_visible_to`, as a condition on another table's row whose `column`
     points to the opportunity (an activity, a complaint, a document): one correlated
     EXISTS per branch of the rule. PostgreSQL hashes each branch once, the owned one an

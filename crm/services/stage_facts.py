@@ -12,7 +12,7 @@ fill use) refreshes the rows of its opportunity in its own transaction
 that added them) computes every row again.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import router, transaction
 from django.db.models import Max, Min
@@ -28,7 +28,12 @@ def refresh_stage_facts(*, opportunity_ids: Iterable[int | None]) -> None:
     StageChange.objects.refresh_facts(opportunity_ids=opportunity_ids)
 
 
-def recompute_all(*, batch_size: int = BATCH_SIZE, using: str | None = None, progress=None) -> int:
+def recompute_all(
+    *,
+    batch_size: int = BATCH_SIZE,
+    using: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Compute the facts of every stage-change row again, by id ranges of `batch_size`, each
     range one UPDATE in its own transaction. Returns the number of rows;
     `progress(done_up_to_id)` after each range."""
