@@ -107,3 +107,26 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class CurrencyField(forms.ChoiceField):
+    """The currency an amount is typed in (USD or VES), shown beside its amount field; not
+    sent (a form posted by an older page or a script) reads as USD, the company's legacy
+    currency."""
+
+    def __init__(self, **kwargs) -> None:
+        from accounts.models import Currency
+
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Currency"))
+        kwargs.setdefault("initial", Currency.USD)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose the currency: USD or VES.")}
+        )
+        super().__init__(choices=Currency.choices, **kwargs)
+        self.widget.attrs.setdefault("class", "form-select flex-grow-0 w-auto")
+
+    def clean(self, value):
+        from accounts.models import Currency
+
+        return super().clean(value) or Currency.USD

@@ -12,6 +12,7 @@ from crm.concurrency import lock_and_check
 from crm.history import record_action, record_changes, snapshot
 from crm.models import CLIENT_FIELDS, CONTACT_FIELDS, ChangeRecord, Client, Contact, Segment
 from crm.ownership import check_may_delete, check_owner_change
+from crm.services.currency import set_typed_amount
 from crm.services.shares import ShareLevel, share_record, unshare_record
 
 
@@ -33,6 +34,7 @@ class ContactInput:
 def client_create(*, user, data: dict, contacts: list[ContactInput] = ()) -> Client:
     """Create a client with its contacts ("Crear Nuevo Cliente", steps 3 to 8)."""
     client = Client(created_by=user, **{name: data[name] for name in CLIENT_FIELDS if name in data})
+    set_typed_amount(client, data, "potential", on=timezone.localdate())
     client.full_clean()
     client.save()
     record_changes(instance=client, client=client, before=None, user=user)
@@ -49,8 +51,9 @@ def client_update(
     client = lock_and_check(Client, pk=client_id, expected_version=expected_version)
     before = snapshot(client)
     old_owner_id = client.owner_id
+    set_typed_amount(client, data, "potential", on=timezone.localdate())
     for name in CLIENT_FIELDS:
-        if name in data:
+        if name in data and name != "potential":
             setattr(client, name, data[name])
     check_owner_change(user=user, old_owner_id=old_owner_id, new_owner_id=client.owner_id)
     client.version += 1
