@@ -52,9 +52,18 @@ def original_amount(obj, field: str) -> Decimal | None:
     return amount_in(obj, field, original_currency(obj, field))
 
 
-def display_currency(user) -> str:
-    """The currency `user` reads amounts in: their choice (navbar), else the company's."""
+def display_currency(user, settings: CompanySettings | None = None) -> str:
+    """The currency `user` reads amounts in: their choice (the pages' USD | VES switch),
+    else the company's (`settings` when the caller already loaded them)."""
     chosen = getattr(user, "display_currency", "")
     if chosen in CURRENCIES:
         return chosen
-    return CompanySettings.load().currency or Currency.USD
+    if settings is not None:
+        return settings.currency or Currency.USD
+    # Read once per request: the pages ask from the view and from their fragments.
+    cached = getattr(user, "_company_display_currency", None)
+    if cached is None:
+        cached = CompanySettings.load().currency or Currency.USD
+        if user is not None:
+            user._company_display_currency = cached
+    return cached

@@ -21,6 +21,7 @@ from accounts.roles import VIEW, module_rights
 from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin, LocalDateField
 from crm.models import Industry, Opportunity, Segment
+from crm.money import display_currency
 from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 
 
@@ -120,6 +121,8 @@ class ReportFilters:
     segment: str
     industry: Industry | None
     company_wide: bool  # no executive chosen: the team's (or company's) figures
+    # The amounts' currency: the user's display currency (crm.money), not a URL filter.
+    currency: str = "USD"
 
     def opportunities(self) -> QuerySet[Opportunity]:
         """The user's opportunities narrowed by the executive, segment and industry filters
@@ -224,4 +227,5 @@ def report_filters(*, user, params, today: date | None = None):
         segment=cleaned.get("segmento") or "",
         industry=cleaned.get("industria"),
         company_wide=executive is None,
+        currency=display_currency(user),
     )

@@ -34,6 +34,7 @@ from crm.models import (
     StageSetting,
     name_key,
 )
+from crm.money import original_amount, original_currency
 from crm.ownership import check_may_delete, check_owner_change
 from crm.services.activities import ActivityInput, activities_cancel, activity_create
 from crm.services.activity_facts import refresh_activity_facts, refresh_for_activities
@@ -358,7 +359,8 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
         for group in Group.objects.filter(name__in=areas).prefetch_related("user_set")
         for user in group.user_set.all()
     ]
-    value = number_format(opportunity.actual_value, 2, force_grouping=True)
+    # As typed at Cerrar Venta, in its currency (crm.money).
+    value = number_format(original_amount(opportunity, "actual_value"), 2, force_grouping=True)
     notify(
         recipients=recipients,
         opportunity=opportunity,  # the areas may open it, read-only
@@ -374,7 +376,7 @@ def _register_sale(*, user, opportunity: Opportunity, won: WonDetails) -> None:
             "client": opportunity.client.name,
             "tax_id": opportunity.client.tax_id,
             "value": value,
-            "currency": opportunity.currency,
+            "currency": original_currency(opportunity, "actual_value"),
             "date": opportunity.closed_on.strftime("%d/%m/%Y"),
             "owner": opportunity.owner,
             "terms": opportunity.agreed_terms,
