@@ -172,6 +172,7 @@ class ReportFilters:
             ),
             (str(_("Client segment")), self.segment or str(_("All"))),
             (str(_("Industry")), self.industry.name if self.industry else str(_("All"))),
+            (str(_("Amounts in")), self.currency),
         ]
 
 

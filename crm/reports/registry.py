@@ -28,7 +28,7 @@ def _closed(filters):
         closed_in(filters, filters.start, filters.end)
         .filter(stage__in=(Stage.WON, Stage.LOST))
         .select_related("client", "owner", "client__industry")
-        .annotate(weighted=weighted_value())
+        .annotate(weighted=weighted_value(filters.currency))
         .order_by("pk")
     )
 
@@ -41,7 +41,7 @@ def _lost(filters):
     return (
         lost_in_period(filters)
         .select_related("client", "owner", "client__industry")
-        .annotate(weighted=weighted_value())
+        .annotate(weighted=weighted_value(filters.currency))
         .order_by("pk")
     )
 

@@ -54,7 +54,7 @@ def _won_lost_by(filters: ReportFilters, *keys: str):
         .values(*keys)
         .annotate(
             won=Count("pk", filter=Q(stage=Stage.WON)),
-            value=Sum(won_value(), filter=Q(stage=Stage.WON)),
+            value=Sum(won_value(filters.currency), filter=Q(stage=Stage.WON)),
             lost=Count("pk", filter=Q(stage=Stage.LOST)),
         )
         .order_by(*keys)
@@ -89,7 +89,7 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
             .filter(stage=Stage.WON)
             .annotate(month=TruncMonth("closed_on"))
             .values("month")
-            .annotate(count=Count("pk"), value=Sum(won_value()))
+            .annotate(count=Count("pk"), value=Sum(won_value(filters.currency)))
         )
         return {month_key(row["month"]): (row["count"], row["value"] or ZERO) for row in rows}
 
