@@ -127,3 +127,34 @@ def freeze_pending_amounts() -> int:
                     **{f"{field}_rate": value, f"{field}_ves": Round(F(field) * value, 2)}
                 )
     return updated
+
+
+def load_sample_rates(*, end: date, days: int = 400) -> int:
+    """A plausible daily BCV series ending on `end` (from about 120 to about 300 VES per
+    USD over the year): what the demo data and the benchmark volume load so that VES amounts
+    work out of the box. Dates already loaded keep their rate. Returns the rows created."""
+    from datetime import timedelta
+
+    from crm.models import ExchangeRate, RateSource
+
+    have = set(
+        ExchangeRate.objects.filter(date__gt=end - timedelta(days=days), date__lte=end).values_list(
+            "date", flat=True
+        )
+    )
+    rows = []
+    for offset in range(days):
+        day = end - timedelta(days=days - 1 - offset)
+        if day in have:
+            continue
+        rate = Decimal(120) * Decimal("1.0025") ** offset
+        rows.append(
+            ExchangeRate(
+                date=day,
+                ves_per_usd=rate.quantize(Decimal("0.00000001")),
+                source=RateSource.BCV,
+            )
+        )
+    ExchangeRate.objects.bulk_create(rows, batch_size=500)
+    freeze_pending_amounts()
+    return len(rows)
