@@ -115,6 +115,14 @@ class ExchangeRateResource(resources.ModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
+    def get_instance(self, instance_loader, row):
+        # A date that cannot be read finds no row to update: the field's own validation then
+        # reports it on its row, with the others (instead of stopping the whole import).
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and not result.has_errors():
