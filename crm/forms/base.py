@@ -123,7 +123,8 @@ class CurrencyField(forms.ChoiceField):
         kwargs.setdefault(
             "error_messages", {"invalid_choice": _("Choose the currency: USD or VES.")}
         )
-        super().__init__(choices=Currency.choices, **kwargs)
+        # The codes only: the select sits beside the amount, inside its input group.
+        super().__init__(choices=[(code, code) for code in Currency.values], **kwargs)
         self.widget.attrs.setdefault("class", "form-select flex-grow-0 w-auto")
 
     def clean(self, value):
