@@ -122,7 +122,8 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         label=_label("estimated_value"),
         error_messages={"min_value": _("The estimated value cannot be negative.")},
     )
-    estimated_value_currency = CurrencyField(label=_("Currency of the estimated value"))
+    # Labelled "Moneda" alone: "Valor estimado" must name only the amount field.
+    estimated_value_currency = CurrencyField(label=_("Currency"))
     expected_close_date = LocalDateField(label=_label("expected_close_date"))
     probability = forms.IntegerField(
         label=_label("probability"),

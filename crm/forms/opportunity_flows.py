@@ -501,7 +501,7 @@ class WinForm(CloseForm):
             "min_value": _("The actual value cannot be negative."),
         },
     )
-    actual_value_currency = CurrencyField(label=_("Currency of the actual sale value"))
+    actual_value_currency = CurrencyField(label=_("Currency"))
     closed_on = LocalDateField(
         label=_("Close date"),
         error_messages={

@@ -30,6 +30,10 @@ HEADERS = [
     "Fuente de lead",
     "Ejecutivo asignado",
     "Potencial de negocio",
+    # The potential as it was typed (crm.money).
+    "Moneda original",
+    "Monto original",
+    "Tasa (VES/USD)",
     "Contacto principal",
     "Contactos",
     "Oportunidades abiertas",
