@@ -359,8 +359,8 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # session, user, 2 x permissions, roles, company settings (for the clients' scope, then
     # for the opportunities'), the clients (contacts, opportunities and last activity by
     # subqueries of the same query), and the security log's event: the row count and the
-    # insert
-    with django_assert_num_queries(11):
+    # insert, company settings (the amounts' display currency, crm.money)
+    with django_assert_num_queries(12):
         response = user_client.get(url, {"q": "Empresa", "order": "owner"})
         content = b"".join(response.streaming_content)
 

@@ -139,7 +139,7 @@ def test_its_excel_file_has_the_list_columns_typed(client_as, executive, risky):
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M2"
+    assert sheet.auto_filter.ref == "A1:P2"
     cells = dict(zip(HEADERS, sheet[2], strict=True))
     for header, text in [
         ("Nombre", '=HYPERLINK("http://x")'),
@@ -275,8 +275,9 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client.get(LIST_URL)  # the first request of a session stamps it
 
     # session, user, 2 x permissions, roles, company settings (the scope), the rows (their
-    # client, owner and activities by joins and subqueries of the same query)
-    with django_assert_num_queries(7):
+    # client, owner and activities by joins and subqueries of the same query), company
+    # settings (the amounts' display currency, crm.money)
+    with django_assert_num_queries(8):
         response = user_client.get(url(file_format), {"client": "Empresa", "order": "-value"})
         content = b"".join(response.streaming_content)
 

@@ -170,7 +170,7 @@ def test_its_excel_streams_a_detail_with_numbers_and_dates(client_as, manager, w
     assert response.streaming
     detail = workbook_of(response)["Detalle"]
     assert detail.freeze_panes == "A2"
-    assert detail.auto_filter.ref == f"A1:M{detail.max_row}"
+    assert detail.auto_filter.ref == f"A1:S{detail.max_row}"  # + the originals
     header = [cell.value for cell in detail[1]]
     row = dict(zip(header, detail[2], strict=True))
     assert row["Valor estimado (USD)"].data_type == "n"
