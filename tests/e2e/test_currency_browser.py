@@ -38,7 +38,7 @@ def test_an_executive_reads_the_list_in_bolivares(live_server, page: Page):
     page.get_by_label("Contraseña").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
     page.goto(live_server.url + "/crm/oportunidades/")
-    expect(page.get_by_test_id("total-value")).to_contain_text("USD 50 mil")
+    expect(page.get_by_test_id("total-value")).to_contain_text("USD 50,0 mil")
 
     page.get_by_role("button", name="VES").click()
     expect(page.get_by_test_id("total-value")).to_contain_text("VES 2,0 MM")
