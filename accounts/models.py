@@ -26,6 +26,10 @@ class User(AbstractUser):
     # The columns chosen in each list ("Columnas"): {"clients": ["tax_id", ...]}. Loaded with
     # the user, so applying them costs a list page no query (see accounts.list_columns).
     list_columns = models.JSONField(default=dict, blank=True, editable=False)
+    # The currency the user reads amounts in; blank: the company's (CompanySettings.currency).
+    display_currency = models.CharField(
+        _("display currency"), max_length=3, blank=True, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -48,11 +52,24 @@ class Visibility(models.TextChoices):
     EDIT_ALL = "edit_all", _("View and edit all")
 
 
+class Currency(models.TextChoices):
+    """The currencies an amount is typed in and shown in (crm.services.currency)."""
+
+    USD = "USD", _("USD (US dollars)")
+    VES = "VES", _("VES (bolívares)")
+
+
 class CompanySettings(models.Model):
     """The company's run-time settings: one row, edited by the Administrador in admin."""
 
     company_name = models.CharField(_("company name"), max_length=200, default="Rumbo")
-    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    currency = models.CharField(
+        _("default display currency"),
+        max_length=3,
+        choices=Currency.choices,
+        default=Currency.USD,
+        help_text=_("The currency amounts are shown in unless a user chooses another."),
+    )
     client_visibility = models.CharField(
         _("visibility of other executives' clients"),
         max_length=10,

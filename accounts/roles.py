@@ -65,6 +65,7 @@ MODULES: dict[str, Module] = {
             "crm.stagesetting",
             "documents.documentdeletion",
             "crm.forecastsnapshot",
+            "crm.exchangerate",
         ),
         extra=(
             "axes.view_accessattempt",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("preferencias/", views.preferences_view, name="preferences"),
     path("preferencias/calendario/", views.calendar_token_view, name="calendar_token"),
     path("columnas/<slug:list_name>/", views.list_columns_view, name="list_columns"),
+    path("moneda/", views.display_currency_view, name="display_currency"),
     path("notificaciones/", views.notification_list_view, name="notifications"),
     path("notificaciones/sin-leer/", views.unread_count_view, name="notifications_unread_count"),
     path("notificaciones/<int:pk>/leer/", views.notification_read_view, name="notification_read"),

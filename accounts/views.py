@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from accounts.decorators import background_request
 from accounts.forms import PreferencesForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.list_columns import COLUMN_SETS, list_columns_save
+from accounts.models import Currency
 from accounts.password_reset import request_password_reset
 from accounts.roles import VIEW, module_rights
 from audit.models import EventKind
@@ -105,6 +106,19 @@ def list_columns_view(request: AuthenticatedHttpRequest, list_name: str) -> Http
     keys = None if "reset" in request.POST else request.POST.getlist("columns")
     list_columns_save(user=request.user, column_set=column_set, keys=keys)
     return redirect(next_path(request, fallback=reverse(column_set.list_url_name)))
+
+
+@require_POST
+@login_required
+def display_currency_view(request):
+    """The navbar's USD | VES switch: the currency this user reads every amount in (each at
+    the rate frozen with it, crm.money); back to the page it was chosen on."""
+    currency = request.POST.get("currency", "")
+    if currency not in Currency.values:
+        return HttpResponseBadRequest(_("Choose the currency: USD or VES."))
+    request.user.display_currency = currency
+    request.user.save(update_fields=["display_currency"])
+    return redirect(next_path(request, fallback=reverse("dashboard:home")))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

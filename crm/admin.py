@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
-from crm.models import CONTACT_FIELDS, Client, Contact, ForecastSnapshot, Industry
-from crm.resources import ClientResource
+from crm.models import CONTACT_FIELDS, Client, Contact, ExchangeRate, ForecastSnapshot, Industry
+from crm.resources import ClientResource, ExchangeRateResource
+from crm.selectors.exchange_rates import rate_on_or_before
+from crm.services.currency import freeze_pending_amounts, pending_amount_count
 
 
 @admin.register(Industry)
@@ -48,3 +54,54 @@ class ForecastSnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ImportExportModelAdmin):
+    """Tasas de cambio: typed one by one or imported from CSV/Excel (date, ves_per_usd,
+    source). The changelist warns about what needs the administrator: no rate for today
+    (the latest one is used) and amounts still without a rate."""
+
+    resource_classes = [ExchangeRateResource]
+    list_display = ("date", "ves_per_usd", "source", "created_at")
+    list_filter = ("source",)
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freeze_pending_amounts()
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn(request)
+        return super().changelist_view(request, extra_context)
+
+    def _warn(self, request) -> None:
+        today = timezone.localdate()
+        latest = rate_on_or_before(today)
+        if latest is None:
+            messages.warning(
+                request,
+                _(
+                    "There is no exchange rate yet: amounts in VES are refused until you load "
+                    "the rate of their date."
+                ),
+            )
+        elif latest.date < today:
+            messages.warning(
+                request,
+                _("There is no exchange rate for today: the one of %(date)s is used.")
+                % {"date": date_format(latest.date, "SHORT_DATE_FORMAT")},
+            )
+        pending = pending_amount_count()
+        if pending:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d amount in USD has no VES value: load a rate on or before its date.",
+                    "%(count)d amounts in USD have no VES value: load a rate on or before "
+                    "their dates.",
+                    pending,
+                )
+                % {"count": pending},
+            )

@@ -10,6 +10,7 @@ from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import OPEN_STAGES, Stage
+from crm.money import amount_column
 from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
 from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
 from crm.reports.sales import sales_cycle
@@ -132,10 +133,12 @@ def dashboard_aggregates(
     executive: User | None = None,
     today: date | None = None,
     now: datetime | None = None,
+    currency: str = "USD",
 ) -> DashboardAggregates:
     """Three grouped queries, each answered from a covering index (crm migration 0010): the
     open pipeline, the deals closed since the won chart's first month, and the planned
-    activities up to the end of the week (overdue, today, this week)."""
+    activities up to the end of the week (overdue, today, this week). Amounts in `currency`,
+    each at the rate frozen with it (crm.money)."""
     now = now or timezone.now()
     today = today or timezone.localdate()
     owner = _owner_of(user, executive)
@@ -146,18 +149,23 @@ def dashboard_aggregates(
     open_rows = (
         rows.filter(stage__in=OPEN_STAGES)
         .values("owner", "stage")
-        .annotate(count=Count("pk"), value=Sum("estimated_value"), weighted=weighted_x100())
+        .annotate(
+            count=Count("pk"),
+            value=Sum(amount_column("estimated_value", currency)),
+            weighted=weighted_x100(currency),
+        )
     )
     won_months = {
         f"won_{index}": Sum(
-            won_value(),
+            won_value(currency),
             filter=Q(stage=Stage.WON, closed_on__gte=month, closed_on__lt=add_months(month, 1)),
         )
         for index, month in enumerate(months)
     }
     # A close date after this month still counts as won this month and quarter.
     won_months["won_later"] = Sum(
-        won_value(), filter=Q(stage=Stage.WON, closed_on__gte=add_months(month_start, 1))
+        won_value(currency),
+        filter=Q(stage=Stage.WON, closed_on__gte=add_months(month_start, 1)),
     )
     closed_rows = (
         rows.filter(stage__in=(Stage.WON, Stage.LOST), closed_on__gte=months[0])

@@ -16,6 +16,7 @@ from accounts.models import CompanySettings, User
 from accounts.roles import VIEW, is_manager, module_rights
 from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Stage
+from crm.money import display_currency
 from crm.reports import charts
 from crm.reports.goals import current_goal_board, goal_people
 from crm.selectors.quotes import quotes_expiring_for
@@ -60,7 +61,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     settings = CompanySettings.load()
     owner = chosen if team_view else request.user
     # One set of aggregates for the figures, the charts and the team table.
-    aggregates = dashboard_aggregates(user=request.user, executive=chosen)
+    currency = display_currency(request.user, settings)
+    aggregates = dashboard_aggregates(user=request.user, executive=chosen, currency=currency)
     team = team_table(user=request.user, aggregates=aggregates) if team_view and not chosen else []
     trends = trend_figures(user=request.user, executive=chosen, aggregates=aggregates)
     # Metas: the team's (or one executive's, or the user's own) for this month or quarter.
@@ -106,7 +108,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "goal": (goals.team if owner is None else goals.rows[0]) if goals else None,
         "executives": executives,
         "chosen_executive": chosen,
-        "currency": settings.currency,
+        "currency": currency,
         "expiring_quotes": list(
             quotes_expiring_for(user=request.user, days=settings.quote_expiry_notice_days)
         ),

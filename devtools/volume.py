@@ -32,6 +32,7 @@ from crm.models import (
     StageChange,
 )
 from crm.services.activity_facts import recompute_all
+from crm.services.currency import freeze_pending_amounts, load_sample_rates
 from crm.tax_ids import rif_with_check_digit
 from devtools.volume_documents import fill_documents
 from projects_ro.models import Project
@@ -62,6 +63,8 @@ def ensure_volume(stdout: OutputWrapper, *, scale: float) -> None:
     if existing and not Client.all_objects.filter(name__startswith="Bench ").exists():
         raise CommandError("This database has real clients: point DATABASE_URL elsewhere.")
     began = time.monotonic()
+    # The rates before the rows: bulk-created amounts are frozen by refresh_derived.
+    load_sample_rates(end=timezone.localdate())
     if existing < clients:
         people = executives()
         now = timezone.now()
@@ -83,6 +86,7 @@ def refresh_derived(stdout: OutputWrapper) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # the recompute's correlated updates need statistics
     recompute_all()
+    freeze_pending_amounts()  # the VES value of every bulk-created USD amount
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 

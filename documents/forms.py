@@ -7,9 +7,9 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Currency, User
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
-from crm.forms.base import ServiceErrorsMixin, VersionField
+from crm.forms.base import CurrencyField, ServiceErrorsMixin, VersionField
 from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Contact, Opportunity
 from crm.selectors.clients import clients_visible_to
@@ -75,10 +75,11 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
     number = forms.CharField(label=_("Quote number"), max_length=40, required=False)
     valid_until = LocalDateField(label=_("Valid until"), required=False)
     total_amount = AmountField(label=_("Total amount"), required=False)
+    currency = CurrencyField(label=_("Currency of the total"))
     supersede_previous = forms.BooleanField(
         label=_("It replaces the opportunity's previous quote"), required=False
     )
-    QUOTE_FIELDS = ("number", "valid_until", "total_amount", "supersede_previous")
+    QUOTE_FIELDS = ("number", "valid_until", "total_amount", "currency", "supersede_previous")
 
     def __init__(
         self,
@@ -141,6 +142,7 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
             valid_until=data["valid_until"],
             total_amount=data["total_amount"],
             supersede_previous=data["supersede_previous"],
+            currency=data["currency"] or Currency.USD,
         )
 
 

@@ -16,9 +16,11 @@ from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings, User
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
+from config.amounts import format_amount
 from config.pagination import paginate
 from crm.forms.base import int_or_none
 from crm.models import Quote, QuoteStatus
+from crm.money import original_amount
 from crm.selectors.opportunities import get_opportunity_for_user_or_404
 from crm.services.quotes import (
     BEFORE_PROPOSAL,
@@ -308,8 +310,8 @@ def _send_initial(request: AuthenticatedHttpRequest, document: Document, quote: 
     primary = opportunity.contact if opportunity.contact and opportunity.contact.email else None
     if primary is None:
         primary = opportunity.client.contacts.exclude(email="").filter(is_primary=True).first()
-    amount = f"{quote.currency} {quote.total_amount:,.2f}"
-    amount = amount.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    # As typed, in its currency (crm.money).
+    amount = f"{quote.currency} {format_amount(original_amount(quote, 'total_amount'))}"
     body = _(
         "Good day,\n\nAttached is our quote %(number)s for %(amount)s, valid until %(date)s.\n\n"
         "We remain at your disposal for any question.\n\nKind regards,\n%(user)s"

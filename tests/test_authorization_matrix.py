@@ -400,6 +400,21 @@ ROWS = [
         kwargs=lambda world: {"list_name": "unknown"},
         note="unknown list",
     ),
+    # The display currency (USD | VES switch): a preference of whoever is signed in.
+    Row("accounts:display_currency", "GET", NOT_ALLOWED),
+    Row(
+        "accounts:display_currency",
+        "POST",
+        expect(302, 302, 302, 302, 302),
+        data={"currency": "VES"},
+    ),
+    Row(
+        "accounts:display_currency",
+        "POST",
+        expect(302, 400, 400, 400, 400),
+        data={"currency": "EUR"},
+        note="unknown currency",
+    ),
     # --- Documentos and Cotizaciones (h-docs) -------------------------------------------------
     # The world's documents hang on the executive's opportunity ("own" mode), so
     # "other_executive" gets the 404 of an out-of-scope document; commercial roles never delete.

@@ -16,8 +16,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Currency
 from crm.imports.columns import CLIENT_COLUMNS
 from crm.models import CLIENT_FIELDS, Client, ClientKind, LeadSource, Opportunity, Stage
+from crm.money import amount_column, amount_columns, currency_attr, original_amount
 
 # Rows fetched per round trip: enough to be fast, few enough to keep memory flat.
 CHUNK_SIZE = 2000
@@ -26,6 +28,7 @@ CHUNK_SIZE = 2000
 class Kind(StrEnum):
     TEXT = "text"
     MONEY = "money"  # a number with 2 decimals
+    RATE = "rate"  # an exchange rate (VES per USD), every decimal kept
     INTEGER = "integer"
     DATE = "date"
     DATETIME = "datetime"  # a date and time (local time)
@@ -88,7 +91,8 @@ def value_rows(
 # Clients ------------------------------------------------------------------------------------
 
 CLIENT_VALUE_FIELDS = (
-    *(name for name in CLIENT_FIELDS if name not in ("industry", "owner")),
+    *(name for name in CLIENT_FIELDS if name not in ("industry", "owner", "potential")),
+    *amount_columns("potential"),
     "industry__name",
     *_person_fields("owner"),
     "primary_contact_name",
@@ -100,7 +104,23 @@ CLIENT_VALUE_FIELDS = (
 )
 
 
-def client_columns() -> tuple[Column, ...]:
+def original_columns(field: str) -> tuple[Column, ...]:
+    """The amount as it was typed: its currency, the amount in it and the VES per USD frozen
+    with it (the extra columns beside an amount shown in the display currency)."""
+    rate = f"{field}_rate"
+    return (
+        Column(_("Original currency"), Kind.TEXT, 10, itemgetter(currency_attr(field))),
+        Column(_("Original amount"), Kind.MONEY, 18, lambda row: original_amount(row, field)),
+        Column(_("Rate (VES/USD)"), Kind.RATE, 14, itemgetter(rate)),
+    )
+
+
+def in_currency(header, currency: str) -> str:
+    """ "Valor (VES)": a header naming the currency of its amounts."""
+    return f"{header} ({currency})"
+
+
+def client_columns(currency: str = Currency.USD) -> tuple[Column, ...]:
     """The columns of a client export, in the active language: every client field
     (crm.models.CLIENT_FIELDS, headed with the words the import recognises, so an exported
     file can be edited and imported back) and, before the notes, the list's figures."""
@@ -121,7 +141,7 @@ def client_columns() -> tuple[Column, ...]:
         "website": (Kind.TEXT, 30, None),
         "lead_source": (Kind.TEXT, 16, lambda c: sources.get(c["lead_source"], "")),
         "owner": (Kind.TEXT, 24, lambda c: person(c, "owner")),
-        "potential": (Kind.MONEY, 18, None),
+        "potential": (Kind.MONEY, 18, itemgetter(amount_column("potential", currency))),
         "notes": (Kind.TEXT, 50, None),
     }
     figures = (
@@ -135,6 +155,14 @@ def client_columns() -> tuple[Column, ...]:
         if name == "notes":
             columns.extend(figures)
         kind, width, value = fields[name]
+        if name == "potential":
+            # In USD the import's own header (it reads USD): the file can be imported back.
+            header = (
+                headers[name] if currency == Currency.USD else in_currency(headers[name], currency)
+            )
+            columns.append(Column(header, kind, width, value))
+            columns.extend(original_columns("potential"))
+            continue
         columns.append(Column(headers[name], kind, width, value or itemgetter(name)))
     return (
         *columns,
@@ -154,7 +182,7 @@ OPPORTUNITY_VALUE_FIELDS = (
     "client__name",
     "client__tax_id",
     "stage",
-    "estimated_value",
+    *amount_columns("estimated_value"),
     "probability",
     *_person_fields("owner"),
     "expected_close_date",
@@ -165,25 +193,33 @@ OPPORTUNITY_VALUE_FIELDS = (
 )
 
 
-def _weighted(row: Mapping) -> Decimal | None:
-    """Value × probability, as Opportunity.weighted_value computes it."""
-    value = row["estimated_value"]
-    return None if value is None else value * row["probability"] / 100
+def _weighted(currency: str) -> Callable[[Mapping], object]:
+    """Value × probability in `currency`, as Opportunity.weighted_value computes it."""
+    column = amount_column("estimated_value", currency)
+
+    def weighted(row: Mapping) -> Decimal | None:
+        value = row[column]
+        return None if value is None else value * row["probability"] / 100
+
+    return weighted
 
 
-def opportunity_columns() -> tuple[Column, ...]:
+def opportunity_columns(currency: str = Currency.USD) -> tuple[Column, ...]:
     """The columns of the opportunity list (crm.list_columns.OPPORTUNITY_COLUMNS), every one
-    of them, with the activities split into date and subject so that dates stay dates."""
+    of them, with the activities split into date and subject so that dates stay dates; the
+    amounts in `currency` (the user's display currency), then the value as it was typed."""
     stages = _labels(Stage)
+    value = amount_column("estimated_value", currency)
     moment = local_datetime(timezone.get_current_timezone())
     return (
         Column(_("Name"), Kind.TEXT, 40, itemgetter("name")),
         Column(_("Client"), Kind.TEXT, 36, itemgetter("client__name")),
         Column(_("RIF/NIT"), Kind.TEXT, 16, itemgetter("client__tax_id")),
         Column(_("Stage"), Kind.TEXT, 14, lambda o: stages.get(o["stage"], o["stage"])),
-        Column(_("Value"), Kind.MONEY, 16, itemgetter("estimated_value")),
+        Column(in_currency(_("Value"), currency), Kind.MONEY, 16, itemgetter(value)),
         Column(_("Probability (%)"), Kind.INTEGER, 12, itemgetter("probability")),
-        Column(_("Weighted value"), Kind.MONEY, 16, _weighted),
+        Column(in_currency(_("Weighted value"), currency), Kind.MONEY, 16, _weighted(currency)),
+        *original_columns("estimated_value"),
         Column(_("Owner"), Kind.TEXT, 24, lambda o: person(o, "owner")),
         Column(_("Expected close"), Kind.DATE, 14, itemgetter("expected_close_date")),
         Column(_("Last activity"), Kind.DATETIME, 16, moment("last_activity_at")),

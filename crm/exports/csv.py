@@ -37,6 +37,8 @@ def _value(kind: Kind, value: object) -> str:
         return csv_text(str(value))
     if kind is Kind.MONEY:
         return f"{Decimal(value):.2f}".replace(".", ",")
+    if kind is Kind.RATE:
+        return f"{Decimal(value).normalize():f}".replace(".", ",")
     if kind is Kind.DATE:
         return value.isoformat()
     if kind is Kind.DATETIME:

@@ -48,8 +48,10 @@ INTEGER_FORMAT = "0"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"  # Venezuelan order; Excel still holds a real date
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+RATE_FORMAT = "#,##0.0000"
 NUMBER_FORMATS = {
     Kind.MONEY: MONEY_FORMAT,
+    Kind.RATE: RATE_FORMAT,
     Kind.INTEGER: INTEGER_FORMAT,
     Kind.DATE: DATE_FORMAT,
     Kind.DATETIME: DATETIME_FORMAT,
@@ -153,6 +155,7 @@ def _datetime_serial(value: datetime) -> str:
 
 _CONVERT = {
     Kind.MONEY: str,  # int, Decimal and float print as numbers XML Schema reads
+    Kind.RATE: str,
     Kind.INTEGER: str,
     Kind.DATE: _date_serial,
     Kind.DATETIME: _datetime_serial,

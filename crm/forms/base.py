@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Currency
+
 # What a user may send as a whole number: ASCII digits with an optional sign, and not more of
 # them than a 64-bit column could hold ("²" is a digit to str.isdigit(), "1_000" is a number
 # to int(); neither is typed by anyone).
@@ -129,3 +131,23 @@ def query_count(**kwargs: Any) -> ColumnIntegerField:
     """A page or version in a query string: from 1 to what an integer column holds (a page
     past it would overflow the query's OFFSET)."""
     return ColumnIntegerField(column="IntegerField", min_value=1, required=False, **kwargs)
+
+
+class CurrencyField(forms.ChoiceField):
+    """The currency an amount is typed in (USD or VES), shown beside its amount field; not
+    sent (a form posted by an older page or a script) reads as USD, the company's legacy
+    currency."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Currency"))
+        kwargs.setdefault("initial", Currency.USD)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose the currency: USD or VES.")}
+        )
+        # The codes only: the select sits beside the amount, inside its input group.
+        super().__init__(choices=[(code, code) for code in Currency.values], **kwargs)
+        self.widget.attrs.setdefault("class", "form-select flex-grow-0 w-auto")
+
+    def clean(self, value: Any) -> str:
+        return super().clean(value) or Currency.USD

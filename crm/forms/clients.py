@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin
-from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
+from crm.forms.base import CurrencyField, ServiceErrorsMixin, VersionField, int_or_none
 from crm.models import Client, Contact, Industry
+from crm.money import original_amount
 from crm.ownership import may_reassign
 from crm.phones import normalize_phone
 from crm.selectors.clients import clients_visible_to, contacts_of
@@ -209,14 +210,15 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
     required_css_class = "required"
     BASIC = ("name", "tax_id", "kind", "industry", "segment")
     CONTACT = ("address", "phone", "email", "website")
-    BUSINESS = ("lead_source", "owner", "potential")
+    BUSINESS = ("lead_source", "owner", "potential", "potential_currency")
 
     version = VersionField()
     save_anyway = forms.BooleanField(label=_("Save anyway"), required=False)
+    potential_currency = CurrencyField(label=_("Currency of the potential"))
 
     class Meta:
         model = Client
-        fields = list(CLIENT_FIELDS)
+        fields = [*CLIENT_FIELDS, "potential_currency"]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -248,7 +250,11 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
         creating = instance is None or instance.pk is None
         initial = {"owner": user.pk}
         if instance is not None and instance.pk is not None:
-            initial = {"version": instance.version}
+            # The potential as it was typed, in its currency (the column itself is USD).
+            initial = {
+                "version": instance.version,
+                "potential": original_amount(instance, "potential"),
+            }
         super().__init__(data, instance=instance, initial=initial)
         self.user = user
         self.draft = draft
@@ -337,7 +343,7 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
         return bool(self.errors) or bool(self.contacts.total_error_count())
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CLIENT_FIELDS}
+        return {name: self.cleaned_data[name] for name in (*CLIENT_FIELDS, "potential_currency")}
 
     def contact_inputs(self) -> list[ContactInput]:
         return self.contacts.contact_inputs()

@@ -25,6 +25,7 @@ from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalDateTimeField
 from crm.forms.base import (
     BoundedModelMultipleChoiceField,
+    CurrencyField,
     QueryForm,
     ServiceErrorsMixin,
     VersionField,
@@ -44,6 +45,7 @@ from crm.models import (
     Stage,
     StageSetting,
 )
+from crm.money import original_amount, original_currency
 from crm.ownership import may_reassign
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunity_page import contacts_for_form
@@ -132,6 +134,8 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         label=_label("estimated_value"),
         error_messages={"min_value": _("The estimated value cannot be negative.")},
     )
+    # Labelled "Moneda" alone: "Valor estimado" must name only the amount field.
+    estimated_value_currency = CurrencyField(label=_("Currency"))
     expected_close_date = LocalDateField(label=_label("expected_close_date"))
     probability = forms.IntegerField(
         label=_label("probability"),
@@ -245,6 +249,9 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         opportunity = self.instance
         initial = {name: getattr(opportunity, name) for name in OPPORTUNITY_FIELDS}
         initial.update(
+            # The amount as it was typed, in its currency (the column itself is USD).
+            estimated_value=original_amount(opportunity, "estimated_value"),
+            estimated_value_currency=original_currency(opportunity, "estimated_value"),
             version=opportunity.version,
             client=opportunity.client_id,
             contact=opportunity.contact_id,
@@ -373,6 +380,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in OPPORTUNITY_FIELDS}
+        data["estimated_value_currency"] = self.cleaned_data["estimated_value_currency"]
         if not self.creating and self.instance.is_open:
             probability = self.cleaned_data["probability"]
             if probability is None:

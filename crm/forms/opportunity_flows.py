@@ -24,7 +24,7 @@ from config.forms import (
     LocalDateField,
     LocalDateTimeField,
 )
-from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
+from crm.forms.base import CurrencyField, ServiceErrorsMixin, VersionField, int_or_none
 from crm.forms.clients import DraftMixin
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
@@ -36,6 +36,7 @@ from crm.models import (
     Opportunity,
     Stage,
 )
+from crm.money import original_amount, original_currency
 from crm.selectors.clients import contacts_of
 from crm.selectors.opportunity_flows import pending_activities_of, planned_activities_on_close
 from crm.services import ActivityInput, LostDetails, WonDetails
@@ -514,6 +515,7 @@ class WinForm(CloseForm):
             "min_value": _("The actual value cannot be negative."),
         },
     )
+    actual_value_currency = CurrencyField(label=_("Currency"))
     closed_on = LocalDateField(
         label=_("Close date"),
         error_messages={
@@ -549,8 +551,13 @@ class WinForm(CloseForm):
         today = timezone.localdate()
         # An accepted quote's total is the sale's value (quote life: Aceptada → Cerrar Venta).
         accepted = self.opportunity.quotes.accepted().first()
+        source, field = (
+            (accepted, "total_amount") if accepted else (self.opportunity, "estimated_value")
+        )
         return {
-            "actual_value": accepted.total_amount if accepted else self.opportunity.estimated_value,
+            # As typed there, in its currency (crm.money).
+            "actual_value": original_amount(source, field),
+            "actual_value_currency": original_currency(source, field),
             "closed_on": today,
             "next_type": ActivityType.SATISFACTION_CALL,
             "next_at": planned_at(months_later(today, POST_SALE_MONTHS)),
@@ -566,6 +573,7 @@ class WinForm(CloseForm):
         data = self.cleaned_data
         return WonDetails(
             actual_value=data["actual_value"],
+            actual_value_currency=data["actual_value_currency"],
             closed_on=data["closed_on"],
             agreed_terms=data["agreed_terms"],
             contract_terms=data["contract_terms"],

@@ -26,6 +26,7 @@ from crm.models.complaints import (
     ComplaintPriority,
     ComplaintStatus,
 )
+from crm.models.exchange_rates import ExchangeRate, RateSource
 from crm.models.forecasts import SNAPSHOT_MONTHS, ForecastSnapshot
 from crm.models.goals import GoalPeriod, SalesGoal
 from crm.models.opportunities import (
@@ -69,6 +70,7 @@ __all__ = [
     "ComplaintPriority",
     "ComplaintStatus",
     "Contact",
+    "ExchangeRate",
     "ForecastSnapshot",
     "GoalPeriod",
     "Industry",
@@ -80,6 +82,7 @@ __all__ = [
     "Quote",
     "QuoteEmail",
     "QuoteStatus",
+    "RateSource",
     "Record",
     "SalesGoal",
     "Segment",

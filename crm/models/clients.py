@@ -22,6 +22,7 @@ from crm.models.base import (
     name_key,
     sort_indexes,
 )
+from crm.models.exchange_rates import currency_field, rate_field, ves_field
 from crm.phones import phone_key
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
@@ -164,6 +165,9 @@ class Client(Record, SearchTextModel, ActivityFacts):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    potential_currency = currency_field(_("currency of the business potential"))
+    potential_rate = rate_field(_("exchange rate of the business potential"))
+    potential_ves = ves_field(_("business potential in VES"))
     notes = models.TextField(_("notes"), blank=True)
     # Set when a manager merged this client into another ("Fusionar"): it is then in the
     # recycle bin, its related rows belong to `merged_into`, and it cannot be restored.

@@ -40,6 +40,7 @@ from crm.models.base import (
     sort_indexes,
 )
 from crm.models.clients import Client, Contact
+from crm.models.exchange_rates import currency_field, rate_field, ves_field
 from crm.recycle_bin import LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
@@ -273,7 +274,12 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
     estimated_value = models.DecimalField(
         _("estimated value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    # Amounts are in the company currency today; the field is here for per-deal currencies.
+    # estimated_value is the USD value; these freeze the currency it was typed in, the VES
+    # per USD of the day it was entered and its VES value (crm.services.currency).
+    estimated_value_currency = currency_field(_("currency of the estimated value"))
+    estimated_value_rate = rate_field(_("exchange rate of the estimated value"))
+    estimated_value_ves = ves_field(_("estimated value in VES"))
+    # The company currency when the opportunity was created (kept for history).
     currency = models.CharField(_("currency"), max_length=3, default="USD", editable=False)
     expected_close_date = models.DateField(_("expected close date"))
     probability = models.PositiveSmallIntegerField(
@@ -328,6 +334,9 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    actual_value_currency = currency_field(_("currency of the actual sale value"))
+    actual_value_rate = rate_field(_("exchange rate of the actual sale value"))
+    actual_value_ves = ves_field(_("actual sale value in VES"))
     closed_on = models.DateField(_("close date"), null=True, blank=True)
     agreed_terms = models.TextField(_("agreed terms"), blank=True)
     contract_terms = models.TextField(_("contract terms"), blank=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.models.exchange_rates import rate_field, ves_field
 from crm.models.opportunities import Opportunity
 
 
@@ -57,8 +58,12 @@ class Quote(models.Model):
         error_messages={"unique": _("A quote with this number already exists.")},
     )
     valid_until = models.DateField(_("valid until"))
+    # total_amount is the USD value; `currency` is the one it was typed in, frozen at upload
+    # with its rate and VES value (crm.services.currency).
     total_amount = models.DecimalField(_("total amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
+    total_amount_rate = rate_field(_("exchange rate of the total amount"))
+    total_amount_ves = ves_field(_("total amount in VES"))
     status = models.CharField(
         _("status"), max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT
     )

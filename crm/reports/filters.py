@@ -26,6 +26,7 @@ from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin, LocalDateField
 from crm.models import Industry, Segment
 from crm.models.opportunities import OpportunityQuerySet
+from crm.money import display_currency
 from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
 
 
@@ -127,6 +128,8 @@ class ReportFilters:
     segment: str
     industry: Industry | None
     company_wide: bool  # no executive chosen: the team's (or company's) figures
+    # The amounts' currency: the user's display currency (crm.money), not a URL filter.
+    currency: str = "USD"
 
     def opportunities(self) -> OpportunityQuerySet:
         """The user's opportunities narrowed by the executive, segment and industry filters
@@ -174,6 +177,7 @@ class ReportFilters:
             ),
             (str(_("Client segment")), self.segment or str(_("All"))),
             (str(_("Industry")), self.industry.name if self.industry else str(_("All"))),
+            (str(_("Amounts in")), self.currency),
         ]
 
 
@@ -231,4 +235,5 @@ def report_filters(
         segment=cleaned.get("segmento") or "",
         industry=cleaned.get("industria"),
         company_wide=executive is None,
+        currency=display_currency(user),
     )

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Currency, User
 from crm.models import ForecastSnapshot, Stage
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
@@ -58,6 +58,9 @@ def _won_by(filters: ReportFilters, months: list[date], *fields: str) -> Any:
 
 
 def forecast_accuracy_report(*, filters: ReportFilters) -> TableReport:
+    # The snapshots froze USD figures: the report compares them with USD won, whatever the
+    # user's display currency.
+    filters = replace(filters, currency=Currency.USD)
     months = _months(filters)
     frozen = {row.month: row for row in _frozen(filters, months)}
     won = {month_key(row["month"]): row["won"] or ZERO for row in _won_by(filters, months)}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import LossReason, Opportunity, Stage
 from crm.models.opportunities import OpportunityQuerySet
+from crm.money import amount_column
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
 from crm.reports.pipeline import ZERO
@@ -26,10 +27,12 @@ def lost_in_period(filters: ReportFilters) -> OpportunityQuerySet:
     )
 
 
-def _grouped(rows: QuerySet[Opportunity], key: str) -> QuerySet[Opportunity, dict[str, Any]]:
+def _grouped(
+    rows: QuerySet[Opportunity], key: str, currency: str
+) -> QuerySet[Opportunity, dict[str, Any]]:
     return (
         rows.values(key)
-        .annotate(count=Count("pk"), value=Sum("estimated_value"))
+        .annotate(count=Count("pk"), value=Sum(amount_column("estimated_value", currency)))
         .order_by("-count", key)
     )
 
@@ -44,7 +47,7 @@ def losses_report(*, filters: ReportFilters) -> TableReport:
         columns=[Column(_("Loss reason")), *value_columns],
         rows=[
             [str(reasons.get(r["loss_reason"], _("Not recorded"))), r["count"], r["value"]]
-            for r in _grouped(lost, "loss_reason")
+            for r in _grouped(lost, "loss_reason", filters.currency)
         ],
         chart_columns=(1,),
     )
@@ -54,7 +57,7 @@ def losses_report(*, filters: ReportFilters) -> TableReport:
         columns=[Column(_("Competitor that won")), *value_columns],
         rows=[
             [r["winning_competitor__name"] or _("Not recorded"), r["count"], r["value"]]
-            for r in _grouped(lost, "winning_competitor__name")
+            for r in _grouped(lost, "winning_competitor__name", filters.currency)
         ],
     )
     by_executive = Table(
@@ -68,7 +71,9 @@ def losses_report(*, filters: ReportFilters) -> TableReport:
                 r["value"],
             ]
             for r in lost.values("owner__first_name", "owner__last_name", "owner__username")
-            .annotate(count=Count("pk"), value=Sum("estimated_value"))
+            .annotate(
+                count=Count("pk"), value=Sum(amount_column("estimated_value", filters.currency))
+            )
             .order_by("owner__first_name", "owner__last_name", "owner__username")
         ],
     )
@@ -80,7 +85,9 @@ def losses_report(*, filters: ReportFilters) -> TableReport:
             [charts.month_label(r["month"]), r["count"], r["value"]]
             for r in lost.annotate(month=TruncMonth("closed_on"))
             .values("month")
-            .annotate(count=Count("pk"), value=Sum("estimated_value"))
+            .annotate(
+                count=Count("pk"), value=Sum(amount_column("estimated_value", filters.currency))
+            )
             .order_by("month")
         ],
     )

@@ -38,8 +38,10 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Currency
 from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
 from crm.models.opportunities import OpportunityQuerySet
+from crm.money import amount_column
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import nearest_rank_rows
 
@@ -61,20 +63,21 @@ PERCENTILE_DEFINITION = _(
 )
 
 
-def weighted_value() -> ExpressionWrapper:
-    """One row's value × probability ÷ 100. Divided by a decimal: SQLite divides two integers
-    as integers (34,556 × 90 / 100 gave 31,100, not 31,100.40)."""
+def weighted_value(currency: str = Currency.USD) -> ExpressionWrapper:
+    """One row's value × probability ÷ 100, in `currency` (crm.money). Divided by a decimal:
+    SQLite divides two integers as integers (34,556 × 90 / 100 gave 31,100, not 31,100.40)."""
+    value = F(amount_column("estimated_value", currency))
     return ExpressionWrapper(
-        F("estimated_value") * F("probability") / Value(Decimal("100.00")), output_field=MONEY
+        value * F("probability") / Value(Decimal("100.00")), output_field=MONEY
     )
 
 
-def weighted_x100(**options: Any) -> Sum:
-    """Σ value × probability, for a sum of weighted values: divided by 100 once, in Python
-    (`hundredths`), as the board's totals do: exact on both databases, and a numeric
-    division per row cost PostgreSQL as much as the rest of the aggregate."""
+def weighted_x100(currency: str = Currency.USD, **options: Any) -> Sum:
+    """Σ value × probability, in `currency`, for a sum of weighted values: divided by 100
+    once, in Python (`hundredths`), as the board's totals do: exact on both databases, and a
+    numeric division per row cost PostgreSQL as much as the rest of the aggregate."""
     return Sum(
-        F("estimated_value") * F("probability"),
+        F(amount_column("estimated_value", currency)) * F("probability"),
         output_field=DecimalField(max_digits=20, decimal_places=2),
         **options,
     )
@@ -105,9 +108,14 @@ class MonthStart(Func):
         )
 
 
-def won_value() -> Coalesce:
-    """What a won deal brought: its actual sale value, else its estimated value."""
-    return Coalesce(F("actual_value"), F("estimated_value"), output_field=MONEY)
+def won_value(currency: str = Currency.USD) -> Coalesce:
+    """What a won deal brought, in `currency`: its actual sale value, else its estimated
+    value (each at the rate frozen with it, crm.money)."""
+    return Coalesce(
+        F(amount_column("actual_value", currency)),
+        F(amount_column("estimated_value", currency)),
+        output_field=MONEY,
+    )
 
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -245,7 +253,11 @@ def _stages_and_months(
     grouped = (
         open_rows.order_by()
         .values("stage", month=MonthStart("expected_close_date"))
-        .annotate(count=Count("pk"), total=Sum("estimated_value"), weighted=weighted_x100())
+        .annotate(
+            count=Count("pk"),
+            total=Sum(amount_column("estimated_value", filters.currency)),
+            weighted=weighted_x100(filters.currency),
+        )
     )
     for item in grouped:
         total, weighted = item["total"] or ZERO, hundredths(item["weighted"])
@@ -282,9 +294,9 @@ def _stages_and_months(
         .filter(stage=Stage.WON, closed_on__range=(filters.previous_start, filters.end))
         .values(month=MonthStart("closed_on"))
         .annotate(
-            won=Sum(won_value(), filter=this_period),
+            won=Sum(won_value(filters.currency), filter=this_period),
             previous_count=Count("pk", filter=previous_period),
-            previous_value=Sum(won_value(), filter=previous_period),
+            previous_value=Sum(won_value(filters.currency), filter=previous_period),
         )
     )
     previous = {"count": 0, "value": ZERO}
@@ -432,7 +444,7 @@ def pipeline_detail(filters: ReportFilters) -> OpportunityQuerySet:
             | Q(stage__in=(Stage.WON, Stage.LOST), closed_on__range=period)
         )
         .select_related("client", "owner", "client__industry")
-        .annotate(weighted=weighted_value())
+        .annotate(weighted=weighted_value(filters.currency))
         .order_by("pk")
     )
 

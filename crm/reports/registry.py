@@ -30,7 +30,7 @@ def _closed(filters: ReportFilters) -> OpportunityQuerySet:
         closed_in(filters, filters.start, filters.end)
         .filter(stage__in=(Stage.WON, Stage.LOST))
         .select_related("client", "owner", "client__industry")
-        .annotate(weighted=weighted_value())
+        .annotate(weighted=weighted_value(filters.currency))
         .order_by("pk")
     )
 
@@ -43,7 +43,7 @@ def _lost(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         lost_in_period(filters)
         .select_related("client", "owner", "client__industry")
-        .annotate(weighted=weighted_value())
+        .annotate(weighted=weighted_value(filters.currency))
         .order_by("pk")
     )
 

@@ -58,7 +58,7 @@ def _won_lost_by(filters: ReportFilters, *keys: str) -> QuerySet[Opportunity, di
         .values(*keys)
         .annotate(
             won=Count("pk", filter=Q(stage=Stage.WON)),
-            value=Sum(won_value(), filter=Q(stage=Stage.WON)),
+            value=Sum(won_value(filters.currency), filter=Q(stage=Stage.WON)),
             lost=Count("pk", filter=Q(stage=Stage.LOST)),
         )
         .order_by(*keys)
@@ -95,7 +95,7 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
             .filter(stage=Stage.WON)
             .annotate(month=TruncMonth("closed_on"))
             .values("month")
-            .annotate(count=Count("pk"), value=Sum(won_value()))
+            .annotate(count=Count("pk"), value=Sum(won_value(filters.currency)))
         )
         return {month_key(row["month"]): (row["count"], row["value"] or ZERO) for row in rows}
 

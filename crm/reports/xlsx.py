@@ -23,9 +23,18 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from accounts.models import User
+from accounts.models import Currency, User
 from crm.exports.cells import xlsx_text
-from crm.exports.columns import Column, Kind, local_date, local_datetime, person, value_rows
+from crm.exports.columns import (
+    Column,
+    Kind,
+    in_currency,
+    local_date,
+    local_datetime,
+    original_columns,
+    person,
+    value_rows,
+)
 from crm.exports.xlsx import (
     CONTENT_TYPE,
     COUNT_FORMAT,
@@ -36,6 +45,7 @@ from crm.exports.xlsx import (
     xlsx_chunks,
 )
 from crm.models import OPEN_STAGES, ActivityType, Stage
+from crm.money import amount_column, amount_columns
 from crm.reports.pipeline import CONVERSION_DEFINITION
 from crm.reports.tables import Kind as TableKind
 
@@ -249,7 +259,9 @@ def pipeline_workbook(
     projection.height, projection.width = 7.5, 16
     summary.sheet.add_chart(projection, "H18")
 
-    return xlsx_chunks(workbook=workbook, sheets=[opportunity_detail_sheet(detail)])
+    return xlsx_chunks(
+        workbook=workbook, sheets=[opportunity_detail_sheet(detail, report.filters.currency)]
+    )
 
 
 def table_workbook(
@@ -308,7 +320,7 @@ def table_workbook(
     if detail_kind == "activities":
         sheet = activity_detail_sheet(detail)
     else:
-        sheet = opportunity_detail_sheet(detail)
+        sheet = opportunity_detail_sheet(detail, report.filters.currency)
     return xlsx_chunks(workbook=workbook, sheets=[sheet])
 
 
@@ -337,14 +349,17 @@ def activity_detail_sheet(activities: QuerySet[Any]) -> StreamedSheet:
 OPPORTUNITY_DETAIL_FIELDS = (
     "name", "client__name", "client__segment", "client__industry__name",
     "owner__first_name", "owner__last_name", "owner__username", "stage",
-    "estimated_value", "probability", "weighted", "expected_close_date", "closed_on",
-    "actual_value", "stage_changed_at",
+    *amount_columns("estimated_value"), "probability", "weighted", "expected_close_date",
+    "closed_on", *amount_columns("actual_value"), "stage_changed_at",
 )  # fmt: skip
 
 
-def opportunity_detail_sheet(opportunities: QuerySet[Any]) -> StreamedSheet:
+def opportunity_detail_sheet(
+    opportunities: QuerySet[Any], currency: str = Currency.USD
+) -> StreamedSheet:
     """One row per opportunity of the report, streamed from values() rows (no model
-    instances): `opportunities` carries the `weighted` annotation (pipeline_detail)."""
+    instances): `opportunities` carries the `weighted` annotation (pipeline_detail) in
+    `currency`; each amount is followed by the same amount as it was typed."""
     stages = {value: str(label) for value, label in Stage.choices}
     open_stages = set(OPEN_STAGES)
     day = local_date(timezone.get_current_timezone())
@@ -355,13 +370,17 @@ def opportunity_detail_sheet(opportunities: QuerySet[Any]) -> StreamedSheet:
         Column(_("Industry"), Kind.TEXT, 20, itemgetter("client__industry__name")),
         Column(_("Executive"), Kind.TEXT, 22, lambda o: person(o, "owner")),
         Column(_("Stage"), Kind.TEXT, 14, lambda o: stages.get(o["stage"], o["stage"])),
-        Column(_("Estimated value"), Kind.MONEY, 16, itemgetter("estimated_value")),
+        Column(in_currency(_("Estimated value"), currency), Kind.MONEY, 16,
+               itemgetter(amount_column("estimated_value", currency))),
+        *original_columns("estimated_value"),
         Column(_("Probability (%)"), Kind.INTEGER, 12, itemgetter("probability")),
-        Column(_("Weighted value"), Kind.MONEY, 16,
+        Column(in_currency(_("Weighted value"), currency), Kind.MONEY, 16,
                lambda o: o["weighted"] if o["stage"] in open_stages else None),
         Column(_("Expected close date"), Kind.DATE, 14, itemgetter("expected_close_date")),
         Column(_("Close date"), Kind.DATE, 14, itemgetter("closed_on")),
-        Column(_("Actual sale value"), Kind.MONEY, 16, itemgetter("actual_value")),
+        Column(in_currency(_("Actual sale value"), currency), Kind.MONEY, 16,
+               itemgetter(amount_column("actual_value", currency))),
+        *original_columns("actual_value"),
         Column(_("In this stage since"), Kind.DATE, 14, day("stage_changed_at")),
     )  # fmt: skip
     rows = value_rows(opportunities, OPPORTUNITY_DETAIL_FIELDS, columns)

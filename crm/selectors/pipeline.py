@@ -19,10 +19,11 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django_stubs_ext import StrOrPromise
 
-from accounts.models import User
+from accounts.models import Currency, User
 from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.models.opportunities import OpportunityQuerySet
+from crm.money import amount_column, amount_columns
 from crm.selectors.opportunities import opportunities_visible_to, with_opportunity_edit_flag
 from crm.stage_rules import RULE_TO_ENTER
 
@@ -31,7 +32,8 @@ CARD_FIELDS = (
     "version",
     "name",
     "stage",
-    "estimated_value",
+    # The value in both currencies, the one typed and its rate (crm.money).
+    *amount_columns("estimated_value"),
     "probability",
     "expected_close_date",
     "client__name",
@@ -93,17 +95,23 @@ def filtered_board_opportunities(
     return filterset, (filterset.qs if filterset.is_valid() else base.none())
 
 
-def stage_totals(opportunities: QuerySet[Opportunity]) -> dict[str, StageTotals]:
+def stage_totals(
+    opportunities: QuerySet[Opportunity], *, currency: str = Currency.USD
+) -> dict[str, StageTotals]:
     """Count, Σ value and Σ weighted value (value × probability / 100) of every open stage,
-    in one GROUP BY query (see `_sums_by_probability`)."""
+    in `currency`, in one GROUP BY query (see `_sums_by_probability`)."""
     totals: dict[str, StageTotals] = {stage: StageTotals() for stage in OPEN_STAGES}
-    groups = _sums_by_probability(opportunities.filter(stage__in=OPEN_STAGES), "stage")
+    groups = _sums_by_probability(
+        opportunities.filter(stage__in=OPEN_STAGES), "stage", currency=currency
+    )
     for stage, (count, total, weighted) in groups.items():
         totals[stage] = StageTotals(count=count, total=total, weighted=weighted)
     return totals
 
 
-def _sums_by_probability(opportunities: QuerySet[Opportunity], *keys: str) -> dict:
+def _sums_by_probability(
+    opportunities: QuerySet[Opportunity], *keys: str, currency: str = Currency.USD
+) -> dict:
     """{(key values) or the key value: (count, Σ value, Σ weighted value)} in ONE query read
     from the covering index opp_live_totals.
 
@@ -111,12 +119,14 @@ def _sums_by_probability(opportunities: QuerySet[Opportunity], *keys: str) -> di
     whatever the rows), so that the database only counts and adds per row (numeric products
     cost it more than the scan); Σ(value × p) = Σ_p p × Σ value is exact in Decimal. On
     SQLite, whose arithmetic is cheap, that grouping would sort every row instead: it sums
-    the products itself, in the index's order."""
+    the products itself, in the index's order. In VES the values are the ones frozen with
+    each row (crm.money.amount_column)."""
     by_probability = connection.vendor == "postgresql"
-    sums = {"count": Count("*"), "total": Sum("estimated_value")}
+    value = amount_column("estimated_value", currency)
+    sums = {"count": Count("*"), "total": Sum(value)}
     if not by_probability:
         sums["weighted_x100"] = Sum(
-            F("estimated_value") * F("probability"),
+            F(value) * F("probability"),
             output_field=DecimalField(max_digits=20, decimal_places=2),
         )
     groups = [*keys, "probability"] if by_probability else list(keys)
@@ -198,13 +208,18 @@ def move_options(stage: str, *, suggested: str) -> str:
 
 
 def pipeline_board(
-    *, user: User, params: QueryDict, request: HttpRequest | None = None
+    *,
+    user: User,
+    params: QueryDict,
+    request: HttpRequest | None = None,
+    currency: str = Currency.USD,
 ) -> tuple[BoardFilter, list[BoardColumn]]:
-    """The board: one column per open stage with its totals and its first page of cards."""
+    """The board: one column per open stage with its totals (in `currency`) and its first
+    page of cards."""
     filterset, opportunities = filtered_board_opportunities(
         user=user, params=params, request=request
     )
-    totals = stage_totals(opportunities)
+    totals = stage_totals(opportunities, currency=currency)
     # Each card says whether the user may move it (`user_can_edit`); not on the totals'
     # GROUP BY.
     with_state = with_opportunity_edit_flag(opportunities.with_follow_up_state(), user=user)
@@ -231,6 +246,7 @@ def board_column(
     page: int,
     with_totals: bool = True,
     request: HttpRequest | None = None,
+    currency: str = Currency.USD,
 ) -> BoardColumn:
     """Page `page` of one column (the board's "Ver más"), with the same filters; its header
     totals only when asked (htmx appends cards under a header it already has)."""
@@ -242,7 +258,9 @@ def board_column(
     return BoardColumn(
         stage=stage,
         label=Stage(stage).label,
-        totals=stage_totals(opportunities)[stage] if with_totals else StageTotals(),
+        totals=(
+            stage_totals(opportunities, currency=currency)[stage] if with_totals else StageTotals()
+        ),
         cards=cards,
         page=page,
         has_more=has_more,
@@ -267,7 +285,11 @@ def filtered_opportunity_list(
 
 
 def opportunity_list(
-    *, user: User, params: QueryDict, request: HttpRequest | None = None
+    *,
+    user: User,
+    params: QueryDict,
+    request: HttpRequest | None = None,
+    currency: str = Currency.USD,
 ) -> tuple[OpportunityFilter, OpportunityQuerySet, "ListTotals"]:
     """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
 
@@ -276,7 +298,7 @@ def opportunity_list(
     are one aggregate over the filtered set, whatever page is shown.
     """
     filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)
-    count, total, weighted = _sums_by_probability(filtered).get(
+    count, total, weighted = _sums_by_probability(filtered, currency=currency).get(
         (), (0, Decimal("0.00"), Decimal("0.00"))
     )
     totals = ListTotals(count=count, total=total, weighted=weighted)

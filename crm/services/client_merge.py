@@ -26,6 +26,7 @@ from crm.concurrency import lock_and_check
 from crm.history import record_action
 from crm.models import ChangeRecord, Client, ClientUserObjectPermission, Contact
 from crm.models.clients import CLIENT_FIELDS
+from crm.money import original_amount, original_currency
 from crm.services.clients import client_update
 
 SURVIVOR, MERGED = "survivor", "merged"
@@ -81,6 +82,10 @@ def client_merge(*, user: User, merge: MergeInput) -> Client:
     data = {
         name: getattr(merged, name) for name, choice in merge.choices.items() if choice == MERGED
     }
+    if "potential" in data:
+        # The amount as it was typed, in its currency (crm.money), not its USD value.
+        data["potential"] = original_amount(merged, "potential")
+        data["potential_currency"] = original_currency(merged, "potential")
     _retire(merged, survivor=survivor, user=user)
     survivor = client_update(
         user=user, client_id=survivor.pk, expected_version=survivor.version, data=data

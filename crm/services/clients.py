@@ -23,6 +23,7 @@ from crm.models import (
     Segment,
 )
 from crm.ownership import check_may_delete, check_owner_change
+from crm.services.currency import set_typed_amount
 from crm.services.shares import ShareLevel, share_record, unshare_record
 
 
@@ -44,6 +45,7 @@ class ContactInput:
 def client_create(*, user: User, data: dict, contacts: Sequence[ContactInput] = ()) -> Client:
     """Create a client with its contacts ("Crear Nuevo Cliente", steps 3 to 8)."""
     client = Client(created_by=user, **{name: data[name] for name in CLIENT_FIELDS if name in data})
+    set_typed_amount(client, data, "potential", on=timezone.localdate())
     client.full_clean()
     client.save()
     record_changes(instance=client, client=client, before=None, user=user)
@@ -65,8 +67,9 @@ def client_update(
     client = lock_and_check(Client, pk=client_id, expected_version=expected_version)
     before = snapshot(client)
     old_owner_id = client.owner_id
+    set_typed_amount(client, data, "potential", on=timezone.localdate())
     for name in CLIENT_FIELDS:
-        if name in data:
+        if name in data and name != "potential":
             setattr(client, name, data[name])
     check_owner_change(user=user, old_owner_id=old_owner_id, new_owner_id=client.owner_id)
     client.version += 1

@@ -35,10 +35,12 @@ from crm.models import (
     StageSetting,
     name_key,
 )
+from crm.money import original_amount, original_currency
 from crm.ownership import check_may_delete, check_owner_change
 from crm.services.activities import ActivityInput, activities_cancel, activity_create
 from crm.services.activity_facts import refresh_activity_facts, refresh_for_activities
 from crm.services.clients import soft_delete
+from crm.services.currency import set_amount, set_typed_amount
 from crm.services.shares import ShareLevel, share_record, unshare_record
 from crm.stage_rules import check_bant
 
@@ -63,6 +65,7 @@ class WonDetails:
     actual_value: Decimal | None
     closed_on: date | None
     agreed_terms: str
+    actual_value_currency: str = "USD"
     contract_terms: str = ""
     special_conditions: str = ""
     next_steps: str = ""
@@ -119,6 +122,7 @@ def opportunity_create(
         currency=CompanySettings.load().currency,
         **_pick(data),
     )
+    set_typed_amount(opportunity, data, "estimated_value", on=timezone.localdate())
     stage_default = default_probability(stage)
     opportunity.probability = stage_default if probability is None else probability
     opportunity.probability_overridden = opportunity.probability != stage_default
@@ -175,8 +179,11 @@ def opportunity_update(
     opportunity = lock_and_check(Opportunity, pk=opportunity_id, expected_version=expected_version)
     before = snapshot(opportunity)
     old_owner = opportunity.owner
+    # Frozen again at today's rate only when the amount as typed or its currency changed.
+    set_typed_amount(opportunity, data, "estimated_value", on=timezone.localdate())
     for name, value in _pick(data).items():
-        setattr(opportunity, name, value)
+        if name != "estimated_value":
+            setattr(opportunity, name, value)
     check_owner_change(user=user, old_owner_id=old_owner.pk, new_owner_id=opportunity.owner_id)
     if opportunity.owner_id != old_owner.pk:
         _check_owner(opportunity.owner)
@@ -260,7 +267,14 @@ def _apply_won(opportunity: Opportunity, won: WonDetails | None) -> None:
         errors["agreed_terms"] = _("Describe the agreed terms.")
     if errors:
         raise ValidationError(errors)
-    opportunity.actual_value = won.actual_value
+    # Frozen at the rate of the close date (the sale's own day, not today's).
+    set_amount(
+        opportunity,
+        "actual_value",
+        amount=won.actual_value,
+        currency=won.actual_value_currency,
+        on=won.closed_on,
+    )
     opportunity.closed_on = won.closed_on
     opportunity.agreed_terms = won.agreed_terms
     opportunity.contract_terms = won.contract_terms
@@ -351,7 +365,8 @@ def _register_sale(*, user: User, opportunity: Opportunity, won: WonDetails) -> 
         for group in Group.objects.filter(name__in=areas).prefetch_related("user_set")
         for user in group.user_set.all()
     ]
-    value = number_format(opportunity.actual_value, 2, force_grouping=True)
+    # As typed at Cerrar Venta, in its currency (crm.money).
+    value = number_format(original_amount(opportunity, "actual_value"), 2, force_grouping=True)
     notify(
         recipients=recipients,
         opportunity=opportunity,  # the areas may open it, read-only
@@ -367,7 +382,7 @@ def _register_sale(*, user: User, opportunity: Opportunity, won: WonDetails) -> 
             "client": opportunity.client.name,
             "tax_id": opportunity.client.tax_id,
             "value": value,
-            "currency": opportunity.currency,
+            "currency": original_currency(opportunity, "actual_value"),
             "date": date_format(opportunity.closed_on, "SHORT_DATE_FORMAT"),
             "owner": opportunity.owner,
             "terms": opportunity.agreed_terms,

@@ -32,6 +32,7 @@ from crm.models import (
 )
 from crm.selectors.opportunity_flows import follow_up_days_by_stage
 from crm.services.activities import ActivityInput, activity_create
+from crm.services.currency import set_amount
 from crm.services.opportunities import opportunity_move_stage
 from documents.models import Document
 from documents.selectors import user_can_attach_to
@@ -48,6 +49,7 @@ class QuoteInput:
     valid_until: date | None
     total_amount: Decimal | None
     supersede_previous: bool = False
+    currency: str = "USD"
 
 
 def _check_open(opportunity: Opportunity) -> None:
@@ -77,8 +79,14 @@ def quote_create(*, user: User, document: Document, data: QuoteInput) -> Quote:
         opportunity=opportunity,
         number=data.number.strip(),
         valid_until=data.valid_until,
-        total_amount=data.total_amount,
-        currency=opportunity.currency,
+    )
+    # Frozen at the rate of the upload day.
+    set_amount(
+        quote,
+        "total_amount",
+        amount=data.total_amount,
+        currency=data.currency,
+        on=timezone.localdate(),
     )
     quote.full_clean(exclude=["document"])
     quote.save()

@@ -7,10 +7,13 @@ values (crm.exports).
 """
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from config.amounts import compact_amount as compact
 from config.amounts import format_amount
+from crm.money import amount_in, original_amount, original_currency
 
 register = template.Library()
 
@@ -36,4 +39,47 @@ def compact_amount(value: object, currency: str = "") -> str:
         format_amount(value),
         prefix,
         compact(value),
+    )
+
+
+def original_title(obj, field: str) -> str:
+    """ "Original: VES 1.500.000,00 · 45,50 VES/USD": the amount as typed and its frozen rate
+    (what the tooltips and the exports' extra columns show)."""
+    currency = original_currency(obj, field)
+    text = _("Original: %(currency)s %(amount)s") % {
+        "currency": currency,
+        "amount": format_amount(original_amount(obj, field)),
+    }
+    rate = obj[f"{field}_rate"] if isinstance(obj, dict) else getattr(obj, f"{field}_rate")
+    if rate is not None:
+        rate_text = number_format(rate, 4, use_l10n=True, force_grouping=True)
+        text += " · " + _("%(rate)s VES/USD") % {"rate": rate_text}
+    return text
+
+
+@register.simple_tag
+def money(obj, field: str, currency: str, probability=None, full: bool = False) -> str:
+    """`obj`'s `field` in the display currency at its frozen rate (crm.money), short, with
+    the full value and the original amount and rate in its title; × probability ÷ 100 for
+    a weighted value; `full` writes the whole amount (detail pages). "—" when there is no
+    amount; "sin tasa" when it has no value in that currency yet, never a zero."""
+    if original_amount(obj, field) is None:
+        return "—"
+    value = amount_in(obj, field, currency)
+    title = original_title(obj, field)
+    if value is None:
+        return format_html(
+            '<span class="amount-compact text-warning-emphasis" title="{}">{}</span>',
+            title + " · " + str(_("no exchange rate for its date")),
+            _("no rate"),
+        )
+    if probability is not None:
+        value = value * probability / 100
+    return format_html(
+        '<span class="amount-compact" title="{} {} · {}">{} {}</span>',
+        currency,
+        format_amount(value),
+        title,
+        currency,
+        format_amount(value) if full else compact(value),
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import CompanySettings
+from accounts.models import Currency
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.pagination import paginate
 from crm.concurrency import StaleVersionError
@@ -380,5 +380,6 @@ def activity_upsell_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             if opportunities_visible_to(user=request.user).filter(pk=opportunity.pk).exists():
                 return redirect(opportunity)
             return redirect("crm:opportunity_list")
-    context = {"activity": activity, "form": form, "currency": CompanySettings.load().currency}
+    # The new opportunity's value is typed in USD (its currency when none is chosen).
+    context = {"activity": activity, "form": form, "currency": Currency.USD}
     return render(request, "crm/activity_upsell.html", context)

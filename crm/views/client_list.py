@@ -27,6 +27,7 @@ from crm.exports.xlsx import StreamedSheet, xlsx_response
 from crm.forms.base import int_or_none
 from crm.list_columns import CLIENT_COLUMNS
 from crm.models import Segment
+from crm.money import display_currency
 from crm.selectors.clients import client_list, clients_editable_by, clients_visible_to
 from crm.services import clients_set_segment
 
@@ -142,7 +143,7 @@ def client_export_view(request: AuthenticatedHttpRequest, file_format: str) -> H
     if file_format not in FILE_FORMATS:
         raise Http404
     _filterset, clients = client_list(user=request.user, params=request.GET)
-    columns = client_columns()
+    columns = client_columns(display_currency(request.user))
     rows = client_rows(clients, columns)
     filename = f"clientes-{timezone.localdate():%Y-%m-%d}.{file_format}"
     record_security_event(

@@ -23,6 +23,7 @@ from crm.forms.opportunities import (
 )
 from crm.history import changes_since
 from crm.models import BANT_QUESTIONS, Client, Opportunity, Stage
+from crm.money import display_currency
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import no_answer_offer_for
@@ -203,7 +204,7 @@ def opportunity_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     attempts = _unanswered_attempts(opportunity)
     context = {
         "opportunity": opportunity,
-        "currency": settings.currency,
+        "currency": display_currency(request.user, settings),
         "stage_badge": STAGE_BADGES.get(opportunity.stage, "text-bg-primary"),
         "bant": _bant(opportunity),
         "products": list(opportunity.products.all()),

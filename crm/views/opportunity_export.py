@@ -16,6 +16,7 @@ from accounts.roles import VIEW
 from crm.exports.columns import opportunity_columns, opportunity_rows
 from crm.exports.csv import csv_response
 from crm.exports.xlsx import StreamedSheet, xlsx_response
+from crm.money import display_currency
 from crm.selectors.pipeline import opportunity_export
 from crm.views.client_list import FILE_FORMATS
 
@@ -28,7 +29,7 @@ def opportunity_export_view(
     if file_format not in FILE_FORMATS:
         raise Http404
     opportunities = opportunity_export(user=request.user, params=request.GET, request=request)
-    columns = opportunity_columns()
+    columns = opportunity_columns(display_currency(request.user))
     rows = opportunity_rows(opportunities, columns)
     filename = f"oportunidades-{timezone.localdate():%Y-%m-%d}.{file_format}"
     if file_format == "csv":

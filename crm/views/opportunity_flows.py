@@ -20,12 +20,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import CompanySettings
 from accounts.roles import CHANGE, Role
 from crm.concurrency import StaleVersionError
 from crm.forms.opportunity_flows import FlowForm, FollowUpForm, LoseForm, WinForm
 from crm.history import changes_since
 from crm.models import Opportunity, Stage
+from crm.money import display_currency
 from crm.selectors.opportunities import (
     get_editable_opportunity_or_403,
     get_opportunity_for_user_or_404,
@@ -80,7 +80,7 @@ def _page(
         "opportunity": submission.opportunity,
         "form": submission.form,
         "conflict": submission.conflict,
-        "currency": CompanySettings.load().currency,
+        "currency": display_currency(request.user),
         **extra,
     }
     return render(request, template, context)

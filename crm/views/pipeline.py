@@ -19,7 +19,6 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from config.filtering import active_filter_count
 from config.pagination import paginate
@@ -29,6 +28,7 @@ from crm.filters.opportunities import BoardFilter
 from crm.forms.pipeline import BantForm, BoardQuery, MoveForm
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import OPEN_STAGES, Opportunity, Stage
+from crm.money import display_currency
 from crm.selectors.opportunities import get_editable_opportunity_or_403
 from crm.selectors.pipeline import (
     board_column,
@@ -48,7 +48,12 @@ FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_
 @require_GET
 @module_required("crm", VIEW)
 def opportunity_board_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, columns = pipeline_board(user=request.user, params=request.GET, request=request)
+    filterset, columns = pipeline_board(
+        user=request.user,
+        params=request.GET,
+        request=request,
+        currency=display_currency(request.user),
+    )
     context = {
         **_board_context(request, params=request.GET, next_url=request.get_full_path()),
         "filter": filterset,
@@ -76,6 +81,7 @@ def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str)
         page=page,
         with_totals=not request.htmx,
         request=request,
+        currency=display_currency(request.user),
     )
     board_url = reverse("crm:opportunity_board") + _query(_filter_query(request.GET))
     if request.htmx:
@@ -94,7 +100,10 @@ def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str)
 @module_required("crm", VIEW)
 def opportunity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset, opportunities, totals = opportunity_list(
-        user=request.user, params=request.GET, request=request
+        user=request.user,
+        params=request.GET,
+        request=request,
+        currency=display_currency(request.user),
     )
     filter_query = _filter_query(request.GET)
     context = {
@@ -103,7 +112,7 @@ def opportunity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The count is known from the totals query: no second COUNT.
         "page_obj": paginate(request, opportunities, count=totals.count),
         "totals": totals,
-        "currency": CompanySettings.load().currency,
+        "currency": display_currency(request.user),
         "can_add": ADD in module_rights(request.user, "crm"),
         "can_move": CHANGE in module_rights(request.user, "crm"),
         "board_url": reverse("crm:opportunity_board") + _query(filter_query),
@@ -223,7 +232,7 @@ def _move_page(
         "next_url": next_url,
         "error": error,
         "rules": list(RULE_TO_ENTER.items()),
-        "currency": CompanySettings.load().currency,
+        "currency": display_currency(request.user),
     }
     return render(request, "crm/opportunity_move.html", context)
 
@@ -241,7 +250,9 @@ def _moved(
         messages.success(request, notice)
         return redirect(next_url)
     params = QueryDict(urlsplit(next_url).query)
-    _filterset, columns = pipeline_board(user=request.user, params=params, request=request)
+    _filterset, columns = pipeline_board(
+        user=request.user, params=params, request=request, currency=display_currency(request.user)
+    )
     context = {
         **_board_context(request, params=params, next_url=next_url),
         "columns": columns,
@@ -279,7 +290,7 @@ def _board_context(request: AuthenticatedHttpRequest, *, params: QueryDict, next
     """What the board's columns and cards need besides the cards themselves."""
     filter_query = _filter_query(params)
     return {
-        "currency": CompanySettings.load().currency,
+        "currency": display_currency(request.user),
         "can_move": CHANGE in module_rights(request.user, "crm"),
         "next_url": next_url,
         "filter_query": filter_query,

@@ -30,6 +30,10 @@ HEADERS = [
     "Fuente de lead",
     "Ejecutivo asignado",
     "Potencial de negocio",
+    # The potential as it was typed (crm.money).
+    "Moneda original",
+    "Monto original",
+    "Tasa (VES/USD)",
     "Contacto principal",
     "Contactos",
     "Oportunidades abiertas",
@@ -355,7 +359,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     # session, user, 2 x permissions, roles, company settings (for the clients' scope, then
     # for the opportunities'), the clients (contacts, opportunities and last activity by
     # subqueries of the same query), and the security log's event: the row count and the
-    # insert
+    # insert, company settings (the amounts' display currency, crm.money; read once per request)
     with django_assert_num_queries(9):
         response = user_client.get(url, {"q": "Empresa", "order": "owner"})
         content = b"".join(response.streaming_content)

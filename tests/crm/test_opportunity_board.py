@@ -400,5 +400,8 @@ def test_a_large_amount_is_compact_on_its_card_and_totals_with_the_full_value_on
     html = client_as(executive).get(URL).content.decode()
 
     full = '<span class="amount-compact" title="USD 1.000.000.000,00">USD 1.000 MM</span>'
-    assert html.count(full) == 2  # the card and the column total
+    assert html.count(full) == 1  # the column total
+    # The card's, with the amount as it was typed (crm.money) in the same title.
+    card = 'title="USD 1.000.000.000,00 · Original: USD 1.000.000.000,00">USD 1.000 MM</span>'
+    assert card in html
     assert '<span class="amount-compact" title="USD 100.000.000,00">USD 100 MM</span>' in html

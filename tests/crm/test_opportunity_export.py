@@ -26,9 +26,13 @@ HEADERS = [
     "Cliente",
     "RIF/NIT",
     "Etapa",
-    "Valor",
+    "Valor (USD)",
     "Probabilidad (%)",
-    "Valor ponderado",
+    "Valor ponderado (USD)",
+    # The value as it was typed (crm.money): a factory row is USD without a frozen rate.
+    "Moneda original",
+    "Monto original",
+    "Tasa (VES/USD)",
     "Responsable",
     "Cierre esperado",
     "Última actividad",
@@ -135,7 +139,7 @@ def test_its_excel_file_has_the_list_columns_typed(client_as, executive, risky):
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M2"
+    assert sheet.auto_filter.ref == "A1:P2"
     cells = dict(zip(HEADERS, sheet[2], strict=True))
     for header, text in [
         ("Nombre", '=HYPERLINK("http://x")'),
@@ -146,11 +150,11 @@ def test_its_excel_file_has_the_list_columns_typed(client_as, executive, risky):
         assert cells[header].data_type == "s", header  # a string: never evaluated
     assert cells["RIF/NIT"].value == "J-12345678-9"
     assert cells["Etapa"].value == "Negociación"
-    assert cells["Valor"].value == 50000.5
-    assert cells["Valor"].data_type == "n"
-    assert cells["Valor"].number_format == "#,##0.00"
+    assert cells["Valor (USD)"].value == 50000.5
+    assert cells["Valor (USD)"].data_type == "n"
+    assert cells["Valor (USD)"].number_format == "#,##0.00"
     assert cells["Probabilidad (%)"].value == 75
-    assert cells["Valor ponderado"].value == pytest.approx(37500.375)
+    assert cells["Valor ponderado (USD)"].value == pytest.approx(37500.375)
     assert cells["Responsable"].value == str(risky.owner)
     assert cells["Cierre esperado"].value == datetime.datetime(2030, 3, 1)
     assert cells["Cierre esperado"].is_date
@@ -180,9 +184,9 @@ def test_its_csv_file_neutralises_formula_text_and_keeps_numbers(client_as, exec
     assert row["Nombre"] == '\'=HYPERLINK("http://x")'
     assert row["Cliente"] == "'-2+3 Servicios"
     assert row["Asunto de la última actividad"] == "'@SUM(A1)"
-    assert row["Valor"] == "50000,50"
+    assert row["Valor (USD)"] == "50000,50"
     assert row["Probabilidad (%)"] == "75"
-    assert row["Valor ponderado"] == "37500,38"
+    assert row["Valor ponderado (USD)"] == "37500,38"
     assert row["Cierre esperado"] == "2030-03-01"
     assert row["Última actividad"] == "2026-03-02 10:30"
     assert row["Próxima actividad"] == "2030-05-04 09:00"
@@ -271,8 +275,9 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client.get(LIST_URL)  # the first request of a session stamps it
 
     # session, user, 2 x permissions, roles, company settings (the scope), the rows (their
-    # client, owner and activities by joins and subqueries of the same query)
-    with django_assert_num_queries(7):
+    # client, owner and activities by joins and subqueries of the same query), company
+    # settings (the amounts' display currency, crm.money)
+    with django_assert_num_queries(8):
         response = user_client.get(url(file_format), {"client": "Empresa", "order": "-value"})
         content = b"".join(response.streaming_content)
 

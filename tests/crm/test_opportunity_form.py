@@ -133,7 +133,8 @@ def test_it_shows_the_seed_fields_in_order_with_the_company_currency(client_as, 
     assert "Por defecto: 90 % para Cierre" in page
     assert "¿Cómo califico un lead?" in page
     assert "Prospección → Calificación: Cuando confirmas que es un lead calificado" in page
-    assert 'data-testid="currency">USD<' in page
+    # The amount's currency, USD unless the user picks VES (crm.services.currency).
+    assert '<option value="USD" selected>' in page and '<option value="VES">' in page
     for kind in ("Llamada", "Reunión", "Email", "WhatsApp", "Envío de cotización", "Tarea"):
         assert f">{kind}</option>" in page
 

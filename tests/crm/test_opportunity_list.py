@@ -320,4 +320,8 @@ def test_large_amounts_are_compact_with_the_full_value_on_hover(client_as, execu
 
     full = '<span class="amount-compact" title="USD 1.000.000.000,00">USD 1.000 MM</span>'
     weighted = '<span class="amount-compact" title="USD 100.000.000,00">USD 100 MM</span>'
-    assert html.count(full) == 2 and html.count(weighted) == 2  # the row and the totals
+    assert html.count(full) == 1 and html.count(weighted) == 1  # the totals
+    # The row's, with the amount as it was typed (crm.money) in the same title.
+    original = "Original: USD 1.000.000.000,00"
+    assert f'title="USD 1.000.000.000,00 · {original}">USD 1.000 MM</span>' in html
+    assert f'title="USD 100.000.000,00 · {original}">USD 100 MM</span>' in html

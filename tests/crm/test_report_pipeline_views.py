@@ -120,7 +120,7 @@ def test_its_page_costs_the_same_queries_whatever_the_rows(
 # session and rights 5, report aggregates 5 (stages and projection; days in stage; won per
 # month and the previous period; conversion; historic conversion), earlier plans 1, selects 2,
 # the Metas of the period 2 (the team, then whether anyone has a goal: none here).
-QUERIES = 15
+QUERIES = 16  # + the company settings: the amounts' display currency (crm.money)
 
 
 # Excel --------------------------------------------------------------------------------------
@@ -170,11 +170,11 @@ def test_its_excel_streams_a_detail_with_numbers_and_dates(client_as, manager, w
     assert response.streaming
     detail = workbook_of(response)["Detalle"]
     assert detail.freeze_panes == "A2"
-    assert detail.auto_filter.ref == f"A1:M{detail.max_row}"
+    assert detail.auto_filter.ref == f"A1:S{detail.max_row}"  # + the originals
     header = [cell.value for cell in detail[1]]
     row = dict(zip(header, detail[2], strict=True))
-    assert row["Valor estimado"].data_type == "n"
-    assert row["Valor estimado"].number_format == "#,##0.00"
+    assert row["Valor estimado (USD)"].data_type == "n"
+    assert row["Valor estimado (USD)"].number_format == "#,##0.00"
     assert row["Probabilidad (%)"].data_type == "n"
     assert row["En esta etapa desde"].is_date
 
@@ -197,7 +197,8 @@ def test_its_excel_costs_the_same_queries_whatever_the_rows(
     assert detail.max_row == rows + 1
 
 
-EXCEL_QUERIES = 14  # session and rights 5, report aggregates 7, the Metas 1, the Detalle 1
+EXCEL_QUERIES = 15  # session and rights 5, report aggregates 7, the Metas 1, the Detalle 1,
+# the company settings (display currency)
 
 
 # PDF ----------------------------------------------------------------------------------------

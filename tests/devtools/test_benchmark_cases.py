@@ -24,6 +24,7 @@ NOT_PAGES = {
     # POST-only actions (their pages are measured through the page that posts them).
     "accounts:calendar_token",
     "accounts:list_columns",
+    "accounts:display_currency",
     "accounts:notification_read",
     "accounts:notifications_read_all",
     "crm:client_bulk_segment",

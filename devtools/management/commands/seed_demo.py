@@ -28,8 +28,11 @@ from crm.models import (
     name_key,
 )
 from crm.models.goals import GoalPeriod, SalesGoal, period_start
+from crm.money import original_amount, original_currency
 from crm.phones import normalize_phone
+from crm.selectors.exchange_rates import rate_on_or_before
 from crm.services import ActivityInput, activity_create, opportunity_create
+from crm.services.currency import load_sample_rates
 from crm.services.forecasts import take_forecast_snapshots
 from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project, ProjectStatus
@@ -352,6 +355,8 @@ class Command(BaseCommand):
         return created
 
     def _data(self) -> None:
+        # A year of daily exchange rates, so that amounts in VES are accepted and converted.
+        load_sample_rates(end=timezone.localdate())
         clients = []
         for name, compact, industry, segment, owner, phone, city in CLIENTS:
             domain = name_key(name).replace(" ", "")[:20] + ".com.ve"
@@ -434,10 +439,11 @@ class Command(BaseCommand):
         from documents.models import DocumentKind
         from documents.services import DocumentInput, document_upload
 
-        amount = opportunity.estimated_value
+        amount = original_amount(opportunity, "estimated_value")
+        currency = original_currency(opportunity, "estimated_value")
         html = (
             f"<h1>Cotización {number}</h1><p>{opportunity.client.name}</p>"
-            f"<p>{opportunity.name}</p><p>Monto total: USD {amount:,.2f}</p>"
+            f"<p>{opportunity.name}</p><p>Monto total: {currency} {amount:,.2f}</p>"
         )
         pdf = weasyprint.HTML(string=html).write_pdf()
         document_upload(
@@ -453,6 +459,7 @@ class Command(BaseCommand):
                 number=number,
                 valid_until=timezone.localdate() + timedelta(days=15),
                 total_amount=amount,
+                currency=currency,
             ),
         )
 
@@ -472,13 +479,21 @@ class Command(BaseCommand):
                 is_primary=True,
             )
             answers = bant | {"bant_timeline": True} if stage != "prospecting" else {}
+            # Every third deal was quoted in bolívares (at today's rate, roughly its value).
+            amount = {"estimated_value": Decimal(value)}
+            if index % 3 == 2:
+                rate = rate_on_or_before(timezone.localdate()).ves_per_usd
+                amount = {
+                    "estimated_value": (Decimal(value) * rate).quantize(Decimal("1")),
+                    "estimated_value_currency": "VES",
+                }
             opportunity = opportunity_create(
                 user=client.owner,
                 data={
                     "name": name,
                     "client": client,
                     "contact": contact,
-                    "estimated_value": Decimal(value),
+                    **amount,
                     "expected_close_date": timezone.localdate() + timedelta(days=days),
                     "owner": client.owner,
                     "customer_needs": "Reducir paradas no programadas.",
