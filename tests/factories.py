@@ -37,7 +37,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.set([Group.objects.get(name=Role(role).value) for role in extracted])
+            self.groups.set(Group.objects.filter(name__in=[Role(role).value for role in extracted]))
+
+
+# The owner of every record a test builds without naming one: one executive, fetched again
+# (django_get_or_create on the username) rather than a new user with groups per row.
+DEFAULT_OWNER = {"username": "propietario", "roles": [Role.EXECUTIVE]}
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -47,7 +52,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Empresa Demo {n}, C.A.")
     tax_id = factory.Sequence(lambda n: valid_rif(30000000 + n))
     segment = "B"
-    owner = factory.SubFactory(UserFactory, roles=[Role.EXECUTIVE])
+    owner = factory.SubFactory(UserFactory, **DEFAULT_OWNER)
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

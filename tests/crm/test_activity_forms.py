@@ -382,15 +382,6 @@ def test_a_manager_opens_and_acts_on_an_executives_activity(client_as, manager, 
     assert activity.cancelled_at is not None
 
 
-def test_users_without_a_role_are_refused(client_as, no_role_user, executive):
-    activity = activity_of(executive)
-    user_client = client_as(no_role_user)
-
-    assert user_client.get(CREATE).status_code == 403
-    assert user_client.get(url("activity_detail", activity)).status_code == 403
-    assert user_client.get(url("activity_complete", activity)).status_code == 403
-
-
 # "Marcar como realizada" ----------------------------------------------------------------------
 
 

@@ -114,11 +114,6 @@ def test_a_manager_picks_an_executive_or_the_whole_team(
     assert str(other_executive) in team.content.decode()
 
 
-def test_users_without_a_role_are_refused(client_as, no_role_user):
-    assert client_as(None).get(URL).status_code == 302
-    assert client_as(no_role_user).get(URL).status_code == 403
-
-
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_week_runs_a_fixed_number_of_queries_whatever_the_volume(
     client_as, executive, django_assert_num_queries, rows, frozen

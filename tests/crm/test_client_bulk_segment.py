@@ -68,10 +68,6 @@ def test_it_forbids_users_without_the_change_right(client_as, executive, monkeyp
     assert segments(target) == ["B"]
 
 
-def test_it_only_answers_post(client_as, executive):
-    assert client_as(executive).get(URL).status_code == 405
-
-
 # Happy path ---------------------------------------------------------------------------------
 
 

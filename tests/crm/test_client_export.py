@@ -111,22 +111,6 @@ def test_it_redirects_anonymous_users_to_the_login(client, db, url):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("url", [XLSX_URL, CSV_URL])
-def test_it_forbids_users_without_a_role(client_as, no_role_user, url):
-    assert client_as(no_role_user).get(url).status_code == 403
-
-
-@pytest.mark.parametrize("persona", ["executive", "manager", "admin"])
-@pytest.mark.parametrize("url", [XLSX_URL, CSV_URL])
-def test_it_opens_to_commercial_roles_and_administrators(client_as, personas, persona, url):
-    assert client_as(personas[persona]).get(url).status_code == 200
-
-
-@pytest.mark.parametrize("url", [XLSX_URL, CSV_URL])
-def test_it_only_answers_get(client_as, executive, url):
-    assert client_as(executive).post(url).status_code == 405
-
-
 @pytest.mark.parametrize("file_format", ["pdf", "XLSX", "xls", "json"])
 def test_it_answers_404_for_an_unknown_format(client_as, executive, file_format):
     url = reverse("crm:client_export", args=[file_format])

@@ -54,10 +54,6 @@ def test_an_opportunity_out_of_scope_answers_404(client_as, other_executive, opp
     assert Opportunity.objects.filter(pk=opportunity.pk).exists()
 
 
-def test_users_without_a_commercial_role_are_refused(client_as, no_role_user, opportunity):
-    assert client_as(no_role_user).post(delete_url(opportunity)).status_code == 403
-
-
 def test_an_already_deleted_opportunity_answers_404(client_as, executive, opportunity):
     http = client_as(executive)
     http.post(delete_url(opportunity))

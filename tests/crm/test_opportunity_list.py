@@ -270,14 +270,6 @@ def test_a_deleted_opportunity_is_not_listed(client_as, executive, three):
     assert "Ampliación de planta" not in listed(client_as(executive).get(URL))
 
 
-def test_a_user_without_role_gets_403(client_as, no_role_user):
-    assert client_as(no_role_user).get(URL).status_code == 403
-
-
-def test_the_list_only_answers_get(client_as, executive):
-    assert client_as(executive).post(URL).status_code == 405
-
-
 def many(rows: int) -> None:
     client = ClientFactory(owner=UserFactory(roles=[Role.EXECUTIVE]))
     for opportunity in OpportunityFactory.create_batch(rows, client=client):

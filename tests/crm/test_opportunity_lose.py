@@ -339,10 +339,6 @@ def test_a_colleague_it_was_shared_with_to_edit_may_manage_it(
     assert client_as(other_executive).get(url(opportunity)).status_code == 200
 
 
-def test_a_user_without_role_gets_403(client_as, opportunity, no_role_user):
-    assert client_as(no_role_user).get(url(opportunity)).status_code == 403
-
-
 @pytest.mark.parametrize("activities", [1, 50])
 def test_the_page_costs_the_same_with_1_or_50_activities(
     client_as, opportunity, activities, django_assert_num_queries

@@ -422,12 +422,6 @@ def test_an_opportunity_out_of_scope_answers_404(client_as, opportunity, other_e
     assert opportunity.stage == Stage.CLOSING
 
 
-def test_a_user_without_role_gets_403(client_as, opportunity, no_role_user):
-    browser = client_as(no_role_user)
-    assert browser.get(url(opportunity)).status_code == 403
-    assert browser.post(url(opportunity), form_data(opportunity)).status_code == 403
-
-
 def test_a_hand_off_area_without_crm_rights_cannot_close_sales(client_as, opportunity, areas):
     assert client_as(areas[Role.FINANCE]).get(url(opportunity)).status_code == 403
 
