@@ -92,7 +92,7 @@ def test_an_executive_creates_an_opportunity_and_sees_its_next_activity(live_ser
     )
     contact_select.select_option(label="Luis Rivas (Gerente de planta)")
     information.get_by_label("Valor estimado").fill("1.500.000,50")  # as typed in Venezuela
-    expect(information.get_by_test_id("currency")).to_have_text("USD")
+    expect(information.get_by_label("Moneda", exact=True)).to_have_value("USD")
     information.get_by_label("Fecha estimada de cierre").fill(close_date.isoformat())
     probability = information.get_by_label("Probabilidad de cierre (%)")
     expect(information.get_by_text("Por defecto: 10 % para Prospección")).to_be_visible()
