@@ -1,12 +1,15 @@
 """In-app notifications with an email alongside, sent after the transaction commits."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from accounts.models import Notification, User
 from accounts.tasks import send_notification_email
-from crm.models import Activity, Complaint, Opportunity
+
+if TYPE_CHECKING:  # types only: crm is built on accounts
+    from crm.models import Activity, Complaint, Opportunity
 
 
 def notify(
@@ -15,9 +18,9 @@ def notify(
     subject: str,
     body: str = "",
     url: str = "",
-    opportunity: Opportunity | None = None,
-    complaint: Complaint | None = None,
-    reminder_for: Activity | None = None,
+    opportunity: "Opportunity | None" = None,
+    complaint: "Complaint | None" = None,
+    reminder_for: "Activity | None" = None,
 ) -> list[Notification]:
     """Create one in-app notification per active recipient and queue their emails on commit.
 

@@ -965,6 +965,7 @@ ADMIN_SPECIAL = {
     "admin:crm_client_process_import": but(ADMIN_ONLY, admin=405),
     "admin:projects_ro_project_process_import": but(ADMIN_ONLY, admin=405),
     "admin:contractors_ro_contractor_process_import": but(ADMIN_ONLY, admin=405),
+    "admin:crm_exchangerate_process_import": but(ADMIN_ONLY, admin=405),
     # Documents come in only through "Subir Documento"; deletion records are never edited.
     "admin:documents_document_add": ADMIN_NOBODY,
     "admin:documents_documentdeletion_add": ADMIN_NOBODY,

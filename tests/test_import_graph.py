@@ -2,7 +2,8 @@
 
 The graph is read from the source (every `import` at any depth, so a function-level import
 does not hide a cycle); a package's __init__ re-exporting its submodules is an edge like any
-other, so a submodule that imports its own package back closes a cycle.
+other, so a submodule that imports its own package back closes a cycle. Imports under
+`if TYPE_CHECKING:` are read by the type checker only, never run: they are not edges.
 """
 
 import ast
@@ -33,6 +34,25 @@ def project_modules() -> dict[str, Path]:
     return modules
 
 
+def runtime_nodes(tree: ast.AST):
+    """Every node of the module but those inside an `if TYPE_CHECKING:` block."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
 def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     def resolve(name: str) -> str | None:
         while name and name not in modules:
@@ -42,7 +62,7 @@ def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -134,3 +154,9 @@ def test_accounts_imports_no_app_built_on_it():
         if target.split(".")[0] in above
     )
     assert imports == []
+
+
+def test_type_only_imports_are_not_edges():
+    tree = ast.parse("import a\nif TYPE_CHECKING:\n    import b\nelse:\n    import c\n")
+    imported = [n.names[0].name for n in runtime_nodes(tree) if isinstance(n, ast.Import)]
+    assert sorted(imported) == ["a", "c"]

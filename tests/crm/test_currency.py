@@ -406,7 +406,6 @@ def test_the_list_in_ves_runs_a_fixed_number_of_queries(
     browser = client_as(executive)
     choose(browser, "VES", reverse("crm:opportunity_list"))
     browser.get(reverse("crm:opportunity_list"))
-    # As in USD (tests/crm/test_opportunity_list.py), less the company settings the user's
-    # own choice makes unnecessary.
-    with django_assert_num_queries(11):
+    # As in USD (tests/crm/test_opportunity_list.py): the user's own choice needs no more.
+    with django_assert_num_queries(10):
         browser.get(reverse("crm:opportunity_list"), {"client": "Empresa", "order": "-value"})

@@ -270,10 +270,10 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_volume(
     user_client = client_as(executive)
     user_client.get(LIST_URL)  # the first request of a session stamps it
 
-    # session, user, 2 x permissions, roles, company settings (the scope), the rows (their
-    # client, owner and activities by joins and subqueries of the same query), company
-    # settings (the amounts' display currency, crm.money)
-    with django_assert_num_queries(8):
+    # session, user, 2 x permissions, roles, company settings (the scope and the amounts'
+    # display currency, read once per request), the rows (their client, owner and
+    # activities by joins and subqueries of the same query)
+    with django_assert_num_queries(7):
         response = user_client.get(url(file_format), {"client": "Empresa", "order": "-value"})
         content = b"".join(response.streaming_content)
 

@@ -70,7 +70,9 @@ def test_an_executive_follows_up_a_sale_and_turns_the_problem_into_a_complaint(
     # The new activity comes prefilled: a satisfaction call with this client, planned (for
     # tomorrow at 9:00); the contact is one of the client's.
     form = page.locator("#activity-form")
-    expect(form.get_by_label("Cliente")).to_have_value(str(client.pk))
+    # The client's picker holds it (its select, hidden behind the search box, the value sent).
+    expect(form.get_by_label("Cliente")).to_have_value("Alimentos La Sabana, C.A.")
+    expect(form.locator("select[name=client]")).to_have_value(str(client.pk))
     expect(form.get_by_label("Tipo de actividad")).to_have_value("satisfaction_call")
     expect(form.get_by_label("Programada para una fecha y hora")).to_be_checked()
     form.get_by_label("Contacto").select_option(label="Carmen Rodríguez")
