@@ -82,9 +82,9 @@ class CompanySettingsPerRequestMiddleware:
     """CompanySettings.load() reads the row once per request, however many selectors, forms
     and views ask (it was twice or more per page)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         with company_settings_per_request():
             return self.get_response(request)

@@ -110,7 +110,7 @@ def list_columns_view(request: AuthenticatedHttpRequest, list_name: str) -> Http
 
 @require_POST
 @login_required
-def display_currency_view(request):
+def display_currency_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The navbar's USD | VES switch: the currency this user reads every amount in (each at
     the rate frozen with it, crm.money); back to the page it was chosen on."""
     currency = request.POST.get("currency", "")

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import Model
-from django.http import HttpRequest
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -67,16 +70,20 @@ class ExchangeRateAdmin(ImportExportModelAdmin):
     list_filter = ("source",)
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ExchangeRate, form: ModelForm, change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         freeze_pending_amounts()
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "GET":
             self._warn(request)
         return super().changelist_view(request, extra_context)
 
-    def _warn(self, request) -> None:
+    def _warn(self, request: HttpRequest) -> None:
         today = timezone.localdate()
         latest = rate_on_or_before(today)
         if latest is None:

@@ -8,13 +8,19 @@ display currency through `amount_column`, never restating the rule.
 """
 
 from decimal import Decimal
+from typing import Any
 
-from accounts.models import CompanySettings, Currency
+from django.db.models import Model
+
+from accounts.models import CompanySettings, Currency, User
 
 CURRENCIES = tuple(Currency.values)
 
 # The column holding the currency an amount was typed in, when it is not `<field>_currency`.
 _CURRENCY_ATTR = {"total_amount": "currency"}
+
+# What an amount is read from: a model instance or a `values()` row.
+type AmountRow = Model | dict[str, Any]
 
 
 def amount_column(field: str, currency: str) -> str:
@@ -34,25 +40,25 @@ def amount_columns(field: str) -> tuple[str, ...]:
     return (field, f"{field}_ves", currency_attr(field), f"{field}_rate")
 
 
-def _get(obj, name):
+def _get(obj: AmountRow, name: str) -> Any:
     return obj[name] if isinstance(obj, dict) else getattr(obj, name)
 
 
-def amount_in(obj, field: str, currency: str) -> Decimal | None:
+def amount_in(obj: AmountRow, field: str, currency: str) -> Decimal | None:
     """The value of `field` of a model instance or a `values()` row in `currency`."""
     return _get(obj, amount_column(field, currency))
 
 
-def original_currency(obj, field: str) -> str:
+def original_currency(obj: AmountRow, field: str) -> str:
     return _get(obj, currency_attr(field)) or Currency.USD
 
 
-def original_amount(obj, field: str) -> Decimal | None:
+def original_amount(obj: AmountRow, field: str) -> Decimal | None:
     """The amount as the user typed it, in `original_currency`."""
     return amount_in(obj, field, original_currency(obj, field))
 
 
-def display_currency(user, settings: CompanySettings | None = None) -> str:
+def display_currency(user: User | None, settings: CompanySettings | None = None) -> str:
     """The currency `user` reads amounts in: their choice (the pages' USD | VES switch),
     else the company's (`settings` when the caller already loaded them)."""
     chosen = getattr(user, "display_currency", "")

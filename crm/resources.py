@@ -1,7 +1,12 @@
+from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from tablib import Dataset
 
 from accounts.models import User
 from crm.imports.widgets import TaxIdWidget
@@ -38,7 +43,7 @@ class RateWidget(widgets.Widget):
     (a number): a comma or a point is the decimal separator; "1.234,56" is one thousand two
     hundred and thirty-four. Must be more than zero."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Decimal:
         if value is None or str(value).strip() == "":
             raise ValueError(_("Enter the rate (VES per USD)."))
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
@@ -58,7 +63,7 @@ class RateWidget(widgets.Widget):
             raise ValueError(_("The rate must be more than zero."))
         return rate.quantize(Decimal("0.00000001"))
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> Any:
         return value
 
 
@@ -69,7 +74,7 @@ class RateDateWidget(widgets.DateWidget):
         super().__init__()
         self.formats = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> date | None:
         if value is None or str(value).strip() == "":
             raise ValueError(_("Enter the date."))
         try:
@@ -84,7 +89,7 @@ class RateDateWidget(widgets.DateWidget):
 class SourceWidget(widgets.Widget):
     """ "BCV" or "Manual" in any case; empty is BCV (the official rate)."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
         text = str(value or "").strip().lower()
         if not text:
             return RateSource.BCV
@@ -93,7 +98,7 @@ class SourceWidget(widgets.Widget):
                 return source.value
         raise ValueError(_("The source is BCV or Manual, not “%(value)s”.") % {"value": value})
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> Any:
         return value
 
 
@@ -115,7 +120,7 @@ class ExchangeRateResource(resources.ModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(self, instance_loader: Any, row: Mapping[str, Any]) -> ExchangeRate | None:
         # A date that cannot be read finds no row to update: the field's own validation then
         # reports it on its row, with the others (instead of stopping the whole import).
         try:
@@ -123,7 +128,7 @@ class ExchangeRateResource(resources.ModelResource):
         except ValueError:
             return None
 
-    def after_import(self, dataset, result, **kwargs):
+    def after_import(self, dataset: Dataset, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and not result.has_errors():
             from crm.services.currency import freeze_pending_amounts

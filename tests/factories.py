@@ -22,7 +22,7 @@ def valid_rif(n: int, kind: str = "J") -> str:
     return rif_with_check_digit(kind, n)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

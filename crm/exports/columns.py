@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Currency
 from crm.imports.columns import CLIENT_COLUMNS
@@ -115,7 +116,7 @@ def original_columns(field: str) -> tuple[Column, ...]:
     )
 
 
-def in_currency(header, currency: str) -> str:
+def in_currency(header: StrOrPromise, currency: str) -> str:
     """ "Valor (VES)": a header naming the currency of its amounts."""
     return f"{header} ({currency})"
 

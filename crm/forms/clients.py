@@ -248,7 +248,7 @@ class ClientForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Model
         added_contact: bool = False,
     ) -> None:
         creating = instance is None or instance.pk is None
-        initial = {"owner": user.pk}
+        initial: dict[str, object] = {"owner": user.pk}
         if instance is not None and instance.pk is not None:
             # The potential as it was typed, in its currency (the column itself is USD).
             initial = {

@@ -12,8 +12,15 @@ a project, whose records are too many for a <select>.
   or opportunity's page) is kept and the form can be sent.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django_stubs_ext import StrOrPromise
 
 from crm.forms.base import int_or_none
 from crm.selectors.pickers import KINDS
@@ -25,31 +32,39 @@ MAX_TYPED = 100
 class PickerSelect(forms.Select):
     template_name = "includes/picker.html"
 
-    def __init__(self, attrs=None, *, kind: str = "", depends_on: str | None = None) -> None:
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, *, kind: str = "", depends_on: str | None = None
+    ) -> None:
         super().__init__(attrs)
         self.kind = kind
         self.depends_on = depends_on
         self.typed = ""
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: MultiValueDict[str, UploadedFile], name: str
+    ) -> Any:
         # What was typed into the search box, to show it again if the form comes back.
         self.typed = str(data.get(f"{name}_search") or "")[:MAX_TYPED]
         return super().value_from_datadict(data, files, name)
 
-    def _selected_choices(self, values) -> list:
+    def _selected_choices(self, values: Sequence[str]) -> list[tuple[Any, Any]]:
         """The empty choice and the record(s) of `values` that are in the field's queryset
         (one query, none without a value)."""
         iterator = self.choices
-        field = getattr(iterator, "field", None)
-        if field is None:  # plain choices
+        if not isinstance(iterator, ModelChoiceIterator):  # plain choices
             return list(iterator)
-        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        field = iterator.field
+        choices: list[tuple[ModelChoiceIteratorValue | str, StrOrPromise]] = (
+            [("", field.empty_label)] if field.empty_label is not None else []
+        )
         ids = [pk for pk in (int_or_none(value) for value in values if value) if pk is not None]
         if ids:
             choices += [iterator.choice(row) for row in iterator.queryset.filter(pk__in=ids)]
         return choices
 
-    def optgroups(self, name, value, attrs=None):
+    def optgroups(
+        self, name: str, value: list[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         every = self.choices
         self.choices = self._selected_choices(value)
         try:
@@ -57,7 +72,7 @@ class PickerSelect(forms.Select):
         finally:
             self.choices = every
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         chosen = [
@@ -84,7 +99,7 @@ class PickerChoiceField(forms.ModelChoiceField):
 
     widget = PickerSelect
 
-    def __init__(self, *, kind: str, depends_on: str | None = None, **kwargs) -> None:
+    def __init__(self, *, kind: str, depends_on: str | None = None, **kwargs: Any) -> None:
         if kind not in KINDS:
             raise ValueError(f"Unknown picker kind {kind!r}")
         kwargs.setdefault("widget", PickerSelect(kind=kind, depends_on=depends_on))

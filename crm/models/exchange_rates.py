@@ -1,14 +1,23 @@
 """Exchange rates VES per USD by date ("Tasas de cambio") and the columns every amount
 freezes beside it (see crm.services.currency)."""
 
+from typing import TypedDict
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Currency
 
+
+class _Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
 # VES per USD as the BCV publishes it (eight decimals).
-RATE_DIGITS = {"max_digits": 20, "decimal_places": 8}
+RATE_DIGITS: _Digits = {"max_digits": 20, "decimal_places": 8}
 
 
 class RateSource(models.TextChoices):
@@ -44,17 +53,17 @@ class ExchangeRate(models.Model):
         return f"{self.date.isoformat()}: {self.ves_per_usd} VES/USD"
 
 
-def currency_field(label) -> models.CharField:
+def currency_field(label: StrOrPromise) -> models.CharField:
     """The currency an amount was typed in (its other column is derived at the frozen rate)."""
     return models.CharField(label, max_length=3, choices=Currency.choices, default=Currency.USD)
 
 
-def rate_field(label) -> models.DecimalField:
+def rate_field(label: StrOrPromise) -> models.DecimalField:
     """The VES per USD frozen with an amount (null: a legacy row or no rate existed yet)."""
     return models.DecimalField(label, **RATE_DIGITS, null=True, blank=True, editable=False)
 
 
-def ves_field(label) -> models.DecimalField:
+def ves_field(label: StrOrPromise) -> models.DecimalField:
     """The amount in VES at the frozen rate (the field itself holds the USD value)."""
     return models.DecimalField(
         label, max_digits=22, decimal_places=2, null=True, blank=True, editable=False

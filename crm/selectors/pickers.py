@@ -9,15 +9,18 @@ narrows to nothing.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
+from accounts.models import User
 from crm.filters.clients import client_search_terms
 from crm.models import Client, Contact, Opportunity
 from crm.search import search_q, search_terms
 from crm.selectors.clients import clients_visible_to
 from crm.selectors.opportunities import opportunities_editable_by, opportunities_visible_to
 from projects_ro.filters import ProjectFilter
+from projects_ro.models import Project
 from projects_ro.selectors import projects_of_visible_clients, projects_visible_to
 
 PICKER_ROWS = 20
@@ -31,50 +34,50 @@ class Pick:
 
 
 @dataclass(frozen=True)
-class PickerKind:
+class PickerKind[M: Model]:
     """One kind of record a picker chooses: its scope, its search and how a row reads.
 
     `by_client` kinds may be narrowed to one client; with a client chosen, an empty search
     lists that client's records (a client has few)."""
 
-    scope: Callable[..., QuerySet]
-    search: Callable[[QuerySet, str], QuerySet]
-    pick: Callable[[object], Pick]
+    scope: Callable[[User], QuerySet[M]]
+    search: Callable[[QuerySet[M], str], QuerySet[M]]
+    pick: Callable[[M], Pick]
     only: tuple[str, ...]
     order: tuple[str, ...]
     by_client: bool = False
 
 
-def _clients(user) -> QuerySet:
+def _clients(user: User) -> QuerySet[Client]:
     return clients_visible_to(user=user)
 
 
-def _search_clients(rows: QuerySet, value: str) -> QuerySet:
+def _search_clients(rows: QuerySet[Client], value: str) -> QuerySet[Client]:
     return rows.filter(search_q(Client, client_search_terms(value)))
 
 
-def _search_opportunities(rows: QuerySet, value: str) -> QuerySet:
+def _search_opportunities(rows: QuerySet[Opportunity], value: str) -> QuerySet[Opportunity]:
     return rows.filter(search_q(Opportunity, search_terms(value)))
 
 
-def _contacts(user) -> QuerySet:
+def _contacts(user: User) -> QuerySet[Contact]:
     return Contact.objects.filter(client__in=clients_visible_to(user=user).values("pk"))
 
 
-def _search_contacts(rows: QuerySet, value: str) -> QuerySet:
+def _search_contacts(rows: QuerySet[Contact], value: str) -> QuerySet[Contact]:
     return rows.filter(search_q(Contact, search_terms(value, phone=True)))
 
 
-def _search_projects(rows: QuerySet, value: str) -> QuerySet:
+def _search_projects(rows: QuerySet[Project], value: str) -> QuerySet[Project]:
     # The project list's own search (code, name, client, manager, location).
     return ProjectFilter({"q": value}, queryset=rows).qs
 
 
-def _opportunity_pick(row) -> Pick:
+def _opportunity_pick(row: Opportunity) -> Pick:
     return Pick(row.pk, row.name, f"{row.client.name} · {row.get_stage_display()}")
 
 
-def _project_pick(row) -> Pick:
+def _project_pick(row: Project) -> Pick:
     shown = getattr(row, "client_visible", True)
     return Pick(row.pk, str(row), row.client.name if shown else "")
 
@@ -82,7 +85,7 @@ def _project_pick(row) -> Pick:
 OPPORTUNITY_ONLY = ("id", "name", "stage", "client__id", "client__name")
 PROJECT_ONLY = ("id", "code", "name", "client__id", "client__name")
 
-KINDS: dict[str, PickerKind] = {
+KINDS: dict[str, PickerKind[Any]] = {
     "client": PickerKind(
         scope=_clients,
         search=_search_clients,
@@ -139,7 +142,7 @@ KINDS: dict[str, PickerKind] = {
 
 
 def picker_search(
-    *, user, kind: str, value: str, client_id: int | None = None
+    *, user: User, kind: str, value: str, client_id: int | None = None
 ) -> tuple[list[Pick], bool]:
     """At most PICKER_ROWS records of `kind` that `value` finds in the user's scope, and
     whether there are more. Without a search (and, for a client's records, without a
@@ -147,9 +150,10 @@ def picker_search(
     spec = KINDS[kind]
     value = (value or "").strip()
     rows = spec.scope(user)
-    narrowed = spec.by_client and client_id is not None
-    if narrowed:
+    narrowed = False
+    if spec.by_client and client_id is not None:
         rows = rows.filter(client__in=_clients(user).filter(pk=client_id).values("pk"))
+        narrowed = True
     if value:
         rows = spec.search(rows, value)
     elif not narrowed:

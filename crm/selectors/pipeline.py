@@ -137,12 +137,12 @@ def _sums_by_probability(
     for row in rows:
         key = tuple(row[name] for name in keys)
         count, total, weighted_x100 = totals.get(key, (0, Decimal(0), Decimal(0)))
-        value = row["total"] or Decimal(0)
+        row_total = row["total"] or Decimal(0)
         if by_probability:
-            weighted = value * row["probability"]
+            weighted = row_total * row["probability"]
         else:
             weighted = row["weighted_x100"] or Decimal(0)
-        totals[key] = (count + row["count"], total + value, weighted_x100 + weighted)
+        totals[key] = (count + row["count"], total + row_total, weighted_x100 + weighted)
     return {
         (key[0] if len(key) == 1 else key): (
             count,

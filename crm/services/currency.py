@@ -1,12 +1,15 @@
 """Freezing amounts at the exchange rate of their date (the one writer of the `*_ves`,
 `*_rate` and `*_currency` columns; the rule of which column to read is crm.money)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Manager, Model, OuterRef, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Round, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,7 +36,9 @@ def missing_rate_message(on: date) -> str:
     ) % {"date": date_format(on, "SHORT_DATE_FORMAT")}
 
 
-def freeze(amount: Decimal | None, currency: str, on: date, *, field: str = "amount"):
+def freeze(
+    amount: Decimal | None, currency: str, on: date, *, field: str = "amount"
+) -> FrozenAmount:
     """Both values of an amount typed in `currency` on `on`, at the rate of that day (or the
     latest before it). A VES amount without a rate is refused with a message naming the date,
     never converted as zero; a USD amount without one keeps its VES value empty until a rate
@@ -52,7 +57,9 @@ def freeze(amount: Decimal | None, currency: str, on: date, *, field: str = "amo
     return FrozenAmount(usd=amount, ves=ves, rate=rate)
 
 
-def set_amount(instance, field: str, *, amount, currency: str, on: date) -> None:
+def set_amount(
+    instance: Model, field: str, *, amount: Decimal | None, currency: str, on: date
+) -> None:
     """Put an amount as typed on `instance` (unsaved): `field` in USD, `<field>_ves`,
     `<field>_rate` and the typed currency, frozen at the rate of `on`. An existing row whose
     typed amount and currency did not change keeps its frozen figures (an edit of another
@@ -72,7 +79,7 @@ def set_amount(instance, field: str, *, amount, currency: str, on: date) -> None
     setattr(instance, attr, currency)
 
 
-def set_typed_amount(instance, data: dict, field: str, *, on: date) -> None:
+def set_typed_amount(instance: Model, data: Mapping[str, Any], field: str, *, on: date) -> None:
     """`set_amount` from a service's data: the amount under `field` and its currency under
     `<field>_currency` (USD when absent, as every caller before dual currency). Nothing when
     the data has no `field`."""
@@ -81,7 +88,7 @@ def set_typed_amount(instance, data: dict, field: str, *, on: date) -> None:
         set_amount(instance, field, amount=data[field], currency=currency, on=on)
 
 
-def _pending_amounts():
+def _pending_amounts() -> tuple[tuple[Manager[Any], str, Combinable], ...]:
     """(queryset, field, date expression) of every amount kept in USD without a rate."""
     return (
         (Client.all_objects, "potential", TruncDate("created_at")),
@@ -115,7 +122,7 @@ def freeze_pending_amounts() -> int:
             .values("ves_per_usd")[:1]
         )
         rows = pending.annotate(_rate=rate).filter(_rate__isnull=False)
-        by_rate: dict = {}
+        by_rate: dict[Decimal, list[int]] = {}
         for pk, value in rows.values_list("pk", "_rate").iterator(chunk_size=2_000):
             by_rate.setdefault(value, []).append(pk)
         for value, pks in by_rate.items():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from config.amounts import compact_amount as compact
 from config.amounts import format_amount
-from crm.money import amount_in, original_amount, original_currency
+from crm.money import AmountRow, amount_in, original_amount, original_currency
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def compact_amount(value: object, currency: str = "") -> str:
     )
 
 
-def original_title(obj, field: str) -> str:
+def original_title(obj: AmountRow, field: str) -> str:
     """ "Original: VES 1.500.000,00 · 45,50 VES/USD": the amount as typed and its frozen rate
     (what the tooltips and the exports' extra columns show)."""
     currency = original_currency(obj, field)
@@ -58,7 +58,13 @@ def original_title(obj, field: str) -> str:
 
 
 @register.simple_tag
-def money(obj, field: str, currency: str, probability=None, full: bool = False) -> str:
+def money(
+    obj: AmountRow,
+    field: str,
+    currency: str,
+    probability: int | None = None,
+    full: bool = False,
+) -> str:
     """`obj`'s `field` in the display currency at its frozen rate (crm.money), short, with
     the full value and the original amount and rate in its title; × probability ÷ 100 for
     a weighted value; `full` writes the whole amount (detail pages). "—" when there is no

@@ -3,11 +3,12 @@ PICKER_ROWS records of one kind, in the user's scope, as they type."""
 
 import re
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import module_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW
 from crm.forms.base import int_or_none
 from crm.forms.pickers import MAX_TYPED
@@ -19,7 +20,7 @@ _FIELD_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,79}")
 
 @require_GET
 @module_required("crm", VIEW)
-def picker_view(request, kind: str):
+def picker_view(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     value = request.GET.get("q", "").strip()[:MAX_TYPED]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CompanySettings, Currency
+from crm.admin import ExchangeRateAdmin
 from crm.models import ExchangeRate, Opportunity, Quote, RateSource, Stage
 from crm.money import amount_column, display_currency
 from crm.selectors.exchange_rates import rate_on_or_before
@@ -201,7 +202,9 @@ def test_a_quote_freezes_the_rate_of_its_upload(db, executive, private_storage):
 
 
 def import_rates(browser, upload, file_format: str):
-    formats = admin.site.get_model_admin(ExchangeRate).get_import_formats()
+    model_admin = admin.site.get_model_admin(ExchangeRate)
+    assert isinstance(model_admin, ExchangeRateAdmin)
+    formats = model_admin.get_import_formats()
     index = str([f().get_title() for f in formats].index(file_format))
     dry_run = browser.post(
         reverse("admin:crm_exchangerate_import"),

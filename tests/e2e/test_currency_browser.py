@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_executive_reads_the_list_in_bolivares(live_server, page: Page):
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
     client = ClientFactory(owner=maria, name="Alimentos La Sabana")
     ExchangeRate.objects.create(date=timezone.localdate(), ves_per_usd=Decimal("40"))
     opportunity_create(

@@ -30,7 +30,7 @@ from crm.models import (
 from crm.models.goals import GoalPeriod, SalesGoal, period_start
 from crm.money import original_amount, original_currency
 from crm.phones import normalize_phone
-from crm.selectors.exchange_rates import rate_on_or_before
+from crm.selectors.exchange_rates import ves_per_usd_on
 from crm.services import ActivityInput, activity_create, opportunity_create
 from crm.services.currency import load_sample_rates
 from crm.services.forecasts import take_forecast_snapshots
@@ -468,6 +468,8 @@ class Command(BaseCommand):
         that stage rows and history exist as if people had worked them."""
         now = timezone.now()
         bant = {"bant_budget": True, "bant_authority": True, "bant_need": True}
+        # Today's rate (always there: the sample rates above end today).
+        rate = ves_per_usd_on(timezone.localdate())
         for index, name, stage, value, days, contact_name, position in OPPORTUNITIES:
             client = clients[index]
             contact = client.contacts.first() or Contact.objects.create(
@@ -480,9 +482,8 @@ class Command(BaseCommand):
             )
             answers = bant | {"bant_timeline": True} if stage != "prospecting" else {}
             # Every third deal was quoted in bolívares (at today's rate, roughly its value).
-            amount = {"estimated_value": Decimal(value)}
-            if index % 3 == 2:
-                rate = rate_on_or_before(timezone.localdate()).ves_per_usd
+            amount: dict[str, Decimal | str] = {"estimated_value": Decimal(value)}
+            if index % 3 == 2 and rate is not None:
                 amount = {
                     "estimated_value": (Decimal(value) * rate).quantize(Decimal("1")),
                     "estimated_value_currency": "VES",
