@@ -69,6 +69,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     goals = current_goal_board(
         executives=goal_people(user=request.user, executive=owner, team=executives),
         today=timezone.localdate(),
+        currency=currency,
     )
     goal_rows = {row.executive.pk: row for row in goals.rows} if goals else {}
     for row in team:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import AmountField
+from crm.forms.base import CurrencyField
 from crm.models import GoalPeriod
 from crm.models.goals import period_start
 from crm.services.goals import GoalInput
@@ -32,6 +33,7 @@ class GoalPeriodForm(forms.Form):
 class GoalRowForm(forms.Form):
     executive = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     won_value = AmountField(label=_("Won value target"), required=False)
+    won_value_currency = CurrencyField(label=_("Currency of the target"))
     new_opportunities = forms.IntegerField(
         label=_("New opportunities target"), required=False, min_value=0, max_value=100_000
     )
@@ -44,6 +46,7 @@ class GoalRowForm(forms.Form):
         return GoalInput(
             executive_id=data["executive"],
             won_value=data["won_value"],
+            won_value_currency=data["won_value_currency"],
             new_opportunities=data["new_opportunities"],
             activities=data["activities"],
         )

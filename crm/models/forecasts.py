@@ -3,6 +3,10 @@ a forecast can later be compared with what was really won ("Precisi√≥n del pron√
 
 Rows are only ever created (by `crm.services.forecasts.take_forecast_snapshots`), never
 recomputed or edited, and no purge touches them (they are kept at least 36 months).
+
+The figures are frozen in USD (the fields themselves) and in VES (`*_ves`, each opportunity
+at its own frozen rate, crm.money); a snapshot taken before dual currency, or when no rate
+existed yet, has no VES figures (shown as "sin tasa", never a zero).
 """
 
 from django.conf import settings
@@ -28,6 +32,15 @@ class ForecastSnapshot(models.Model):
     weighted = models.DecimalField(_("weighted"), max_digits=16, decimal_places=2)
     best_case = models.DecimalField(_("best case"), max_digits=16, decimal_places=2)
     commit = models.DecimalField(_("commit"), max_digits=16, decimal_places=2)
+    weighted_ves = models.DecimalField(
+        _("weighted in VES"), max_digits=22, decimal_places=2, null=True, blank=True
+    )
+    best_case_ves = models.DecimalField(
+        _("best case in VES"), max_digits=22, decimal_places=2, null=True, blank=True
+    )
+    commit_ves = models.DecimalField(
+        _("commit in VES"), max_digits=22, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("taken at"), auto_now_add=True)
 
     class Meta:

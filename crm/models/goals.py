@@ -1,6 +1,11 @@
 """Metas: a manager's target per executive for a month or a quarter (won value, and
 optionally new opportunities and activities done). Progress is computed, never stored
-(crm.selectors.goals)."""
+(crm.reports.goals).
+
+The won value target is typed in USD or VES and frozen in both (crm.services.currency) at
+the rate of the period's first day: the latest rate on or before it, so a goal set ahead
+for a future period takes the latest rate known when it is set, and is never moved
+afterwards."""
 
 from datetime import date
 
@@ -8,6 +13,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from crm.models.exchange_rates import currency_field, rate_field, ves_field
 
 
 class GoalPeriod(models.TextChoices):
@@ -44,6 +51,9 @@ class SalesGoal(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    won_value_ves = ves_field(_("won value target in VES"))
+    won_value_currency = currency_field(_("currency of the won value target"))
+    won_value_rate = rate_field(_("exchange rate of the won value target"))
     new_opportunities = models.PositiveIntegerField(
         _("new opportunities target"), null=True, blank=True
     )

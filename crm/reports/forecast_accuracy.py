@@ -2,8 +2,12 @@
 (crm.models.forecasts), against what was really won in that month.
 
 Accuracy = won ÷ the weighted forecast of the month, for the months of the period that have
-a snapshot (a month before the first snapshot has nothing to compare). Snapshots are per
-executive and for the whole team, so the segment and industry filters do not apply here.
+a snapshot (a month before the first snapshot has nothing to compare). Both in the user's
+display currency (crm.money): the snapshot's frozen USD or VES figures against the won
+value's column in that currency. A snapshot without VES figures (taken before dual currency
+or before any rate) reads "sin tasa" in VES and is left out of the totals, never a zero.
+Snapshots are per executive and for the whole team, so the segment and industry filters do
+not apply here.
 """
 
 from dataclasses import replace
@@ -16,8 +20,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Currency, User
+from accounts.models import User
 from crm.models import ForecastSnapshot, Stage
+from crm.money import amount_column
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.pipeline import ZERO, won_value
@@ -53,16 +58,22 @@ def _won_by(filters: ReportFilters, months: list[date], *fields: str) -> Any:
         .filter(stage=Stage.WON, closed_on__gte=months[0], closed_on__lt=add_months(months[-1], 1))
         .annotate(month=TruncMonth("closed_on"))
         .values("month", *fields)
-        .annotate(won=Sum(won_value()))
+        .annotate(won=Sum(won_value(filters.currency)))
     )
 
 
 def forecast_accuracy_report(*, filters: ReportFilters) -> TableReport:
-    # The snapshots froze USD figures: the report compares them with USD won, whatever the
-    # user's display currency.
-    filters = replace(filters, currency=Currency.USD)
     months = _months(filters)
-    frozen = {row.month: row for row in _frozen(filters, months)}
+    column = {
+        name: amount_column(name, filters.currency) for name in ("weighted", "best_case", "commit")
+    }
+    snapshots = {row.month: row for row in _frozen(filters, months)}
+    # Only the snapshots with figures in the display currency are compared.
+    frozen = {
+        month: row
+        for month, row in snapshots.items()
+        if getattr(row, column["weighted"]) is not None
+    }
     won = {month_key(row["month"]): row["won"] or ZERO for row in _won_by(filters, months)}
     monthly = Table(
         id="forecast-by-month",
@@ -82,18 +93,21 @@ def forecast_accuracy_report(*, filters: ReportFilters) -> TableReport:
         snapshot = frozen.get(month)
         value = won.get(month, ZERO)
         if snapshot is None:
-            monthly.rows.append([charts.month_label(month), None, None, None, value, None])
+            # No snapshot, or one without figures in this currency: "sin tasa", never 0.
+            blank = None if month not in snapshots else _("no rate")
+            monthly.rows.append([charts.month_label(month), blank, blank, blank, value, None])
             continue
-        forecast_total += snapshot.weighted
+        weighted = getattr(snapshot, column["weighted"])
+        forecast_total += weighted
         won_total += value
         monthly.rows.append(
             [
                 charts.month_label(month),
-                snapshot.weighted,
-                snapshot.best_case,
-                snapshot.commit,
+                weighted,
+                getattr(snapshot, column["best_case"]),
+                getattr(snapshot, column["commit"]),
                 value,
-                ratio(value, snapshot.weighted),
+                ratio(value, weighted),
             ]
         )
     monthly.footer = [
@@ -136,7 +150,10 @@ def forecast_accuracy_report(*, filters: ReportFilters) -> TableReport:
             description=_("Weighted forecast frozen on the first day of each month, and won."),
             categories=[row[0] for row in monthly.rows],
             series=[
-                (_("Weighted forecast"), [row[1] or ZERO for row in monthly.rows]),
+                (
+                    _("Weighted forecast"),
+                    [row[1] if isinstance(row[1], Decimal) else ZERO for row in monthly.rows],
+                ),
                 (_("Value won"), [row[4] for row in monthly.rows]),
             ],
         )
@@ -147,8 +164,11 @@ def forecast_accuracy_report(*, filters: ReportFilters) -> TableReport:
 def _by_executive(filters: ReportFilters, months: list[date]) -> Table:
     """Per executive, over the months each has a snapshot for: forecast, won, accuracy."""
     snapshots = ForecastSnapshot.objects.filter(
-        month__in=months, taken_on=F("month"), executive__isnull=False
-    ).values_list("executive_id", "month", "weighted")
+        month__in=months,
+        taken_on=F("month"),
+        executive__isnull=False,
+        **{f"{amount_column('weighted', filters.currency)}__isnull": False},
+    ).values_list("executive_id", "month", amount_column("weighted", filters.currency))
     forecast: dict[int, dict[date, Decimal]] = {}
     for executive_id, month, weighted in snapshots:
         forecast.setdefault(executive_id, {})[month] = weighted

@@ -2,6 +2,10 @@
 the team: attainment = won ÷ target, the gap still to win, and the pipeline coverage of that
 gap (weighted open pipeline expected to close in the period ÷ the gap).
 
+Amounts are in the caller's currency (crm.money): the target's frozen USD or VES value
+against the won value and the pipeline in the same column. A target typed before any rate
+of its period has no VES value yet (`no_rate`: shown as "sin tasa", never compared).
+
 Five aggregate queries whatever the number of executives. Who is shown is the caller's
 choice of `executives` (a manager: the team or one executive; an executive: themselves).
 """
@@ -13,11 +17,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from accounts.models import User
+from accounts.models import Currency, User
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from crm.models import OPEN_STAGES, Activity, GoalPeriod, Opportunity, SalesGoal, Stage
 from crm.models.goals import period_months, period_start
+from crm.money import amount_in
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.pipeline import ZERO, day_bounds, weighted_value, won_value
 from crm.reports.tables import ratio
@@ -34,6 +39,7 @@ class GoalRow:
     new_opportunities_target: int | None = None
     activities: int = 0
     activities_target: int | None = None
+    no_rate: bool = False  # a target with no value in the display currency yet
 
     @property
     def attainment(self) -> float | None:
@@ -55,6 +61,7 @@ class GoalBoard:
     start: date
     end: date
     rows: list[GoalRow]
+    currency: str = Currency.USD
     team: GoalRow = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,9 +69,11 @@ class GoalBoard:
             values = [v for v in values if v is not None]
             return sum(values) if values else None
 
+        no_rate = any(r.no_rate for r in self.rows)
         self.team = GoalRow(
             executive=None,
-            target=total(r.target for r in self.rows),
+            target=None if no_rate else total(r.target for r in self.rows),
+            no_rate=no_rate,
             won=sum((r.won for r in self.rows), ZERO),
             weighted=sum((r.weighted for r in self.rows), ZERO),
             new_opportunities=sum(r.new_opportunities for r in self.rows),
@@ -102,7 +111,13 @@ def report_goal_board(*, user: User, filters: ReportFilters) -> GoalBoard | None
     }
     if not goals:  # one query when nobody has a goal for the period
         return None
-    return goal_board(period=period, start=filters.start, executives=people, goals=goals)
+    return goal_board(
+        period=period,
+        start=filters.start,
+        executives=people,
+        goals=goals,
+        currency=filters.currency,
+    )
 
 
 def period_end(period: str, start: date) -> date:
@@ -110,7 +125,12 @@ def period_end(period: str, start: date) -> date:
 
 
 def goal_board(
-    *, period: str, start: date, executives: list[User], goals: dict | None = None
+    *,
+    period: str,
+    start: date,
+    executives: list[User],
+    goals: dict | None = None,
+    currency: str = Currency.USD,
 ) -> GoalBoard:
     """`goals` (executive id -> SalesGoal) when the caller already read them."""
     end = period_end(period, start)
@@ -125,11 +145,11 @@ def goal_board(
         }
     deals = Opportunity.objects.filter(owner_id__in=people).order_by().values("owner_id")
     won = deals.filter(stage=Stage.WON, closed_on__range=(start, end)).annotate(
-        value=Sum(won_value())
+        value=Sum(won_value(currency))
     )
     weighted = deals.filter(
         stage__in=OPEN_STAGES, expected_close_date__range=(start, end)
-    ).annotate(value=Sum(weighted_value()))
+    ).annotate(value=Sum(weighted_value(currency)))
     created = deals.filter(created_at__gte=since, created_at__lt=until).annotate(n=Count("pk"))
     done = (
         Activity.objects.filter(
@@ -149,11 +169,13 @@ def goal_board(
     rows = []
     for person in executives:
         goal = goals.get(person.pk)
+        target = amount_in(goal, "won_value", currency) if goal else None
         rows.append(
             GoalRow(
                 executive=person,
                 goal=goal,
-                target=goal.won_value if goal else None,
+                target=target,
+                no_rate=target is None and goal is not None and goal.won_value is not None,
                 won=won_by.get(person.pk, ZERO),
                 weighted=weighted_by.get(person.pk, ZERO),
                 new_opportunities=created_by.get(person.pk, 0),
@@ -162,10 +184,12 @@ def goal_board(
                 activities_target=goal.activities if goal else None,
             )
         )
-    return GoalBoard(period=period, start=start, end=end, rows=rows)
+    return GoalBoard(period=period, start=start, end=end, rows=rows, currency=currency)
 
 
-def current_goal_board(*, executives: list[User], today: date) -> GoalBoard | None:
+def current_goal_board(
+    *, executives: list[User], today: date, currency: str = Currency.USD
+) -> GoalBoard | None:
     """The board of this month when an executive has a monthly goal, else of this quarter
     when one has a quarterly goal, else None: one query when nobody has a goal."""
     month = period_start(GoalPeriod.MONTH, today)
@@ -179,5 +203,7 @@ def current_goal_board(*, executives: list[User], today: date) -> GoalBoard | No
     for period, start in ((GoalPeriod.MONTH, month), (GoalPeriod.QUARTER, quarter)):
         chosen = {g.executive_id: g for g in goals if g.period == period}
         if chosen:
-            return goal_board(period=period, start=start, executives=executives, goals=chosen)
+            return goal_board(
+                period=period, start=start, executives=executives, goals=chosen, currency=currency
+            )
     return None

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Currency
-from crm.models import Client, ExchangeRate, Opportunity, Quote, RateSource
+from crm.models import Client, ExchangeRate, Opportunity, Quote, RateSource, SalesGoal
 from crm.money import currency_attr, original_amount
 from crm.selectors.exchange_rates import ves_per_usd_on
 
@@ -95,6 +95,7 @@ def _pending_amounts() -> tuple[tuple[Manager[Any], str, Combinable], ...]:
         (Opportunity.all_objects, "estimated_value", TruncDate("created_at")),
         (Opportunity.all_objects, "actual_value", F("closed_on")),
         (Quote.objects, "total_amount", TruncDate("document__uploaded_at")),
+        (SalesGoal.objects, "won_value", F("starts_on")),
     )
 
 
@@ -109,7 +110,8 @@ def pending_amount_count() -> int:
 
 def freeze_pending_amounts() -> int:
     """Freeze every USD amount still without a rate at the rate of its date (the row's
-    creation, the close date of a sale, the upload of a quote), now that rates exist. Amounts
+    creation, the close date of a sale, the upload of a quote, the first day of a goal's
+    period), now that rates exist. Amounts
     dated before the first rate stay pending. Run after rates are loaded (admin, import)."""
     updated = 0
     for manager, field, on in _pending_amounts():

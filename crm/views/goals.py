@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Currency
 from accounts.roles import VIEW, is_manager
 from crm.forms.goals import GoalFormSet, GoalPeriodForm
 from crm.models import GoalPeriod
 from crm.models.goals import period_months
+from crm.money import display_currency, original_amount, original_currency
 from crm.reports.filters import add_months
 from crm.reports.goals import goal_board, goal_people
 from crm.services.goals import goals_save
@@ -34,13 +36,18 @@ def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     period, start = GoalPeriodForm(request.GET).period()
     manager = is_manager(request.user)
     executives = goal_people(user=request.user)
-    board = goal_board(period=period, start=start, executives=executives)
+    currency = display_currency(request.user)
+    board = goal_board(period=period, start=start, executives=executives, currency=currency)
     formset = None
     if manager:
         initial = [
             {
                 "executive": row.executive.pk,
-                "won_value": row.target,
+                # The target as the manager typed it, in its own currency.
+                "won_value": original_amount(row.goal, "won_value") if row.goal else None,
+                "won_value_currency": original_currency(row.goal, "won_value")
+                if row.goal
+                else Currency.USD,
                 "new_opportunities": row.new_opportunities_target,
                 "activities": row.activities_target,
             }
@@ -67,6 +74,7 @@ def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     step = period_months(period)
     context = {
         "board": board,
+        "currency": currency,
         "rows": [(row, forms.get(str(row.executive.pk))) for row in board.rows],
         "formset": formset,
         "period": period,

@@ -172,7 +172,8 @@ def test_the_page_costs_the_same_queries_for_any_team(
         assert browser.get(url).status_code == 200
 
 
-QUERIES = 11
+# 11, and the company settings read for the display currency (crm.money).
+QUERIES = 12
 
 
 @pytest.mark.parametrize("rows", [1, 30])
@@ -236,3 +237,112 @@ def test_the_pipeline_report_and_its_pdf_show_the_periods_goals(client_as, manag
     workbook = load_workbook(io.BytesIO(b"".join(excel.streaming_content)))
     cells = [row for row in workbook.worksheets[0].iter_rows(values_only=True) if row]
     assert any(row[0] == str(executive) and row[1] == 654_321 for row in cells)
+
+
+# --- Dual currency ------------------------------------------------------------------------
+
+
+def ves_deal(owner, usd, rate, **extra):
+    """A won deal of March frozen at its own rate (VES = USD × rate)."""
+    return OpportunityFactory(
+        client=ClientFactory(owner=owner),
+        owner=owner,
+        stage=Stage.WON,
+        probability=100,
+        estimated_value=Decimal(usd),
+        estimated_value_ves=Decimal(usd) * rate,
+        estimated_value_rate=Decimal(rate),
+        expected_close_date=date(2027, 3, 5),
+        closed_on=date(2027, 3, 5),
+        **extra,
+    )
+
+
+def test_a_target_typed_in_ves_is_frozen_at_the_periods_first_day_and_never_moves(
+    client_as, manager, executive
+):
+    from accounts.models import Currency
+    from crm.models import ExchangeRate
+
+    ExchangeRate.objects.create(date=date(2027, 2, 26), ves_per_usd=Decimal(36))
+    ExchangeRate.objects.create(date=date(2027, 3, 20), ves_per_usd=Decimal(99))  # mid-period
+    ves_deal(executive, 10_000, 40)  # 400.000 VES
+    ves_deal(executive, 5_000, 50)  # 250.000 VES, each at its own rate
+    browser = client_as(manager)
+    url = reverse("crm:goal_list") + "?periodo=mes&inicio=2027-03"
+    data = _post_data(
+        browser.get(url),
+        {executive.pk: {"won_value": "1.300.000", "won_value_currency": "VES"}},
+    )
+    assert browser.post(url, data).status_code == 302
+    goal = SalesGoal.objects.get(executive=executive)
+    assert (goal.won_value, goal.won_value_ves, goal.won_value_rate) == (
+        Decimal("36111.11"),
+        Decimal("1300000"),
+        Decimal(36),
+    )
+    assert goal.won_value_currency == Currency.VES
+
+    ExchangeRate.objects.create(date=date(2027, 3, 1), ves_per_usd=Decimal(80))  # loaded later
+    assert browser.post(url, data).status_code == 302  # saved again, unchanged
+    goal.refresh_from_db()
+    assert (goal.won_value, goal.won_value_ves) == (Decimal("36111.11"), Decimal("1300000"))
+
+    board = goal_board(
+        period=GoalPeriod.MONTH, start=MARCH, executives=[executive], currency=Currency.VES
+    )
+    row = board.rows[0]
+    assert (row.target, row.won) == (1_300_000, 650_000)  # won from the VES column
+    assert row.attainment == pytest.approx(0.5)
+    usd = goal_board(period=GoalPeriod.MONTH, start=MARCH, executives=[executive]).rows[0]
+    assert (usd.target, usd.won) == (Decimal("36111.11"), 15_000)
+
+    manager.display_currency = Currency.VES
+    manager.save(update_fields=["display_currency"])
+    page = browser.get(url)
+    text = page.content.decode()
+    mine = next(r for r in page.context["board"].rows if r.executive == executive)
+    assert mine.target == 1_300_000
+    assert "650.000,00" in text and "50,0 %" in text
+    assert 'value="1300000' in text or 'value="1.300.000' in text  # the amount as typed
+
+
+def test_a_ves_target_without_a_rate_is_refused_and_kept_as_typed(client_as, manager, executive):
+    browser = client_as(manager)
+    url = reverse("crm:goal_list") + "?periodo=mes&inicio=2027-03"
+    data = _post_data(
+        browser.get(url),
+        {executive.pk: {"won_value": "500.000", "won_value_currency": "VES"}},
+    )
+    page = browser.post(url, data)
+    assert page.status_code == 200
+    assert "Administración → Tasas de cambio" in page.content.decode()
+    assert 'value="500000"' in page.content.decode()
+    assert '<option value="VES" selected>' in page.content.decode()
+    assert not SalesGoal.objects.filter(executive=executive).exists()
+
+
+def test_a_usd_goal_without_a_rate_reads_no_rate_in_ves_never_zero(
+    client_as, manager, executive, other_executive
+):
+    from django.utils import timezone
+
+    from accounts.models import Currency
+    from crm.models.goals import period_start
+
+    month = period_start(GoalPeriod.MONTH, timezone.localdate())
+    for person in (executive, other_executive):
+        SalesGoal.objects.create(
+            executive=person, period=GoalPeriod.MONTH, starts_on=month, won_value=40_000
+        )
+    manager.display_currency = Currency.VES
+    manager.save(update_fields=["display_currency"])
+    browser = client_as(manager)
+    dashboard = browser.get(reverse("dashboard:home"))
+    goal = dashboard.context["goal"]
+    assert goal.no_rate and goal.target is None and goal.attainment is None
+    assert "sin tasa" in dashboard.content.decode()
+    page = browser.get(reverse("crm:goal_list"))
+    assert page.context["board"].team.no_rate
+    assert "sin tasa" in page.content.decode()
+    assert all(row.target is None for row in page.context["board"].rows if row.goal)

@@ -32,7 +32,7 @@ from crm.money import original_amount, original_currency
 from crm.phones import normalize_phone
 from crm.selectors.exchange_rates import ves_per_usd_on
 from crm.services import ActivityInput, activity_create, opportunity_create
-from crm.services.currency import load_sample_rates
+from crm.services.currency import freeze_pending_amounts, load_sample_rates
 from crm.services.forecasts import take_forecast_snapshots
 from crm.tax_ids import rif_with_check_digit
 from projects_ro.models import Project, ProjectStatus
@@ -429,6 +429,7 @@ class Command(BaseCommand):
                     "set_by": manager,
                 },
             )
+        freeze_pending_amounts()  # the targets' VES values, at the rate of the 1st
 
     def _quote(self, opportunity: Opportunity, *, number: str) -> None:
         """A real PDF quote on the opportunity's Documentos tab, through "Subir Documento"."""
