@@ -40,13 +40,17 @@ def test_an_executive_reads_the_list_in_bolivares(live_server, page: Page):
     page.goto(live_server.url + "/crm/oportunidades/")
     expect(page.get_by_test_id("total-value")).to_contain_text("USD 50,0 mil")
 
-    page.get_by_role("button", name="VES").click()
+    # The page's switch (a user's name such as "Vives" would match a looser "VES").
+    switch = page.get_by_test_id("currency-switch")
+    switch.get_by_role("button", name="VES", exact=True).click()
     expect(page.get_by_test_id("total-value")).to_contain_text("VES 2,0 MM")
     row_value = page.locator("td .amount-compact").first
     expect(row_value).to_have_attribute(
         "title", "VES 2.000.000,00 · Original: VES 2.000.000,00 · 40,0000 VES/USD"
     )
-    expect(page.get_by_role("button", name="VES")).to_have_attribute("aria-pressed", "true")
+    expect(switch.get_by_role("button", name="VES", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
     page.get_by_role("link", name="Tablero").click()
     expect(page.get_by_test_id("total-prospecting")).to_contain_text("VES 2,0 MM")
