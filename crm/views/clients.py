@@ -24,6 +24,7 @@ from crm.forms.base import int_or_none
 from crm.forms.clients import TOTAL_FORMS_KEY, ClientForm, with_another_contact_row
 from crm.history import client_changes_since
 from crm.models import SATISFACTION_TYPES, ChangeRecord, Client
+from crm.money import display_currency
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
@@ -280,6 +281,7 @@ def client_detail_view(
     editable = user_can_edit_client(user=request.user, client=client)
     context = {
         "client": client,
+        "currency": display_currency(request.user),  # amounts at their frozen rates
         "tab": tab,
         "tabs": tabs,
         "can_edit": CHANGE in crm_rights and editable,

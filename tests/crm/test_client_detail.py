@@ -308,5 +308,12 @@ def test_amounts_on_the_client_page_are_compact_with_the_full_value_on_hover(
     summary = page_text(client_as(executive).get(detail_url(sabana)))
     tab = page_text(client_as(executive).get(detail_url(sabana, "oportunidades")))
 
-    assert '<span class="amount-compact" title="150.000,00">150 mil</span>' in summary
-    assert '<span class="amount-compact" title="2.500.000,00">2,5 MM</span>' in tab
+    # in the display currency (USD by default), the original amount as typed on hover too
+    assert (
+        '<span class="amount-compact" title="USD 150.000,00 · Original: USD 150.000,00">' in summary
+    )
+    assert "USD 150 mil</span>" in summary
+    assert (
+        '<span class="amount-compact" title="USD 2.500.000,00 · Original: USD 2.500.000,00">' in tab
+    )
+    assert "USD 2,5 MM</span>" in tab
