@@ -30,9 +30,6 @@ class User(AbstractUser):
     display_currency = models.CharField(
         _("display currency"), max_length=3, blank=True, editable=False
     )
-    # Kept on the user object for one request, never stored: the company's currency read by
-    # crm.money.display_currency for a user without a choice of their own.
-    _company_display_currency: str
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

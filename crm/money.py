@@ -66,10 +66,5 @@ def display_currency(user: User | None, settings: CompanySettings | None = None)
         return chosen
     if settings is not None:
         return settings.currency or Currency.USD
-    # Read once per request: the pages ask from the view and from their fragments.
-    cached = getattr(user, "_company_display_currency", None)
-    if cached is None:
-        cached = CompanySettings.load().currency or Currency.USD
-        if user is not None:
-            user._company_display_currency = cached
-    return cached
+    # CompanySettings.load() is read once per request (accounts.middleware).
+    return CompanySettings.load().currency or Currency.USD
