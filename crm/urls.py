@@ -1,5 +1,9 @@
 from django.urls import path
 
+from crm.opportunities.views import board as opportunity_board
+from crm.opportunities.views import flows as opportunity_flows
+from crm.opportunities.views import list as opportunity_list
+from crm.opportunities.views import page as opportunity_page
 from crm.views import (
     activities,
     calendar,
@@ -9,11 +13,7 @@ from crm.views import (
     complaints,
     goals,
     imports,
-    opportunities,
-    opportunity_export,
-    opportunity_flows,
     pickers,
-    pipeline,
     recycle_bin,
     reports,
     search,
@@ -50,43 +50,53 @@ urlpatterns = [
     path("clientes/<int:pk>/compartir/", clients.client_share_view, name="client_share"),
     path("clientes/<int:pk>/fusionar/", client_merge.client_merge_view, name="client_merge"),
     path("clientes/<int:pk>/<slug:tab>/", clients.client_detail_view, name="client_tab"),
-    path("oportunidades/", pipeline.opportunity_list_view, name="opportunity_list"),
+    path("oportunidades/", opportunity_list.opportunity_list_view, name="opportunity_list"),
     path(
         "oportunidades/exportar/<str:file_format>/",
-        opportunity_export.opportunity_export_view,
+        opportunity_list.opportunity_export_view,
         name="opportunity_export",
     ),
-    path("oportunidades/tablero/", pipeline.opportunity_board_view, name="opportunity_board"),
+    path(
+        "oportunidades/tablero/", opportunity_board.opportunity_board_view, name="opportunity_board"
+    ),
     path(
         "oportunidades/tablero/<slug:stage>/",
-        pipeline.opportunity_board_column_view,
+        opportunity_board.opportunity_board_column_view,
         name="opportunity_board_column",
     ),
-    path("oportunidades/nueva/", opportunities.opportunity_create_view, name="opportunity_create"),
+    path(
+        "oportunidades/nueva/", opportunity_page.opportunity_create_view, name="opportunity_create"
+    ),
     path(
         "oportunidades/contactos-del-cliente/",
-        opportunities.client_contacts_view,
+        opportunity_page.client_contacts_view,
         name="opportunity_client_contacts",
     ),
     path(
-        "oportunidades/<int:pk>/", opportunities.opportunity_detail_view, name="opportunity_detail"
+        "oportunidades/<int:pk>/",
+        opportunity_page.opportunity_detail_view,
+        name="opportunity_detail",
     ),
     path(
         "oportunidades/<int:pk>/editar/",
-        opportunities.opportunity_edit_view,
+        opportunity_page.opportunity_edit_view,
         name="opportunity_edit",
     ),
     path(
         "oportunidades/<int:pk>/eliminar/",
-        opportunities.opportunity_delete_view,
+        opportunity_page.opportunity_delete_view,
         name="opportunity_delete",
     ),
     path(
         "oportunidades/<int:pk>/compartir/",
-        opportunities.opportunity_share_view,
+        opportunity_page.opportunity_share_view,
         name="opportunity_share",
     ),
-    path("oportunidades/<int:pk>/etapa/", pipeline.opportunity_move_view, name="opportunity_move"),
+    path(
+        "oportunidades/<int:pk>/etapa/",
+        opportunity_board.opportunity_move_view,
+        name="opportunity_move",
+    ),
     path(
         "oportunidades/<int:pk>/seguimiento/",
         opportunity_flows.follow_up_view,

@@ -11,12 +11,12 @@ from accounts.selectors import assignable_executives
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import OPEN_STAGES, Stage
 from crm.money import amount_column
+from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
 from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
 from crm.reports.sales import sales_cycle
 from crm.selectors.activities import activities_visible_to
 from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
 from projects_ro.models import Project, ProjectStatus
 
 ZERO = Decimal("0")

@@ -16,7 +16,7 @@ from django_filters import FilterSet
 
 from crm.filters.clients import ClientFilter
 from crm.filters.complaints import ComplaintFilter
-from crm.filters.opportunities import OpportunityFilter
+from crm.opportunities.filters import OpportunityFilter
 
 EXECUTIVE, MANAGER, BOTH = "ejecutivo", "gerente", "both"
 LAST = "page=99999"

@@ -12,8 +12,8 @@ from config.forms import AmountField, BootstrapFormMixin, LocalDateField, LocalD
 from crm.forms.base import CurrencyField, ServiceErrorsMixin, VersionField
 from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Contact, Opportunity
+from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
 from crm.services.quotes import QuoteInput, QuoteSendInput
 from documents.models import DocumentKind
 from documents.services import DocumentInput

@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from crm.models import Client, Opportunity
-from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
-from crm.selectors.opportunities import (
+from crm.opportunities.selectors.visibility import (
     opportunities_editable_by,
     opportunities_visible_to,
     sees_every_opportunity,
 )
+from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
 from documents.filters import DocumentFilter
 from documents.models import Document, DocumentDownload, DocumentQuerySet, DocumentVersion
 from projects_ro.models import Project

@@ -21,7 +21,7 @@ from config.pagination import paginate
 from crm.forms.base import int_or_none
 from crm.models import Quote, QuoteStatus
 from crm.money import original_amount
-from crm.selectors.opportunities import get_opportunity_for_user_or_404
+from crm.opportunities.selectors.visibility import get_opportunity_for_user_or_404
 from crm.services.quotes import (
     BEFORE_PROPOSAL,
     QuoteSendError,

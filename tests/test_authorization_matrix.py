@@ -53,9 +53,10 @@ from accounts.roles import (
     is_administrator,
     is_manager,
 )
-from crm.services import WonDetails, client_delete, opportunity_move_stage
+from crm.opportunities.services import WonDetails, opportunity_move_stage, opportunity_share
+from crm.services import client_delete
 from crm.services.complaints import complaint_create
-from crm.services.opportunities import ShareLevel, opportunity_share
+from crm.services.shares import ShareLevel
 from documents.models import PRIVATE_STORAGE
 from tests.documents.files import make_document, make_quote
 from tests.factories import (

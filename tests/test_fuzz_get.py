@@ -14,7 +14,7 @@ from contractors_ro.filters import ContractorFilter
 from crm.filters.activities import ActivityFilter
 from crm.filters.clients import ClientFilter
 from crm.filters.complaints import ComplaintFilter
-from crm.filters.opportunities import BoardFilter, OpportunityFilter
+from crm.opportunities.filters import BoardFilter, OpportunityFilter
 from crm.reports.filters import ReportFilterForm
 from documents.filters import DocumentFilter
 from projects_ro.filters import ProjectFilter

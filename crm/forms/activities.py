@@ -31,7 +31,6 @@ from config.forms import (
 from crm.filters.activities import executive_choices
 from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
 from crm.forms.clients import DraftMixin
-from crm.forms.opportunity_flows import AnsweredField, now_to_the_minute, planned_at
 from crm.forms.pickers import PickerChoiceField
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
@@ -44,8 +43,9 @@ from crm.models import (
     Contact,
     Opportunity,
 )
+from crm.opportunities.forms.flows import AnsweredField, now_to_the_minute, planned_at
+from crm.opportunities.selectors.visibility import opportunities_editable_by
 from crm.selectors.clients import clients_visible_to, contacts_of, user_can_edit_client
-from crm.selectors.opportunities import opportunities_editable_by
 from crm.services.activities import ActivityInput, ActivityResult
 
 # Types a user creates by hand ("Venta cerrada" is written by "Cerrar Venta").

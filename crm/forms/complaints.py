@@ -10,8 +10,8 @@ from config.forms import BootstrapFormMixin
 from crm.forms.base import QueryForm, VersionField, query_id
 from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Complaint, Opportunity
+from crm.opportunities.selectors.visibility import opportunities_editable_by
 from crm.selectors.clients import clients_visible_to, user_can_edit_client
-from crm.selectors.opportunities import opportunities_editable_by
 from projects_ro.models import Project
 from projects_ro.selectors import projects_of_visible_clients
 

@@ -1,12 +1,15 @@
-"""The filters of the pipeline board and of the opportunity list (CRM → Oportunidades).
+"""The filters of the pipeline board and of the opportunity list (CRM → Oportunidades),
+applied by the selectors (selectors/board.py, selectors/list.py).
 
-Both share the parameter names of the board's filters (owner, segment, close_from, close_to),
-so the "Tablero / Lista" toggle carries them from one view to the other.
+Both share the parameter names of the board's filters (owner, segment, close_from, close_to,
+follow_up), so the "Tablero / Lista" toggle carries them from one view to the other
+(`board_filter_query`).
 """
 
 import django_filters
 from django import forms
 from django.db.models import OrderBy, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -61,6 +64,17 @@ class BoardFilter(django_filters.FilterSet):
         self, queryset: QuerySet[Opportunity], name: str, value: bool | None
     ) -> QuerySet[Opportunity]:
         return queryset.requiring_follow_up() if value else queryset
+
+
+def board_filter_query(params: QueryDict) -> str:
+    """The board filters of `params`, url-encoded ("owner=3&segment=A"), without the page,
+    the column or the list's own filters: what the board's links and the toggle carry."""
+    kept = QueryDict(mutable=True)
+    for name in BoardFilter.base_filters:
+        values = [value for value in params.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
 
 
 class OpportunityOrderingFilter(django_filters.OrderingFilter):

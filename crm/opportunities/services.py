@@ -1,6 +1,11 @@
-"""Writes of opportunities. `opportunity_move_stage` is the only writer of `stage`: every path
-(form, board, follow-up, won and lost flows, import) goes through `_move`, which applies the
-probability defaults, checks the FAQ rules and writes the StageChange row."""
+"""Every write of an opportunity: create, edit (`opportunity_edit`, the form's save), the stage
+moves, the follow-up, the won and lost flows, delete and restore, sharing.
+
+`opportunity_move_stage` is the only writer of `stage`: every path (form, board, follow-up,
+won and lost flows, import) goes through `_move`, which applies the probability defaults,
+checks the FAQ rules (`crm.stage_rules.check_bant`) and writes the StageChange row. The board
+and the move page call `opportunity_qualify_and_move`, which records the BANT answers first
+when the move asks for them."""
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -527,3 +532,64 @@ def opportunity_share(
 
 def opportunity_unshare(*, user: User, opportunity: Opportunity, colleague: User) -> None:
     unshare_record(user=user, record=opportunity, colleague=colleague)
+
+
+@transaction.atomic
+def opportunity_edit(
+    *,
+    user: User,
+    opportunity_id: int,
+    expected_version: int,
+    data: dict,
+    products: Iterable[ProductService] | None = None,
+    stage: str | None = None,
+    next_activity: ActivityInput | None = None,
+) -> Opportunity:
+    """Save the edit form: the fields (opportunity_update), then, if another open stage was
+    chosen, the move (opportunity_move_stage, the only writer of stage, so the BANT rule,
+    the probability default and the StageChange row apply as on the board), then the next
+    activity. All or nothing: a refused move leaves the fields unsaved too."""
+    opportunity = opportunity_update(
+        user=user,
+        opportunity_id=opportunity_id,
+        expected_version=expected_version,
+        data=data,
+        products=products,
+    )
+    if stage and stage != opportunity.stage:
+        opportunity = opportunity_move_stage(
+            user=user,
+            opportunity_id=opportunity.pk,
+            expected_version=opportunity.version,
+            to_stage=stage,
+        )
+    if next_activity is not None:
+        _schedule(user=user, opportunity=opportunity, activity=next_activity)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_qualify_and_move(
+    *,
+    user: User,
+    opportunity_id: int,
+    expected_version: int,
+    to_stage: str,
+    bant: dict | None = None,
+) -> Opportunity:
+    """A move from the board or the move page: record the BANT answers, when given, and move
+    the stage in one step (a lead leaving Prospección unqualified is asked them first). Both
+    writes or neither: a refused move (stale version, FAQ rule) leaves the answers unsaved,
+    so the form can be sent again as is. Without answers it is opportunity_move_stage."""
+    if bant is not None:
+        data = {name: bant[name] for name in BANT_FIELDS if name in bant}
+        qualified = opportunity_update(
+            user=user, opportunity_id=opportunity_id, expected_version=expected_version, data=data
+        )
+        expected_version = qualified.version
+    return opportunity_move_stage(
+        user=user,
+        opportunity_id=opportunity_id,
+        expected_version=expected_version,
+        to_stage=to_stage,
+    )

@@ -27,7 +27,7 @@ from config.forms import BootstrapFormMixin, LocalDateField
 from crm.models import Industry, Segment
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import display_currency
-from crm.selectors.opportunities import opportunities_visible_to, sees_every_opportunity
+from crm.opportunities.selectors.visibility import opportunities_visible_to, sees_every_opportunity
 
 
 class Period(TextChoices):

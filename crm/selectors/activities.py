@@ -24,7 +24,7 @@ from django_stubs_ext import StrOrPromise
 from accounts.models import CompanySettings, User
 from accounts.roles import is_manager
 from crm.models import Activity, Complaint, Opportunity
-from crm.selectors.opportunity_flows import planned_activities_on_close
+from crm.opportunities.selectors.flows import planned_activities_on_close
 from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
 from crm.services.activities import consecutive_unanswered_attempts
 

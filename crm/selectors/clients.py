@@ -13,8 +13,8 @@ from accounts.roles import is_manager
 from crm.filters.clients import ClientFilter
 from crm.models import OPEN_STAGES, ChangeRecord, Client, ClientUserObjectPermission, Contact
 from crm.models.clients import ClientQuerySet
+from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.recycle_bin import deleted_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
 
 
 def sees_every_client(*, user: User) -> bool:
@@ -51,7 +51,8 @@ def _own_visibility(user: User) -> tuple[Q, Q]:
 def client_is_visible(user: User, *, column: str = "client_id") -> Q:
     """`clients_visible_to`, as a condition on another table's row whose `column` points
     to the client: one correlated EXISTS per branch of the rule (see
-    `crm.selectors.opportunities.opportunity_is_visible`; partial index client_live_owner)."""
+    `crm.opportunities.selectors.visibility.opportunity_is_visible`; partial index
+    client_live_owner)."""
     live = Client.objects.filter(pk=OuterRef(column))
     if sees_every_client(user=user):
         return Q(Exists(live))

@@ -17,9 +17,9 @@ from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from crm.filters.clients import client_search_terms
 from crm.models import Client, Contact, Opportunity, Quote
+from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.search import search_q, search_terms
 from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
 from documents.models import Document
 from documents.selectors import documents_visible_to
 

@@ -16,9 +16,12 @@ from django.db.models import Model, QuerySet
 from accounts.models import User
 from crm.filters.clients import client_search_terms
 from crm.models import Client, Contact, Opportunity
+from crm.opportunities.selectors.visibility import (
+    opportunities_editable_by,
+    opportunities_visible_to,
+)
 from crm.search import search_q, search_terms
 from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import opportunities_editable_by, opportunities_visible_to
 from projects_ro.filters import ProjectFilter
 from projects_ro.models import Project
 from projects_ro.selectors import projects_of_visible_clients, projects_visible_to

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.models import User
 from accounts.roles import is_manager
 from crm.models import Quote
-from crm.selectors.opportunities import opportunities_visible_to
+from crm.opportunities.selectors.visibility import opportunities_visible_to
 
 
 def quotes_expiring_for(*, user: User, days: int, limit: int = 10) -> QuerySet[Quote]:

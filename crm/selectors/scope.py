@@ -7,8 +7,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 from crm.models import Activity, Client, Complaint, Opportunity
+from crm.opportunities.selectors.visibility import opportunity_edit_rule, opportunity_is_visible
 from crm.selectors.clients import client_edit_rule, client_is_visible
-from crm.selectors.opportunities import opportunity_edit_rule, opportunity_is_visible
 
 
 def without_deleted_parents(records: QuerySet) -> QuerySet:

@@ -1,4 +1,9 @@
-"""Writes of the CRM: one module per entity, re-exported here."""
+"""Writes of the CRM's other entities: one module per entity (clients, activities, quotes,
+complaints, goals...), the most used names re-exported here.
+
+The opportunity's writes are not here: the whole opportunity feature (views, forms,
+selectors, services, filters) lives in `crm/opportunities/`, its writes in
+`crm.opportunities.services`."""
 
 from crm.concurrency import StaleVersionError
 from crm.services.activities import ActivityInput, activity_create
@@ -12,39 +17,17 @@ from crm.services.clients import (
     client_update,
     clients_set_segment,
 )
-from crm.services.opportunities import (
-    LostDetails,
-    WonDetails,
-    opportunity_create,
-    opportunity_delete,
-    opportunity_log_follow_up,
-    opportunity_move_stage,
-    opportunity_restore,
-    opportunity_share,
-    opportunity_unshare,
-    opportunity_update,
-)
 
 __all__ = [
     "CLIENT_FIELDS",
     "CONTACT_FIELDS",
     "ActivityInput",
     "ContactInput",
-    "LostDetails",
     "StaleVersionError",
-    "WonDetails",
     "activity_create",
     "client_create",
     "client_delete",
     "client_restore",
     "client_update",
     "clients_set_segment",
-    "opportunity_create",
-    "opportunity_delete",
-    "opportunity_log_follow_up",
-    "opportunity_move_stage",
-    "opportunity_restore",
-    "opportunity_share",
-    "opportunity_unshare",
-    "opportunity_update",
 ]

@@ -30,10 +30,10 @@ from crm.models import (
     QuoteStatus,
     Stage,
 )
-from crm.selectors.opportunity_flows import follow_up_days_by_stage
+from crm.opportunities.selectors.flows import follow_up_days_by_stage
+from crm.opportunities.services import opportunity_move_stage
 from crm.services.activities import ActivityInput, activity_create
 from crm.services.currency import set_amount
-from crm.services.opportunities import opportunity_move_stage
 from documents.models import Document
 from documents.selectors import user_can_attach_to
 

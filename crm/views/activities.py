@@ -37,6 +37,8 @@ from crm.forms.activities import (
     week_param,
 )
 from crm.models import Activity
+from crm.opportunities.selectors.visibility import opportunities_visible_to
+from crm.opportunities.services import opportunity_create
 from crm.selectors.activities import (
     SECTIONS,
     AgendaBounds,
@@ -49,9 +51,7 @@ from crm.selectors.activities import (
     section_activities,
     week_days,
 )
-from crm.selectors.opportunities import opportunities_visible_to
 from crm.selectors.scope import user_can_edit_linked
-from crm.services import opportunity_create
 from crm.services.activities import (
     activity_cancel,
     activity_complete,

@@ -25,6 +25,7 @@ from crm.forms.clients import TOTAL_FORMS_KEY, ClientForm, with_another_contact_
 from crm.history import client_changes_since
 from crm.models import SATISFACTION_TYPES, ChangeRecord, Client
 from crm.money import display_currency
+from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.ownership import check_may_delete, may_delete
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.activities import activities_visible_to
@@ -38,7 +39,6 @@ from crm.selectors.clients import (
     user_can_edit_client,
 )
 from crm.selectors.complaints import complaints_visible_to
-from crm.selectors.opportunities import opportunities_visible_to
 from crm.services import client_create, client_delete, client_update
 from crm.services.clients import client_share, client_unshare
 from crm.services.shares import may_share

@@ -24,11 +24,11 @@ from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import DELETE
 from config.pagination import paginate
+from crm.opportunities.selectors.visibility import deleted_opportunities_visible_to
+from crm.opportunities.services import opportunity_restore
 from crm.recycle_bin import RETENTION_DAYS
 from crm.selectors.clients import deleted_clients_visible_to
-from crm.selectors.opportunities import deleted_opportunities_visible_to
 from crm.services import client_restore
-from crm.services.opportunities import opportunity_restore
 
 
 @dataclass(frozen=True)

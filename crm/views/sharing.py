@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Visibility
-from crm.forms.opportunities import ShareAddForm, ShareRemoveForm
+from crm.forms.sharing import ShareAddForm, ShareRemoveForm
 from crm.models import Client, Opportunity
 from crm.services.shares import ShareLevel, may_share
 

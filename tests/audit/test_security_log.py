@@ -15,8 +15,7 @@ from django.utils import timezone
 from accounts.models import CompanySettings, Visibility
 from audit.models import RETENTION_DAYS, AppendOnly, EventKind, SecurityEvent
 from audit.services import record_security_event
-from crm.services import opportunity_share
-from crm.services.opportunities import opportunity_unshare
+from crm.opportunities.services import opportunity_share, opportunity_unshare
 from tests.crm.test_client_import import URL as IMPORT_URL
 from tests.crm.test_client_import import client_row, confirm_url, xlsx_upload
 from tests.documents.files import make_document

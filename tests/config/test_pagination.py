@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from config.pagination import KeysFirstPaginator, paginate
 from crm.models import Client, Industry, Opportunity, Stage
+from crm.opportunities.selectors.list import opportunity_list
 from crm.selectors.clients import client_list
-from crm.selectors.pipeline import opportunity_list
 from tests.factories import ClientFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

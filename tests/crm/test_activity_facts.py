@@ -11,7 +11,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from crm.models import ActivityType, Client, Opportunity, Stage
-from crm.services import WonDetails, opportunity_create, opportunity_move_stage
+from crm.opportunities.services import (
+    LostDetails,
+    WonDetails,
+    opportunity_create,
+    opportunity_delete,
+    opportunity_log_follow_up,
+    opportunity_move_stage,
+    opportunity_qualify_and_move,
+    opportunity_restore,
+)
 from crm.services.activities import (
     ActivityInput,
     ActivityResult,
@@ -21,13 +30,6 @@ from crm.services.activities import (
     activity_reschedule,
 )
 from crm.services.activity_facts import recompute_all, refresh_activity_facts
-from crm.services.opportunities import (
-    LostDetails,
-    opportunity_delete,
-    opportunity_log_follow_up,
-    opportunity_restore,
-)
-from crm.services.pipeline import opportunity_qualify_and_move
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db

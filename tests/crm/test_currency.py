@@ -19,8 +19,13 @@ from accounts.models import CompanySettings, Currency
 from crm.admin import ExchangeRateAdmin
 from crm.models import ExchangeRate, Opportunity, Quote, RateSource, Stage
 from crm.money import amount_column, display_currency
+from crm.opportunities.services import (
+    WonDetails,
+    opportunity_create,
+    opportunity_move_stage,
+    opportunity_update,
+)
 from crm.selectors.exchange_rates import rate_on_or_before
-from crm.services import WonDetails, opportunity_create, opportunity_move_stage, opportunity_update
 from crm.services.currency import freeze_pending_amounts, pending_amount_count
 from tests.crm.test_opportunity_form import form_data
 from tests.factories import ClientFactory

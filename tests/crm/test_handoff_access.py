@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.roles import Role
-from crm.services import WonDetails, opportunity_move_stage
+from crm.opportunities.services import WonDetails, opportunity_move_stage
 from crm.services.complaints import complaint_create, complaint_from_activity, complaint_update
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory, UserFactory
 
@@ -139,7 +139,7 @@ def test_nothing_else_opens(client_as, executive, customer, operations):
 
 def test_a_deleted_record_no_longer_opens(client_as, executive, customer, operations):
     won = close_sale(executive, customer)
-    from crm.services import opportunity_delete
+    from crm.opportunities.services import opportunity_delete
 
     opportunity_delete(user=executive, opportunity_id=won.pk)
     assert client_as(operations).get(won.get_absolute_url()).status_code == 403

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from crm.history import snapshot
 from crm.models import ChangeRecord, Stage
-from crm.services import opportunity_update
+from crm.opportunities.services import opportunity_update
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db

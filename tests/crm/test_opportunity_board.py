@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.models import OPEN_STAGES, Stage
-from crm.selectors.pipeline import BOARD_PAGE_SIZE, StageTotals
-from crm.services import opportunity_share
+from crm.opportunities.selectors.board import BOARD_PAGE_SIZE, StageTotals
+from crm.opportunities.services import opportunity_share
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

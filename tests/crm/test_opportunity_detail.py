@@ -12,13 +12,8 @@ from django.utils import timezone
 
 from accounts.models import CompanySettings
 from crm.models import ActivityType, Stage, StageChange
-from crm.services import (
-    ActivityInput,
-    activity_create,
-    opportunity_move_stage,
-    opportunity_share,
-    opportunity_update,
-)
+from crm.opportunities.services import opportunity_move_stage, opportunity_share, opportunity_update
+from crm.services import ActivityInput, activity_create
 from tests.factories import (
     ActivityFactory,
     ClientFactory,

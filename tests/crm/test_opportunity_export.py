@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.models import Stage
-from crm.services import opportunity_share
+from crm.opportunities.services import opportunity_share
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import CompanySettings, Notification
 from crm.models import Activity, ActivityType, Opportunity, ProductService, Stage, StageChange
-from crm.services import opportunity_share, opportunity_update
+from crm.opportunities.services import opportunity_share, opportunity_update
 from tests.factories import ClientFactory, ContactFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db

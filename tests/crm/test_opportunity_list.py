@@ -13,8 +13,8 @@ from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.models import Stage
-from crm.selectors.pipeline import ListTotals
-from crm.services import opportunity_share
+from crm.opportunities.selectors.list import ListTotals
+from crm.opportunities.services import opportunity_share
 from tests.factories import (
     ActivityFactory,
     ClientFactory,

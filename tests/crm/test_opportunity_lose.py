@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CompanySettings
-from crm.forms.opportunity_flows import months_later
 from crm.models import ActivityType, Competitor, LossReason, Stage, StageChange
-from crm.services import ActivityInput, opportunity_log_follow_up, opportunity_share
+from crm.opportunities.forms.flows import months_later
+from crm.opportunities.services import opportunity_log_follow_up, opportunity_share
+from crm.services import ActivityInput
 from tests.factories import ActivityFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db

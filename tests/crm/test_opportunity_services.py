@@ -10,8 +10,7 @@ from accounts.models import Notification
 from accounts.roles import Role
 from crm.concurrency import StaleVersionError
 from crm.models import Activity, ActivityType, Competitor, Stage, StageChange, StageSetting
-from crm.services import (
-    ActivityInput,
+from crm.opportunities.services import (
     LostDetails,
     WonDetails,
     opportunity_create,
@@ -19,6 +18,7 @@ from crm.services import (
     opportunity_move_stage,
     opportunity_update,
 )
+from crm.services import ActivityInput
 from tests.factories import ClientFactory, ContactFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import CompanySettings, Notification, Visibility
 from accounts.roles import Role
-from crm.services import opportunity_share
+from crm.opportunities.services import opportunity_share
 from tests.factories import ClientFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.models import CompanySettings, Notification
 from accounts.roles import Role
-from crm.forms.opportunity_flows import months_later
 from crm.models import Activity, ActivityType, Stage, StageChange
-from crm.services import WonDetails, opportunity_move_stage, opportunity_update
+from crm.opportunities.forms.flows import months_later
+from crm.opportunities.services import WonDetails, opportunity_move_stage, opportunity_update
 from tests.factories import ActivityFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,16 @@ import pytest
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.models import OPEN_STAGES, Opportunity, Stage
-from crm.selectors.opportunities import opportunities_visible_to
-from crm.selectors.pipeline import opportunity_list, pipeline_board
-from crm.services import opportunity_move_stage
+from crm.opportunities.selectors.board import pipeline_board
+from crm.opportunities.selectors.list import opportunity_list
+from crm.opportunities.selectors.visibility import opportunities_visible_to
+from crm.opportunities.services import (
+    opportunity_delete,
+    opportunity_move_stage,
+    opportunity_restore,
+    opportunity_update,
+)
 from crm.services.clients import client_delete, client_restore
-from crm.services.opportunities import opportunity_delete, opportunity_restore, opportunity_update
 from tests.factories import ClientFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import ChangeRecord, Client, Opportunity
+from crm.opportunities.services import opportunity_delete
 from crm.services import client_delete
-from crm.services.opportunities import opportunity_delete
 from tests.factories import ClientFactory, OpportunityFactory
 
 URL = reverse("crm:recycle_bin")

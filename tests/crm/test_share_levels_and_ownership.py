@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from accounts.models import CompanySettings, Visibility
 from crm.models import Client, Opportunity, Stage
-from crm.services import client_update, opportunity_share
+from crm.opportunities.services import opportunity_delete, opportunity_share
+from crm.services import client_update
 from crm.services.clients import client_delete, client_share
-from crm.services.opportunities import opportunity_delete
 from tests.factories import ClientFactory, ContractorFactory, OpportunityFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,16 @@ from django.utils import timezone
 
 from crm.models import ActivityType, Stage, StageChange
 from crm.models.opportunities import FORWARD_STAGES
-from crm.services import WonDetails, opportunity_create, opportunity_move_stage
+from crm.opportunities.services import (
+    LostDetails,
+    WonDetails,
+    opportunity_create,
+    opportunity_edit,
+    opportunity_log_follow_up,
+    opportunity_move_stage,
+    opportunity_qualify_and_move,
+)
 from crm.services.activities import ActivityInput
-from crm.services.opportunities import LostDetails, opportunity_log_follow_up
-from crm.services.opportunity_edit import opportunity_edit
-from crm.services.pipeline import opportunity_qualify_and_move
 from crm.services.stage_facts import recompute_all, refresh_stage_facts
 from tests.factories import ClientFactory, OpportunityFactory
 

@@ -15,6 +15,13 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from accounts.models import CompanySettings, Visibility
+from crm.opportunities.selectors.visibility import (
+    get_editable_opportunity_or_403,
+    opportunities_editable_by,
+    opportunities_visible_to,
+    user_can_edit_opportunity,
+)
+from crm.opportunities.services import opportunity_share
 from crm.selectors.activities import get_editable_activity_or_403
 from crm.selectors.clients import (
     clients_editable_by,
@@ -23,14 +30,7 @@ from crm.selectors.clients import (
     user_can_edit_client,
 )
 from crm.selectors.complaints import get_editable_complaint_or_403
-from crm.selectors.opportunities import (
-    get_editable_opportunity_or_403,
-    opportunities_editable_by,
-    opportunities_visible_to,
-    user_can_edit_opportunity,
-)
 from crm.services.complaints import complaint_create
-from crm.services.opportunities import opportunity_share
 from tests.factories import ActivityFactory, ClientFactory, ContactFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from crm.forms.activities import ActivityForm
-from crm.forms.opportunity_flows import FollowUpForm
 from crm.models import Activity, ActivityType, Stage
+from crm.opportunities.forms.flows import FollowUpForm
 from tests.factories import TEST_PASSWORD, ClientFactory, OpportunityFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

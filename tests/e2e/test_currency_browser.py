@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from crm.models import ExchangeRate
-from crm.services import opportunity_create
+from crm.opportunities.services import opportunity_create
 from tests.factories import TEST_PASSWORD, ClientFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -37,9 +37,10 @@ from crm.models import (
     Stage,
 )
 from crm.money import original_amount, original_currency
+from crm.opportunities.selectors.flows import pending_activities_of, planned_activities_on_close
+from crm.opportunities.services import LostDetails, WonDetails
 from crm.selectors.clients import contacts_of
-from crm.selectors.opportunity_flows import pending_activities_of, planned_activities_on_close
-from crm.services import ActivityInput, LostDetails, WonDetails
+from crm.services import ActivityInput
 from crm.stage_rules import RULE_TO_LEAVE
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -451,7 +452,7 @@ class FollowUpForm(FlowForm):
         )
 
     def service_kwargs(self) -> dict:
-        """The arguments of crm.services.opportunity_log_follow_up."""
+        """The arguments of crm.opportunities.services.opportunity_log_follow_up."""
         data = self.cleaned_data
         performed = data.get("performed")
         return {

@@ -1,10 +1,9 @@
-"""The opportunity form ("Crear Oportunidad de Negocio", steps 3 to 8) and the share form.
+"""The opportunity form ("Crear Oportunidad de Negocio", steps 3 to 8) and the page's query.
 
 The form checks what it can so that every mistake is shown at once, in Spanish; the services
 check again and stay the authority (their ValidationError dicts are mapped onto the fields).
 """
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -46,11 +45,11 @@ from crm.models import (
     StageSetting,
 )
 from crm.money import original_amount, original_currency
+from crm.opportunities.selectors.page import contacts_for_form
+from crm.opportunities.services import OPPORTUNITY_FIELDS, default_probability
 from crm.ownership import may_reassign
 from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunity_page import contacts_for_form
 from crm.services import ActivityInput
-from crm.services.opportunities import OPPORTUNITY_FIELDS, ShareLevel, default_probability
 from crm.stage_rules import BANT_MISSING, RULE_TO_ENTER, bant_required
 
 NEXT_ACTIVITY_TYPES = (
@@ -405,58 +404,6 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         data = data.copy()
         data["version"] = str(current.version)
         return OpportunityForm(data, user=self.user, instance=current)
-
-
-class ShareAddForm(BootstrapFormMixin, forms.Form):
-    """ "Compartir" (an opportunity or a client): a commercial colleague who was not given it
-    yet, and the level ("Ver" or "Editar")."""
-
-    colleague = forms.ModelChoiceField(
-        label=_("Colleague"),
-        queryset=User.objects.none(),
-        error_messages={
-            "required": _("Choose a colleague."),
-            "invalid_choice": _("Choose a colleague with a commercial role."),
-        },
-    )
-
-    level = forms.ChoiceField(
-        label=_("Access"),
-        choices=ShareLevel.choices,
-        required=False,
-        help_text=_("With “Edit” they may also make changes."),
-    )
-
-    def __init__(
-        self,
-        data: QueryDict | None = None,
-        *,
-        record: Client | Opportunity,
-        shared_with: Iterable[User],
-        level: str = ShareLevel.VIEW,
-    ) -> None:
-        super().__init__(data, initial={"level": level})
-        self.default_level = level
-        self.fields["colleague"].queryset = (
-            assignable_executives()
-            .exclude(pk=record.owner_id)
-            .exclude(pk__in=[user.pk for user in shared_with])
-        )
-
-    def clean_level(self) -> str:
-        return self.cleaned_data["level"] or self.default_level
-
-
-class ShareRemoveForm(forms.Form):
-    """Stop sharing with one of the colleagues it is shared with."""
-
-    colleague = forms.ModelChoiceField(queryset=User.objects.none())
-
-    def __init__(self, data: QueryDict | None = None, *, shared_with: Iterable[User]) -> None:
-        super().__init__(data)
-        self.fields["colleague"].queryset = User.objects.filter(
-            pk__in=[user.pk for user in shared_with]
-        )
 
 
 class OpportunityQuery(QueryForm):

@@ -1,9 +1,11 @@
-"""Reads of the pipeline board (kanban) and of the opportunity list, scoped to the user.
+"""Reads of the pipeline board (kanban), scoped to the user: its columns, their totals and
+their cards, with the board's filters (crm.opportunities.filters.BoardFilter) applied here.
 
 Everything starts from `opportunities_visible_to(user=)`. The cost of a page does not grow
-with the pipeline: the column headers of the board and the totals of the list are ONE
-aggregate query each, and each column fetches only its page of cards (LIMIT, served by the
-index opp_stage_close on stage + expected_close_date).
+with the pipeline: the column headers of the board (and the totals of the list, selectors/
+list.py, through the same `sums_by_probability`) are ONE aggregate query each, and each
+column fetches only its page of cards (LIMIT, served by the index opp_stage_close on stage +
+expected_close_date).
 """
 
 from collections.abc import Callable
@@ -20,11 +22,14 @@ from django.utils.safestring import mark_safe
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import Currency, User
-from crm.filters.opportunities import BoardFilter, OpportunityFilter
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import amount_column, amount_columns
-from crm.selectors.opportunities import opportunities_visible_to, with_opportunity_edit_flag
+from crm.opportunities.filters import BoardFilter
+from crm.opportunities.selectors.visibility import (
+    opportunities_visible_to,
+    with_opportunity_edit_flag,
+)
 from crm.stage_rules import RULE_TO_ENTER
 
 BOARD_PAGE_SIZE = 20
@@ -99,9 +104,9 @@ def stage_totals(
     opportunities: QuerySet[Opportunity], *, currency: str = Currency.USD
 ) -> dict[str, StageTotals]:
     """Count, Σ value and Σ weighted value (value × probability / 100) of every open stage,
-    in `currency`, in one GROUP BY query (see `_sums_by_probability`)."""
+    in `currency`, in one GROUP BY query (see `sums_by_probability`)."""
     totals: dict[str, StageTotals] = {stage: StageTotals() for stage in OPEN_STAGES}
-    groups = _sums_by_probability(
+    groups = sums_by_probability(
         opportunities.filter(stage__in=OPEN_STAGES), "stage", currency=currency
     )
     for stage, (count, total, weighted) in groups.items():
@@ -109,7 +114,7 @@ def stage_totals(
     return totals
 
 
-def _sums_by_probability(
+def sums_by_probability(
     opportunities: QuerySet[Opportunity], *keys: str, currency: str = Currency.USD
 ) -> dict:
     """{(key values) or the key value: (count, Σ value, Σ weighted value)} in ONE query read
@@ -265,51 +270,3 @@ def board_column(
         page=page,
         has_more=has_more,
     )
-
-
-@dataclass
-class ListTotals:
-    count: int
-    total: Decimal
-    weighted: Decimal
-
-
-def filtered_opportunity_list(
-    *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> tuple[OpportunityFilter, OpportunityQuerySet]:
-    """The user's opportunities narrowed and ordered by the list's filters: (filterset,
-    queryset). An invalid filter gives an empty list, never a crash."""
-    base = opportunities_visible_to(user=user).select_related("client", "owner")
-    filterset = OpportunityFilter(params, queryset=base, request=request)
-    return filterset, (filterset.qs if filterset.is_valid() else base.none())
-
-
-def opportunity_list(
-    *,
-    user: User,
-    params: QueryDict,
-    request: HttpRequest | None = None,
-    currency: str = Currency.USD,
-) -> tuple[OpportunityFilter, OpportunityQuerySet, "ListTotals"]:
-    """The opportunity list: (filterset, rows queryset, totals of the whole filtered set).
-
-    The rows carry the last and next activity and whether the user may change them
-    (`user_can_edit`), in the same query; the totals
-    are one aggregate over the filtered set, whatever page is shown.
-    """
-    filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)
-    count, total, weighted = _sums_by_probability(filtered, currency=currency).get(
-        (), (0, Decimal("0.00"), Decimal("0.00"))
-    )
-    totals = ListTotals(count=count, total=total, weighted=weighted)
-    rows = with_opportunity_edit_flag(filtered.with_follow_up_state(), user=user)
-    return filterset, rows, totals
-
-
-def opportunity_export(
-    *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> OpportunityQuerySet:
-    """The opportunity list's export: every row of the filtered list, in its order, with the
-    list's activity columns (read by crm.exports.columns.opportunity_rows with values())."""
-    _filterset, filtered = filtered_opportunity_list(user=user, params=params, request=request)
-    return filtered.with_activity_dates()

@@ -1,6 +1,6 @@
 """Reads behind the opportunity form and page: the contacts a form may offer, the page's
 timeline and the colleagues an opportunity is shared with. Callers pass objects already
-scoped by crm.selectors / crm.selectors.opportunities."""
+scoped by crm.selectors / crm.opportunities.selectors.visibility."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +17,8 @@ from crm.models import (
     OpportunityUserObjectPermission,
     StageChange,
 )
+from crm.opportunities.selectors.visibility import activities_of, stage_history
 from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import activities_of, stage_history
 
 TIMELINE_PAGE = 20
 # "stage" changes are shown from their StageChange rows (with who moved it and the

@@ -1,4 +1,9 @@
-"""Reads of opportunities and activities, scoped to what the user may see."""
+"""Who sees and who edits an opportunity: THE visibility rule (`opportunities_visible_to`,
+and `opportunity_is_visible` for another table's rows), THE edit rule (`opportunity_edit_rule`
+and its flag and per-row check), the one-row reads of the write and read URLs
+(`get_opportunity_for_user_or_404`, `get_editable_opportunity_or_403`, the hand-off areas'
+`get_notified_opportunity_or_403`) and the recycle bin's. Every app that lists opportunities
+or rows linked to one (activities, documents, dashboard, reports) starts here."""
 
 from functools import reduce
 from operator import or_

@@ -1,11 +1,13 @@
-"""CRM → Oportunidades: the pipeline board (kanban), the opportunity list and stage moves.
+"""CRM → Oportunidades → Tablero: the pipeline board (kanban), a column's "Ver más" and the
+stage move (a dragged card, a card's "Mover", the move page).
 
-A move arrives from a dragged card (static/js/board.js, through htmx), from the "Mover"
-form of a card (htmx or plain POST) or from the move page; all go through
-`services.opportunity_move_stage`, the only writer of a stage.
+The move view reads as parse → service → render: `StageMove.parse` (forms/board.py) reads
+the request, `opportunity_qualify_and_move` (services.py, through the only writer of a
+stage) does it, `move_response` answers: the refreshed board or card for htmx, the move page
+when questions remain, else back where the user came from.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,36 +15,32 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
-from config.filtering import active_filter_count
-from config.pagination import paginate
-from config.redirects import next_path
 from crm.concurrency import StaleVersionError
-from crm.filters.opportunities import BoardFilter
-from crm.forms.pipeline import BantForm, BoardQuery, MoveForm
-from crm.list_columns import OPPORTUNITY_COLUMNS
-from crm.models import OPEN_STAGES, Opportunity, Stage
+from crm.models import OPEN_STAGES, Stage
 from crm.money import display_currency
-from crm.selectors.opportunities import get_editable_opportunity_or_403
-from crm.selectors.pipeline import (
+from crm.opportunities.filters import board_filter_query
+from crm.opportunities.forms.board import (
+    CHOOSE_STAGE,
+    BoardQuery,
+    MoveForm,
+    StageMove,
+    following_stage,
+)
+from crm.opportunities.selectors.board import (
     board_column,
     move_options,
-    opportunity_list,
     pipeline_board,
     with_card_facts,
 )
-from crm.services import opportunity_move_stage
-from crm.services.pipeline import opportunity_qualify_and_move
-from crm.stage_rules import RULE_TO_ENTER, needs_bant
-
-STALE_MESSAGE = gettext_lazy("Someone else moved or changed this opportunity. Reload the board.")
-FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
+from crm.opportunities.selectors.visibility import get_editable_opportunity_or_403
+from crm.opportunities.services import opportunity_qualify_and_move
+from crm.stage_rules import RULE_TO_ENTER
 
 
 @require_GET
@@ -83,7 +81,7 @@ def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str)
         request=request,
         currency=display_currency(request.user),
     )
-    board_url = reverse("crm:opportunity_board") + _query(_filter_query(request.GET))
+    board_url = reverse("crm:opportunity_board") + _query(board_filter_query(request.GET))
     if request.htmx:
         context = _board_context(request, params=request.GET, next_url=board_url)
         return render(request, "crm/_board_cards.html", {**context, "column": column})
@@ -96,185 +94,107 @@ def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str)
     return render(request, "crm/opportunity_board.html", context)
 
 
-@require_GET
-@module_required("crm", VIEW)
-def opportunity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, opportunities, totals = opportunity_list(
-        user=request.user,
-        params=request.GET,
-        request=request,
-        currency=display_currency(request.user),
-    )
-    filter_query = _filter_query(request.GET)
-    context = {
-        "filter": filterset,
-        "columns": OPPORTUNITY_COLUMNS.for_user(request.user),
-        # The count is known from the totals query: no second COUNT.
-        "page_obj": paginate(request, opportunities, count=totals.count),
-        "totals": totals,
-        "currency": display_currency(request.user),
-        "can_add": ADD in module_rights(request.user, "crm"),
-        "can_move": CHANGE in module_rights(request.user, "crm"),
-        "board_url": reverse("crm:opportunity_board") + _query(filter_query),
-        "filtered": active_filter_count(filterset) > 0,
-    }
-    template = "crm/opportunity_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
-
-
 @require_http_methods(["GET", "POST"])
 @module_required("crm", CHANGE)
 def opportunity_move_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the move page (stage selector, FAQ rules, BANT when needed). POST: the move.
     Out of the user's scope 404; visible but not theirs to edit 403."""
     opportunity = get_editable_opportunity_or_403(user=request.user, pk=pk)
-    next_url = _safe_next(request, opportunity)
-    if request.method == "GET":
-        return _move_page(
-            request,
-            opportunity,
-            next_url=next_url,
-            to_stage=request.GET.get("to_stage"),
-            version=BoardQuery(request.GET).values()["version"] or opportunity.version,
-        )
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        if request.htmx:
-            return _refused(request, opportunity, next_url, _("Choose the stage to move to."))
-        return _move_page(request, opportunity, next_url=next_url, form=form)
-    to_stage, version = form.cleaned_data["to_stage"], form.cleaned_data["version"]
-    if to_stage in FLOW_OF_STAGE:
-        return _go(request, reverse(FLOW_OF_STAGE[to_stage], args=[opportunity.pk]))
-    if needs_bant(opportunity, to_stage=to_stage):
-        return _qualify_and_move(request, opportunity, to_stage, version, next_url)
-    try:
-        opportunity_move_stage(
-            user=request.user,
-            opportunity_id=opportunity.pk,
-            expected_version=version,
-            to_stage=to_stage,
-        )
-    except StaleVersionError:
-        return _refused(request, opportunity, next_url, str(STALE_MESSAGE))
-    except ValidationError as error:
-        return _refused(request, opportunity, next_url, " ".join(error.messages))
-    return _moved(request, opportunity, to_stage, next_url)
+    move = StageMove.parse(request, opportunity=opportunity)
+    if move.ready:
+        try:
+            opportunity_qualify_and_move(
+                user=request.user,
+                opportunity_id=opportunity.pk,
+                expected_version=move.version,
+                to_stage=move.to_stage,
+                bant=move.bant_answers,
+            )
+        except (StaleVersionError, ValidationError) as error:
+            move.refuse(error)
+    return move_response(request, move)
 
 
-def _qualify_and_move(
-    request: AuthenticatedHttpRequest,
-    opportunity: Opportunity,
-    to_stage: str,
-    version: int,
-    next_url: str,
-) -> HttpResponse:
-    """Leaving Prospección unqualified: ask BANT on the move page, then save the answers
-    and move in one request."""
-    if request.htmx:
-        query = urlencode({"to_stage": to_stage, "version": version, "next": next_url})
-        url = reverse("crm:opportunity_move", args=[opportunity.pk])
-        return HttpResponseClientRedirect(f"{url}?{query}")
-    page = {"next_url": next_url, "to_stage": to_stage, "version": version}
-    if "bant" not in request.POST:  # coming from a card or the move form: ask the questions
-        return _move_page(request, opportunity, **page)
-    bant_form = BantForm(request.POST)
-    if not bant_form.is_valid():
-        return _move_page(request, opportunity, bant_form=bant_form, **page)
-    try:
-        opportunity_qualify_and_move(
-            user=request.user,
-            opportunity_id=opportunity.pk,
-            expected_version=version,
-            bant=bant_form.cleaned_data,
-            to_stage=to_stage,
-        )
-    except StaleVersionError:
-        # The answers stay as typed; the page now shows the current state and version.
-        page["version"] = opportunity.version
-        return _move_page(
-            request, opportunity, bant_form=bant_form, error=str(STALE_MESSAGE), **page
-        )
-    except ValidationError as error:
-        error_text = " ".join(error.messages)
-        return _move_page(request, opportunity, bant_form=bant_form, error=error_text, **page)
-    return _moved(request, opportunity, to_stage, next_url)
+def move_response(request: AuthenticatedHttpRequest, move: StageMove) -> HttpResponse:
+    """The answer to a move, whatever came of it: the move page (GET, BANT to ask or to
+    answer again, a plain form with errors), the won or lost flow, the refreshed board after
+    a move, else the refusal (the card as it is now for htmx, a message otherwise)."""
+    if move.form is None:
+        return _move_page(request, move)
+    if move.flow_url:
+        return _go(request, move.flow_url)
+    if move.ready and not move.refusal:
+        return _moved(request, move)
+    if move.bant_form is not None:  # a card cannot ask the questions: the move page does
+        return _go(request, move.page_url) if request.htmx else _move_page(request, move)
+    if not move.form.is_valid() and not request.htmx:
+        return _move_page(request, move)  # the form again, with its errors
+    return _refused(request, move)
 
 
-def _move_page(
-    request: AuthenticatedHttpRequest,
-    opportunity: Opportunity,
-    *,
-    next_url: str,
-    to_stage: str | None = None,
-    version: int | None = None,
-    form: MoveForm | None = None,
-    bant_form: BantForm | None = None,
-    error: str = "",
-) -> HttpResponse:
-    if to_stage not in Stage.values or to_stage == opportunity.stage:
-        to_stage = _following_stage(opportunity.stage)
-    version = version or opportunity.version
-    if form is None:
-        form = MoveForm.for_page(opportunity=opportunity, to_stage=to_stage, version=version)
-    if bant_form is None and not form.is_bound and needs_bant(opportunity, to_stage=to_stage):
-        bant_form = BantForm(initial=BantForm.initial_for(opportunity))
-    if bant_form is not None and not needs_bant(opportunity, to_stage=to_stage):
-        bant_form = None  # someone else qualified or moved it meanwhile
+def _go(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _move_page(request: AuthenticatedHttpRequest, move: StageMove) -> HttpResponse:
+    opportunity = move.opportunity
+    form = move.form
+    if form is None or not form.errors:
+        form = MoveForm.for_page(
+            opportunity=opportunity, to_stage=move.to_stage, version=move.version
+        )
     context = {
         "opportunity": opportunity,
         "form": form,
-        "bant_form": bant_form,
-        "to_stage": to_stage,
-        "to_stage_label": Stage(to_stage).label,
-        "version": version,
-        "next_url": next_url,
-        "error": error,
+        "bant_form": move.bant_form,
+        "to_stage": move.to_stage,
+        "to_stage_label": Stage(move.to_stage).label,
+        "version": move.version,
+        "next_url": move.next_url,
+        "error": move.refusal,
         "rules": list(RULE_TO_ENTER.items()),
         "currency": display_currency(request.user),
     }
     return render(request, "crm/opportunity_move.html", context)
 
 
-def _moved(
-    request: AuthenticatedHttpRequest, opportunity: Opportunity, to_stage: str, next_url: str
-) -> HttpResponse:
+def _moved(request: AuthenticatedHttpRequest, move: StageMove) -> HttpResponse:
     """After a move: the refreshed board for htmx (totals and cards of every column),
     else back where the user came from."""
     notice = _("“%(name)s” moved to %(stage)s.") % {
-        "name": opportunity.name,
-        "stage": Stage(to_stage).label,
+        "name": move.opportunity.name,
+        "stage": Stage(move.to_stage).label,
     }
     if not request.htmx:
         messages.success(request, notice)
-        return redirect(next_url)
-    params = QueryDict(urlsplit(next_url).query)
+        return redirect(move.next_url)
+    params = QueryDict(urlsplit(move.next_url).query)
     _filterset, columns = pipeline_board(
         user=request.user, params=params, request=request, currency=display_currency(request.user)
     )
     context = {
-        **_board_context(request, params=params, next_url=next_url),
+        **_board_context(request, params=params, next_url=move.next_url),
         "columns": columns,
         "board_notice": notice,
-        "moved_pk": opportunity.pk,
+        "moved_pk": move.opportunity.pk,
     }
     return render(request, "crm/opportunity_board.html#board", context)
 
 
-def _refused(
-    request: AuthenticatedHttpRequest, opportunity: Opportunity, next_url: str, message: str
-) -> HttpResponse:
+def _refused(request: AuthenticatedHttpRequest, move: StageMove) -> HttpResponse:
     """A refused move: never saved. htmx re-renders the card as it is now, with the reason;
     a plain request goes back with the message."""
+    message = move.refusal or str(CHOOSE_STAGE)  # no refusal: the posted form was invalid
     if not request.htmx:
         messages.error(request, message)
-        return redirect(next_url)
+        return redirect(move.next_url)
+    opportunity = move.opportunity
+    params = QueryDict(urlsplit(move.next_url).query)
     context = {
-        **_board_context(request, params=QueryDict(urlsplit(next_url).query), next_url=next_url),
+        **_board_context(request, params=params, next_url=move.next_url),
         "opportunity": with_card_facts([opportunity])[0],
         "move_options": move_options(
-            opportunity.stage, suggested=_following_stage(opportunity.stage)
+            opportunity.stage, suggested=following_stage(opportunity.stage)
         ),
         "card_message": message,
     }
@@ -282,13 +202,11 @@ def _refused(
     return reswap(retarget(response, f"#opportunity-{opportunity.pk}"), "outerHTML")
 
 
-def _go(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _board_context(request: AuthenticatedHttpRequest, *, params: QueryDict, next_url: str) -> dict:
+def _board_context(
+    request: AuthenticatedHttpRequest, *, params: QueryDict, next_url: str
+) -> dict[str, object]:
     """What the board's columns and cards need besides the cards themselves."""
-    filter_query = _filter_query(params)
+    filter_query = board_filter_query(params)
     return {
         "currency": display_currency(request.user),
         "can_move": CHANGE in module_rights(request.user, "crm"),
@@ -316,25 +234,5 @@ def _current_stage(params: QueryDict) -> str:
     return stage if stage in OPEN_STAGES else OPEN_STAGES[0]
 
 
-def _following_stage(stage: str) -> str:
-    stages = list(Stage.values)
-    return stages[min(stages.index(stage) + 1, len(stages) - 1)]
-
-
-def _filter_query(params: QueryDict) -> str:
-    """The board filters of `params`, url-encoded ("owner=3&segment=A"), without the page."""
-    kept = QueryDict(mutable=True)
-    for name in BoardFilter.base_filters:
-        values = [value for value in params.getlist(name) if value]
-        if values:
-            kept.setlist(name, values)
-    return kept.urlencode()
-
-
 def _query(query: str) -> str:
     return f"?{query}" if query else ""
-
-
-def _safe_next(request: AuthenticatedHttpRequest, opportunity: Opportunity) -> str:
-    """Where to go back after a move: a local path the form carried, else the opportunity."""
-    return next_path(request, fallback=opportunity.get_absolute_url())

@@ -22,20 +22,20 @@ from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import CHANGE, Role
 from crm.concurrency import StaleVersionError
-from crm.forms.opportunity_flows import FlowForm, FollowUpForm, LoseForm, WinForm
 from crm.history import changes_since
 from crm.models import Opportunity, Stage
 from crm.money import display_currency
-from crm.selectors.opportunities import (
-    get_editable_opportunity_or_403,
-    get_opportunity_for_user_or_404,
-)
-from crm.selectors.opportunity_flows import (
+from crm.opportunities.forms.flows import FlowForm, FollowUpForm, LoseForm, WinForm
+from crm.opportunities.selectors.flows import (
     competitor_names,
     follow_up_days_by_stage,
     handoff_audience,
 )
-from crm.services import opportunity_log_follow_up, opportunity_move_stage
+from crm.opportunities.selectors.visibility import (
+    get_editable_opportunity_or_403,
+    get_opportunity_for_user_or_404,
+)
+from crm.opportunities.services import opportunity_log_follow_up, opportunity_move_stage
 from crm.stage_rules import RULE_TO_LEAVE, needs_bant
 
 FOLLOW_UP_TEMPLATE = "crm/opportunity_follow_up.html"

@@ -1,4 +1,6 @@
-"""The opportunity form (create and edit), the opportunity page, sharing and deletion."""
+"""The opportunity form (create and edit, "Nueva Oportunidad"), the client's contacts it
+offers (htmx), the opportunity page (header, BANT, activities, one timeline; read-only for a
+hand-off area), "Compartir" and deletion to the recycle bin."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,38 +18,38 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
-from crm.forms.opportunities import (
+from crm.history import changes_since
+from crm.models import BANT_QUESTIONS, Client, Opportunity, Stage
+from crm.money import display_currency
+from crm.opportunities.forms.page import (
     OpportunityForm,
     OpportunityQuery,
     contact_label,
 )
-from crm.history import changes_since
-from crm.models import BANT_QUESTIONS, Client, Opportunity, Stage
-from crm.money import display_currency
-from crm.ownership import check_may_delete, may_delete
-from crm.recycle_bin import RETENTION_DAYS
-from crm.selectors.activities import no_answer_offer_for
-from crm.selectors.clients import clients_visible_to
-from crm.selectors.opportunities import (
+from crm.opportunities.selectors.page import (
+    contacts_for_form,
+    opportunity_shared_with,
+    opportunity_timeline,
+)
+from crm.opportunities.selectors.visibility import (
     get_editable_opportunity_or_403,
     get_notified_opportunity_or_403,
     get_opportunity_for_user_or_404,
     opportunities_visible_to,
     user_can_edit_opportunity,
 )
-from crm.selectors.opportunity_page import (
-    contacts_for_form,
-    opportunity_shared_with,
-    opportunity_timeline,
-)
-from crm.services import (
+from crm.opportunities.services import (
     opportunity_create,
     opportunity_delete,
+    opportunity_edit,
     opportunity_share,
     opportunity_unshare,
 )
+from crm.ownership import check_may_delete, may_delete
+from crm.recycle_bin import RETENTION_DAYS
+from crm.selectors.activities import no_answer_offer_for
+from crm.selectors.clients import clients_visible_to
 from crm.services.activities import consecutive_unanswered_attempts
-from crm.services.opportunity_edit import opportunity_edit
 from crm.services.shares import may_share
 from crm.views.sharing import share_page
 

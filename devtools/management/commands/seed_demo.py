@@ -29,9 +29,10 @@ from crm.models import (
 )
 from crm.models.goals import GoalPeriod, SalesGoal, period_start
 from crm.money import original_amount, original_currency
+from crm.opportunities.services import opportunity_create
 from crm.phones import normalize_phone
 from crm.selectors.exchange_rates import ves_per_usd_on
-from crm.services import ActivityInput, activity_create, opportunity_create
+from crm.services import ActivityInput, activity_create
 from crm.services.currency import freeze_pending_amounts, load_sample_rates
 from crm.services.forecasts import take_forecast_snapshots
 from crm.tax_ids import rif_with_check_digit
