@@ -2,7 +2,7 @@
 created them when."""
 
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
