@@ -84,7 +84,8 @@ def _group(
 
 def global_search(*, user: User, value: str, limit: int = DROPDOWN_ROWS) -> list[HitGroup]:
     """The kinds that found something, in a fixed order (clients, contacts, opportunities,
-    then the registered ones: quotes, documents), each with at most `limit` hits and whether there are more."""
+    then the registered ones: quotes, documents), each with at most `limit` hits and
+    whether there are more."""
     value = (value or "").strip()
     terms = search_terms(value)
     if not terms:
