@@ -31,7 +31,7 @@ class User(AbstractUser):
         _("display currency"), max_length=3, blank=True, editable=False
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["first_name", "last_name", "username"]
@@ -221,7 +221,9 @@ class Notification(models.Model):
         self.email_failed_at = None
         self.save(update_fields=["emailed_at", "email_failed_at"])
         if self.reminder_for_id is not None:
-            activities = self._meta.get_field("reminder_for").related_model.objects
+            activity_model = self._meta.get_field("reminder_for").related_model
+            assert isinstance(activity_model, type) and issubclass(activity_model, models.Model)
+            activities = activity_model._default_manager
             activities.filter(
                 pk=self.reminder_for_id,
                 scheduled_at=self.reminder_scheduled_at,

@@ -2,12 +2,15 @@
 
 import ipaddress
 import logging
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
-from accounts.models import User
 from audit.models import EventKind, SecurityEvent
 from config.logsafe import clean_text
+
+if TYPE_CHECKING:  # audit sits below accounts: the user is an annotation only
+    from accounts.models import User
 
 logger = logging.getLogger("rumbo.security")
 
@@ -29,7 +32,7 @@ def client_ip(request: HttpRequest) -> str | None:
 def record_security_event(
     *,
     kind: EventKind | str,
-    user: User | None = None,
+    user: "User | None" = None,
     request: HttpRequest | None = None,
     username: str = "",
     target: object = "",

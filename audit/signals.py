@@ -1,19 +1,21 @@
 """Sign-in, failed sign-in and lockout (django-axes) into the security log."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.models import User
 from audit.models import EventKind
 from audit.services import record_security_event
 
+if TYPE_CHECKING:  # audit sits below accounts: the user is an annotation only
+    from accounts.models import User
+
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
-def on_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
+def on_login(sender: object, request: HttpRequest, user: "User", **kwargs: Any) -> None:
     record_security_event(kind=EventKind.LOGIN, user=user, request=request)
 
 

@@ -2,7 +2,7 @@
 restored for RETENTION_DAYS; `manage.py purge_recycle_bin` removes older entries for good."""
 
 from datetime import datetime, timedelta
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -28,11 +28,30 @@ class LiveQuerySet(models.QuerySet[_M]):
         return self.filter(deleted_at__lt=now - timedelta(days=RETENTION_DAYS))
 
 
-class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
-    """The default manager: deleted rows do not exist for the rest of the app."""
+class LiveManager(models.Manager[_M]):
+    """The default manager: deleted rows do not exist for the rest of the app. A model with
+    its own QuerySet takes `LiveManager.from_queryset(ItsQuerySet)`."""
 
-    def get_queryset(self) -> LiveQuerySet[Any]:
-        return super().get_queryset().filter(deleted_at__isnull=True)
+    _queryset_class = LiveQuerySet
+
+    def get_queryset(self) -> LiveQuerySet[_M]:
+        return cast(LiveQuerySet[_M], super().get_queryset()).live()
+
+
+class AllObjectsManager(models.Manager[_M]):
+    """Every row, deleted or not (`all_objects`): the recycle bin's and the purge's manager.
+    A model with its own QuerySet takes `AllObjectsManager.from_queryset(ItsQuerySet)`."""
+
+    _queryset_class = LiveQuerySet
+
+    def get_queryset(self) -> LiveQuerySet[_M]:
+        return cast(LiveQuerySet[_M], super().get_queryset())
+
+    def deleted(self) -> LiveQuerySet[_M]:
+        return self.get_queryset().deleted()
+
+    def purgeable(self, *, now: datetime | None = None) -> LiveQuerySet[_M]:
+        return self.get_queryset().purgeable(now=now)
 
 
 class SoftDeleteModel(models.Model):
@@ -47,8 +66,8 @@ class SoftDeleteModel(models.Model):
         related_name="+",
     )
 
-    objects = LiveManager()
-    all_objects = models.Manager.from_queryset(LiveQuerySet)()
+    objects: ClassVar[LiveManager[Any]] = LiveManager()
+    all_objects: ClassVar[AllObjectsManager[Any]] = AllObjectsManager()
 
     class Meta:
         abstract = True

@@ -14,8 +14,8 @@ from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Contact, Opportunity
 from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.selectors.clients import clients_visible_to
-from crm.services.quotes import QuoteInput, QuoteSendInput
 from documents.models import DocumentKind
+from documents.quotes import QuoteInput, QuoteSendInput
 from documents.services import DocumentInput
 from documents.uploads import ALLOWED, max_upload_bytes, too_large_message
 from projects_ro.models import Project

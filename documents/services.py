@@ -4,7 +4,6 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,12 +26,10 @@ from documents.models import (
     DocumentVersion,
     private_storage,
 )
+from documents.quotes import QuoteInput, quote_create
 from documents.selectors import user_can_attach_to
 from documents.uploads import check_upload
 from projects_ro.models import Project
-
-if TYPE_CHECKING:
-    from crm.services.quotes import QuoteInput
 
 
 @dataclass
@@ -108,11 +105,10 @@ def _store_version(
 
 
 def document_upload(
-    *, user: User, data: DocumentInput, upload: UploadedFile, quote: "QuoteInput | None" = None
+    *, user: User, data: DocumentInput, upload: UploadedFile, quote: QuoteInput | None = None
 ) -> Document:
     """ "Subir Documento": the document, its version 1 and, for Tipo Cotización, its quote
-    (`quote` is a crm.services.quotes.QuoteInput). All or nothing, file included."""
-    from crm.services.quotes import quote_create
+    (`quote`: its number, validity and amount). All or nothing, file included."""
 
     _check_links(user=user, data=data)
     if data.kind == DocumentKind.QUOTE and quote is None:

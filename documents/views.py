@@ -2,6 +2,8 @@
 "Anulado", the permission-checked download, the Documentos tabs of an opportunity and a
 project, and "Enviar cotización" (seed "Enviar Cotización", steps 9-11)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -10,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import module_required
@@ -18,23 +21,25 @@ from accounts.models import CompanySettings, User
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from config.amounts import format_amount
 from config.pagination import paginate
+from crm.client_tabs import ClientTab
 from crm.forms.base import int_or_none
-from crm.models import Quote, QuoteStatus
+from crm.models import Client, Quote, QuoteStatus
 from crm.money import original_amount
 from crm.opportunities.selectors.visibility import get_opportunity_for_user_or_404
-from crm.services.quotes import (
+from documents.forms import DocumentUploadForm, QuoteSendForm, VersionForm, VoidForm
+from documents.models import Document, DocumentKind
+from documents.quotes import (
     BEFORE_PROPOSAL,
     QuoteSendError,
     default_follow_up_at,
     quote_answer,
     quote_send,
 )
-from documents.forms import DocumentUploadForm, QuoteSendForm, VersionForm, VoidForm
-from documents.models import Document, DocumentKind
 from documents.selectors import (
     attachable_client,
     attachable_opportunity,
     document_list,
+    documents_of_client,
     documents_of_opportunity,
     documents_of_project,
     get_document_for_user_or_404,
@@ -54,6 +59,19 @@ from projects_ro.selectors import get_project_for_user_or_404
 
 # The response of a download never runs anything in the browser, whatever the file holds.
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
+
+
+def _client_tab(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
+    """The client page's Documentos tab (crm:client_tab), registered in DocumentsConfig."""
+    documents = documents_of_client(user=request.user, client=client)
+    return {
+        "page_obj": paginate(request, documents),
+        "can_upload": ADD in module_rights(request.user, "documents")
+        and user_can_attach_to(user=request.user, client=client),
+    }
+
+
+CLIENT_TAB = ClientTab("documentos", gettext_lazy("Documents"), "documents", 70, _client_tab)
 
 
 @require_GET

@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from contractors_ro.models import Contractor
 from crm.models import Client
 from projects_ro.models import Project
 
@@ -43,7 +42,10 @@ class ContractorsByRifWidget(widgets.ManyToManyWidget):
     """
 
     def __init__(self) -> None:
-        super().__init__(Contractor, field="tax_id", separator="|")
+        # The model through the relation: contractors_ro sits above projects_ro (its page
+        # lists a contractor's projects), so projects_ro never imports it.
+        contractor = Project._meta.get_field("contractors").related_model
+        super().__init__(contractor, field="tax_id", separator="|")
 
     def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         contractors = super().clean(value, row, **kwargs)

@@ -45,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 DEFAULT_OWNER = {"username": "propietario", "roles": [Role.EXECUTIVE]}
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client
 
@@ -55,7 +55,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory, **DEFAULT_OWNER)
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -66,7 +66,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     phone = "+58 212-5550101"
 
 
-class ContractorFactory(factory.django.DjangoModelFactory):
+class ContractorFactory(factory.django.DjangoModelFactory[Contractor]):
     class Meta:
         model = Contractor
 
@@ -78,7 +78,7 @@ class ContractorFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"contratista{n}@example.com")
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(factory.django.DjangoModelFactory[Project]):
     class Meta:
         model = Project
         skip_postgeneration_save = True
@@ -95,7 +95,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             self.contractors.set(extracted)
 
 
-class OpportunityFactory(factory.django.DjangoModelFactory):
+class OpportunityFactory(factory.django.DjangoModelFactory[Opportunity]):
     class Meta:
         model = Opportunity
 
@@ -109,7 +109,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     stage_changed_at = factory.LazyFunction(timezone.now)
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
     class Meta:
         model = Activity
 

@@ -10,13 +10,14 @@ by hand). The number of examples run is printed at the end of the session (tests
 import os
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-COMMON = {
+COMMON: dict[str, Any] = {
     "deadline": None,
     "database": None,  # nothing written to .hypothesis/: every run starts afresh
     "derandomize": False,
@@ -147,6 +148,8 @@ class Control:
     value: str | None = None  # what the page sends untouched (None: nothing)
     options: list = field(default_factory=list)
     multiple: bool = False
+    checked: list = field(default_factory=list)
+    selected: list = field(default_factory=list)
 
 
 @dataclass
@@ -185,11 +188,10 @@ class _FormParser(HTMLParser):
         self._option: list | None = None
 
     def _control(self, name: str, kind: str, **kwargs) -> Control:
+        assert self._form is not None, "a control outside a form"
         control = self._form.controls.get(name)
         if control is None:
             control = Control(name=name, kind=kind, **kwargs)
-            control.checked = []
-            control.selected = []
             self._form.controls[name] = control
         return control
 

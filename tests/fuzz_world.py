@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.http import QueryDict
 from django.utils import timezone
 
 from crm.models import Stage
@@ -40,15 +41,19 @@ class World:
 
 
 def build_world(*, manager, executive) -> World:
-    client = ClientFactory(owner=executive, name="Alimentos La Sabana, C.A.")
-    contact = ContactFactory(client=client, is_primary=True)
-    ContactFactory(client=client, is_primary=False)
-    opportunity = OpportunityFactory(client=client, owner=executive)
-    proposal = OpportunityFactory(client=client, owner=executive, stage=Stage.PROPOSAL, **BANT)
-    closing = OpportunityFactory(client=client, owner=executive, stage=Stage.CLOSING, **BANT)
-    activity = ActivityFactory(opportunity=opportunity)
-    meeting = ActivityFactory(opportunity=proposal, type="meeting", subject="Reunión de alcance")
-    post_sale = ActivityFactory(
+    client = ClientFactory.create(owner=executive, name="Alimentos La Sabana, C.A.")
+    contact = ContactFactory.create(client=client, is_primary=True)
+    ContactFactory.create(client=client, is_primary=False)
+    opportunity = OpportunityFactory.create(client=client, owner=executive)
+    proposal = OpportunityFactory.create(
+        client=client, owner=executive, stage=Stage.PROPOSAL, **BANT
+    )
+    closing = OpportunityFactory.create(client=client, owner=executive, stage=Stage.CLOSING, **BANT)
+    activity = ActivityFactory.create(opportunity=opportunity)
+    meeting = ActivityFactory.create(
+        opportunity=proposal, type="meeting", subject="Reunión de alcance"
+    )
+    post_sale = ActivityFactory.create(
         opportunity=closing,
         type="satisfaction_call",
         scheduled_at=None,
@@ -62,7 +67,7 @@ def build_world(*, manager, executive) -> World:
         client=client,
         data={"subject": "Retraso", "description": "x", "area": "quality"},
     )
-    _form, filters = report_filters(user=manager, params={})
+    _form, filters = report_filters(user=manager, params=QueryDict())
     plan = action_plan_create(
         user=manager,
         filters=filters,
@@ -76,7 +81,7 @@ def build_world(*, manager, executive) -> World:
             )
         ],
     )
-    gone = ClientFactory(owner=executive, name="Cliente en la papelera")
+    gone = ClientFactory.create(owner=executive, name="Cliente en la papelera")
     client_delete(user=manager, client_id=gone.pk)
     return World(
         manager=manager,
@@ -92,5 +97,5 @@ def build_world(*, manager, executive) -> World:
         complaint=complaint,
         plan=plan,
         deleted_client=gone,
-        project=ProjectFactory(),
+        project=ProjectFactory.create(),
     )

@@ -30,6 +30,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from http.cookies import SimpleCookie
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -476,7 +477,7 @@ ROWS = [
         "crm:client_delete",
         "POST",
         needs("crm", DELETE, ok=302, scoped=True),
-        kwargs=lambda world: {"pk": ClientFactory(owner=world.executive).pk},
+        kwargs=lambda world: {"pk": ClientFactory.create(owner=world.executive).pk},
     ),
     Row("crm:recycle_bin", "GET", needs("crm", DELETE)),
     Row("crm:recycle_bin", "POST", NOT_ALLOWED),
@@ -755,7 +756,7 @@ def _complaint(w):
 
 
 # (url name, method, kwargs, data, kind, the owner's answer, note)
-RECORD_URLS = [
+RECORD_URLS: list[tuple[str, str, Any, Any, str, int, str]] = [
     ("crm:opportunity_detail", "GET", _opportunity, None, READ_URL, 200, ""),
     (
         "crm:opportunity_client_contacts",
@@ -1026,7 +1027,7 @@ def admin_rows() -> list[Row]:
 
 
 def deleted_client(by):
-    client = ClientFactory(owner=by)
+    client = ClientFactory.create(owner=by)
     client_delete(user=by, client_id=client.pk)
     return client
 
@@ -1037,13 +1038,13 @@ def fresh_document(world):
 
 def fresh_opportunity(world):
     """A new opportunity of the world's client, shared like the world's one."""
-    opportunity = OpportunityFactory(client=world.client, owner=world.executive)
+    opportunity = OpportunityFactory.create(client=world.client, owner=world.executive)
     world.share(opportunity)
     return opportunity
 
 
 def fresh_client(world):
-    client = ClientFactory(owner=world.executive)
+    client = ClientFactory.create(owner=world.executive)
     world.grant_client(client)
     return client
 
@@ -1055,17 +1056,17 @@ class World:
 
     def __init__(self, personas):
         self.personas = dict(personas)
-        self.project = ProjectFactory(contractors=[ContractorFactory()])
+        self.project = ProjectFactory.create(contractors=[ContractorFactory.create()])
         self.contractor = self.project.contractors.first()
         executive = self.executive = personas["executive"]
         self.admin_user = personas["admin"]
         executive.calendar_token = "token-secreto-del-ejecutivo-0123456789abcdefghijk"
         executive.save()
         self.calendar_token = executive.calendar_token
-        self.client = ClientFactory(owner=executive)
-        ContactFactory(client=self.client, is_primary=True)
-        self.opportunity = OpportunityFactory(client=self.client, owner=executive)
-        self.post_sale_activity = ActivityFactory(
+        self.client = ClientFactory.create(owner=executive)
+        ContactFactory.create(client=self.client, is_primary=True)
+        self.opportunity = OpportunityFactory.create(client=self.client, owner=executive)
+        self.post_sale_activity = ActivityFactory.create(
             opportunity=self.opportunity,
             type="satisfaction_call",
             scheduled_at=None,
@@ -1074,7 +1075,7 @@ class World:
             problems="Factura con error",
             upselling="Ampliar el contrato de mantenimiento",
         )
-        self.activity = ActivityFactory(opportunity=self.opportunity)
+        self.activity = ActivityFactory.create(opportunity=self.opportunity)
         self.document = make_document(executive, opportunity=self.opportunity)
         self.quote_document = make_quote(executive, opportunity=self.opportunity)
         self.complaint = complaint_create(
@@ -1101,7 +1102,7 @@ class World:
         return self._colleague("editor", "ejecutivo_editor")
 
     def _colleague(self, persona: str, username: str):
-        self.personas[persona] = UserFactory(username=username, roles=[Role.EXECUTIVE])
+        self.personas[persona] = UserFactory.create(username=username, roles=[Role.EXECUTIVE])
         self.share(self.opportunity)
         self.grant_client(self.client)
         return self.personas[persona]
@@ -1129,13 +1130,17 @@ class World:
     # joined later (notified of nothing).
     @cached_property
     def ops_notified(self):
-        self.personas["ops_notified"] = UserFactory(username="operaciones", roles=[Role.OPERATIONS])
+        self.personas["ops_notified"] = UserFactory.create(
+            username="operaciones", roles=[Role.OPERATIONS]
+        )
         self.handoff_complaint = complaint_create(
             user=self.executive,
             client=self.client,
             data={"subject": "Instalación incompleta", "description": "x", "area": "operations"},
         )
-        won = OpportunityFactory(client=self.client, owner=self.executive, stage="negotiation")
+        won = OpportunityFactory.create(
+            client=self.client, owner=self.executive, stage="negotiation"
+        )
         self.won_opportunity = opportunity_move_stage(
             user=self.executive,
             opportunity_id=won.pk,
@@ -1153,14 +1158,16 @@ class World:
     @cached_property
     def ops_other(self):
         self.ops_notified  # the records exist before this user does
-        self.personas["ops_other"] = UserFactory(username="operaciones2", roles=[Role.OPERATIONS])
+        self.personas["ops_other"] = UserFactory.create(
+            username="operaciones2", roles=[Role.OPERATIONS]
+        )
         return self.personas["ops_other"]
 
 
 def build_personas() -> dict:
     """The users of PERSONAS, for a world built once per module."""
     return {
-        name: None if entry is None else UserFactory(username=entry[0], roles=list(entry[1]))
+        name: None if entry is None else UserFactory.create(username=entry[0], roles=list(entry[1]))
         for name, entry in PERSONAS.items()
     }
 

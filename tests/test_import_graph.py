@@ -1,4 +1,4 @@
-"""No import cycle among the project's modules.
+"""No import cycle among the project's modules, and no app importing one above it (LAYERS).
 
 The graph is read from the source (every `import` at any depth, so a function-level import
 does not hide a cycle); a package's __init__ re-exporting its submodules is an edge like any
@@ -130,33 +130,64 @@ def test_no_module_imports_itself_back():
     assert cycles(import_graph(project_modules())) == []
 
 
-def test_no_feature_app_imports_the_devtools():
-    """devtools (the benchmark) sits on top of every app: none may depend on it."""
-    graph = import_graph(project_modules())
-    users = sorted(
-        name
-        for name, targets in graph.items()
-        if not name.startswith("devtools") and any(t.startswith("devtools") for t in targets)
-    )
-    assert users == []
-
-
-def test_accounts_imports_no_app_built_on_it():
-    """accounts (users, roles, company settings) is the base of every feature app; what needs
-    all of them, such as the demo data, lives in devtools."""
-    above = ("crm", "projects_ro", "contractors_ro", "documents", "dashboard", "devtools")
-    graph = import_graph(project_modules())
-    imports = sorted(
-        f"{name} -> {target}"
-        for name, targets in graph.items()
-        if name.split(".")[0] == "accounts"
-        for target in targets
-        if target.split(".")[0] in above
-    )
-    assert imports == []
-
-
 def test_type_only_imports_are_not_edges():
     tree = ast.parse("import a\nif TYPE_CHECKING:\n    import b\nelse:\n    import c\n")
     imported = [n.names[0].name for n in runtime_nodes(tree) if isinstance(n, ast.Import)]
     assert sorted(imported) == ["a", "c"]
+
+
+# The apps from the bottom up: an app may import those below it, never one above. config's
+# helpers (forms, pagination, env, …) are the base; its wiring (settings, URLs, the admin
+# site, app configs, entry points) names every app and sits on top of them all. Apps below
+# reach the ones above only through registries those fill in their AppConfig.ready (client
+# tabs, picker kinds, global search kinds) or through model relations.
+LAYERS = (
+    "config",
+    "audit",
+    "accounts",
+    "crm",
+    "projects_ro",
+    "contractors_ro",
+    "documents",
+    "dashboard",
+    "devtools",
+    "wiring",
+)
+WIRING = (
+    "config.admin_site",
+    "config.apps",
+    "config.asgi",
+    "config.settings",
+    "config.urls",
+    "config.wsgi",
+)
+
+
+def layer_of(module: str) -> str:
+    return "wiring" if module in WIRING else module.split(".")[0]
+
+
+def upward_imports(graph: dict[str, set[str]], layers: tuple[str, ...]) -> list[str]:
+    """Every edge from a module to one of a layer above its own, as "module -> target"."""
+    rank = {layer: position for position, layer in enumerate(layers)}
+    return sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        for target in targets
+        if rank[layer_of(target)] > rank[layer_of(name)]
+    )
+
+
+def test_the_layering_check_finds_an_import_from_below():
+    graph = {"low.a": {"low.b"}, "low.b": {"high.c"}, "high.c": {"low.a"}}
+    assert upward_imports(graph, ("low", "high")) == ["low.b -> high.c"]
+    assert upward_imports({"high.c": {"low.a"}, "low.a": set()}, ("low", "high")) == []
+
+
+def test_every_app_has_its_layer():
+    assert {layer_of(name) for name in project_modules()} == set(LAYERS)
+
+
+def test_no_app_imports_one_above_it():
+    upward = upward_imports(import_graph(project_modules()), LAYERS)
+    assert upward == [], "imports of a layer above (see LAYERS):\n" + "\n".join(upward)

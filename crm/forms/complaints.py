@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,8 +12,10 @@ from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Complaint, Opportunity
 from crm.opportunities.selectors.visibility import opportunities_editable_by
 from crm.selectors.clients import clients_visible_to, user_can_edit_client
-from projects_ro.models import Project
-from projects_ro.selectors import projects_of_visible_clients
+from crm.selectors.pickers import picker_scope
+
+if TYPE_CHECKING:  # projects_ro sits above crm: its kinds come through the picker registry
+    from projects_ro.models import Project
 
 
 def _assignable() -> QuerySet[User]:
@@ -36,7 +38,7 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
         kind="client-project",
         depends_on="client",
         label=capfirst(Complaint._meta.get_field("project").verbose_name),
-        queryset=Project.objects.none(),
+        queryset=None,  # set per user in __init__
         required=False,
     )
 
@@ -64,7 +66,8 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
         )
         self.user = user
         # Only projects of clients the user sees (a complaint's project is its client's).
-        self.fields["project"].queryset = projects_of_visible_clients(user=user).only(
+        projects = picker_scope(user=user, kind="client-project")
+        self.fields["project"].queryset = projects.select_related(None).only(
             "pk", "code", "name", "client_id"
         )
 

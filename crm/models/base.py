@@ -2,7 +2,7 @@
 created them when."""
 
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from crm.models.activities import Activity
 
 _M = TypeVar("_M", bound=models.Model)
+_S = TypeVar("_S", bound="SearchTextModel")
 
 LEGAL_SUFFIXES = ("c a", "s a", "s r l", "s a s", "srl", "sas", "ca", "sa", "cia", "ltda")
 
@@ -97,27 +98,27 @@ class SearchTextModel(models.Model):
         self.search_text = search_document(self.search_parts())
 
 
-class SearchTextQuerySet(models.QuerySet[_M]):
+class SearchTextQuerySet(models.QuerySet[_S]):
     """The bulk writes of a SearchTextModel, keeping its `search_text` as `save()` does."""
 
     def _writes_search_source(self, fields: Iterable[str]) -> bool:
         return bool(set(fields) & set(self.model.SEARCH_SOURCE_FIELDS))
 
-    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
+    def bulk_create(self, objs: Iterable[_S], *args: Any, **kwargs: Any) -> list[_S]:
         objs = list(objs)
         for obj in objs:
             obj.refresh_search_text()
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(
-        self, objs: Iterable[_M], fields: Collection[str], *args: Any, **kwargs: Any
+        self, objs: Iterable[_S], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
-        objs = list(objs)
+        objs, fields = list(objs), list(fields)
         if self._writes_search_source(fields):
             for obj in objs:
                 obj.refresh_search_text()
             fields = [*fields, "search_text"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        return super().bulk_update(objs, fields, batch_size)
 
     def update(self, **kwargs: Any) -> int:
         if not self._writes_search_source(kwargs):

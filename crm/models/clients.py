@@ -1,6 +1,6 @@
 """Clients, their contacts and the history of both."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +24,7 @@ from crm.models.base import (
 )
 from crm.models.exchange_rates import currency_field, rate_field, ves_field
 from crm.phones import phone_key
-from crm.recycle_bin import LiveManager, LiveQuerySet
+from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
     from crm.models.activities import Activity
@@ -86,7 +86,9 @@ CLIENT_FIELDS = (
 CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
-class ClientQuerySet(
+# The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
+# and one built from two of them cannot return both generated managers (a stubs limit).
+class ClientQuerySet(  # type: ignore[override]
     ActivityFactsQuerySet["Client"], SearchTextQuerySet["Client"], LiveQuerySet["Client"]
 ):
     @classmethod
@@ -94,7 +96,8 @@ class ClientQuerySet(
         """The activities that count for a client's activity facts (see ActivityFacts):
         live, not cancelled, and not of an opportunity in the recycle bin (which takes its
         activities out of every list). `outer`: the expression that gives the client's id."""
-        activity = Client._meta.get_field("activities").related_model  # imports us
+        # Activity's module imports this one: the model from the relation, its type for mypy.
+        activity = cast("type[Activity]", Client._meta.get_field("activities").related_model)
         return activity.objects.filter(
             Q(opportunity__isnull=True) | Q(opportunity__deleted_at__isnull=True),
             client=OuterRef(outer),
@@ -120,7 +123,11 @@ def _count_per_client(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
 
-class ClientManager(LiveManager.from_queryset(ClientQuerySet)):
+ClientManagerBase = LiveManager.from_queryset(ClientQuerySet)
+ClientAllObjectsManager = AllObjectsManager.from_queryset(ClientQuerySet)
+
+
+class ClientManager(ClientManagerBase):
     """Live clients (as every Record) with the query shapes of ClientQuerySet."""
 
 
@@ -181,8 +188,8 @@ class Client(Record, SearchTextModel, ActivityFacts):
         editable=False,
     )
 
-    objects = ClientManager()
-    all_objects = models.Manager.from_queryset(ClientQuerySet)()
+    objects: ClassVar[ClientManager] = ClientManager()
+    all_objects: ClassVar[ClientAllObjectsManager] = ClientAllObjectsManager()
 
     class Meta:
         verbose_name = _("client")
@@ -247,8 +254,16 @@ class ClientUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
 
 
-class ContactQuerySet(SearchTextQuerySet["Contact"], LiveQuerySet["Contact"]):
+# The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
+# and one built from two of them cannot return both generated managers (a stubs limit).
+class ContactQuerySet(  # type: ignore[override]
+    SearchTextQuerySet["Contact"], LiveQuerySet["Contact"]
+):
     pass
+
+
+ContactManager = LiveManager.from_queryset(ContactQuerySet)
+ContactAllObjectsManager = AllObjectsManager.from_queryset(ContactQuerySet)
 
 
 class Contact(Record, SearchTextModel):
@@ -263,8 +278,8 @@ class Contact(Record, SearchTextModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
-    objects = LiveManager.from_queryset(ContactQuerySet)()
-    all_objects = models.Manager.from_queryset(ContactQuerySet)()
+    objects: ClassVar[ContactManager] = ContactManager()
+    all_objects: ClassVar[ContactAllObjectsManager] = ContactAllObjectsManager()
 
     class Meta:
         verbose_name = _("contact")

@@ -1,5 +1,7 @@
 """Complaints ("reclamos") of dissatisfied clients."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -9,7 +11,7 @@ from crm.models.activities import Activity
 from crm.models.base import Record, SearchTextModel, SearchTextQuerySet
 from crm.models.clients import Client
 from crm.models.opportunities import Opportunity
-from crm.recycle_bin import LiveManager, LiveQuerySet
+from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 
 class ComplaintArea(models.TextChoices):
@@ -34,8 +36,16 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ComplaintQuerySet(SearchTextQuerySet["Complaint"], LiveQuerySet["Complaint"]):
+# The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
+# and one built from two of them cannot return both generated managers (a stubs limit).
+class ComplaintQuerySet(  # type: ignore[override]
+    SearchTextQuerySet["Complaint"], LiveQuerySet["Complaint"]
+):
     pass
+
+
+ComplaintManager = LiveManager.from_queryset(ComplaintQuerySet)
+ComplaintAllObjectsManager = AllObjectsManager.from_queryset(ComplaintQuerySet)
 
 
 class Complaint(Record, SearchTextModel):
@@ -104,8 +114,8 @@ class Complaint(Record, SearchTextModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
 
-    objects = LiveManager.from_queryset(ComplaintQuerySet)()
-    all_objects = models.Manager.from_queryset(ComplaintQuerySet)()
+    objects: ClassVar[ComplaintManager] = ComplaintManager()
+    all_objects: ClassVar[ComplaintAllObjectsManager] = ComplaintAllObjectsManager()
 
     class Meta:
         verbose_name = _("complaint")

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -41,7 +41,7 @@ from crm.models.base import (
 )
 from crm.models.clients import Client, Contact
 from crm.models.exchange_rates import currency_field, rate_field, ves_field
-from crm.recycle_bin import LiveManager, LiveQuerySet
+from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
     from crm.models.activities import Activity
@@ -148,7 +148,9 @@ class LossReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OpportunityQuerySet(
+# The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
+# and one built from two of them cannot return both generated managers (a stubs limit).
+class OpportunityQuerySet(  # type: ignore[override]
     ActivityFactsQuerySet["Opportunity"],
     SearchTextQuerySet["Opportunity"],
     LiveQuerySet["Opportunity"],
@@ -164,7 +166,7 @@ class OpportunityQuerySet(
     def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
         """Live, not cancelled activities of the outer opportunity (`outer`: the expression
         that gives its id). No import of Activity: its module imports this one."""
-        activity = Opportunity._meta.get_field("activities").related_model
+        activity = cast("type[Activity]", Opportunity._meta.get_field("activities").related_model)
         return activity.objects.filter(opportunity=OuterRef(outer), cancelled_at__isnull=True)
 
     @staticmethod
@@ -252,7 +254,11 @@ class OpportunityQuerySet(
 UNPLANNED_CONDITION = Q(deleted_at__isnull=True, next_activity_at__isnull=True)
 
 
-class OpportunityManager(LiveManager.from_queryset(OpportunityQuerySet)):
+OpportunityManagerBase = LiveManager.from_queryset(OpportunityQuerySet)
+OpportunityAllObjectsManager = AllObjectsManager.from_queryset(OpportunityQuerySet)
+
+
+class OpportunityManager(OpportunityManagerBase):
     """Live opportunities (as every Record) with the query shapes of OpportunityQuerySet."""
 
 
@@ -357,8 +363,8 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
     loss_notes = models.TextField(_("additional notes"), blank=True)
     lessons_learned = models.TextField(_("lessons learned"), blank=True)
 
-    objects = OpportunityManager()
-    all_objects = models.Manager.from_queryset(OpportunityQuerySet)()
+    objects: ClassVar[OpportunityManager] = OpportunityManager()
+    all_objects: ClassVar[OpportunityAllObjectsManager] = OpportunityAllObjectsManager()
 
     class Meta:
         verbose_name = _("opportunity")
@@ -502,7 +508,7 @@ class OpportunityUserObjectPermission(UserObjectPermissionBase):
 FORWARD_STAGES = (*OPEN_STAGES, Stage.WON)
 
 
-class StageChangeQuerySet(models.QuerySet):
+class StageChangeQuerySet(models.QuerySet["StageChange"]):
     """The stage facts kept on every row (`advanced`, `previous_entry_at`): defined here,
     refreshed by every insert (save, bulk_create), recomputed in bulk by
     crm.services.stage_facts.recompute_all. Each refresh is ONE UPDATE whose columns are

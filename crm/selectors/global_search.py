@@ -1,7 +1,7 @@
-"""The navbar's global search: clients, contacts, opportunities, quotes and documents that a
-term finds, each kind inside the user's scope (the existing scope selectors, never a rule
-restated here) and through the search indexes (crm.search). One query per kind, whatever
-the volume."""
+"""The navbar's global search: clients, contacts and opportunities here, and the kinds that
+the apps built on crm register (documents: quotes and documents), that a term finds, each
+kind inside the user's scope (the existing scope selectors, never a rule restated here) and
+through the search indexes (crm.search). One query per kind, whatever the volume."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,12 +16,10 @@ from django_stubs_ext import StrOrPromise
 from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from crm.filters.clients import client_search_terms
-from crm.models import Client, Contact, Opportunity, Quote
+from crm.models import Client, Contact, Opportunity
 from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.search import search_q, search_terms
 from crm.selectors.clients import clients_visible_to
-from documents.models import Document
-from documents.selectors import documents_visible_to
 
 # Rows per kind: a few in the navbar's dropdown, more on the full page.
 DROPDOWN_ROWS = 5
@@ -44,6 +42,29 @@ class HitGroup:
     more_url: str = ""
 
 
+@dataclass(frozen=True)
+class SearchSource:
+    """A kind that an app above crm adds to the search (in its AppConfig.ready), shown to
+    whoever has VIEW on `module`. `rows(user, value, terms)` is the scoped, searched
+    QuerySet; `more_url` names the list that shows every hit."""
+
+    key: str
+    label: StrOrPromise
+    module: str
+    rows: Callable[[User, str, list[str]], QuerySet[Any]]
+    hit: Callable[[Any], Hit]
+    more_url: str = ""
+
+
+SOURCES: list[SearchSource] = []
+
+
+def register_search_source(source: SearchSource) -> None:
+    """Add a kind after the CRM's own, in the order of registration."""
+    if all(known.key != source.key for known in SOURCES):
+        SOURCES.append(source)
+
+
 def _take(rows: QuerySet, limit: int) -> tuple[list, bool]:
     taken = list(rows[: limit + 1])
     return taken[:limit], len(taken) > limit
@@ -63,7 +84,8 @@ def _group(
 
 def global_search(*, user: User, value: str, limit: int = DROPDOWN_ROWS) -> list[HitGroup]:
     """The kinds that found something, in a fixed order (clients, contacts, opportunities,
-    quotes, documents), each with at most `limit` hits and whether there are more."""
+    then the registered ones: quotes, documents), each with at most `limit` hits and
+    whether there are more."""
     value = (value or "").strip()
     terms = search_terms(value)
     if not terms:
@@ -109,38 +131,10 @@ def global_search(*, user: User, value: str, limit: int = DROPDOWN_ROWS) -> list
             ),
             reverse("crm:opportunity_list") + query,
         ),
-        _group(
-            "quotes",
-            _("Quotes"),
-            _quotes(value, terms, opportunities),
-            limit,
-            lambda q: Hit(q.number, q.opportunity.name, q.opportunity.get_absolute_url()),
-        ),
     ]
-    if VIEW in module_rights(user, "documents"):
-        groups.append(
-            _group(
-                "documents",
-                _("Documents"),
-                documents_visible_to(user=user)
-                .filter(search_q(Document, terms))
-                .only("id", "title", "kind"),
-                limit,
-                lambda d: Hit(d.title, d.get_kind_display(), d.get_absolute_url()),
-                reverse("documents:list") + query,
-            )
-        )
+    for source in SOURCES:
+        if VIEW in module_rights(user, source.module):
+            more_url = reverse(source.more_url) + query if source.more_url else ""
+            rows = source.rows(user, value, terms)
+            groups.append(_group(source.key, source.label, rows, limit, source.hit, more_url))
     return [group for group in groups if group.hits]
-
-
-def _quotes(value: str, terms: list[str], opportunities: QuerySet) -> QuerySet:
-    """Quotes whose number contains the term, of opportunities the user sees. The quote's
-    document carries its number in its `search_text`: its index finds the candidates."""
-    documents = Document.objects.filter(search_q(Document, terms)).values("pk")
-    return (
-        Quote.objects.filter(document__in=documents, number__icontains=value)
-        .filter(opportunity__in=opportunities.values("pk"))
-        .select_related("opportunity")
-        .only("id", "number", "opportunity__id", "opportunity__name")
-        .order_by("-pk")
-    )

@@ -5,6 +5,9 @@ one kind inside the user's scope (the existing scope selectors) that the indexed
 One query per search, whatever the volume. A kind that depends on a client ("the
 opportunities of the chosen client") is narrowed to it; a client outside the user's scope
 narrows to nothing.
+
+The CRM's kinds are declared here; an app built on crm adds its own with
+`register_picker_kind` in its AppConfig.ready (projects_ro: "project", "client-project").
 """
 
 from collections.abc import Callable
@@ -22,9 +25,6 @@ from crm.opportunities.selectors.visibility import (
 )
 from crm.search import search_q, search_terms
 from crm.selectors.clients import clients_visible_to
-from projects_ro.filters import ProjectFilter
-from projects_ro.models import Project
-from projects_ro.selectors import projects_of_visible_clients, projects_visible_to
 
 PICKER_ROWS = 20
 
@@ -71,22 +71,11 @@ def _search_contacts(rows: QuerySet[Contact], value: str) -> QuerySet[Contact]:
     return rows.filter(search_q(Contact, search_terms(value, phone=True)))
 
 
-def _search_projects(rows: QuerySet[Project], value: str) -> QuerySet[Project]:
-    # The project list's own search (code, name, client, manager, location).
-    return ProjectFilter({"q": value}, queryset=rows).qs
-
-
 def _opportunity_pick(row: Opportunity) -> Pick:
     return Pick(row.pk, row.name, f"{row.client.name} · {row.get_stage_display()}")
 
 
-def _project_pick(row: Project) -> Pick:
-    shown = getattr(row, "client_visible", True)
-    return Pick(row.pk, str(row), row.client.name if shown else "")
-
-
 OPPORTUNITY_ONLY = ("id", "name", "stage", "client__id", "client__name")
-PROJECT_ONLY = ("id", "code", "name", "client__id", "client__name")
 
 KINDS: dict[str, PickerKind[Any]] = {
     "client": PickerKind(
@@ -123,25 +112,18 @@ KINDS: dict[str, PickerKind[Any]] = {
         order=("name", "pk"),
         by_client=True,
     ),
-    # Any project (a document's), its client named only when the user sees it.
-    "project": PickerKind(
-        scope=lambda user: projects_visible_to(user=user),
-        search=_search_projects,
-        pick=_project_pick,
-        only=PROJECT_ONLY,
-        order=("code",),
-        by_client=True,
-    ),
-    # A project of a client the user sees (a complaint's).
-    "client-project": PickerKind(
-        scope=lambda user: projects_of_visible_clients(user=user).select_related("client"),
-        search=_search_projects,
-        pick=_project_pick,
-        only=PROJECT_ONLY,
-        order=("code",),
-        by_client=True,
-    ),
 }
+
+
+def register_picker_kind(name: str, kind: PickerKind[Any]) -> None:
+    """A kind from an app above crm; a PickerChoiceField names it by `name`."""
+    KINDS[name] = kind
+
+
+def picker_scope(*, user: User, kind: str) -> QuerySet[Any]:
+    """Every record of `kind` the user may choose: a picker field's queryset, so what it
+    accepts is what it offers."""
+    return KINDS[kind].scope(user)
 
 
 def picker_search(

@@ -18,6 +18,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, is_manager, module_rights
 from config.pagination import paginate
+from crm.client_tabs import ClientTab, client_tabs, register_client_tab
 from crm.concurrency import StaleVersionError
 from crm.duplicates import likely_duplicates
 from crm.forms.base import int_or_none
@@ -43,8 +44,6 @@ from crm.services import client_create, client_delete, client_update
 from crm.services.clients import client_share, client_unshare
 from crm.services.shares import may_share
 from crm.views.sharing import share_page
-from documents.selectors import documents_of_client, user_can_attach_to
-from projects_ro.selectors import projects_of_client
 
 FORM_TEMPLATE = "crm/client_form.html"
 
@@ -207,11 +206,6 @@ def _contacts(request: AuthenticatedHttpRequest, client: Client) -> dict[str, An
     return {"contacts": list(contacts_of(client=client))}
 
 
-def _projects(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
-    projects = projects_of_client(client=client)
-    return {"page_obj": paginate(request, projects.order_by("-start_date", "code"))}
-
-
 def _opportunities(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     opportunities = (
         opportunities_visible_to(user=request.user)
@@ -237,30 +231,20 @@ def _complaints(request: AuthenticatedHttpRequest, client: Client) -> dict[str, 
     return {"page_obj": paginate(request, complaints)}
 
 
-def _documents(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
-    documents = documents_of_client(user=request.user, client=client)
-    return {
-        "page_obj": paginate(request, documents),
-        "can_upload": ADD in module_rights(request.user, "documents")
-        and user_can_attach_to(user=request.user, client=client),
-    }
-
-
 def _history(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
     return {"page_obj": paginate(request, client_history(client=client))}
 
 
-# slug: (label, module whose VIEW right shows the tab, context of the tab)
-TABS = {
-    "resumen": (gettext_lazy("Summary"), "crm", _summary),
-    "contactos": (gettext_lazy("Contacts"), "crm", _contacts),
-    "oportunidades": (gettext_lazy("Opportunities"), "crm", _opportunities),
-    "actividades": (gettext_lazy("Activities"), "crm", _activities),
-    "proyectos": (gettext_lazy("Projects"), "projects", _projects),
-    "reclamos": (gettext_lazy("Complaints"), "crm", _complaints),
-    "documentos": (gettext_lazy("Documents"), "documents", _documents),
-    "historial": (gettext_lazy("History"), "crm", _history),
-}
+# The CRM's own tabs; projects_ro (Proyectos, 50) and documents (Documentos, 70) add theirs.
+for _tab in (
+    ClientTab("resumen", gettext_lazy("Summary"), "crm", 10, _summary),
+    ClientTab("contactos", gettext_lazy("Contacts"), "crm", 20, _contacts),
+    ClientTab("oportunidades", gettext_lazy("Opportunities"), "crm", 30, _opportunities),
+    ClientTab("actividades", gettext_lazy("Activities"), "crm", 40, _activities),
+    ClientTab("reclamos", gettext_lazy("Complaints"), "crm", 60, _complaints),
+    ClientTab("historial", gettext_lazy("History"), "crm", 80, _history),
+):
+    register_client_tab(_tab)
 
 
 @require_GET
@@ -270,12 +254,8 @@ def client_detail_view(
 ) -> HttpResponse:
     """The client page; an htmx request gets only the tabs and the open panel."""
     client = get_client_for_user_or_404(user=request.user, pk=pk)
-    tabs = [
-        (slug, label)
-        for slug, (label, module, _context) in TABS.items()
-        if VIEW in module_rights(request.user, module)
-    ]
-    if tab not in dict(tabs):
+    shown = {t.slug: t for t in client_tabs() if VIEW in module_rights(request.user, t.module)}
+    if tab not in shown:
         raise Http404
     crm_rights = module_rights(request.user, "crm")
     editable = user_can_edit_client(user=request.user, client=client)
@@ -283,7 +263,7 @@ def client_detail_view(
         "client": client,
         "currency": display_currency(request.user),  # amounts at their frozen rates
         "tab": tab,
-        "tabs": tabs,
+        "tabs": [(slug, shown[slug].label) for slug in shown],
         "can_edit": CHANGE in crm_rights and editable,
         "can_delete": DELETE in crm_rights and may_delete(request.user, client),
         "can_merge": CHANGE in crm_rights and is_manager(request.user),
@@ -292,7 +272,7 @@ def client_detail_view(
         # Activities and complaints hang off the client: logging one is a change to it.
         "can_add_linked": ADD in crm_rights and editable,
         "can_add_opportunity": ADD in crm_rights,
-        **TABS[tab][2](request, client),
+        **shown[tab].context(request, client),
     }
     template = "crm/client_detail.html"
     if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):

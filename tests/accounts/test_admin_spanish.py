@@ -20,13 +20,14 @@ def english_labels(request) -> dict[str, list[str]]:
     untranslated: dict[str, list[str]] = {}
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
-        labels = [opts.verbose_name, opts.verbose_name_plural]
+        labels: list[object] = [opts.verbose_name, opts.verbose_name_plural]
         for name in model_admin.get_list_display(request):
             if name != "__str__":
                 labels.append(label_for_field(name, model, model_admin))
-        for name in model_admin.get_fields(request):
+        for field_name in model_admin.get_fields(request):
+            assert isinstance(field_name, str)  # no fieldsets-style groups in our admins
             try:
-                labels.append(label_for_field(name, model, model_admin))
+                labels.append(label_for_field(field_name, model, model_admin))
             except AttributeError:  # a form-only field (Django's own password fields)
                 continue
         labels.append(apps.get_app_config(opts.app_label).verbose_name)

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
-START = timezone.datetime(2026, 11, 27, 9, 0, tzinfo=timezone.get_fixed_timezone(-240))
+START = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.get_fixed_timezone(-240))
 
 
 def test_an_idle_session_ends_after_thirty_minutes(client, executive):

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from accounts.two_factor import new_recovery_codes
 from audit.models import EventKind, SecurityEvent
 from tests.factories import TEST_PASSWORD
+from tests.matching import found
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def enrolled(user) -> TOTPDevice:
 
 
 def secret_on(page: str) -> bytes:
-    text = re.search(r'data-testid="otp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    text = found(r'data-testid="otp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
     return b32decode(text + "=" * (-len(text) % 8))
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from contractors_ro.models import ContractorStatus
 from projects_ro.models import ProjectStatus
 from tests.factories import ClientFactory, ContractorFactory, ProjectFactory
+from tests.matching import found
 
 
 def detail_url(contractor) -> str:
@@ -17,7 +18,7 @@ def post_form_actions(html: str) -> list[str]:
     """The action of every form that posts, whatever the attribute order or quotes."""
     forms = re.findall(r"<form\b[^>]*>", html, flags=re.IGNORECASE)
     posting = [f for f in forms if re.search(r"method=[\"']?post", f, flags=re.IGNORECASE)]
-    return [re.search(r"action=[\"']([^\"']*)", f).group(1) for f in posting]
+    return [found(r"action=[\"']([^\"']*)", f).group(1) for f in posting]
 
 
 def listed_codes(response) -> list[str]:

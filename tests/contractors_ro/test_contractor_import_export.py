@@ -10,6 +10,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from contractors_ro.admin import ContractorAdmin
 from contractors_ro.models import Contractor, ContractorStatus
 from contractors_ro.resources import ContractorResource
 from tests.factories import ContractorFactory
@@ -18,7 +19,9 @@ HEADER = "name,tax_id,specialty,contact_name,phone,email,status"
 
 
 def format_index(title: str) -> str:
-    formats = admin.site.get_model_admin(Contractor).get_import_formats()
+    model_admin = admin.site.get_model_admin(Contractor)
+    assert isinstance(model_admin, ContractorAdmin)
+    formats = model_admin.get_import_formats()
     return str([f().get_title() for f in formats].index(title))
 
 

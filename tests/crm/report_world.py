@@ -9,6 +9,7 @@ owns 4, 6, 10, 12. Clients of segment B: 3, 6, 10; the rest are segment A.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from crm.models import Industry, Opportunity, Stage, StageChange
@@ -36,7 +37,7 @@ def at(day: str) -> datetime:
 
 # number: (owner "A"/"B", segment, stage, value, probability, expected close, days in stage
 #          (open) or close date (closed), actual value, [(to stage, date), ...])
-PLAN = {
+PLAN: dict[int, tuple[Any, ...]] = {
     1: ("A", "A", P, 10_000, 10, "2026-01-15", 3, None, [(P, "2026-03-28")]),
     2: ("A", "A", P, 20_000, 10, "2026-02-10", 5, None, [(P, "2026-03-26")]),
     3: ("A", "B", P, 30_000, 10, "2026-03-05", 9, None, [(P, "2026-03-22")]),
@@ -93,11 +94,11 @@ def build_report_world(*, executive_a, executive_b) -> ReportWorld:
     ) in PLAN.items():
         key = (owner, segment)
         if key not in clients:
-            clients[key] = ClientFactory(
+            clients[key] = ClientFactory.create(
                 owner=owners[owner], segment=segment, industry=industry if segment == "A" else None
             )
         closed = stage in (W, L)
-        opportunity = OpportunityFactory(
+        opportunity = OpportunityFactory.create(
             name=f"Oportunidad {number}",
             client=clients[key],
             owner=owners[owner],

@@ -33,8 +33,8 @@ def in_hours(hours: float) -> str:
 
 def activity_of(user, **kwargs) -> Activity:
     if "opportunity" not in kwargs:
-        kwargs["opportunity"] = OpportunityFactory(client=ClientFactory(owner=user))
-    return ActivityFactory(owner=user, **kwargs)
+        kwargs["opportunity"] = OpportunityFactory.create(client=ClientFactory.create(owner=user))
+    return ActivityFactory.create(owner=user, **kwargs)
 
 
 def url(name: str, activity: Activity) -> str:
@@ -49,9 +49,9 @@ def errors(response) -> dict:
 
 
 def test_the_form_is_prefilled_from_the_client_the_opportunity_and_the_type(client_as, executive):
-    client = ClientFactory(owner=executive)
-    contact = ContactFactory(client=client, is_primary=True)
-    opportunity = OpportunityFactory(client=client, contact=contact)
+    client = ClientFactory.create(owner=executive)
+    contact = ContactFactory.create(client=client, is_primary=True)
+    opportunity = OpportunityFactory.create(client=client, contact=contact)
     user_client = client_as(executive)
 
     by_client = user_client.get(CREATE, {"client": client.pk, "type": "satisfaction_call"})
@@ -82,7 +82,7 @@ def test_a_client_the_user_cannot_see_is_not_prefilled_nor_accepted(
     client_as, executive, other_executive
 ):
     CompanySettings.objects.update_or_create(pk=1, defaults={"client_visibility": Visibility.OWN})
-    theirs = ClientFactory(owner=other_executive)
+    theirs = ClientFactory.create(owner=other_executive)
     user_client = client_as(executive)
 
     page = user_client.get(CREATE, {"client": theirs.pk})
@@ -97,7 +97,7 @@ def test_a_client_the_user_cannot_see_is_not_prefilled_nor_accepted(
 
 
 def test_it_schedules_a_planned_activity(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
     when = timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
 
     response = client_as(executive).post(
@@ -139,7 +139,7 @@ def test_an_activity_without_a_client_is_refused_and_keeps_what_was_typed(client
 
 
 def test_a_planned_activity_in_the_past_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         CREATE,
@@ -151,8 +151,8 @@ def test_a_planned_activity_in_the_past_is_refused(client_as, executive):
 
 
 def test_it_records_an_activity_already_done_with_its_result(client_as, executive):
-    client = ClientFactory(owner=executive)
-    opportunity = OpportunityFactory(client=client)
+    client = ClientFactory.create(owner=executive)
+    opportunity = OpportunityFactory.create(client=client)
     done = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
 
     response = client_as(executive).post(
@@ -176,7 +176,7 @@ def test_it_records_an_activity_already_done_with_its_result(client_as, executiv
 
 
 def test_a_done_activity_in_the_future_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         CREATE,
@@ -188,7 +188,7 @@ def test_a_done_activity_in_the_future_is_refused(client_as, executive):
 
 
 def test_a_done_meeting_records_its_minutes_and_schedules_the_next_follow_up(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
     next_at = timezone.now().replace(second=0, microsecond=0) + timedelta(days=7)
 
     client_as(executive).post(
@@ -216,8 +216,8 @@ def test_a_done_meeting_records_its_minutes_and_schedules_the_next_follow_up(cli
 
 
 def test_an_opportunity_of_another_client_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
-    elsewhere = OpportunityFactory(client=ClientFactory(owner=executive))
+    client = ClientFactory.create(owner=executive)
+    elsewhere = OpportunityFactory.create(client=ClientFactory.create(owner=executive))
 
     response = client_as(executive).post(
         CREATE,
@@ -235,7 +235,7 @@ def test_an_opportunity_of_another_client_is_refused(client_as, executive):
 
 
 def test_changing_the_type_redraws_the_form_without_saving_or_complaining(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
     data = {"type": "satisfaction_call", "client": client.pk, "status": "done", "refresh": "1"}
 
     htmx = client_as(executive).post(CREATE, data, **HTMX)
@@ -252,7 +252,7 @@ def test_changing_the_type_redraws_the_form_without_saving_or_complaining(client
 def test_changing_the_type_swaps_only_the_type_specific_fields(client_as, executive):
     """Issue 8.2: the redraw for the type holds only the type's own fields, so the
     opportunity, the subject and the rest typed meanwhile are never replaced."""
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
     data = {
         "type": "satisfaction_call",
         "client": client.pk,
@@ -271,15 +271,15 @@ def test_changing_the_type_swaps_only_the_type_specific_fields(client_as, execut
 
 
 def test_a_planned_activity_has_no_type_specific_fields_to_swap(client_as, executive):
-    data = {"type": "call", "client": ClientFactory(owner=executive).pk, "refresh": "type"}
+    data = {"type": "call", "client": ClientFactory.create(owner=executive).pk, "refresh": "type"}
     content = client_as(executive).post(CREATE, data, **HTMX).content.decode()
     assert 'id="activity-type-fields"' in content
     assert "<input" not in content and "<select" not in content and "<form" not in content
 
 
 def test_changing_the_client_swaps_only_its_opportunities_and_contacts(client_as, executive):
-    client = ClientFactory(owner=executive)
-    opportunity = OpportunityFactory(client=client, name="Ampliación de planta")
+    client = ClientFactory.create(owner=executive)
+    opportunity = OpportunityFactory.create(client=client, name="Ampliación de planta")
     data = {"type": "call", "client": client.pk, "subject": "Visita", "refresh": "client"}
 
     content = client_as(executive).post(CREATE, data, **HTMX).content.decode()
@@ -292,7 +292,7 @@ def test_changing_the_client_swaps_only_its_opportunities_and_contacts(client_as
 def test_switching_planned_or_done_swaps_only_the_when_fields(client_as, executive):
     data = {
         "type": "call",
-        "client": ClientFactory(owner=executive).pk,
+        "client": ClientFactory.create(owner=executive).pk,
         "status": "done",
         "subject": "Visita",
         "refresh": "status",
@@ -560,7 +560,9 @@ def test_the_lost_proposal_appears_when_the_unanswered_attempts_reach_the_thresh
     client_as, executive
 ):
     CompanySettings.objects.update_or_create(pk=1, defaults={"no_answer_attempts": 3})
-    opportunity = OpportunityFactory(client=ClientFactory(owner=executive), stage=Stage.PROPOSAL)
+    opportunity = OpportunityFactory.create(
+        client=ClientFactory.create(owner=executive), stage=Stage.PROPOSAL
+    )
     unanswered_calls(executive, opportunity, 1)
     call = activity_of(executive, opportunity=opportunity)
 
@@ -585,7 +587,7 @@ def test_the_lost_proposal_appears_when_the_unanswered_attempts_reach_the_thresh
 
 
 def test_the_activity_page_proposes_lost_after_the_attempts(client_as, executive):
-    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    opportunity = OpportunityFactory.create(client=ClientFactory.create(owner=executive))
     unanswered_calls(executive, opportunity, 5)
     last = opportunity.activities.order_by("-done_at").first()
 
@@ -595,12 +597,12 @@ def test_the_activity_page_proposes_lost_after_the_attempts(client_as, executive
 
 
 def test_an_answer_resets_the_count_and_a_closed_opportunity_gets_no_proposal(client_as, executive):
-    answered = OpportunityFactory(client=ClientFactory(owner=executive))
+    answered = OpportunityFactory.create(client=ClientFactory.create(owner=executive))
     unanswered_calls(executive, answered, 5)
     reply = activity_of(
         executive, opportunity=answered, scheduled_at=None, done_at=timezone.now(), answered=True
     )
-    lost = OpportunityFactory(client=ClientFactory(owner=executive), stage=Stage.LOST)
+    lost = OpportunityFactory.create(client=ClientFactory.create(owner=executive), stage=Stage.LOST)
     unanswered_calls(executive, lost, 5)
     user_client = client_as(executive)
 
@@ -611,7 +613,7 @@ def test_an_answer_resets_the_count_and_a_closed_opportunity_gets_no_proposal(cl
 
 
 def test_the_one_click_proposal_moves_the_opportunity_to_lost_no_response(client_as, executive):
-    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    opportunity = OpportunityFactory.create(client=ClientFactory.create(owner=executive))
     unanswered_calls(executive, opportunity, 5)
 
     response = client_as(executive).post(
@@ -696,7 +698,7 @@ def test_cancel_only_accepts_get_and_post(client_as, executive):
 
 
 def test_switching_to_already_done_fills_in_now_as_its_date(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         CREATE,

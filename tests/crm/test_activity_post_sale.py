@@ -43,14 +43,14 @@ def url(name: str, activity: Activity) -> str:
 
 
 def satisfaction_call(user, **kwargs) -> Activity:
-    client = ClientFactory(owner=user, name="Alimentos La Sabana, C.A.")
-    won = OpportunityFactory(client=client, stage=Stage.WON, name="Línea de envasado")
-    return ActivityFactory(
+    client = ClientFactory.create(owner=user, name="Alimentos La Sabana, C.A.")
+    won = OpportunityFactory.create(client=client, stage=Stage.WON, name="Línea de envasado")
+    return ActivityFactory.create(
         type=ActivityType.SATISFACTION_CALL,
         subject="Llamada de satisfacción",
         opportunity=won,
         owner=user,
-        contact=ContactFactory(client=client, name="Carmen Rodríguez"),
+        contact=ContactFactory.create(client=client, name="Carmen Rodríguez"),
         **kwargs,
     )
 
@@ -132,7 +132,7 @@ def test_the_complaint_form_is_prefilled_from_the_activity(client_as, executive)
 
 
 def test_creating_the_complaint_notifies_the_area_and_opens_the_complaint(client_as, executive):
-    finance = UserFactory(username="finanzas", roles=[Role.FINANCE])
+    finance = UserFactory.create(username="finanzas", roles=[Role.FINANCE])
     activity = done_satisfaction_call(executive, satisfaction_level=2, problems="Factura duplicada")
 
     response = client_as(executive).post(
@@ -181,9 +181,9 @@ def test_the_post_sale_steps_need_a_done_satisfaction_activity_that_records_them
 ):
     planned = satisfaction_call(executive, problems="x", upselling="y")
     empty = done_satisfaction_call(executive, satisfaction_level=4)
-    ordinary_call = ActivityFactory(
+    ordinary_call = ActivityFactory.create(
         owner=executive,
-        opportunity=OpportunityFactory(client=ClientFactory(owner=executive)),
+        opportunity=OpportunityFactory.create(client=ClientFactory.create(owner=executive)),
         scheduled_at=None,
         done_at=timezone.now(),
         problems="x",

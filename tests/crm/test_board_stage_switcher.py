@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from crm.models import OPEN_STAGES, Stage
 from tests.factories import ClientFactory, OpportunityFactory
+from tests.matching import found
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def switcher(html: str) -> str:
-    return re.search(r'<nav class="board-switcher.*?</nav>', html, re.S).group(0)
+    return found(r'<nav class="board-switcher.*?</nav>', html, re.S).group(0)
 
 
 def current_columns(html: str) -> list[str]:

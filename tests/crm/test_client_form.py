@@ -3,6 +3,7 @@
 import html
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -42,7 +43,7 @@ def contacts_data(rows: list[dict], *, initial: int = 0) -> dict:
     return data
 
 
-TWO_CONTACTS = [
+TWO_CONTACTS: list[dict[str, Any]] = [
     {
         "name": "Carmen Rodríguez",
         "position": "Gerente de Compras",

@@ -24,22 +24,22 @@ pytestmark = pytest.mark.django_db
 
 
 def _populated(owner, *, name: str, rif: int, colleague, other_colleague):
-    client = ClientFactory(owner=owner, name=name, tax_id=valid_rif(rif), phone="")
-    ContactFactory(client=client, is_primary=True)
-    ContactFactory(client=client)
-    deleted = ContactFactory(client=client)
+    client = ClientFactory.create(owner=owner, name=name, tax_id=valid_rif(rif), phone="")
+    ContactFactory.create(client=client, is_primary=True)
+    ContactFactory.create(client=client)
+    deleted = ContactFactory.create(client=client)
     deleted.deleted_at = deleted.created_at
     deleted.save()
-    opportunity = OpportunityFactory(client=client, owner=owner)
-    ActivityFactory(client=client, opportunity=opportunity, owner=owner)
-    ActivityFactory(client=client, owner=owner)
+    opportunity = OpportunityFactory.create(client=client, owner=owner)
+    ActivityFactory.create(client=client, opportunity=opportunity, owner=owner)
+    ActivityFactory.create(client=client, owner=owner)
     complaint_create(
         user=owner,
         client=client,
         data={"subject": "Demora", "description": "Llegó tarde.", "area": "operations"},
     )
     make_document(owner, client=client, title=f"Contrato {name}")
-    ProjectFactory(client=client)
+    ProjectFactory.create(client=client)
     assign_perm("crm.view_client", colleague, client)
     assign_perm("crm.view_client", other_colleague, client)
     client_update(user=owner, client_id=client.pk, expected_version=client.version, data={})
@@ -48,7 +48,7 @@ def _populated(owner, *, name: str, rif: int, colleague, other_colleague):
 
 @pytest.fixture
 def pair(executive, other_executive, private_storage):
-    colleague = UserFactory(roles=["Ejecutivo Comercial"])
+    colleague = UserFactory.create(roles=["Ejecutivo Comercial"])
     survivor = _populated(
         executive,
         name="Petróleos del Sur, C.A.",
@@ -157,7 +157,7 @@ def test_a_client_cannot_be_merged_with_itself_or_one_in_the_bin(manager, pair):
     survivor, _merged = pair
     with pytest.raises(ValidationError):
         _merge(manager, survivor, survivor)
-    client_delete(user=manager, client_id=ClientFactory(owner=survivor.owner).pk)
+    client_delete(user=manager, client_id=ClientFactory.create(owner=survivor.owner).pk)
     deleted = Client.all_objects.filter(deleted_at__isnull=False).first()
     with pytest.raises(ValidationError, match=r"recycle bin|papelera"):
         _merge(manager, survivor, deleted)

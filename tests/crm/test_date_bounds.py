@@ -28,8 +28,8 @@ EDGES = ["9999-12-31T23:59", "0001-01-01T00:00", "2101-01-01T00:00", "1989-12-31
 
 
 def planned_of(user) -> Activity:
-    opportunity = OpportunityFactory(client=ClientFactory(owner=user))
-    return ActivityFactory(owner=user, opportunity=opportunity, client=opportunity.client)
+    opportunity = OpportunityFactory.create(client=ClientFactory.create(owner=user))
+    return ActivityFactory.create(owner=user, opportunity=opportunity, client=opportunity.client)
 
 
 def field_errors(response, name: str) -> list[str]:
@@ -37,6 +37,7 @@ def field_errors(response, name: str) -> list[str]:
 
 
 def assert_pages_open(client, activity: Activity) -> None:
+    assert activity.opportunity is not None
     for path in (
         activity.get_absolute_url(),
         activity.opportunity.get_absolute_url(),
@@ -102,7 +103,7 @@ def test_rescheduling_to_the_calendars_edge_is_refused(client_as, executive, typ
 
 
 def test_a_new_activity_at_the_calendars_edge_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         reverse("crm:activity_create"),
@@ -115,7 +116,7 @@ def test_a_new_activity_at_the_calendars_edge_is_refused(client_as, executive):
 
 
 def test_a_done_activity_dated_in_year_one_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         reverse("crm:activity_create"),
@@ -152,7 +153,7 @@ def test_completing_with_a_follow_up_at_the_calendars_edge_is_refused(client_as,
 
 
 def test_a_new_opportunitys_next_activity_at_the_calendars_edge_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         reverse("crm:opportunity_create"),
@@ -165,7 +166,7 @@ def test_a_new_opportunitys_next_activity_at_the_calendars_edge_is_refused(clien
 
 
 def test_an_opportunitys_close_date_in_year_9999_is_refused(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     response = client_as(executive).post(
         reverse("crm:opportunity_create"),
@@ -178,7 +179,7 @@ def test_an_opportunitys_close_date_in_year_9999_is_refused(client_as, executive
 def test_an_edited_opportunitys_next_activity_at_the_calendars_edge_is_refused(
     client_as, executive
 ):
-    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    opportunity = OpportunityFactory.create(client=ClientFactory.create(owner=executive))
 
     response = client_as(executive).post(
         reverse("crm:opportunity_edit", args=[opportunity.pk]),
@@ -194,7 +195,7 @@ def test_an_edited_opportunitys_next_activity_at_the_calendars_edge_is_refused(
 def test_the_follow_up_flows_next_activity_at_the_calendars_edge_is_refused(
     client_as, executive, typed
 ):
-    opportunity = OpportunityFactory(client__owner=executive, stage="proposal", **BANT)
+    opportunity = OpportunityFactory.create(client__owner=executive, stage="proposal", **BANT)
     user_client = client_as(executive)
 
     response = user_client.post(
@@ -249,7 +250,7 @@ def test_pages_open_with_activities_stored_at_the_ranges_ends(client_as, executi
     Activity.objects.filter(pk=activity.pk).update(
         scheduled_at=datetime(2100, 12, 31, 23, 59, tzinfo=zone)
     )
-    ActivityFactory(
+    ActivityFactory.create(
         owner=executive,
         opportunity=activity.opportunity,
         client=activity.client,

@@ -1,7 +1,6 @@
 """One follow-up rule (crm/follow_up.py): the board, the list, the opportunity page, the
 dashboard and the "Requiere seguimiento" filter say the same thing about the same rows."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from crm.follow_up import FollowUpState
 from crm.models import Opportunity, Stage
 from tests.factories import ActivityFactory, OpportunityFactory
+from tests.matching import found
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def cards_with(html: str, label: str) -> set[str]:
     names = set()
     for card in html.split('data-testid="opportunity-card"')[1:]:
         card = card.split("</li>")[0]
-        name = re.search(r"-name\"><a [^>]*>([^<]+)</a>", card).group(1)
+        name = found(r"-name\"><a [^>]*>([^<]+)</a>", card).group(1)
         if label in card:
             names.add(name)
     return names

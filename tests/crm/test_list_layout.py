@@ -16,6 +16,7 @@ from tests.factories import (
     OpportunityFactory,
     ProjectFactory,
 )
+from tests.matching import found
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ LONG_NAME = "Corporacion" + "X" * 189  # 200 characters, no space
 
 
 def filter_count(html: str) -> str:
-    return re.search(r'data-testid="filter-count"[^>]*>(\d+)<', html).group(1)
+    return found(r'data-testid="filter-count"[^>]*>(\d+)<', html).group(1)
 
 
 def test_the_filters_fold_behind_a_filtros_button(client_as, executive):

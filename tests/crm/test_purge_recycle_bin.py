@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def deleted_days_ago(days: int, *, by) -> Client:
-    client = ClientFactory(owner=by)  # only its owner (or a manager) deletes it
-    ContactFactory(client=client, is_primary=True)
+    client = ClientFactory.create(owner=by)  # only its owner (or a manager) deletes it
+    ContactFactory.create(client=client, is_primary=True)
     with time_machine.travel(timezone.now() - timedelta(days=days)):
         client_delete(user=by, client_id=client.pk)
     return client
@@ -58,8 +58,8 @@ def test_a_client_deleted_29_days_ago_stays_in_the_bin(executive):
 
 
 def test_live_clients_are_untouched(executive):
-    live = ClientFactory()
-    ContactFactory(client=live)
+    live = ClientFactory.create()
+    ContactFactory.create(client=live)
 
     purge()
 
@@ -68,8 +68,8 @@ def test_live_clients_are_untouched(executive):
 
 
 def test_a_contact_deleted_on_its_own_long_ago_is_purged(executive):
-    client = ClientFactory()
-    gone = ContactFactory(client=client)
+    client = ClientFactory.create()
+    gone = ContactFactory.create(client=client)
     Contact.objects.filter(pk=gone.pk).update(
         deleted_at=timezone.now() - timedelta(days=40), deleted_by=executive
     )
@@ -104,7 +104,7 @@ def test_running_it_twice_deletes_nothing_more(executive):
 
 def test_a_client_and_its_opportunity_both_long_deleted_go_in_one_run(executive):
     old = deleted_days_ago(31, by=executive)
-    opportunity = OpportunityFactory(client=old)
+    opportunity = OpportunityFactory.create(client=old)
     Opportunity.all_objects.filter(pk=opportunity.pk).update(
         deleted_at=timezone.now() - timedelta(days=31), deleted_by=executive
     )
@@ -117,7 +117,7 @@ def test_a_client_and_its_opportunity_both_long_deleted_go_in_one_run(executive)
 
 def test_a_client_something_still_refers_to_is_kept_and_the_rest_purged(executive):
     protected = deleted_days_ago(31, by=executive)
-    OpportunityFactory(client=protected)  # live: the client cannot go yet
+    OpportunityFactory.create(client=protected)  # live: the client cannot go yet
     old = deleted_days_ago(31, by=executive)
 
     output = purge()

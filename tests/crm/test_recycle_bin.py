@@ -20,7 +20,7 @@ def restore_url(client, kind="cliente") -> str:
 
 def deleted_by(user, **fields) -> Client:
     """A client of `user` (only its owner or a manager deletes it) sent to the bin by them."""
-    client = ClientFactory(**{"owner": user, **fields})
+    client = ClientFactory.create(**{"owner": user, **fields})
     client_delete(user=user, client_id=client.pk)
     return client
 
@@ -51,7 +51,7 @@ def test_an_executive_sees_what_he_deleted_and_not_what_others_deleted(
 ):
     mine = deleted_by(executive, name="Bariven")
     deleted_by(other_executive, name="Cementos Caribe")
-    ClientFactory(name="Aceros del Sur")  # live: never in the bin
+    ClientFactory.create(name="Aceros del Sur")  # live: never in the bin
 
     response = client_as(executive).get(URL)
 
@@ -162,7 +162,7 @@ def test_an_admin_restores_what_someone_else_deleted(client_as, administrator, e
 
 def test_restore_is_refused_when_the_rif_was_used_again(client_as, executive):
     client = deleted_by(executive, name="Bariven")
-    ClientFactory(tax_id=client.tax_id, name="Bariven nueva")
+    ClientFactory.create(tax_id=client.tax_id, name="Bariven nueva")
 
     response = client_as(executive).post(restore_url(client), follow=True)
 
@@ -188,7 +188,7 @@ def test_a_manager_cannot_restore_what_an_executive_deleted(client_as, manager, 
 
 
 def test_restoring_a_live_client_is_not_found(client_as, executive):
-    client = ClientFactory(owner=executive)
+    client = ClientFactory.create(owner=executive)
 
     assert client_as(executive).post(restore_url(client)).status_code == 404
 
@@ -204,7 +204,7 @@ def test_restoring_an_unknown_kind_is_not_found(client_as, executive):
 
 
 def deleted_opportunity(user, **fields) -> Opportunity:
-    opportunity = OpportunityFactory(**{"client__owner": user, **fields})
+    opportunity = OpportunityFactory.create(**{"client__owner": user, **fields})
     opportunity_delete(user=user, opportunity_id=opportunity.pk)
     return opportunity
 
@@ -252,7 +252,7 @@ def test_an_opportunity_someone_else_deleted_is_not_found(client_as, executive, 
 def test_the_opportunities_tab_costs_the_same_queries_whatever_its_rows(
     client_as, executive, django_assert_num_queries, rows
 ):
-    client = ClientFactory()
+    client = ClientFactory.create()
     OpportunityFactory.create_batch(
         rows, client=client, deleted_at=timezone.now(), deleted_by=executive
     )

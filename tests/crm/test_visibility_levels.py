@@ -132,7 +132,7 @@ def test_a_client_edit_grant_opens_that_client(executive, records):
 def test_the_editable_scope_costs_the_same_for_1_or_50_rows(executive, other_executive, records):
     set_visibility(Visibility.OWN)
 
-    def cost() -> int:
+    def cost() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
             rows = list(opportunities_editable_by(user=executive))
         return len(queries.captured_queries), len(rows)

@@ -1,6 +1,8 @@
 """The benchmark measures every page a user can open: a new page must be added to
 devtools.cases (or listed here with the reason it is not a page)."""
 
+from typing import Any
+
 from django.urls import resolve
 
 from devtools.cases import export_cases, page_cases
@@ -45,7 +47,7 @@ NOT_PAGES = {
     "documents:download_version",
     "crm:report_action_plan_detail",
 }
-OBJECTS = {
+OBJECTS: dict[str, Any] = {  # pks, and the calendar token (a str)
     "client": 1,
     "opportunity": 1,
     "activity": 1,

@@ -63,7 +63,7 @@ def make_quote(user, *, opportunity, number="COT-2026-001", days=15, total="1250
 
     from django.utils import timezone
 
-    from crm.services.quotes import QuoteInput
+    from documents.quotes import QuoteInput
     from documents.services import DocumentInput, document_upload
 
     return document_upload(

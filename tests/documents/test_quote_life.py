@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import CompanySettings, Notification
 from crm.models import Quote, QuoteStatus, Stage
-from crm.services.quotes import QuoteInput, quote_create
+from documents.quotes import QuoteInput, quote_create
 from tests.documents.files import make_quote
 from tests.factories import ClientFactory, OpportunityFactory
 

@@ -13,7 +13,9 @@ from tests.documents.files import EXE, PDF, PNG, docx, odt, pdf, upload, zipped
 def refused_code(file) -> str:
     with pytest.raises(ValidationError) as error:
         check_upload(file)
-    return error.value.code
+    code = error.value.code
+    assert code is not None
+    return code
 
 
 @pytest.mark.parametrize(

@@ -46,9 +46,9 @@ def sign_in(page: Page, url: str) -> None:
 def test_typing_while_the_type_fields_redraw_keeps_what_was_typed(
     live_server, page: Page, slow_redraws
 ):
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    client = ClientFactory(name="Cementos Caribe, C.A.", owner=maria)
-    opportunity = OpportunityFactory(client=client, name="Silos")
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    client = ClientFactory.create(name="Cementos Caribe, C.A.", owner=maria)
+    opportunity = OpportunityFactory.create(client=client, name="Silos")
     sign_in(page, f"{live_server.url}{reverse('crm:activity_create')}?client={client.pk}")
     form = page.locator("#activity-form")
 
@@ -81,10 +81,10 @@ def test_typing_while_the_type_fields_redraw_keeps_what_was_typed(
 def test_typing_while_the_client_options_redraw_keeps_the_subject(
     live_server, page: Page, slow_redraws
 ):
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    ClientFactory(name="Alimentos La Sabana, C.A.", owner=maria)
-    other = ClientFactory(name="Cementos Caribe, C.A.", owner=maria)
-    OpportunityFactory(client=other, name="Silos")
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    ClientFactory.create(name="Alimentos La Sabana, C.A.", owner=maria)
+    other = ClientFactory.create(name="Cementos Caribe, C.A.", owner=maria)
+    OpportunityFactory.create(client=other, name="Silos")
     sign_in(page, f"{live_server.url}{reverse('crm:activity_create')}")
     form = page.locator("#activity-form")
 
@@ -106,16 +106,16 @@ def test_typing_while_the_follow_up_suggestion_redraws_keeps_the_subject(
     live_server, page: Page, monkeypatch
 ):
     """Dar Seguimiento: a stage change redraws the suggested date, never the subject."""
-    original = FollowUpForm.with_suggestion_for_stage.__func__
+    original = FollowUpForm.__dict__["with_suggestion_for_stage"].__func__
 
     def slow(cls, *args, **kwargs):
         time.sleep(0.8)
         return original(cls, *args, **kwargs)
 
     monkeypatch.setattr(FollowUpForm, "with_suggestion_for_stage", classmethod(slow))
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    opportunity = OpportunityFactory(
-        client=ClientFactory(owner=maria),
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    opportunity = OpportunityFactory.create(
+        client=ClientFactory.create(owner=maria),
         stage=Stage.PROPOSAL,
         bant_budget=True,
         bant_authority=True,

@@ -15,10 +15,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_executive_drags_a_lead_to_qualification_and_moves_another_card(live_server, page: Page):
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    client = ClientFactory(name="Alimentos La Sabana, C.A.", owner=maria)
-    lead = OpportunityFactory(client=client, name="Ampliación de planta")
-    qualified = OpportunityFactory(
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    client = ClientFactory.create(name="Alimentos La Sabana, C.A.", owner=maria)
+    lead = OpportunityFactory.create(client=client, name="Ampliación de planta")
+    qualified = OpportunityFactory.create(
         client=client,
         name="Mantenimiento anual",
         stage=Stage.QUALIFICATION,

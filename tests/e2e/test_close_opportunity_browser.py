@@ -40,15 +40,15 @@ def sign_in(page: Page, url: str) -> None:
 
 
 def test_an_executive_closes_one_opportunity_as_won_and_another_as_lost(live_server, page: Page):
-    maria = UserFactory(
+    maria = UserFactory.create(
         username="maria", first_name="María", last_name="González", roles=[Role.EXECUTIVE]
     )
-    UserFactory(username="operaciones", roles=[Role.OPERATIONS])
-    UserFactory(username="finanzas", roles=[Role.FINANCE])
-    UserFactory(username="legal", roles=[Role.LEGAL])
-    client = ClientFactory(name="Alimentos La Sabana, C.A.", owner=maria)
-    ContactFactory(client=client, name="Juan Pérez", is_primary=True)
-    closing = OpportunityFactory(
+    UserFactory.create(username="operaciones", roles=[Role.OPERATIONS])
+    UserFactory.create(username="finanzas", roles=[Role.FINANCE])
+    UserFactory.create(username="legal", roles=[Role.LEGAL])
+    client = ClientFactory.create(name="Alimentos La Sabana, C.A.", owner=maria)
+    ContactFactory.create(client=client, name="Juan Pérez", is_primary=True)
+    closing = OpportunityFactory.create(
         name="Mantenimiento de planta 2027",
         client=client,
         stage=Stage.CLOSING,
@@ -56,7 +56,7 @@ def test_an_executive_closes_one_opportunity_as_won_and_another_as_lost(live_ser
         estimated_value=Decimal("25000.00"),
         **BANT,
     )
-    proposal = OpportunityFactory(
+    proposal = OpportunityFactory.create(
         name="Ampliación de cámaras de frío",
         client=client,
         stage=Stage.PROPOSAL,
@@ -135,4 +135,5 @@ def test_an_executive_closes_one_opportunity_as_won_and_another_as_lost(live_ser
         name="Refrigeración Industrial del Centro"
     )
     planned = proposal.activities.get()
+    assert planned.scheduled_at is not None
     assert planned.scheduled_at > timezone.now() + timedelta(days=80)

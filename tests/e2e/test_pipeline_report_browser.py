@@ -22,38 +22,42 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_manager_generates_the_pipeline_report_exports_it_and_plans(live_server, page: Page):
-    UserFactory(username="gerente", first_name="Ana", last_name="Rodríguez", roles=[Role.MANAGER])
-    maria = UserFactory(
+    UserFactory.create(
+        username="gerente", first_name="Ana", last_name="Rodríguez", roles=[Role.MANAGER]
+    )
+    maria = UserFactory.create(
         username="maria", first_name="María", last_name="González", roles=[Role.EXECUTIVE]
     )
-    pedro = UserFactory(
+    pedro = UserFactory.create(
         username="pedro", first_name="Pedro", last_name="Díaz", roles=[Role.EXECUTIVE]
     )
     close = timezone.localdate() + timedelta(days=1)
     if close.year != timezone.localdate().year:
         close = timezone.localdate()
-    segment_a = ClientFactory(owner=maria, segment="A")
-    OpportunityFactory(
+    segment_a = ClientFactory.create(owner=maria, segment="A")
+    OpportunityFactory.create(
         client=segment_a,
         stage=Stage.PROSPECTING,
         probability=10,
         estimated_value=Decimal("12000"),
         expected_close_date=close,
     )
-    OpportunityFactory(
+    OpportunityFactory.create(
         client=segment_a,
         stage=Stage.NEGOTIATION,
         probability=70,
         estimated_value=Decimal("30000"),
         expected_close_date=close,
     )
-    OpportunityFactory(
-        client=ClientFactory(owner=maria, segment="B"),
+    OpportunityFactory.create(
+        client=ClientFactory.create(owner=maria, segment="B"),
         estimated_value=Decimal("5000"),
         expected_close_date=close,
     )
-    other = ClientFactory(owner=pedro, segment="A")
-    OpportunityFactory(client=other, estimated_value=Decimal("7000"), expected_close_date=close)
+    other = ClientFactory.create(owner=pedro, segment="A")
+    OpportunityFactory.create(
+        client=other, estimated_value=Decimal("7000"), expected_close_date=close
+    )
 
     page.goto(live_server.url + "/")
     page.get_by_label("Usuario").fill("gerente")

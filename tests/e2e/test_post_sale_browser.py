@@ -57,11 +57,11 @@ def create_the_follow_up_activity(page: Page) -> None:
 def test_an_executive_follows_up_a_sale_and_turns_the_problem_into_a_complaint(
     live_server, page: Page
 ):
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    operations = UserFactory(username="operaciones", roles=[Role.OPERATIONS])
-    client = ClientFactory(name="Alimentos La Sabana, C.A.", owner=maria)
-    ContactFactory(client=client, name="Carmen Rodríguez", is_primary=True)
-    OpportunityFactory(client=client, name="Línea de envasado", stage=Stage.WON)
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    operations = UserFactory.create(username="operaciones", roles=[Role.OPERATIONS])
+    client = ClientFactory.create(name="Alimentos La Sabana, C.A.", owner=maria)
+    ContactFactory.create(client=client, name="Carmen Rodríguez", is_primary=True)
+    OpportunityFactory.create(client=client, name="Línea de envasado", stage=Stage.WON)
 
     sign_in(page, live_server.url)
     open_the_client(page, "Alimentos La Sabana, C.A.")
@@ -115,9 +115,9 @@ def test_an_executive_follows_up_a_sale_and_turns_the_problem_into_a_complaint(
 
 
 def test_an_executive_marks_a_satisfaction_call_done_inline_in_the_agenda(live_server, page: Page):
-    maria = UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    client = ClientFactory(name="Cementos Caribe, C.A.", owner=maria)
-    won = OpportunityFactory(client=client, name="Silos", stage=Stage.WON)
+    maria = UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    client = ClientFactory.create(name="Cementos Caribe, C.A.", owner=maria)
+    won = OpportunityFactory.create(client=client, name="Silos", stage=Stage.WON)
     call = Activity.objects.create(
         type=ActivityType.SATISFACTION_CALL,
         subject="¿Cómo va la obra?",

@@ -17,13 +17,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_executive_reads_a_project_and_its_client(live_server, page: Page):
-    UserFactory(username="maria", first_name="María", roles=[Role.EXECUTIVE])
-    client = ClientFactory(name="Alimentos La Sabana, C.A.")
-    ProjectFactory(
+    UserFactory.create(username="maria", first_name="María", roles=[Role.EXECUTIVE])
+    client = ClientFactory.create(name="Alimentos La Sabana, C.A.")
+    ProjectFactory.create(
         code="PRY-2026-001",
         name="Ampliación de planta de envasado",
         client=client,
-        contractors=[ContractorFactory(name="Montajes Industriales Zulia, C.A.")],
+        contractors=[ContractorFactory.create(name="Montajes Industriales Zulia, C.A.")],
     )
 
     page.goto(live_server.url)

@@ -45,12 +45,15 @@ def test_at_1366_px_the_client_list_fits_and_columnas_hides_a_column(live_server
     last_header = page.locator("table thead th").last
     expect(last_header).to_be_visible()
     box = last_header.bounding_box()
+    assert box is not None
     assert box["x"] + box["width"] <= 1366
     scroller = page.locator(".table-responsive")
     assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth")
     name = page.get_by_role("link", name=LONG_NAME)
     assert name.get_attribute("title") == LONG_NAME
-    assert name.bounding_box()["height"] < 60  # two lines at most
+    name_box = name.bounding_box()
+    assert name_box is not None
+    assert name_box["height"] < 60  # two lines at most
     expect(page.get_by_role("columnheader", name="Teléfono")).to_be_visible()
 
     page.get_by_text("Columnas", exact=True).click()

@@ -4,7 +4,7 @@ clicks Subir Documento, uploads it as Tipo Cotización with its number, validity
 saves, sends it to the client by email and, in the same step, the app records "Cotización
 enviada", moves the opportunity to Propuesta and schedules the follow-up in 3-5 days."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -46,14 +46,14 @@ def private_files(settings, tmp_path):
 def test_an_executive_uploads_a_quote_and_sends_it_to_the_client(
     live_server, page: Page, tmp_path, private_files
 ):
-    maria = UserFactory(
+    maria = UserFactory.create(
         username="maria", first_name="María", last_name="González", roles=[Role.EXECUTIVE]
     )
-    client = ClientFactory(name="Alimentos La Sabana, C.A.", owner=maria)
-    ContactFactory(
+    client = ClientFactory.create(name="Alimentos La Sabana, C.A.", owner=maria)
+    ContactFactory.create(
         client=client, name="Juan Pérez", email="juan.perez@lasabana.com.ve", is_primary=True
     )
-    opportunity = OpportunityFactory(
+    opportunity = OpportunityFactory.create(
         name="Mantenimiento de planta 2027", client=client, stage=Stage.QUALIFICATION, **BANT
     )
     # 1. Preparar cotización (en Word/Excel).
@@ -103,7 +103,7 @@ def test_an_executive_uploads_a_quote_and_sends_it_to_the_client(
     expect(step10.get_by_text("Registrar actividad «Cotización enviada»")).to_be_visible()
     expect(step10.get_by_text("a la etapa «Propuesta»")).to_be_visible()
     proposed = step10.get_by_label("Programar seguimiento el").input_value()
-    days = (timezone.datetime.fromisoformat(proposed).date() - timezone.localdate()).days
+    days = (datetime.fromisoformat(proposed).date() - timezone.localdate()).days
     assert 3 <= days <= 5
     # 11. Guardar.
     page.get_by_role("button", name="Guardar").click()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from projects_ro.models import ProjectStatus
 from tests.factories import ClientFactory, ContractorFactory, ProjectFactory
+from tests.matching import found
 
 
 def detail_url(project) -> str:
@@ -15,7 +16,7 @@ def post_form_actions(html: str) -> list[str]:
     """The action of every form that posts, whatever the attribute order or quotes."""
     forms = re.findall(r"<form\b[^>]*>", html, flags=re.IGNORECASE)
     posting = [f for f in forms if re.search(r"method=[\"']?post", f, flags=re.IGNORECASE)]
-    return [re.search(r"action=[\"']([^\"']*)", f).group(1) for f in posting]
+    return [found(r"action=[\"']([^\"']*)", f).group(1) for f in posting]
 
 
 @pytest.fixture

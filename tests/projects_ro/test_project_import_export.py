@@ -11,6 +11,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from projects_ro.admin import ProjectAdmin
 from projects_ro.models import Project, ProjectStatus
 from projects_ro.resources import ProjectResource
 from tests.factories import ClientFactory, ContractorFactory, ProjectFactory
@@ -22,7 +23,9 @@ HEADER = (
 
 
 def format_index(title: str = "csv") -> str:
-    formats = admin.site.get_model_admin(Project).get_import_formats()
+    model_admin = admin.site.get_model_admin(Project)
+    assert isinstance(model_admin, ProjectAdmin)
+    formats = model_admin.get_import_formats()
     return str([f().get_title() for f in formats].index(title))
 
 

@@ -437,8 +437,8 @@ class Command(BaseCommand):
         import weasyprint
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from crm.services.quotes import QuoteInput
         from documents.models import DocumentKind
+        from documents.quotes import QuoteInput
         from documents.services import DocumentInput, document_upload
 
         amount = original_amount(opportunity, "estimated_value")

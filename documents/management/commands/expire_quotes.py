@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from crm.services.quotes import quotes_expire
+from documents.quotes import quotes_expire
 
 
 class Command(BaseCommand):
