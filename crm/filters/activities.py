@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import is_manager
@@ -21,7 +22,7 @@ from crm.selectors.activities import WHOLE_TEAM, owned_by
 SEARCH_INPUT = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 
 
-def executive_choices(user: User) -> list[tuple[str, str]]:
+def executive_choices(user: User) -> list[tuple[str, StrOrPromise]]:
     """The "Ejecutivo" choices of a manager (the empty choice is their own agenda)."""
     people = [(str(person.pk), str(person)) for person in assignable_executives()]
     return [(WHOLE_TEAM, _("Whole team")), *[c for c in people if c[0] != str(user.pk)]]

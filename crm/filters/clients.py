@@ -4,7 +4,6 @@ import django_filters
 from django import forms
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
 from accounts.selectors import assignable_executives
 from config.forms import FilterForm
@@ -29,7 +28,7 @@ class ClientOrderingFilter(django_filters.OrderingFilter):
 
     def filter(self, qs: QuerySet[Client], value: list[str] | None) -> QuerySet[Client]:
         ordered = super().filter(qs, value)
-        if value in EMPTY_VALUES:
+        if not value:  # None or [] (django-filter's EMPTY_VALUES for a list)
             return ordered
         # By name: the pk alone breaks ties (a second "name" would stop the index serving
         # "-name", see Client.Meta.indexes).

@@ -2,10 +2,10 @@
 an activity's page. Every read starts from `activities_visible_to(user=)`; each page costs
 the same number of queries whatever the number of activities."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
@@ -27,6 +27,9 @@ from crm.models import Activity, Complaint, Opportunity
 from crm.opportunities.selectors.flows import planned_activities_on_close
 from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
 from crm.services.activities import consecutive_unanswered_attempts
+
+if TYPE_CHECKING:  # crm.filters.activities imports this module (WHOLE_TEAM, owned_by)
+    from crm.filters.activities import ActivityFilter
 
 # The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
 WHOLE_TEAM = "all"
@@ -82,11 +85,25 @@ def owned_by(
     if is_manager(user) and executive == WHOLE_TEAM:
         return activities
     if is_manager(user) and executive:
-        return activities.filter(owner_id=executive)
+        # `executive` is a validated choice: a pk (assignable_executives) or WHOLE_TEAM.
+        return activities.filter(owner_id=int(executive))
     return activities.filter(owner=user)
 
 
 # "Mis actividades" ----------------------------------------------------------------------------
+
+
+def activity_list(*, user: User, filters: "ActivityFilter") -> QuerySet[Activity]:
+    """ "Mis actividades": the user's activities narrowed by `filters` (the list's bound
+    ActivityFilter, whose form the view shows): type, client, opportunity and whose agenda
+    (the user's own unless a manager chose an executive or the whole team). The filters
+    apply here, to the user's scope (never `filters.qs`, which knows no scope); the
+    sections split the result (`agenda_sections`, `section_activities`). An invalid
+    filter gives an empty list, never a crash."""
+    visible = activities_visible_to(user=user)
+    if not filters.is_valid():
+        return visible.none()
+    return filters.filter_queryset(visible)
 
 
 def _start_of(day: date) -> datetime:
@@ -231,8 +248,13 @@ def _union_all(parts: list[tuple[str, str, QuerySet]]) -> list[tuple]:
 def _agenda_order(key: str) -> Callable[[Activity], tuple[Any, int]]:
     """A section's order (SECTIONS), in Python, for its few rows."""
     if key == "done":
-        return lambda activity: (-activity.done_at.timestamp(), activity.pk)
+        return _latest_done_first
     return lambda activity: (activity.scheduled_at, activity.pk)
+
+
+def _latest_done_first(activity: Activity) -> tuple[float, int]:
+    assert activity.done_at is not None  # the "done" section holds done activities only
+    return (-activity.done_at.timestamp(), activity.pk)
 
 
 def section_activities(
@@ -251,7 +273,7 @@ def section_activities(
 class WeekDay:
     day: date
     is_today: bool
-    activities: list[Activity] = field(default_factory=list)
+    activities: Sequence[Activity] = field(default_factory=list)
     count: int = 0  # all of the day's, up to COUNT_CAP per kind (planned, done)
     capped: bool = False
 
@@ -331,7 +353,12 @@ class NoAnswerOffer:
 
     @property
     def cancel_chosen(self) -> set[int]:
-        return {activity.pk for activity in self.planned if activity.cancel_by_default}
+        # `cancel_by_default` is set on each row by planned_activities_on_close (not a field).
+        return {
+            activity.pk
+            for activity in self.planned
+            if hasattr(activity, "cancel_by_default") and activity.cancel_by_default
+        }
 
 
 def no_answer_offer_for(

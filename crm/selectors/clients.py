@@ -5,7 +5,6 @@ from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, User, Visibility
@@ -122,8 +121,9 @@ def client_shared_with(*, client: Client) -> QuerySet[User]:
     )
 
 
-def deleted_clients_visible_to(*, user: User) -> ClientQuerySet:
-    """The recycle bin: admins see every deleted client, others those they deleted."""
+def deleted_clients_visible_to(*, user: User) -> QuerySet[Client]:
+    """The recycle bin: admins see every deleted client, others those they deleted (a plain
+    QuerySet: `deleted_visible_to` serves every soft-deletable model)."""
     return deleted_visible_to(Client, user=user).select_related("owner", "merged_into")
 
 
@@ -135,13 +135,15 @@ def client_history(*, client: Client) -> QuerySet[ChangeRecord]:
     return client.change_records.select_related("changed_by")
 
 
-def client_list(*, user: User, params: QueryDict) -> tuple[ClientFilter, ClientQuerySet]:
-    """The client list (CRM → Clientes) and its exports: the user's clients filtered by
-    `params` (a ClientFilter), with the live contacts' count, the primary contact's name,
-    the open opportunities the user may see and the date of the last done activity, each
-    a subquery of the same query, so a page costs the same whatever its rows.
+def client_list(*, user: User, filters: ClientFilter) -> ClientQuerySet:
+    """The client list (CRM → Clientes) and its exports: the user's clients narrowed and
+    ordered by `filters` (the list's bound ClientFilter: the view parses the request into it
+    and shows its form), with the live contacts' count, the primary contact's name, the open
+    opportunities the user may see and the date of the last done activity, each a subquery
+    of the same query, so a page costs the same whatever its rows.
 
-    Returns (filterset, queryset); an invalid filter gives an empty list, never a crash.
+    The filters apply here, to the user's scope (never `filters.qs`, which knows no user);
+    an invalid filter gives an empty list, never a crash.
     """
     base = (
         with_client_edit_flag(clients_visible_to(user=user), user=user)
@@ -151,6 +153,6 @@ def client_list(*, user: User, params: QueryDict) -> tuple[ClientFilter, ClientQ
         )
         .order_by("name", "pk")
     )
-    filterset = ClientFilter(params, queryset=base)
-    queryset = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, queryset
+    if not filters.is_valid():
+        return base.none()
+    return filters.filter_queryset(base)

@@ -1,12 +1,17 @@
 """Reads of complaints ("reclamos"), scoped through their client and opportunity."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from crm.models import Complaint, ComplaintStatus
 from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
+
+if TYPE_CHECKING:  # crm.filters.complaints imports this module (OPEN_STATUSES)
+    from crm.filters.complaints import ComplaintFilter
 
 OPEN_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
 
@@ -15,6 +20,17 @@ def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
     """Live complaints of visible clients, and of visible opportunities when linked."""
     complaints = linked_to_visible(Complaint.objects.all(), user=user)
     return complaints.select_related("client", "assigned_to", "owner")
+
+
+def complaint_list(*, user: User, filters: "ComplaintFilter") -> QuerySet[Complaint]:
+    """The complaint list (Reclamos): the user's complaints narrowed and ordered by
+    `filters` (the list's bound ComplaintFilter, whose form the view shows). The filters
+    apply here, to the user's scope (never `filters.qs`, which knows no scope); an invalid
+    filter gives an empty list, never a crash."""
+    visible = complaints_visible_to(user=user)
+    if not filters.is_valid():
+        return visible.none()
+    return filters.filter_queryset(visible)
 
 
 def _with_page_details(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
@@ -48,8 +64,9 @@ def complaints_notified_to(*, user: User) -> QuerySet[Complaint]:
 def get_notified_complaint_or_403(*, user: User, pk: int) -> Complaint:
     """A complaint for a hand-off user: only one they were notified about (else 403, like
     any other CRM page for them)."""
-    complaint = _with_page_details(complaints_notified_to(user=user)).filter(pk=pk).first()
+    complaints = _with_page_details(complaints_notified_to(user=user))
+    # Read-only for them: the same flag as get_complaint_for_user_or_404's, in the query.
+    complaint = complaints.annotate(user_can_edit=Value(False)).filter(pk=pk).first()
     if complaint is None:
         raise PermissionDenied
-    complaint.user_can_edit = False
     return complaint

@@ -43,6 +43,7 @@ from crm.selectors.activities import (
     SECTIONS,
     AgendaBounds,
     activities_visible_to,
+    activity_list,
     agenda_sections,
     get_activity_for_user_or_404,
     get_editable_activity_or_403,
@@ -115,9 +116,8 @@ def _not_planned(request: AuthenticatedHttpRequest, activity: Activity) -> HttpR
 @module_required("crm", VIEW)
 def activity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Mis actividades"; ?section=<key> lists one section page by page ("Ver más")."""
-    visible = activities_visible_to(user=request.user)
-    filterset = ActivityFilter(request.GET, queryset=visible, user=request.user)
-    activities = filterset.qs if filterset.is_valid() else visible.none()
+    filterset = ActivityFilter(request.GET, user=request.user)
+    activities = activity_list(user=request.user, filters=filterset)
     bounds = AgendaBounds.at()
     context = {"filter": filterset, **_rights(request)}
     section = next((spec for spec in SECTIONS if spec.key == request.GET.get("section")), None)

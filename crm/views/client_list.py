@@ -24,6 +24,7 @@ from config.pagination import paginate
 from crm.exports.columns import client_columns, client_rows
 from crm.exports.csv import csv_response
 from crm.exports.xlsx import StreamedSheet, xlsx_response
+from crm.filters.clients import ClientFilter
 from crm.forms.base import int_or_none
 from crm.list_columns import CLIENT_COLUMNS
 from crm.models import Segment
@@ -38,7 +39,8 @@ BULK_MAX_CLIENTS = 500
 @require_GET
 @module_required("crm", VIEW)
 def client_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, clients = client_list(user=request.user, params=request.GET)
+    filterset = ClientFilter(request.GET)
+    clients = client_list(user=request.user, filters=filterset)
     rights = module_rights(request.user, "crm")
     context = {
         "filter": filterset,
@@ -65,9 +67,7 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value: Any) -> list[int]:
-        ids = {int_or_none(raw) for raw in value or ()}
-        ids.discard(None)
-        return sorted(ids)
+        return sorted({pk for raw in value or () if (pk := int_or_none(raw)) is not None})
 
 
 class BulkSegmentForm(forms.Form):
@@ -104,9 +104,10 @@ def client_bulk_segment_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return_query = QueryDict(request.POST.get("return_query", "").removeprefix("?"))
     back = reverse("crm:client_list") + _list_query(return_query)
     if not form.is_valid():
-        for errors in form.errors.values():
+        for errors in form.errors.as_data().values():
             for error in errors:
-                messages.error(request, error)
+                for message in error.messages:
+                    messages.error(request, message)
         return redirect(back)
     ids = form.cleaned_data["ids"]
     clients = clients_editable_by(user=request.user).filter(pk__in=ids)
@@ -142,7 +143,7 @@ def client_export_view(request: AuthenticatedHttpRequest, file_format: str) -> H
     streamed (crm.exports): the first rows leave at once, memory stays flat."""
     if file_format not in FILE_FORMATS:
         raise Http404
-    _filterset, clients = client_list(user=request.user, params=request.GET)
+    clients = client_list(user=request.user, filters=ClientFilter(request.GET))
     columns = client_columns(display_currency(request.user))
     rows = client_rows(clients, columns)
     filename = f"clientes-{timezone.localdate():%Y-%m-%d}.{file_format}"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -186,7 +186,7 @@ def client_share_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _summary(request: AuthenticatedHttpRequest, client: Client) -> dict[str, Any]:
-    duplicates = []
+    duplicates: QuerySet[Client] | list[Client] = []
     if is_manager(request.user):  # managers merge them ("Fusionar"): show who looks the same
         duplicates = likely_duplicates(
             user=request.user,

@@ -19,7 +19,7 @@ from crm.forms.complaints import ComplaintCreateForm, ComplaintCreateQuery, Comp
 from crm.history import changes_since
 from crm.selectors.clients import get_client_for_user_or_404
 from crm.selectors.complaints import (
-    complaints_visible_to,
+    complaint_list,
     get_complaint_for_user_or_404,
     get_editable_complaint_or_403,
     get_notified_complaint_or_403,
@@ -33,8 +33,8 @@ from crm.services.complaints import complaint_create, complaint_update
 def complaint_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.setdefault("status", "pending")
-    filterset = ComplaintFilter(params, queryset=complaints_visible_to(user=request.user))
-    complaints = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    filterset = ComplaintFilter(params)
+    complaints = complaint_list(user=request.user, filters=filterset)
     context = {
         "filter": filterset,
         "page_obj": paginate(request, complaints),
@@ -114,8 +114,9 @@ def complaint_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             )
         except StaleVersionError as stale:
             changes = list(changes_since(instance=stale.current, version=version))
-            form.data = form.data.copy()
-            form.data["version"] = stale.current.version
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            form.data = data
             form.add_error(
                 None,
                 _(

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from config.pagination import KeysFirstPaginator, paginate
+from crm.filters.clients import ClientFilter
 from crm.models import Client, Industry, Opportunity, Stage
 from crm.opportunities.selectors.list import opportunity_list
 from crm.selectors.clients import client_list
@@ -94,7 +95,7 @@ def test_the_pages_of_every_opportunity_sort_are_the_list_in_order(pipeline, sor
 @pytest.mark.parametrize("sign", ["", "-"])
 @pytest.mark.parametrize("sort", CLIENT_SORTS)
 def test_the_pages_of_every_client_sort_are_the_list_in_order(pipeline, sort, sign):
-    _filterset, rows = client_list(user=pipeline[0], params={"order": sign + sort})
+    rows = client_list(user=pipeline[0], filters=ClientFilter({"order": sign + sort}))
     expected = [row.pk for row in rows]
     assert len(expected) == Client.objects.count()
     paged, _num_pages = all_pages(rows, per_page=3)
@@ -114,7 +115,7 @@ def test_a_late_page_is_read_from_the_end_in_the_same_queries(pipeline, django_a
 
 def test_the_page_reads_its_keys_first_and_a_late_page_from_the_end(pipeline):
     manager = UserFactory(roles=[Role.MANAGER])
-    _filterset, rows = client_list(user=manager, params={})
+    rows = client_list(user=manager, filters=ClientFilter({}))
     count = rows.count()
     with CaptureQueriesContext(connection) as first:
         list(paginate(page_request(1), rows, per_page=5, count=count))
