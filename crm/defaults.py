@@ -45,7 +45,9 @@ PRODUCTS = [
 
 def ensure_reference_data(apps: Apps | None = None) -> None:
     if apps is None:
-        from django.apps import apps
+        from django.apps import apps as global_apps
+
+        apps = global_apps
     Industry = apps.get_model("crm", "Industry")
     StageSetting = apps.get_model("crm", "StageSetting")
     ProductService = apps.get_model("crm", "ProductService")

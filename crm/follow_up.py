@@ -21,6 +21,7 @@ the models can use it.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class FollowUpState(models.TextChoices):
@@ -31,7 +32,7 @@ class FollowUpState(models.TextChoices):
     CLOSED = "", _("Closed")
 
     @property
-    def hint(self) -> str:
+    def hint(self) -> StrOrPromise:
         """What the badge means, for its tooltip."""
         return HINTS.get(self, "")
 

@@ -1,5 +1,9 @@
 """Field-level history: services snapshot a record before saving and record what changed."""
 
+from datetime import date, datetime
+from decimal import Decimal
+from typing import cast
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
@@ -16,16 +20,17 @@ def _shown(field: models.Field, raw: object) -> str:
     """A field's value as the UI writes it: amounts 27.500,00, dates 15/12/2026 (and times in
     the local zone), Sí/No. So the history reads like the screens, and an amount saved as
     27500 where it was 27500.00 is no change. No value (an unanswered yes/no too) is empty."""
+    # The field's class decides the value's type, which `raw` (any attribute) cannot say.
     if raw is None:
         return ""
     if isinstance(field, models.BooleanField):
         return str(_("Yes")) if raw else str(_("No"))
     if isinstance(field, models.DecimalField):
-        return format_amount(raw)
+        return format_amount(cast(Decimal | int | float | str, raw))
     if isinstance(field, models.DateTimeField):
-        return date_format(timezone.localtime(raw), "SHORT_DATETIME_FORMAT")
+        return date_format(timezone.localtime(cast(datetime, raw)), "SHORT_DATETIME_FORMAT")
     if isinstance(field, models.DateField):
-        return date_format(raw, "SHORT_DATE_FORMAT")
+        return date_format(cast(date, raw), "SHORT_DATE_FORMAT")
     return str(raw)
 
 
@@ -64,11 +69,13 @@ def record_changes(
         ChangeRecord.objects.create(action=ChangeRecord.Action.CREATED, **common)
         return
     after = snapshot(instance)
+    # snapshot() reads the concrete fields only: their labels.
+    labels = {field.name: field.verbose_name for field in instance._meta.concrete_fields}
     rows = [
         ChangeRecord(
             action=ChangeRecord.Action.CHANGED,
             field=name,
-            field_label=str(instance._meta.get_field(name).verbose_name)[:100],
+            field_label=str(labels[name])[:100],
             old_value=before.get(name, ""),
             new_value=value,
             **common,

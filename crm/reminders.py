@@ -23,6 +23,12 @@ def planned_activities() -> QuerySet[Activity]:
     ).filter(client__deleted_at__isnull=True)
 
 
+def _due_at(activity: Activity) -> datetime:
+    """When one of planned_activities() is due: those rows always have a scheduled_at."""
+    assert activity.scheduled_at is not None
+    return activity.scheduled_at
+
+
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Remind each owner of their planned activities starting within their lead time.
 
@@ -45,7 +51,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for activity in candidates:
-        if activity.scheduled_at > now + timedelta(minutes=activity.owner.reminder_minutes):
+        if _due_at(activity) > now + timedelta(minutes=activity.owner.reminder_minutes):
             continue
         when = timezone.localtime(activity.scheduled_at)
         try:
@@ -110,7 +116,7 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
             )
             if not activities:
                 continue
-            overdue = [a for a in activities if a.scheduled_at < now]
+            overdue = [a for a in activities if _due_at(a) < now]
             lines = [
                 f"- {date_format(timezone.localtime(a.scheduled_at), 'SHORT_DATETIME_FORMAT')} "
                 f"{a.get_type_display()}: {a.subject} ({a.client.name})"

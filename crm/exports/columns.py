@@ -10,12 +10,13 @@ from datetime import tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from operator import itemgetter
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from accounts.models import Currency
 from crm.imports.columns import CLIENT_COLUMNS
@@ -24,6 +25,8 @@ from crm.money import amount_column, amount_columns, currency_attr, original_amo
 
 # Rows fetched per round trip: enough to be fast, few enough to keep memory flat.
 CHUNK_SIZE = 2000
+
+type Row = dict[str, Any]  # a values() row
 
 
 class Kind(StrEnum):
@@ -37,10 +40,10 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    header: str | Promise  # lazy: written in the language of the request that exports
     kind: Kind
     width: int  # Excel characters
-    value: Callable[[Mapping], object] | None = None  # the cell's value from a values() row
+    value: Callable[[Row], object] | None = None  # the cell's value from a values() row
 
 
 def _labels(choices: type[models.Choices]) -> dict[str, str]:
@@ -84,7 +87,11 @@ def value_rows(
 ) -> Iterator[list[object]]:
     """One list of raw values per row of `queryset`, read as values() dicts CHUNK_SIZE rows
     at a time (never all at once: on PostgreSQL through a server-side cursor)."""
-    values = [column.value for column in columns]
+    values: list[Callable[[Row], object]] = []
+    for column in columns:
+        if column.value is None:  # only a sheet written from ready rows may leave it out
+            raise TypeError(f"The column {column.header} has no value to read from a row.")
+        values.append(column.value)
     for row in queryset.values(*fields).iterator(chunk_size=CHUNK_SIZE):
         yield [value(row) for value in values]
 
@@ -116,7 +123,7 @@ def original_columns(field: str) -> tuple[Column, ...]:
     )
 
 
-def in_currency(header: StrOrPromise, currency: str) -> str:
+def in_currency(header: str | Promise, currency: str) -> str:
     """ "Valor (VES)": a header naming the currency of its amounts."""
     return f"{header} ({currency})"
 

@@ -9,7 +9,9 @@ Excel reads as dates in every locale; a date and time is "2026-01-31 14:30".
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -22,6 +24,8 @@ BOM = "\ufeff"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 ROWS_PER_CHUNK = 500  # rows joined into one chunk of the response
 
+type Number = Decimal | int | float | str  # what Decimal() takes
+
 
 class _Echo:
     """A file-like object whose write() hands the line back, for csv.writer to format one."""
@@ -31,18 +35,20 @@ class _Echo:
 
 
 def _value(kind: Kind, value: object) -> str:
+    # The column's kind decides the value's type (a MONEY column holds numbers, a DATE
+    # column dates), which the rows' type cannot say: hence the casts.
     if value is None:
         return ""
     if kind is Kind.TEXT:
         return csv_text(str(value))
     if kind is Kind.MONEY:
-        return f"{Decimal(value):.2f}".replace(".", ",")
+        return f"{Decimal(cast(Number, value)):.2f}".replace(".", ",")
     if kind is Kind.RATE:
-        return f"{Decimal(value).normalize():f}".replace(".", ",")
+        return f"{Decimal(cast(Number, value)).normalize():f}".replace(".", ",")
     if kind is Kind.DATE:
-        return value.isoformat()
+        return cast(date, value).isoformat()
     if kind is Kind.DATETIME:
-        return value.isoformat(sep=" ", timespec="minutes")
+        return cast(datetime, value).isoformat(sep=" ", timespec="minutes")
     return str(value)
 
 

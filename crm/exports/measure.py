@@ -17,7 +17,10 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # Django is imported by measure_download, not with this module
+    from django.http.response import HttpResponseBase
 
 MB = 1024 * 1024
 
@@ -61,7 +64,7 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def _read(http: Any, url: str) -> tuple[object, float | None, int]:
+def _read(http: Any, url: str) -> tuple["HttpResponseBase", float | None, int]:
     began = time.perf_counter()
     response = http.get(url)
     first, size = None, 0

@@ -153,7 +153,8 @@ def _datetime_serial(value: datetime) -> str:
     return repr(value.toordinal() - _EXCEL_EPOCH + seconds / 86400)
 
 
-_CONVERT = {
+# The column's kind decides the value's type (a DATE column holds dates), hence Any.
+_CONVERT: dict[Kind, Callable[[Any], str]] = {
     Kind.MONEY: str,  # int, Decimal and float print as numbers XML Schema reads
     Kind.RATE: str,
     Kind.INTEGER: str,
@@ -291,12 +292,15 @@ def xlsx_chunks(
         # Last: it names the filter ranges, known only once the rows are written.
         yield "xl/workbook.xml", modified, 0o600, ZIP_32, _workbook_xml(workbook_xml, sheets)
 
-    return stream_zip(
+    chunks = stream_zip(
         members(),
         chunk_size=ZIP_CHUNK,
         get_compressobj=lambda: zlib.compressobj(wbits=-zlib.MAX_WBITS, level=COMPRESS_LEVEL),
         extended_timestamps=False,
     )
+    # Typed as an Iterable though it is a generator: iter() returns it as it is, keeping
+    # the promise of an Iterator (callers take the first chunk with next()).
+    return iter(chunks)
 
 
 def xlsx_response(

@@ -255,7 +255,7 @@ def _single_byte(content: bytes) -> tuple[str, str]:
     oddities = {codec: _oddities(western)}
     for lookalike in LOOKALIKE_CODE_PAGES:
         oddities[lookalike] = _oddities(content.decode(lookalike))
-    chosen = min(oddities, key=oddities.get)  # first (cp1252) wins a tie
+    chosen = min(oddities, key=oddities.__getitem__)  # first (cp1252) wins a tie
     if chosen != codec:
         raise _unaccepted(chosen)
     if codec == "cp1252" and re.search(rb"[\x80-\x9f]", content):
@@ -358,7 +358,10 @@ def _too_many_lines() -> FileRejected:
 def _match_headers(
     header_row: Sequence[object], columns: tuple[Column, ...]
 ) -> tuple[list[int], list[str], list[str]]:
-    positions, headers, ignored, seen = [], [], [], {}
+    positions: list[int] = []
+    headers: list[str] = []
+    ignored: list[str] = []
+    seen: dict[str, object] = {}  # field -> the header that filled it
     for index, header in enumerate(header_row):
         text = _cell(header)
         column = column_for_header(columns, text)

@@ -179,7 +179,8 @@ class ClientImportResource(ImportResource):
         )
 
     def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Client | None:
-        client = self.existing.get(tax_key(row.get("tax_id")))
+        key = tax_key(row.get("tax_id"))
+        client = self.existing.get(key) if key is not None else None
         if client is not None and client.pk not in self.visible:
             raise ValidationError(
                 {

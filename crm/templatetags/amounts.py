@@ -6,6 +6,8 @@ short form ("USD 1,0 MM") that never wraps, the full value in its tooltip. Expor
 values (crm.exports).
 """
 
+from decimal import Decimal
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -17,9 +19,11 @@ from crm.money import AmountRow, amount_in, original_amount, original_currency
 
 register = template.Library()
 
+type Amount = Decimal | int | float | str  # what config.amounts formats
+
 
 @register.filter
-def amount(value: object) -> str:
+def amount(value: Amount | None) -> str:
     """The full amount with two decimals, or "" for no amount."""
     if value is None or value == "":
         return ""
@@ -27,7 +31,7 @@ def amount(value: object) -> str:
 
 
 @register.simple_tag
-def compact_amount(value: object, currency: str = "") -> str:
+def compact_amount(value: Amount | None, currency: str = "") -> str:
     """A short amount in a span that does not wrap, the full value in its title; "—" for no
     amount. A simple tag, not an included template: the board writes it 110 times."""
     if value is None or value == "":
@@ -45,10 +49,13 @@ def compact_amount(value: object, currency: str = "") -> str:
 def original_title(obj: AmountRow, field: str) -> str:
     """ "Original: VES 1.500.000,00 · 45,50 VES/USD": the amount as typed and its frozen rate
     (what the tooltips and the exports' extra columns show)."""
+    typed = original_amount(obj, field)
+    if typed is None:  # money() writes "—" without asking
+        return ""
     currency = original_currency(obj, field)
     text = _("Original: %(currency)s %(amount)s") % {
         "currency": currency,
-        "amount": format_amount(original_amount(obj, field)),
+        "amount": format_amount(typed),
     }
     rate = obj[f"{field}_rate"] if isinstance(obj, dict) else getattr(obj, f"{field}_rate")
     if rate is not None:

@@ -21,13 +21,19 @@ from crm.models import GoalPeriod
 from crm.models.goals import period_months
 from crm.money import display_currency, original_amount, original_currency
 from crm.reports.filters import add_months
-from crm.reports.goals import goal_board, goal_people
+from crm.reports.goals import GoalRow, goal_board, goal_people
 from crm.services.goals import goals_save
 
 
 def _url(period: str, start: date) -> str:
     query = urlencode({"periodo": period, "inicio": start.strftime("%Y-%m")})
     return f"{reverse('crm:goal_list')}?{query}"
+
+
+def _executive_pk(row: GoalRow) -> int:
+    """Whose row of the board it is: only the team's total (board.team) has no executive."""
+    assert row.executive is not None
+    return row.executive.pk
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,7 +48,7 @@ def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if manager:
         initial = [
             {
-                "executive": row.executive.pk,
+                "executive": _executive_pk(row),
                 # The target as the manager typed it, in its own currency.
                 "won_value": original_amount(row.goal, "won_value") if row.goal else None,
                 "won_value_currency": original_currency(row.goal, "won_value")
@@ -63,7 +69,8 @@ def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                     goals=[form.goal_input() for form in formset],
                 )
             except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
+                # A valid formset has no errors of its own yet: these become them.
+                formset.non_form_errors().extend(error.messages)
             else:
                 messages.success(request, _("Goals saved."))
                 return redirect(_url(period, start))
@@ -75,7 +82,7 @@ def goal_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "currency": currency,
-        "rows": [(row, forms.get(str(row.executive.pk))) for row in board.rows],
+        "rows": [(row, forms.get(str(_executive_pk(row)))) for row in board.rows],
         "formset": formset,
         "period": period,
         "periods": GoalPeriod.choices,

@@ -8,10 +8,11 @@ selector (the user's deleted records) and its restore service. A new kind is one
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import DELETE
 from config.pagination import paginate
+from crm.models import Client
 from crm.opportunities.selectors.visibility import deleted_opportunities_visible_to
 from crm.opportunities.services import opportunity_restore
 from crm.recycle_bin import RETENTION_DAYS
@@ -32,24 +34,29 @@ from crm.services import client_restore
 
 
 @dataclass(frozen=True)
-class BinKind:
+class BinKind[R: Model]:
     label: str | Promise
-    deleted_visible_to: Callable[..., QuerySet]  # (user=) -> the user's deleted records
-    restore: Callable[..., object]  # (user=, pk=) -> the record; ValidationError if it cannot
-    detail: Callable[[object], str]  # a second line that identifies the record
+    deleted_visible_to: Callable[..., QuerySet[R]]  # (user=) -> the user's deleted records
+    restore: Callable[..., R]  # (user=, pk=) -> the record; ValidationError if it cannot
+    detail: Callable[[R], str]  # a second line that identifies the record
 
 
-RECYCLE_BIN: dict[str, BinKind] = {
+def _client_detail(client: Client) -> str:
+    if client.merged_into is None:
+        return client.tax_id
+    return _("%(tax_id)s · merged into %(survivor)s") % {
+        "tax_id": client.tax_id,
+        "survivor": client.merged_into.name,
+    }
+
+
+# Any: each entry has its own kind of record; a view reads one entry's rows with its detail.
+RECYCLE_BIN: dict[str, BinKind[Any]] = {
     "cliente": BinKind(
         label=gettext_lazy("Clients"),
         deleted_visible_to=deleted_clients_visible_to,
         restore=lambda *, user, pk: client_restore(user=user, client_id=pk),
-        detail=lambda client: (
-            _("%(tax_id)s · merged into %(survivor)s")
-            % {"tax_id": client.tax_id, "survivor": client.merged_into.name}
-            if client.merged_into_id
-            else client.tax_id
-        ),
+        detail=_client_detail,
     ),
     "oportunidad": BinKind(
         label=gettext_lazy("Opportunities"),

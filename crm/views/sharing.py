@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -36,7 +36,7 @@ def share_page(
     form = ShareAddForm(record=record, shared_with=shared_with, level=level)
     if request.method == "POST" and "remove" in request.POST:
         remove_form = ShareRemoveForm(
-            {"colleague": request.POST["remove"]}, shared_with=shared_with
+            QueryDict.fromkeys(["colleague"], request.POST["remove"]), shared_with=shared_with
         )
         if remove_form.is_valid():
             colleague = remove_form.cleaned_data["colleague"]

@@ -11,7 +11,14 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.db.models import PROTECT, RESTRICT, ProtectedError, QuerySet, RestrictedError
+from django.db.models import (
+    PROTECT,
+    RESTRICT,
+    ForeignKey,
+    ProtectedError,
+    QuerySet,
+    RestrictedError,
+)
 from django.utils import timezone
 
 from crm.recycle_bin import RETENTION_DAYS, SoftDeleteModel
@@ -28,7 +35,8 @@ def soft_delete_models() -> list:
         for field in model._meta.get_fields():
             target = getattr(field, "related_model", None)
             if (
-                field.many_to_one
+                isinstance(field, ForeignKey)  # what a concrete many-to-one field always is
+                and field.many_to_one
                 and field.concrete
                 and target in graph
                 and target is not model
