@@ -22,6 +22,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     DateField,
+    DateTimeField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -43,7 +44,7 @@ from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import amount_column
 from crm.reports.filters import ReportFilters, add_months
-from crm.reports.percentiles import nearest_rank_rows
+from crm.reports.percentiles import median_and_p75
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0")
@@ -271,19 +272,17 @@ def _stages_and_months(
             month.best_case += total
         if item["stage"] in COMMIT_STAGES:
             month.commit += total
-    # The stage's rows ordered by entry, most recent first: ascending days in stage.
-    picked = nearest_rank_rows(
+    # Days in stage ascend as the entry moves later: rank the entries most recent first.
+    entries = median_and_p75(
         open_rows,
-        partition_by=[F("stage")],
-        order_by=[F("stage_changed_at").desc(), F("pk").asc()],
-        fields=["stage", "stage_changed_at"],
+        "stage_changed_at",
+        descending=True,
+        group_by="stage",
+        output_field=DateTimeField(),
     )
-    for stage, entered_at, at_median, at_p75 in picked:
-        days = max((now - entered_at).days, 0)
-        if at_median:
-            rows[stage].median_days = days
-        if at_p75:
-            rows[stage].p75_days = days
+    for stage, (at_median, at_p75) in entries.items():
+        rows[stage].median_days = max((now - at_median).days, 0)
+        rows[stage].p75_days = max((now - at_p75).days, 0)
     # Won in each month of the period, and in the previous equivalent period (which ends
     # the day before this one starts), in one pass over the won deals of both.
     this_period = Q(closed_on__range=(filters.start, filters.end))

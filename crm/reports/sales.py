@@ -7,7 +7,7 @@ means Ganada with its close date in the period, "lost" Perdida with its close da
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from crm.models import Opportunity, Stage
 from crm.models.opportunities import OpportunityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
-from crm.reports.percentiles import nearest_rank_rows
+from crm.reports.percentiles import median_and_p75
 from crm.reports.pipeline import ZERO, won_value
 from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
 
@@ -41,15 +41,16 @@ def sales_cycle(filters: ReportFilters) -> tuple[int | None, int | None]:
     cycle = ExpressionWrapper(
         F("closed_on") - TruncDate("created_at"), output_field=DurationField()
     )
-    rows = nearest_rank_rows(
-        won.annotate(cycle=cycle), order_by=[F("cycle").asc(), F("pk").asc()], fields=["cycle"]
-    )
-    median = p75 = None
-    for duration, is_median, is_p75 in rows:
-        days = duration.days if hasattr(duration, "days") else int(duration / 86_400_000_000)
-        median = days if is_median else median
-        p75 = days if is_p75 else p75
-    return median, p75
+    picked = median_and_p75(won.annotate(cycle=cycle), "cycle", output_field=DurationField())
+    median, p75 = picked.get(None, (None, None))
+    return _days(median), _days(p75)
+
+
+def _days(duration: timedelta | int | None) -> int | None:
+    """Whole days of a duration (SQLite returns one as microseconds)."""
+    if duration is None:
+        return None
+    return duration.days if isinstance(duration, timedelta) else int(duration / 86_400_000_000)
 
 
 def _won_lost_by(filters: ReportFilters, *keys: str) -> QuerySet[Opportunity, dict[str, Any]]:
