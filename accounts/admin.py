@@ -1,4 +1,5 @@
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -63,7 +64,8 @@ class UserAdmin(BaseUserAdmin):
         if parts:
             record_security_event(
                 kind=EventKind.ROLES_CHANGED,
-                user=request.user,
+                # Admin answers only a signed-in Administrador (config.admin_site).
+                user=cast(User, request.user),
                 request=request,
                 target=user.get_username(),
                 detail="; ".join(parts),
@@ -170,7 +172,7 @@ class TaskResultAdmin(DBTaskResultAdmin):
         return super().formatted_traceback(obj)
 
     @admin.display(description=_("run after"))
-    def display_run_after(self, obj: DBTaskResult) -> str:
+    def display_run_after(self, obj: DBTaskResult) -> datetime | str:
         return super().display_run_after(obj)
 
 

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.roles import VIEW, is_administrator, module_rights
 
@@ -24,7 +25,7 @@ MENU = (
 )
 
 
-def _entry(request: HttpRequest, label: str, url_name: str) -> dict:
+def _entry(request: HttpRequest, label: StrOrPromise, url_name: str) -> dict:
     url = reverse(url_name)
     active = request.path == url or (url != "/" and request.path.startswith(url))
     return {"label": label, "url": url, "active": active, "children": []}

@@ -30,9 +30,13 @@ def module_required(module: str, right: str) -> Callable:
     return decorator
 
 
+# The mark background_request sets on a view function (read by accounts.middleware).
+BACKGROUND_REQUEST = "background_request"
+
+
 def background_request(view: Callable) -> Callable:
     """Mark a view that pages call by themselves (the navbar badge, any htmx polling): such
     a request is not the user's activity, so it never extends the idle window (see
     accounts.middleware.SessionTimeoutMiddleware). Put it above the other decorators."""
-    view.background_request = True
+    setattr(view, BACKGROUND_REQUEST, True)
     return view

@@ -1,6 +1,7 @@
 """Session limits and caching headers for signed-in users."""
 
 from collections.abc import Callable
+from typing import TypeGuard
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,12 +14,20 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.decorators import BACKGROUND_REQUEST
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import company_settings_per_request
 
 SESSION_STARTED_KEY = "rumbo_started_at"
 SESSION_SEEN_KEY = "rumbo_seen_at"
 # Refresh the idle stamp at most once a minute, so reads do not write the session each time.
 SEEN_REFRESH_SECONDS = 60
+
+
+def signed_in(request: HttpRequest) -> TypeGuard[AuthenticatedHttpRequest]:
+    """Whether `request` is a signed-in user's: it is then an AuthenticatedHttpRequest (its
+    `htmx` too, for the middleware listed after django-htmx's in settings.MIDDLEWARE)."""
+    return request.user.is_authenticated
 
 
 class SessionTimeoutMiddleware:
@@ -33,7 +42,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated:
+        if not signed_in(request):
             return self.get_response(request)
         now = timezone.now().timestamp()
         started = request.session.get(SESSION_STARTED_KEY, now)
@@ -61,7 +70,7 @@ class SessionTimeoutMiddleware:
 def is_background(request: HttpRequest) -> bool:
     """Whether the view that answered `request` is marked background_request."""
     match = getattr(request, "resolver_match", None)
-    return match is not None and getattr(match.func, "background_request", False)
+    return match is not None and getattr(match.func, BACKGROUND_REQUEST, False)
 
 
 class NoStoreForAuthenticatedMiddleware:

@@ -1,6 +1,7 @@
 """In-app notifications with an email alongside, sent after the transaction commits."""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -46,7 +47,5 @@ def notify(
     )
     for row in rows:
         if row.recipient.email:
-            transaction.on_commit(
-                lambda pk=row.pk: send_notification_email.enqueue(notification_id=pk)
-            )
+            transaction.on_commit(partial(send_notification_email.enqueue, notification_id=row.pk))
     return rows

@@ -138,14 +138,20 @@ def sync_roles() -> None:
         group.permissions.set(permissions)
 
 
+# The attribute user_roles keeps a user's roles under (not a field of User).
+_ROLES_CACHE = "_rumbo_roles"
+
+
 def user_roles(user: User) -> set[Role]:
     """The user's roles, read once per request object and kept on it."""
     if not user.is_authenticated:
         return set()
-    if not hasattr(user, "_rumbo_roles"):
+    roles: set[Role] | None = getattr(user, _ROLES_CACHE, None)
+    if roles is None:
         names = set(user.groups.values_list("name", flat=True))
-        user._rumbo_roles = {role for role in Role if role.value in names}
-    return user._rumbo_roles
+        roles = {role for role in Role if role.value in names}
+        setattr(user, _ROLES_CACHE, roles)
+    return roles
 
 
 def is_administrator(user: User) -> bool:

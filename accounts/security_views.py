@@ -129,7 +129,7 @@ def security_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     new recovery codes; turning it off (only where the role does not require it)."""
     enrolled = has_authenticator(request.user)
     required = otp_required_by_role(request.user)
-    context = {"enrolled": enrolled, "required": required}
+    context: dict[str, object] = {"enrolled": enrolled, "required": required}
     if enrolled:
         context["recovery_left"] = remaining_recovery_codes(request.user)
         return render(request, "accounts/security.html", context)

@@ -58,8 +58,9 @@ def retry_later(
 
 @task
 def send_notification_email(*, notification_id: int, attempt: int = 1) -> str:
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id)
-    notification = notification.first()
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
     if notification is None or notification.emailed_at is not None:
         return "nothing to send"
     context = {"notification": notification, "site_url": settings.SITE_URL}

@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import devices_for_user, user_has_device
+from django_otp.middleware import is_verified
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.middleware import signed_in
 from accounts.models import User
 from accounts.roles import user_roles
 
@@ -73,7 +75,8 @@ def second_step_needed(request: HttpRequest) -> str | None:
         remember_step(request, user)
     step = request.session[STEP_SESSION_KEY]
     # The device lookup of is_verified() only while a step is pending: no query otherwise.
-    if not step or user.is_verified():
+    # (OTPMiddleware installs user.is_verified() as this function bound to the user.)
+    if not step or is_verified(user):
         return None
     return step
 
@@ -97,6 +100,8 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not signed_in(request):
+            return self.get_response(request)
         step = second_step_needed(request)
         if step is not None and not self._is_open(request, step):
             target = reverse("accounts:otp_verify" if step == "verify" else "accounts:security")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # audit sits below accounts: the user is an annotation only
 logger = logging.getLogger("rumbo.security")
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address as django-axes sees it (REMOTE_ADDR, or X-Forwarded-For from a
     trusted proxy: TRUSTED_PROXY_COUNT / TRUSTED_PROXY_IPS), None when it is not an IP."""
     if request is None:

@@ -28,7 +28,9 @@ class RumboAxesConfig(AxesAppConfig):
 
 
 class RumboTasksConfig(TasksAppConfig):
-    verbose_name = _("Background tasks")
+    # django_tasks_db's TasksAppConfig assigns a plain str, so mypy infers `str` there where
+    # django-stubs' AppConfig.verbose_name is a str or lazy string.
+    verbose_name = _("Background tasks")  # type: ignore[assignment]
 
 
 class RumboOTPTOTPConfig(OTPTOTPConfig):

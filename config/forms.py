@@ -22,6 +22,8 @@ class RumboFormRenderer(TemplatesSetting):
 class BootstrapFormMixin:
     """Gives every widget its Bootstrap class; labels carry no trailing colon."""
 
+    fields: dict[str, forms.Field]  # the form's (mixed into a BaseForm)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

@@ -34,6 +34,9 @@ SQLITE_OUTAGE_CODES = frozenset(
     {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR}
 )
 LOGGED_FLAG = "_rumbo_outage_logged"
+# Set on a response, it keeps Django's "Internal Server Error" line with traceback out of the
+# log (django.utils.log.log_response).
+DJANGO_LOGGED_FLAG = "_has_been_logged"
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
@@ -71,13 +74,13 @@ def service_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespons
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    response._has_been_logged = True  # Django's "Internal Server Error" line with traceback
+    setattr(response, DJANGO_LOGGED_FLAG, True)
     return response
 
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """`handler500`: called by Django while it handles the uncaught exception."""
     exc = sys.exc_info()[1]
-    if is_database_outage(exc):
+    if exc is not None and is_database_outage(exc):
         return service_unavailable(request, exc)
     return django_server_error(request, template_name=template_name)

@@ -11,7 +11,7 @@ first does. The page-number UI and `get_page` stay Django's.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -28,13 +28,16 @@ class KeysFirstPaginator(Paginator):
     Anything else (a list, a values() queryset, a DISTINCT, sliced or aggregated queryset)
     is sliced as Django's Paginator does."""
 
+    object_list: QuerySet[Any] | Sequence[Any]  # what paginate() gives it
+
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self._rows(bottom, top), number, self)
+        # What Paginator._get_page (a hook missing from django-stubs) returns.
+        return Page(self._rows(bottom, top), number, self)
 
     def _rows(self, bottom: int, top: int) -> QuerySet[Any] | Sequence[Any]:
         rows = self.object_list
@@ -53,7 +56,7 @@ class KeysFirstPaginator(Paginator):
         return rows.filter(pk__in=keys)
 
 
-def _keys_first_applies(rows: object) -> bool:
+def _keys_first_applies(rows: object) -> TypeGuard[QuerySet[Any]]:
     return (
         isinstance(rows, QuerySet)
         and rows._iterable_class is ModelIterable

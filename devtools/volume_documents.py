@@ -14,6 +14,7 @@ import secrets
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import OutputWrapper
 from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +55,8 @@ def fill_documents(stdout: OutputWrapper, *, target: int) -> None:
     files = _real_files()
     executive = User.objects.get(username="bench0")
     first = Opportunity.objects.filter(owner=executive).order_by("pk").first()
+    if first is None:
+        raise RuntimeError("the reference volume has no opportunity of bench0")
     opportunities = list(
         Opportunity.objects.order_by("pk").values_list("pk", "client_id", "owner_id", "currency")
     )
@@ -173,6 +177,8 @@ def big_file_memory(stdout: OutputWrapper) -> None:
     """Upload then download a 25 MB PDF in this (fresh) process; report memory peaks."""
     executive = User.objects.get(username="bench0")
     opportunity = Opportunity.objects.filter(owner=executive).order_by("pk").first()
+    if opportunity is None:
+        raise RuntimeError("the reference volume has no opportunity of bench0")
     http = HttpClient()
     http.force_login(executive)
     session = http.cookies["sessionid"].value
@@ -202,8 +208,15 @@ def big_file_memory(stdout: OutputWrapper) -> None:
                 "HTTP_COOKIE": f"sessionid={session}; csrftoken={token}",
                 "HTTP_X_CSRFTOKEN": token,
             }
-            status = []
-            response = handler(environ, lambda s, h, *a: status.append(s))
+            status: list[str] = []
+
+            def start_response(
+                status_line: str, headers: list[tuple[str, str]], exc_info: object = None
+            ) -> Callable[[bytes], object]:
+                status.append(status_line)
+                return lambda data: None  # the body is the returned iterable, never written
+
+            response = handler(environ, start_response)
             response.close()
         upload_s = time.perf_counter() - began
         upload_heap = tracemalloc.get_traced_memory()[1] / 1_000_000
@@ -215,8 +228,10 @@ def big_file_memory(stdout: OutputWrapper) -> None:
         if document is None or not status or not status[0].startswith("302"):
             raise RuntimeError(f"the 25 MB upload failed: {status}")
         began = time.perf_counter()
-        response = http.get(reverse("documents:download", args=[document.pk]))
-        size = sum(len(chunk) for chunk in response.streaming_content)
+        download = http.get(reverse("documents:download", args=[document.pk]))
+        if not isinstance(download, StreamingHttpResponse):  # a FileResponse
+            raise RuntimeError(f"the 25 MB download did not stream: {download.status_code}")
+        size = sum(len(chunk) for chunk in download.streaming_content)
         download_s = time.perf_counter() - began
         download_heap = tracemalloc.get_traced_memory()[1] / 1_000_000
         tracemalloc.stop()

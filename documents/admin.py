@@ -1,10 +1,13 @@
 """Django admin for documents: only an Administrador reaches it; deleting goes through the
 service, so every deletion is recorded (who, when, which files and their hashes)."""
 
+from typing import cast
+
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from accounts.models import User
 from documents.models import Document, DocumentDeletion, DocumentVersion
 from documents.services import document_delete
 
@@ -43,11 +46,16 @@ class DocumentAdmin(admin.ModelAdmin):
         return False  # documents are uploaded through "Subir Documento" (checked files)
 
     def delete_model(self, request: HttpRequest, obj: Document) -> None:
-        document_delete(user=request.user, document_id=obj.pk)
+        document_delete(user=_admin_user(request), document_id=obj.pk)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         for pk in queryset.values_list("pk", flat=True):
-            document_delete(user=request.user, document_id=pk)
+            document_delete(user=_admin_user(request), document_id=pk)
+
+
+def _admin_user(request: HttpRequest) -> User:
+    # Admin answers only a signed-in Administrador (config.admin_site), never AnonymousUser.
+    return cast(User, request.user)
 
 
 @admin.register(DocumentDeletion)

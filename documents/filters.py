@@ -41,21 +41,21 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.filter(search_q(Document, search_terms(value)))
 
     def filter_client(
-        self, queryset: QuerySet[Document], name: str, value: int | None
+        self, queryset: QuerySet[Document], name: str, value: str
     ) -> QuerySet[Document]:
         if not value.strip():
             return queryset
         return queryset.filter(clients_matching(value))
 
     def filter_opportunity(
-        self, queryset: QuerySet[Document], name: str, value: int | None
+        self, queryset: QuerySet[Document], name: str, value: str
     ) -> QuerySet[Document]:
         if not value.strip():
             return queryset
         return queryset.filter(search_q(Opportunity, search_terms(value), prefix="opportunity__"))
 
     def filter_project(
-        self, queryset: QuerySet[Document], name: str, value: int | None
+        self, queryset: QuerySet[Document], name: str, value: str
     ) -> QuerySet[Document]:
         value = value.strip()
         if not value:

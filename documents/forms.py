@@ -1,6 +1,6 @@
 """Forms of the document repository and of "Enviar cotización"."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import validate_email
@@ -23,8 +23,18 @@ from projects_ro.selectors import projects_visible_to
 
 ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED))
 
+if TYPE_CHECKING:  # the mixin's methods are the form's, for mypy; plain object at run time
+    _FormBase = forms.Form
+else:
+    _FormBase = object
 
-class UploadFieldMixin:
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A declared model choice field of `form` (django-stubs type form.fields as Field)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+class UploadFieldMixin(_FormBase):
     """The file field, with the "too large" answer of documents.uploads.SizeLimitUploadHandler
     (the file was stopped while streaming in, so it is not in request.FILES)."""
 
@@ -37,11 +47,11 @@ class UploadFieldMixin:
         ) % {"size": filesizeformat(max_upload_bytes())}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # Form.clean gives back cleaned_data
         if "file" in self.too_large:
             self.errors.pop("file", None)
             self.add_error("file", too_large_message())
-        return cleaned
+        return self.cleaned_data
 
 
 class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixin, forms.Form):
@@ -105,9 +115,11 @@ class DocumentUploadForm(ServiceErrorsMixin, UploadFieldMixin, BootstrapFormMixi
         self.user = user
         self.fixed = opportunity or client or project  # came from a record's Documentos tab
         # The pickers render only the chosen record; the fields accept any record in scope.
-        self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
-        self.fields["opportunity"].queryset = opportunities_visible_to(user=user).only("pk", "name")
-        self.fields["project"].queryset = projects_visible_to(user=user)
+        _model_choice(self, "client").queryset = clients_visible_to(user=user).only("pk", "name")
+        _model_choice(self, "opportunity").queryset = opportunities_visible_to(user=user).only(
+            "pk", "name"
+        )
+        _model_choice(self, "project").queryset = projects_visible_to(user=user)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -155,10 +167,17 @@ class VoidForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for voiding"), max_length=300)
 
 
+class ContactEmailChoiceField(forms.ModelChoiceField):
+    """A contact shown with the address the quote goes to."""
+
+    def label_from_instance(self, obj: Contact) -> str:
+        return f"{obj.name} <{obj.email}>"
+
+
 class QuoteSendForm(BootstrapFormMixin, forms.Form):
     """Seed steps 9-11: the email to the client, then the opportunity's update."""
 
-    contact = forms.ModelChoiceField(
+    contact = ContactEmailChoiceField(
         label=_("To"),
         queryset=Contact.objects.none(),
         empty_label=None,
@@ -180,9 +199,10 @@ class QuoteSendForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        contacts = opportunity.client.contacts.exclude(email="").order_by("-is_primary", "name")
-        self.fields["contact"].queryset = contacts
-        self.fields["contact"].label_from_instance = lambda c: f"{c.name} <{c.email}>"
+        self.contacts = opportunity.client.contacts.exclude(email="").order_by(
+            "-is_primary", "name"
+        )
+        _model_choice(self, "contact").queryset = self.contacts
 
     def clean_cc(self) -> list[str]:
         addresses = [a.strip() for a in self.cleaned_data["cc"].replace(";", ",").split(",")]

@@ -6,6 +6,8 @@ A document links to a client, an opportunity and/or a project; its files are ver
 a document: they mark it "Anulado" with a reason, and it stays downloadable.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
@@ -28,7 +30,8 @@ PRIVATE_STORAGE = PrivateStorage()
 
 
 def private_storage() -> Storage:
-    return PRIVATE_STORAGE
+    # The lazy object proxies the Storage (as django-stubs type default_storage).
+    return cast(Storage, PRIVATE_STORAGE)
 
 
 def version_file_name(instance: "DocumentVersion", filename: str) -> str:
@@ -147,10 +150,11 @@ class Document(models.Model):
 
     def refresh_search_text(self) -> None:
         quote = getattr(self, "quote", None)
+        version = self.current_version if self.current_version_id else None
         parts = [
             self.title,
             quote.number if quote is not None else "",
-            self.current_version.original_name if self.current_version_id else "",
+            version.original_name if version is not None else "",
         ]
         self.search_text = search_document(parts)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,6 +63,8 @@ def quote_create(*, user: User, document: Document, data: QuoteInput) -> Quote:
     """The quote fields of a document of Tipo Cotización; optionally supersedes the
     opportunity's pending quotes."""
     opportunity = document.opportunity
+    if opportunity is None:
+        raise ValidationError(_("A quote belongs to an opportunity."))
     _check_open(opportunity)
     errors = {}
     if not data.number.strip():
@@ -72,7 +75,8 @@ def quote_create(*, user: User, document: Document, data: QuoteInput) -> Quote:
         errors["valid_until"] = _("The validity date cannot be in the past.")
     if data.total_amount is None:
         errors["total_amount"] = _("Enter the total amount.")
-    if errors:
+    # (A missing date or amount is in `errors` already: the None checks narrow the types.)
+    if errors or data.valid_until is None or data.total_amount is None:
         raise ValidationError(errors)
     quote = Quote(
         document=document,
@@ -136,7 +140,7 @@ def _step(number: int) -> AbstractContextManager[None]:
             kind: type[BaseException] | None,
             error: BaseException | None,
             traceback: TracebackType | None,
-        ) -> None:
+        ) -> Literal[False]:
             if isinstance(error, ValidationError):
                 raise QuoteSendError(step=number, messages=error.messages) from error
             if isinstance(error, StaleVersionError):
@@ -149,6 +153,8 @@ def _step(number: int) -> AbstractContextManager[None]:
 
 def _email(*, user: User, quote: Quote, data: QuoteSendInput) -> EmailMessage:
     version = quote.document.current_version
+    if version is None:  # a document has its version 1 from the upload on
+        raise LookupError(f"Document {quote.document_id} has no file to attach.")
     message = EmailMessage(
         subject=data.subject,
         body=data.body,

@@ -95,7 +95,8 @@ def _store_version(
         uploaded_by=user,
     )
     version.file.save(checked.original_name, upload, save=False)  # a generated name
-    stored.append(version.file.name)
+    if version.file.name:  # set by the save (django-stubs type FieldFile.name optional)
+        stored.append(version.file.name)
     version.full_clean(exclude=["file", "document"])
     version.save()
     document.current_version = version
@@ -127,7 +128,7 @@ def document_upload(
         _store_version(
             user=user, document=document, upload=upload, number=1, reason="", stored=stored
         )
-        if data.kind == DocumentKind.QUOTE:
+        if data.kind == DocumentKind.QUOTE and quote is not None:  # None refused above
             quote_create(user=user, document=document, data=quote)
             document.refresh_search_text()
             document.save(update_fields=["search_text"])
@@ -215,8 +216,13 @@ def document_delete(*, user: User, document_id: int) -> DocumentDeletion:
         deleted_by=user,
         deleted_by_name=user.get_username(),
     )
-    names = [v.file.name for v in versions]
+    names = [v.file.name for v in versions if v.file.name]
     Document.objects.filter(pk=document.pk).update(current_version=None)
     document.delete()
-    transaction.on_commit(lambda: [private_storage().delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            private_storage().delete(name)
+
+    transaction.on_commit(delete_files)
     return record

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email import policy as email_policy
 from email.parser import BytesHeaderParser
 from pathlib import PurePosixPath
+from typing import IO
 
 import puremagic
 from django.conf import settings
@@ -92,7 +93,7 @@ def too_large_message() -> str:
     }
 
 
-def clean_name(name: str) -> str:
+def clean_name(name: str | None) -> str:
     """The uploaded name made safe to show and to send back in Content-Disposition: no
     folders (`../`, `C:\\`), no control characters, NFC, at most 255 characters with the
     extension kept."""
@@ -187,7 +188,7 @@ def _check_content(upload: UploadedFile, *, extension: str, expected: set, has_n
     if not matches or matches[0].extension.lower() not in expected:
         raise _mismatch()
     upload.seek(0)
-    is_zip = zipfile.is_zipfile(upload.file)
+    is_zip = zipfile.is_zipfile(_opened(upload))
     upload.seek(0)
     if extension in OOXML_MAIN_PART or extension in ODF_MIMETYPE:
         if not is_zip:
@@ -198,6 +199,14 @@ def _check_content(upload: UploadedFile, *, extension: str, expected: set, has_n
         raise ValidationError(
             _("The file is also a compressed archive, which is not accepted."), code="polyglot"
         )
+
+
+def _opened(upload: UploadedFile) -> IO[bytes]:
+    """The upload's file object (django-stubs type File.file as optional: a File may be
+    made without one, an upload never is)."""
+    if upload.file is None:
+        raise _mismatch()
+    return upload.file
 
 
 def _check_email_headers(upload: UploadedFile, *, has_nul: bool) -> None:
@@ -238,7 +247,7 @@ def _check_zip(upload: UploadedFile, extension: str) -> None:
     declared sizes are not trusted: every entry is inflated, up to the caps)."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload.file) as archive:
+        with zipfile.ZipFile(_opened(upload)) as archive:
             entries = archive.infolist()
             if len(entries) > ZIP_MAX_ENTRIES:
                 raise _zip_bomb()
@@ -268,6 +277,10 @@ def _check_zip(upload: UploadedFile, extension: str) -> None:
         upload.seek(0)
 
 
+# The request attribute naming the fields whose file SizeLimitUploadHandler stopped.
+TOO_LARGE_UPLOADS = "too_large_uploads"
+
+
 class SizeLimitUploadHandler(FileUploadHandler):
     """Stops an upload larger than DOCUMENT_MAX_UPLOAD_BYTES while it streams in, so it
     never fills the disk: the rest of the file is skipped and the request is marked, so the
@@ -275,10 +288,9 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > max_upload_bytes():
-            self.request.too_large_uploads = {
-                *getattr(self.request, "too_large_uploads", ()),
-                self.field_name,
-            }
+            if self.request is not None:  # Django always gives upload handlers the request
+                stopped = getattr(self.request, TOO_LARGE_UPLOADS, ())
+                setattr(self.request, TOO_LARGE_UPLOADS, {*stopped, self.field_name})
             raise SkipFile
         return raw_data
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from config.amounts import format_amount
 from config.pagination import paginate
 from crm.client_tabs import ClientTab
 from crm.forms.base import int_or_none
-from crm.models import Client, Quote, QuoteStatus
+from crm.models import Client, Opportunity, Quote, QuoteStatus
 from crm.money import original_amount
 from crm.opportunities.selectors.visibility import get_opportunity_for_user_or_404
 from documents.forms import DocumentUploadForm, QuoteSendForm, VersionForm, VoidForm
@@ -55,6 +56,7 @@ from documents.services import (
     document_upload,
     document_void,
 )
+from documents.uploads import TOO_LARGE_UPLOADS
 from projects_ro.selectors import get_project_for_user_or_404
 
 # The response of a download never runs anything in the browser, whatever the file holds.
@@ -92,13 +94,13 @@ def document_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _too_large(request: AuthenticatedHttpRequest) -> set:
     """Fields whose file documents.uploads.SizeLimitUploadHandler stopped while streaming."""
-    return getattr(request, "too_large_uploads", set())
+    return getattr(request, TOO_LARGE_UPLOADS, set())
 
 
 def _upload_origin(request: AuthenticatedHttpRequest) -> dict:
     """?opportunity= / ?client= / ?project= from a record's Documentos tab, when in reach."""
     source = request.GET
-    origin = {}
+    origin: dict[str, Model | None] = {}
     if pk := int_or_none(source.get("opportunity")):
         origin["opportunity"] = attachable_opportunity(user=request.user, pk=pk)
     if pk := int_or_none(source.get("client")):
@@ -150,11 +152,13 @@ def _document_rights(user: User, document: Document) -> dict:
         user=user, client=document.client, opportunity=document.opportunity
     )
     quote = getattr(document, "quote", None)
+    opportunity = document.opportunity  # a quote's document always has one
     quote_open = (
         quote is not None
         and quote.is_pending
         and not document.is_void
-        and document.opportunity.is_open
+        and opportunity is not None
+        and opportunity.is_open
     )
     may_handle_quote = quote_open and CHANGE in crm_rights and may_attach
     return {
@@ -166,7 +170,8 @@ def _document_rights(user: User, document: Document) -> dict:
         "can_close_sale": (
             quote is not None
             and quote.status == QuoteStatus.ACCEPTED
-            and document.opportunity.is_open
+            and opportunity is not None
+            and opportunity.is_open
             and CHANGE in crm_rights
         ),
     }
@@ -323,13 +328,17 @@ def _quote_of(request: AuthenticatedHttpRequest, pk: int) -> tuple[Document, Quo
     return document, quote
 
 
-def _send_initial(request: AuthenticatedHttpRequest, document: Document, quote: Quote) -> dict:
-    opportunity = document.opportunity
+def _send_initial(
+    request: AuthenticatedHttpRequest, opportunity: Opportunity, quote: Quote
+) -> dict:
     primary = opportunity.contact if opportunity.contact and opportunity.contact.email else None
     if primary is None:
         primary = opportunity.client.contacts.exclude(email="").filter(is_primary=True).first()
     # As typed, in its currency (crm.money).
-    amount = f"{quote.currency} {format_amount(original_amount(quote, 'total_amount'))}"
+    typed = original_amount(quote, "total_amount")
+    if typed is None:  # a saved quote has its amount, in both currencies
+        raise ValueError(f"Quote {quote.pk} has no amount in {quote.currency}.")
+    amount = f"{quote.currency} {format_amount(typed)}"
     body = _(
         "Good day,\n\nAttached is our quote %(number)s for %(amount)s, valid until %(date)s.\n\n"
         "We remain at your disposal for any question.\n\nKind regards,\n%(user)s"
@@ -359,10 +368,12 @@ def quote_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not _document_rights(request.user, document)["can_send"]:
         raise PermissionDenied
     opportunity = document.opportunity
+    if opportunity is None:  # a quote's document always has its opportunity
+        raise Http404
     failure = None
     if request.method == "GET":
         form = QuoteSendForm(
-            initial=_send_initial(request, document, quote), opportunity=opportunity
+            initial=_send_initial(request, opportunity, quote), opportunity=opportunity
         )
     else:
         form = QuoteSendForm(request.POST, opportunity=opportunity)
@@ -373,8 +384,9 @@ def quote_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 failure = error
                 # Sent again, the form must carry the opportunity's current version.
                 opportunity.refresh_from_db(fields=["version", "stage"])
-                form.data = form.data.copy()
-                form.data["opportunity_version"] = opportunity.version
+                data = request.POST.copy()  # what the form was bound to
+                data["opportunity_version"] = str(opportunity.version)  # as a browser sends it
+                form.data = data
             else:
                 messages.success(
                     request,
@@ -389,7 +401,7 @@ def quote_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "failure": failure,
         "moves_to_proposal": opportunity.stage in BEFORE_PROPOSAL,
-        "has_recipients": form.fields["contact"].queryset.exists(),
+        "has_recipients": form.contacts.exists(),
     }
     return render(request, "documents/quote_send.html", context)
 

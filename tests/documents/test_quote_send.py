@@ -209,7 +209,7 @@ def test_a_stale_opportunity_is_named_and_the_next_send_uses_its_current_version
     http = client_as(executive)
     response = http.post(send_url(document), data)
     assert "Alguien modificó la oportunidad" in response.content.decode()
-    assert response.context["form"].data["opportunity_version"] == opportunity.version
+    assert response.context["form"].data["opportunity_version"] == str(opportunity.version)
     assert mail.outbox == []
     data["opportunity_version"] = response.context["form"].data["opportunity_version"]
     assert http.post(send_url(document), data).status_code == 302

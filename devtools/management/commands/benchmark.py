@@ -132,8 +132,15 @@ class Command(BaseCommand):
         document = Document.objects.filter(opportunity=opportunity).order_by("pk").first()
         project = Project.objects.order_by("pk").first()
         contractor = Contractor.objects.order_by("pk").first()
-        rows = (client, opportunity, activity, complaint, document, project, contractor)
-        if any(row is None for row in rows):
+        if (
+            client is None
+            or opportunity is None
+            or activity is None
+            or complaint is None
+            or document is None
+            or project is None
+            or contractor is None
+        ):
             raise CommandError("The benchmark volume lacks a record it measures.")
         if not executive.calendar_token:
             executive.calendar_token = secrets.token_urlsafe(32)
@@ -287,7 +294,10 @@ class Command(BaseCommand):
                      f"http://127.0.0.1:{running.port}{url}"],
                     capture_output=True, text=True, check=True,
                 ).stdout  # fmt: skip
-                rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+                found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+                if found is None:
+                    raise CommandError(f"wrk printed no request rate for {url}:\n{output}")
+                rate = float(found.group(1))
                 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
                 errors = re.search(r"Socket errors:.*", output)
                 row = {
