@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import QuerySet, TextChoices
+from django.db.models import Q, QuerySet, TextChoices
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +27,11 @@ from config.forms import BootstrapFormMixin, LocalDateField
 from crm.models import Industry, Segment
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import display_currency
-from crm.opportunities.selectors.visibility import opportunities_visible_to, sees_every_opportunity
+from crm.opportunities.selectors.visibility import (
+    of_live_opportunities,
+    opportunities_visible_to,
+    sees_every_opportunity,
+)
 
 
 class Period(TextChoices):
@@ -142,6 +146,24 @@ class ReportFilters:
         if self.industry is not None:
             rows = rows.filter(client__industry=self.industry)
         return rows
+
+    def narrowed(self) -> bool:
+        """Whether the figures are a part of what the user sees (an executive, a segment, an
+        industry, or the user's own scope), not every live opportunity."""
+        return (
+            self.executive is not None
+            or bool(self.segment)
+            or self.industry is not None
+            or not sees_every_opportunity(user=self.user)
+        )
+
+    def opportunity_condition(self, column: str = "opportunity") -> Q:
+        """`opportunities()` as a condition on another table's rows (stage changes) whose
+        `column` points to the opportunity: a semi-join against the opportunities in the
+        filter, or, when nothing narrows them, the cheaper anti-join of the live ones."""
+        if self.narrowed():
+            return Q(**{f"{column}__in": self.opportunities().order_by().values("pk")})
+        return of_live_opportunities(column)
 
     def query_string(self) -> str:
         """The filters as URL parameters (what the exports, the plan and links carry)."""

@@ -321,8 +321,7 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
     a stage twice in the period counts once, by its first entry in the period (its previous
     entry into that stage, if any, is before the period); it advanced iff one of its entries
     moved on, which is the same as its first one moving on (whatever the later entry
-    reached, it reached after the first one too). Lost = lost today minus those that
-    advanced.
+    reached, it reached after the first one too). Lost = lost today and not advanced.
     """
     since, until = day_bounds(filters.start, filters.end)
     # Lost today, as a membership test against the (indexed) lost opportunities rather than
@@ -332,18 +331,17 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
     grouped = (
         StageChange.objects.filter(
             Q(previous_entry_at__isnull=True) | Q(previous_entry_at__lt=since),
+            filters.opportunity_condition("opportunity"),
             to_stage__in=OPEN_STAGES,
             changed_at__gte=since,
             changed_at__lt=until,
-            opportunity__in=filters.opportunities().order_by().values("pk"),
         )
         .order_by()
         .values("to_stage")
         .annotate(
             entered=Count("pk"),
             moved_on=Count("pk", filter=advanced),
-            lost_all=Count("pk", filter=lost_now),
-            lost_advanced=Count("pk", filter=lost_now & advanced),
+            lost=Count("pk", filter=~advanced & lost_now),
         )
     )
     counts = {row["to_stage"]: row for row in grouped}
@@ -351,7 +349,7 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
     for stage in OPEN_STAGES:
         row = counts.get(stage, {})
         entered, advanced = row.get("entered", 0), row.get("moved_on", 0)
-        lost = row.get("lost_all", 0) - row.get("lost_advanced", 0)
+        lost = row.get("lost", 0)
         rows.append(
             ConversionRow(
                 stage=stage,
