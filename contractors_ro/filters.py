@@ -2,11 +2,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from config.forms import FilterForm
 from contractors_ro.models import Contractor, ContractorStatus
+from contractors_ro.selectors import contractor_specialties
 
 
 class ContractorOrderingFilter(django_filters.OrderingFilter):
@@ -38,9 +40,15 @@ class ContractorFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ["q", "status", "specialty"]
 
-    def __init__(self, *args: Any, specialties: list[str] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["specialty"].extra["choices"] = [(s, s) for s in specialties or []]
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[Contractor] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset, **kwargs)
+        # The specialties on file (one query, here so that the view only binds the request).
+        self.filters["specialty"].extra["choices"] = [(s, s) for s in contractor_specialties()]
 
     def search(self, queryset: QuerySet[Contractor], name: str, value: str) -> QuerySet[Contractor]:
         value = value.strip()

@@ -6,13 +6,15 @@ from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import VIEW
 from config.pagination import paginate
+from contractors_ro.filters import ContractorFilter
 from contractors_ro.selectors import contractor_list, get_contractor_for_user_or_404
 
 
 @require_GET
 @module_required("contractors", VIEW)
 def contractor_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, contractors = contractor_list(user=request.user, params=request.GET)
+    filterset = ContractorFilter(request.GET)
+    contractors = contractor_list(user=request.user, filters=filterset)
     context = {"filter": filterset, "page_obj": paginate(request, contractors)}
     template = "contractors_ro/contractor_list.html"
     if request.htmx and not request.htmx.boosted:

@@ -3,7 +3,6 @@ not every client: where the company's client visibility is "own only", a project
 client the user may not see shows no name, RIF/NIT or link of that client."""
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -40,17 +39,25 @@ def projects_of_visible_clients(*, user: User) -> QuerySet[Project]:
     return projects.filter(client__in=clients_visible_to(user=user).values("pk"))
 
 
-def project_list(*, user: User, params: QueryDict) -> tuple[ProjectFilter, QuerySet[Project]]:
-    """The filtered list with the contractor count computed in the same query."""
+def project_list(*, user: User, filters: ProjectFilter) -> QuerySet[Project]:
+    """The project list (Proyectos): every project, with whether the user may see its
+    client and its contractor count computed in the same query, narrowed and ordered by
+    `filters` (the list's bound ProjectFilter: the view parses the request into it and
+    shows its form).
+
+    The filters apply here, to the user's scope (never `filters.qs`, which knows no user:
+    its search would find projects by a client the user may not see); an invalid filter
+    gives an empty list, never a crash.
+    """
     base = (
         projects_visible_to(user=user)
         .annotate(contractor_count=Count("contractors"))
         # Undated projects last, on SQLite and PostgreSQL alike (they disagree by default).
         .order_by(F("start_date").desc(nulls_last=True), "code")
     )
-    filterset = ProjectFilter(params, queryset=base)
-    queryset = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, queryset
+    if not filters.is_valid():
+        return base.none()
+    return filters.filter_queryset(base)
 
 
 def get_project_for_user_or_404(*, user: User, pk: int) -> Project:

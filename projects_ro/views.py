@@ -11,6 +11,7 @@ from accounts.roles import VIEW, module_rights
 from config.pagination import paginate
 from crm.client_tabs import ClientTab
 from crm.models import Client
+from projects_ro.filters import ProjectFilter
 from projects_ro.selectors import get_project_for_user_or_404, project_list, projects_of_client
 
 
@@ -26,7 +27,8 @@ CLIENT_TAB = ClientTab("proyectos", gettext_lazy("Projects"), "projects", 50, _c
 @require_GET
 @module_required("projects", VIEW)
 def project_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, projects = project_list(user=request.user, params=request.GET)
+    filterset = ProjectFilter(request.GET)
+    projects = project_list(user=request.user, filters=filterset)
     context = {"filter": filterset, "page_obj": paginate(request, projects)}
     template = "projects_ro/project_list.html"
     if request.htmx and not request.htmx.boosted:
