@@ -24,11 +24,9 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     Func,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -90,7 +88,8 @@ def hundredths(value: Decimal | None) -> Decimal:
 
 class MonthStart(Func):
     """The first day of a date's month, computed by the database itself (Django's
-    TruncMonth calls a Python function per row on SQLite)."""
+    TruncMonth calls a Python function per row on SQLite, and on PostgreSQL converts each
+    date to a timestamp with time zone)."""
 
     output_field = DateField()
 
@@ -107,6 +106,14 @@ class MonthStart(Func):
         return super().as_sql(
             compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
         )
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        # A date goes to date_trunc as a timestamp without time zone: as timestamptz (what
+        # PostgreSQL picks for a bare date) each row paid a time-zone conversion.
+        template = "date_trunc('month', %(expressions)s::timestamp)::date"
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 def won_value(currency: str = Currency.USD) -> Coalesce:
@@ -369,18 +376,20 @@ def _analysis(
     conversion: list[ConversionRow],
     previous: dict,
 ) -> Analysis:
-    rows = filters.opportunities().order_by()
     # Historic conversion Prospección → Ganada: the opportunities that entered Prospección
-    # in the twelve months before the period, and how many of them were won.
+    # in the twelve months before the period, and how many of them were won. Read from the
+    # stage-change rows of those months (index stagechange_cohort), not probed per
+    # opportunity; an opportunity that entered twice counts once.
     since, until = day_bounds(add_months(filters.start, -12), filters.start - timedelta(days=1))
-    entered = StageChange.objects.filter(
-        opportunity=OuterRef("pk"),
+    won_now = Q(opportunity__in=Opportunity.objects.filter(stage=Stage.WON).values("pk"))
+    historic = StageChange.objects.filter(
+        filters.opportunity_condition("opportunity"),
         to_stage=Stage.PROSPECTING,
         changed_at__gte=since,
         changed_at__lt=until,
-    )
-    historic = rows.filter(Exists(entered)).aggregate(
-        entered=Count("pk"), won=Count("pk", filter=Q(stage=Stage.WON))
+    ).aggregate(
+        entered=Count("opportunity", distinct=True),
+        won=Count("opportunity", distinct=True, filter=won_now),
     )
     open_value = sum((row.total for row in stages), ZERO)
     previous_value = previous["value"] or ZERO

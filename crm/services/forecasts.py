@@ -23,6 +23,9 @@ class CompanyFilters(ReportFilters):
         rows = Opportunity.objects.all()
         return rows if self.executive is None else rows.filter(owner=self.executive)
 
+    def narrowed(self) -> bool:
+        return True  # its own scope above, not a user's: conditions go through opportunities()
+
 
 def _filters(first: date, executive: User | None) -> CompanyFilters:
     end = month_end(add_months(first, SNAPSHOT_MONTHS - 1))
