@@ -37,6 +37,15 @@ def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]
     return field
 
 
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """A form's field as the kind it was declared (django-stubs types `form.fields` as
+    plain Field), to set its choices or queryset."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
 def field_label(model: type[models.Model], name: str) -> StrOrPromise:
     """A model field's verbose name, capitalised: its label in a form or on a page."""
     return capfirst(model_field(model, name).verbose_name)
