@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.forms import BootstrapFormMixin, LocalDateField, LocalDateTimeField
+from crm.forms.base import form_field
 from crm.models import ActivityType, Client
 
 ACTION_ROWS = 5
@@ -52,7 +53,8 @@ class ActionPlanForm(BootstrapFormMixin, forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         actions = []
         for index in range(ACTION_ROWS):
             text = (data.get(f"action_{index}") or "").strip()
@@ -82,7 +84,7 @@ class ScheduleActionForm(BootstrapFormMixin, forms.Form):
         self, *args: Any, clients: QuerySet[Client], due_date: date | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients.order_by("name")
+        form_field(self, "client", forms.ModelChoiceField).queryset = clients.order_by("name")
         self.fields["type"].initial = ActivityType.TASK
         if due_date is not None:
             self.fields["scheduled_at"].initial = datetime.combine(

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import is_manager
@@ -29,7 +30,7 @@ from config.forms import (
     validate_business_date,
 )
 from crm.filters.activities import executive_choices
-from crm.forms.base import ServiceErrorsMixin, VersionField, int_or_none
+from crm.forms.base import ServiceErrorsMixin, VersionField, form_field, int_or_none
 from crm.forms.clients import DraftMixin
 from crm.forms.pickers import PickerChoiceField
 from crm.models import (
@@ -80,7 +81,7 @@ POST_SALE_FIELDS = ("satisfaction_level", "client_comments", "problems", "upsell
 SERVICE_FIELDS = {"next_scheduled_at": "next_follow_up_at", "scheduled_at": "scheduled_at"}
 
 
-def _choices(types: Iterable[ActivityType]) -> list[tuple[str, str]]:
+def _choices(types: Iterable[ActivityType]) -> list[tuple[str, StrOrPromise]]:
     return [(kind.value, kind.label) for kind in types]
 
 
@@ -357,15 +358,17 @@ class ActivityForm(ResultForm):
         self.user = user
         self.fields["status"].widget.attrs["class"] = "form-check-input"
         clients = clients_visible_to(user=user).order_by("name", "pk")
-        self.fields["client"].queryset = clients
+        form_field(self, "client", forms.ModelChoiceField).queryset = clients
         client_id = int_or_none(source.get("client"))
         self.chosen_client = clients.filter(pk=client_id).first() if client_id else None
         if self.chosen_client is not None:
             # An activity follows its parent: only opportunities the user may change.
-            self.fields["opportunity"].queryset = opportunities_editable_by(user=user).filter(
+            opportunity = form_field(self, "opportunity", forms.ModelChoiceField)
+            opportunity.queryset = opportunities_editable_by(user=user).filter(
                 client=self.chosen_client
             )
-            self.fields["contact"].queryset = contacts_of(client=self.chosen_client)
+            contact = form_field(self, "contact", forms.ModelChoiceField)
+            contact.queryset = contacts_of(client=self.chosen_client)
         self.is_done = source.get("status") == self.DONE
         if not self.is_done:
             for name in ResultForm.base_fields:
@@ -377,11 +380,14 @@ class ActivityForm(ResultForm):
         """The empty form for ?client=<pk>, ?opportunity=<pk> (which implies its client and
         contact) and ?type=<type>; values the user may not see are ignored."""
         initial: dict = {}
+        opportunity_id = int_or_none(params.get("opportunity"))
         opportunity = (
             opportunities_editable_by(user=user)
-            .filter(pk=int_or_none(params.get("opportunity")))
+            .filter(pk=opportunity_id)
             .select_related("client")
             .first()
+            if opportunity_id is not None
+            else None
         )
         if opportunity is not None:
             initial.update(
@@ -390,8 +396,10 @@ class ActivityForm(ResultForm):
                 contact=opportunity.contact_id,
             )
         else:
-            client = clients_visible_to(user=user).filter(pk=int_or_none(params.get("client")))
-            client_id = client.values_list("pk", flat=True).first()
+            client_id = int_or_none(params.get("client"))
+            if client_id is not None:
+                client = clients_visible_to(user=user).filter(pk=client_id)
+                client_id = client.values_list("pk", flat=True).first()
             if client_id is not None:
                 initial["client"] = client_id
         if params.get("type") in {kind.value for kind in CREATABLE_TYPES}:
@@ -399,7 +407,8 @@ class ActivityForm(ResultForm):
         return cls(user=user, initial=initial)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         client = cleaned.get("client")
         editable = client is None or user_can_edit_client(user=self.user, client=client)
         if not editable and not cleaned.get("opportunity"):
@@ -496,7 +505,8 @@ class WeekForm(BootstrapFormMixin, forms.Form):
         super().__init__(data)
         self.user = user
         if is_manager(user):
-            self.fields["executive"].choices = [("", _("My activities")), *executive_choices(user)]
+            executive = form_field(self, "executive", forms.ChoiceField)
+            executive.choices = [("", _("My activities")), *executive_choices(user)]
         else:
             del self.fields["executive"]
 

@@ -3,13 +3,15 @@ reading a submitted integer (an id, a version, a page) that may be missing, not 
 beyond what its database column holds."""
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection
+from django.db import connection, models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Currency
 
@@ -19,7 +21,37 @@ from accounts.models import Currency
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,20}", re.ASCII)
 
 
-class ServiceErrorsMixin:
+if TYPE_CHECKING:
+    # What a form mixin is mixed into: a form, to the type checker; nothing at runtime.
+    FormMixinBase = forms.BaseForm
+else:
+    FormMixinBase = object
+
+
+def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """One of the model's own fields (not a reverse relation): what a form or a page
+    labels and shows."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field")
+    return field
+
+
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """A form's field as the kind it was declared (django-stubs types `form.fields` as
+    plain Field), to set its choices or queryset."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
+def field_label(model: type[models.Model], name: str) -> StrOrPromise:
+    """A model field's verbose name, capitalised: its label in a form or on a page."""
+    return capfirst(model_field(model, name).verbose_name)
+
+
+class ServiceErrorsMixin(FormMixinBase):
     """For forms whose data a service validates (services raise ValidationError keyed by
     model field): `service_fields` maps a service's key to the form field that shows it."""
 
@@ -71,7 +103,8 @@ class ColumnIntegerField(forms.IntegerField):
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(**kwargs)
         low, high = column_range(column)
-        if self.min_value is None or self.min_value < low:
+        # (A callable min_value is not used with these fields.)
+        if self.min_value is None or (not callable(self.min_value) and self.min_value < low):
             self.validators.append(MinValueValidator(low))
         self.validators.append(MaxValueValidator(high))
 
@@ -101,7 +134,8 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         try:
             values = frozenset(value)
         except TypeError:
-            return super()._check_values(value)
+            # django-stubs omits the private ModelMultipleChoiceField._check_values.
+            return super()._check_values(value)  # type: ignore[misc]
         for pk in values:
             if int_or_none(str(pk)) is None:
                 raise ValidationError(
@@ -109,7 +143,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # (as above)
 
 
 class QueryForm(forms.Form):

@@ -3,10 +3,9 @@
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms.base import QueryForm, query_id
+from crm.forms.base import QueryForm, field_label, model_field, query_id
 from crm.models import Client
 from crm.models.clients import CLIENT_FIELDS
 from crm.services.client_merge import MERGED, SURVIVOR, MergeInput
@@ -14,7 +13,7 @@ from crm.services.client_merge import MERGED, SURVIVOR, MergeInput
 
 def _shown(client: Client, name: str) -> str:
     """A field's value as the client page shows it (choices by label, empty as a dash)."""
-    field = Client._meta.get_field(name)
+    field = model_field(Client, name)
     value = getattr(client, name)
     if value in (None, ""):
         return "—"
@@ -40,7 +39,7 @@ class ClientMergeForm(forms.Form):
             # The survivor's value, unless it has none and the other client has one.
             keep = MERGED if mine == "—" and theirs != "—" else SURVIVOR
             self.fields[name] = forms.ChoiceField(
-                label=capfirst(Client._meta.get_field(name).verbose_name),
+                label=field_label(Client, name),
                 choices=[(SURVIVOR, mine), (MERGED, theirs)],
                 initial=keep,
                 widget=forms.RadioSelect,

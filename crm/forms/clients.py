@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import assignable_executives
 from config.forms import AmountField, BootstrapFormMixin
-from crm.forms.base import CurrencyField, ServiceErrorsMixin, VersionField, int_or_none
+from crm.forms.base import (
+    CurrencyField,
+    FormMixinBase,
+    ServiceErrorsMixin,
+    VersionField,
+    int_or_none,
+)
 from crm.models import Client, Contact, Industry
 from crm.money import original_amount
 from crm.ownership import may_reassign
@@ -36,7 +43,7 @@ TOTAL_FORMS_KEY = f"{CONTACTS_PREFIX}-TOTAL_FORMS"
 SELECT_PROMPT = _("- Select an option -")
 
 
-class DraftMixin:
+class DraftMixin(FormMixinBase):
     """A draft form renders the submitted values and no error messages."""
 
     draft = False
@@ -70,6 +77,8 @@ class ContactForm(DraftMixin, BootstrapFormMixin, forms.Form):
 class BaseContactFormSet(forms.BaseFormSet):
     """The contacts of one client: exactly one primary as soon as there is any contact."""
 
+    renderer: BaseRenderer  # set by formset_factory (django-stubs does not declare it)
+
     def __init__(
         self,
         *args: Any,
@@ -87,7 +96,8 @@ class BaseContactFormSet(forms.BaseFormSet):
             self.extra = extra
 
     def _construct_form(self, i: int, **kwargs: Any) -> ContactForm:
-        form = super()._construct_form(i, **kwargs)
+        # django-stubs omits the private BaseFormSet._construct_form.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         form.draft = self.draft
         if self.focus_last and i == self.total_form_count() - 1:
             # The row just added gets the cursor, after a page load or an htmx swap alike.
@@ -100,11 +110,13 @@ class BaseContactFormSet(forms.BaseFormSet):
         remove.label = _("Remove")
         remove.widget.attrs["class"] = "form-check-input"
 
+    # django-stubs types BaseFormSet.errors as list[ErrorList]; Django returns each form's
+    # ErrorDict.
     @property
-    def errors(self) -> list[ErrorDict]:
+    def errors(self) -> list[ErrorDict]:  # type: ignore[override]
         if self.draft:
             return [ErrorDict() for _form in self.forms]
-        return super().errors
+        return cast(list[ErrorDict], super().errors)
 
     def non_form_errors(self) -> ErrorList:
         if self.draft:

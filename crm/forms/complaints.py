@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.forms import BootstrapFormMixin
-from crm.forms.base import QueryForm, VersionField, query_id
+from crm.forms.base import QueryForm, VersionField, form_field, query_id
 from crm.forms.pickers import PickerChoiceField
 from crm.models import Client, Complaint, Opportunity
 from crm.opportunities.selectors.visibility import opportunities_editable_by
@@ -58,21 +58,21 @@ class ComplaintCreateForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients_visible_to(user=user).only("pk", "name")
-        self.fields["assigned_to"].queryset = _assignable()
+        client = form_field(self, "client", forms.ModelChoiceField)
+        client.queryset = clients_visible_to(user=user).only("pk", "name")
+        form_field(self, "assigned_to", forms.ModelChoiceField).queryset = _assignable()
         # A complaint follows its parent: an opportunity the user may change, else a client.
-        self.fields["opportunity"].queryset = opportunities_editable_by(user=user).only(
-            "pk", "name", "client_id"
-        )
+        opportunity = form_field(self, "opportunity", forms.ModelChoiceField)
+        opportunity.queryset = opportunities_editable_by(user=user).only("pk", "name", "client_id")
         self.user = user
         # Only projects of clients the user sees (a complaint's project is its client's).
         projects = picker_scope(user=user, kind="client-project")
-        self.fields["project"].queryset = projects.select_related(None).only(
-            "pk", "code", "name", "client_id"
-        )
+        project = form_field(self, "project", forms.ModelChoiceField)
+        project.queryset = projects.select_related(None).only("pk", "code", "name", "client_id")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         client = cleaned.get("client")
         opportunity: Opportunity | None = cleaned.get("opportunity")
         if client and not opportunity and not user_can_edit_client(user=self.user, client=client):
@@ -108,7 +108,7 @@ class ComplaintUpdateForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = _assignable()
+        form_field(self, "assigned_to", forms.ModelChoiceField).queryset = _assignable()
         satisfied = self.instance.client_satisfied
         self.initial["client_satisfied"] = {True: "yes", False: "no"}.get(satisfied, "")
         self.initial.setdefault("version", self.instance.version)

@@ -572,7 +572,9 @@ class StageChangeQuerySet(models.QuerySet["StageChange"]):
 
 class StageChange(models.Model):
     """One move of one opportunity through the pipeline: conversion and cycle time come from
-    these rows. Written only by services.opportunity_move_stage (and creation).
+    these rows. Written only by crm.opportunities.services: its `_move`, behind
+    `opportunity_move_stage` and a follow-up's stage change (`opportunity_log_follow_up`),
+    and `opportunity_create` (the devtools volume fill bulk-creates them).
 
     `advanced` and `previous_entry_at` are facts about the opportunity's other rows, kept on
     every insert (save or bulk_create) by StageChangeQuerySet.refresh_facts, their only

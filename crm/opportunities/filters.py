@@ -18,6 +18,7 @@ from config.filtering import BusinessDateFilter
 from config.forms import AmountField, DateInput, FilterForm
 from crm.filters.clients import clients_matching
 from crm.models import Opportunity, Segment, Stage
+from crm.models.opportunities import OpportunityQuerySet
 from crm.search import search_q, search_terms
 
 
@@ -61,8 +62,8 @@ class BoardFilter(django_filters.FilterSet):
         fields = ["owner", "segment", "close_from", "close_to", "follow_up"]
 
     def filter_follow_up(
-        self, queryset: QuerySet[Opportunity], name: str, value: bool | None
-    ) -> QuerySet[Opportunity]:
+        self, queryset: OpportunityQuerySet, name: str, value: bool | None
+    ) -> OpportunityQuerySet:
         return queryset.requiring_follow_up() if value else queryset
 
 

@@ -91,11 +91,13 @@ def default_probability(stage: str) -> int:
     setting = StageSetting.objects.filter(stage=stage).first()
     if setting is not None:
         return setting.default_probability
-    return {Stage.WON: 100, Stage.LOST: 0}.get(stage, 0)
+    closed: dict[str, int] = {Stage.WON: 100, Stage.LOST: 0}
+    return closed.get(stage, 0)
 
 
 def _check_contact(opportunity: Opportunity) -> None:
-    if opportunity.contact_id and opportunity.contact.client_id != opportunity.client_id:
+    contact = opportunity.contact  # None without a query when no contact is set
+    if contact is not None and contact.client_id != opportunity.client_id:
         raise ValidationError(
             {"contact": _("The primary contact must be a contact of the client.")}
         )
@@ -272,6 +274,7 @@ def _apply_won(opportunity: Opportunity, won: WonDetails | None) -> None:
         errors["agreed_terms"] = _("Describe the agreed terms.")
     if errors:
         raise ValidationError(errors)
+    assert won is not None and won.closed_on is not None  # else an error was raised above
     # Frozen at the rate of the close date (the sale's own day, not today's).
     set_amount(
         opportunity,
@@ -339,6 +342,7 @@ def opportunity_move_stage(
     _move(user=user, opportunity=opportunity, to_stage=to_stage, won=won, lost=lost)
     _save_after_move(user=user, opportunity=opportunity, before=before)
     if to_stage == Stage.WON:
+        assert won is not None  # _move refuses a win without its details
         _register_sale(user=user, opportunity=opportunity, won=won)
     activities_cancel(user=user, opportunity=opportunity, activity_ids=cancel_activities)
     if follow_up is not None:
@@ -371,7 +375,9 @@ def _register_sale(*, user: User, opportunity: Opportunity, won: WonDetails) -> 
         for user in group.user_set.all()
     ]
     # As typed at Cerrar Venta, in its currency (crm.money).
-    value = number_format(original_amount(opportunity, "actual_value"), 2, force_grouping=True)
+    amount, closed_on = original_amount(opportunity, "actual_value"), opportunity.closed_on
+    assert amount is not None and closed_on is not None  # a won opportunity has both
+    value = number_format(amount, 2, force_grouping=True)
     notify(
         recipients=recipients,
         opportunity=opportunity,  # the areas may open it, read-only
@@ -388,7 +394,7 @@ def _register_sale(*, user: User, opportunity: Opportunity, won: WonDetails) -> 
             "tax_id": opportunity.client.tax_id,
             "value": value,
             "currency": original_currency(opportunity, "actual_value"),
-            "date": date_format(opportunity.closed_on, "SHORT_DATE_FORMAT"),
+            "date": date_format(closed_on, "SHORT_DATE_FORMAT"),
             "owner": opportunity.owner,
             "terms": opportunity.agreed_terms,
             "contract": opportunity.contract_terms or "—",
@@ -456,6 +462,7 @@ def _perform_planned(
         raise ValidationError(
             {"performed": _("That planned activity was already done or removed.")}
         )
+    assert done.done_at is not None  # the follow-up form asks when it was done
     if done.done_at > timezone.now():
         raise ValidationError({"done_at": _("A done activity cannot be in the future.")})
     if done.contact is not None and done.contact.client_id != opportunity.client_id:

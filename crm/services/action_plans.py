@@ -17,7 +17,7 @@ from crm.services.activities import ActivityInput, activity_create
 @dataclass
 class ActionInput:
     description: str
-    owner: object  # a User
+    owner: User
     due_date: date
 
 

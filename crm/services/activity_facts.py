@@ -39,7 +39,13 @@ def _facts(rules: type[ActivityFactsQuerySet]) -> dict[str, Subquery]:
 
 
 # Each model with the queryset that defines its planned and done activities.
-TABLES = ((Opportunity, OpportunityQuerySet), (Client, ClientQuerySet))
+TABLES: tuple[
+    tuple[type[Opportunity], type[OpportunityQuerySet]] | tuple[type[Client], type[ClientQuerySet]],
+    ...,
+] = (
+    (Opportunity, OpportunityQuerySet),
+    (Client, ClientQuerySet),
+)
 
 
 def _refresh(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,7 +120,7 @@ def _move_related_rows(*, source: Client, target: Client) -> None:
     for relation in _relations():
         model, field = relation.related_model, relation.field.name
         rows = model._base_manager.filter(**{field: source})
-        changes = {field: target}
+        changes: dict[str, Client | Combinable] = {field: target}
         if model is not Client and any(f.name == "version" for f in model._meta.concrete_fields):
             changes["version"] = F("version") + 1  # an edit form opened before is now stale
         rows.update(**changes)

@@ -80,7 +80,7 @@ def client_update(
     return client
 
 
-def _lone_contact_is_primary(*, client: Client, contacts: list[ContactInput]) -> None:
+def _lone_contact_is_primary(*, client: Client, contacts: Sequence[ContactInput]) -> None:
     """The only contact a client keeps is its primary contact, ticked or not."""
     kept = [row for row in contacts if not row.delete]
     if len(kept) != 1:
@@ -106,7 +106,9 @@ def _save_contacts(*, client: Client, contacts: Sequence[ContactInput], user: Us
             contact.save()
             record_changes(instance=contact, client=client, before=None, user=user)
             continue
-        contact = lock_and_check(Contact, pk=row.id, expected_version=row.version)
+        # A row posted without its version is refused as stale: no version is negative.
+        version = -1 if row.version is None else row.version
+        contact = lock_and_check(Contact, pk=row.id, expected_version=version)
         if contact.client_id != client.pk or contact.is_deleted:
             raise ValidationError(_("This contact does not belong to the client."))
         if row.delete:
@@ -151,7 +153,7 @@ def client_delete(*, user: User, client_id: int) -> Client:
 def client_restore(*, user: User, client_id: int) -> Client:
     """Bring a client back from the recycle bin, unless its RIF/NIT was reused meanwhile."""
     client = Client.all_objects.select_for_update().get(pk=client_id, deleted_at__isnull=False)
-    if client.merged_into_id:
+    if client.merged_into is not None:
         raise ValidationError(
             _("This client was merged into %(survivor)s, which now has its records.")
             % {"survivor": client.merged_into.name}

@@ -13,7 +13,8 @@ from crm.concurrency import lock_and_check
 from crm.history import record_changes, snapshot
 from crm.models import Activity, Client, Complaint, ComplaintArea, ComplaintStatus
 
-AREA_GROUPS = {
+# Keyed by the area's value: what a complaint's `area` column holds.
+AREA_GROUPS: dict[str, Role] = {
     ComplaintArea.OPERATIONS: Role.OPERATIONS,
     ComplaintArea.FINANCE: Role.FINANCE,
     ComplaintArea.LEGAL: Role.LEGAL,
@@ -34,15 +35,17 @@ COMPLAINT_FIELDS = (
 )
 
 
-def _area_members(area: str) -> list:
+def _area_members(area: str) -> list[User]:
     group = Group.objects.filter(name=AREA_GROUPS[area].value).first()
     return list(group.user_set.filter(is_active=True)) if group else []
 
 
 def _check_links(complaint: Complaint) -> None:
-    if complaint.opportunity_id and complaint.opportunity.client_id != complaint.client_id:
+    # An unset link reads as None without a query.
+    opportunity, project = complaint.opportunity, complaint.project
+    if opportunity is not None and opportunity.client_id != complaint.client_id:
         raise ValidationError({"opportunity": _("The opportunity must belong to the client.")})
-    if complaint.project_id and complaint.project.client_id != complaint.client_id:
+    if project is not None and project.client_id != complaint.client_id:
         raise ValidationError({"project": _("The project must belong to the client.")})
 
 

@@ -14,21 +14,24 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.http import AuthenticatedHttpRequest
 from config.forms import BootstrapFormMixin
 from config.redirects import next_path
 from crm.concurrency import StaleVersionError
-from crm.forms.base import QueryForm, VersionField, query_count
+from crm.forms.base import QueryForm, VersionField, field_label, form_field, query_count
 from crm.models import BANT_FIELDS, BANT_QUESTIONS, Opportunity, Stage
 from crm.stage_rules import needs_bant
 
 CHOOSE_STAGE = _("Choose the stage to move to.")
 STALE_MESSAGE = _("Someone else moved or changed this opportunity. Reload the board.")
 # Won and lost ask for their details on pages of their own ("Cerrar Venta", "Perdida").
-FLOW_OF_STAGE = {Stage.WON: "crm:opportunity_win", Stage.LOST: "crm:opportunity_lose"}
+FLOW_OF_STAGE: dict[str, str] = {
+    Stage.WON: "crm:opportunity_win",
+    Stage.LOST: "crm:opportunity_lose",
+}
 
 
 class MoveForm(BootstrapFormMixin, forms.Form):
@@ -46,7 +49,7 @@ class MoveForm(BootstrapFormMixin, forms.Form):
         """The move page's form: every stage but the current one. (A POST accepts any stage,
         so that a move based on an outdated page is refused as outdated, not as invalid.)"""
         form = cls(initial={"to_stage": to_stage, "version": version})
-        form.fields["to_stage"].choices = [
+        form_field(form, "to_stage", forms.ChoiceField).choices = [
             (value, label) for value, label in Stage.choices if value != opportunity.stage
         ]
         return form
@@ -59,8 +62,8 @@ def _yes_no(value: str) -> bool:
     return value == "yes"
 
 
-def _label(name: str) -> str:
-    return capfirst(Opportunity._meta.get_field(name).verbose_name)
+def _label(name: str) -> StrOrPromise:
+    return field_label(Opportunity, name)
 
 
 class BantForm(BootstrapFormMixin, forms.Form):

@@ -9,7 +9,7 @@ version is refused by the services), turns what was typed into the services' inp
 import calendar
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from config.forms import (
     AmountField,
@@ -24,7 +25,13 @@ from config.forms import (
     LocalDateField,
     LocalDateTimeField,
 )
-from crm.forms.base import CurrencyField, ServiceErrorsMixin, VersionField, int_or_none
+from crm.forms.base import (
+    CurrencyField,
+    ServiceErrorsMixin,
+    VersionField,
+    form_field,
+    int_or_none,
+)
 from crm.forms.clients import DraftMixin
 from crm.models import (
     CONTACT_ATTEMPT_TYPES,
@@ -96,7 +103,7 @@ def _format_local(value: datetime) -> str:
     return timezone.localtime(value).strftime(DATETIME_INPUT)
 
 
-def _type_choices(types: Iterable[ActivityType]) -> list[tuple[str, str]]:
+def _type_choices(types: Iterable[ActivityType]) -> list[tuple[str, StrOrPromise]]:
     return [(kind.value, kind.label) for kind in types]
 
 
@@ -154,13 +161,14 @@ class FlowForm(ServiceErrorsMixin, DraftMixin, BootstrapFormMixin, forms.Form):
         return {}
 
     def choice_field(self, name: str) -> forms.ChoiceField:
-        return cast(forms.ChoiceField, self.fields[name])
+        return form_field(self, name, forms.ChoiceField)
 
     def schedule_fields(self) -> list[forms.BoundField]:
         return [self["next_type"], self["next_at"], self["next_subject"]]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("schedule"):
             # Not scheduling: a half-typed date in the unticked fields must not block saving.
             for name in ("next_type", "next_at", "next_subject"):
@@ -319,9 +327,9 @@ class FollowUpForm(FlowForm):
         super().__init__(data, opportunity=opportunity, draft=draft)
         self.fields["schedule"].label = _("Schedule next activity")
         self.choice_field("next_type").choices = _type_choices(FOLLOW_UP_TYPES)
-        contact = cast(forms.ModelChoiceField, self.fields["done_contact"])
+        contact = form_field(self, "done_contact", forms.ModelChoiceField)
         contact.queryset = contacts_of(client=opportunity.client)
-        performed = cast(forms.ModelChoiceField, self.fields["performed"])
+        performed = form_field(self, "performed", forms.ModelChoiceField)
         performed.queryset = pending_activities_of(opportunity=opportunity)
         if not self.pending:
             del self.fields["performed"]
@@ -339,7 +347,7 @@ class FollowUpForm(FlowForm):
             ("", _("Keep in %(stage)s") % {"stage": current}),
             *[(s.value, s.label) for s in OPEN_STAGES if s != opportunity.stage],
         ]
-        self.fields["to_stage"].help_text = RULE_TO_LEAVE.get(opportunity.stage, "")
+        self.fields["to_stage"].help_text = RULE_TO_LEAVE.get(Stage(opportunity.stage), "")
         self.fields["probability"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
         if opportunity.probability_overridden:
             note = _("Now %(value)s %%, set by hand: moving the stage keeps it.")

@@ -15,7 +15,6 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -28,6 +27,8 @@ from crm.forms.base import (
     QueryForm,
     ServiceErrorsMixin,
     VersionField,
+    field_label,
+    form_field,
     int_or_none,
     query_count,
     query_id,
@@ -72,8 +73,8 @@ PROBABILITY_RANGE = _("The probability goes from 0 to 100 %.")
 NO_CONTACT = _("No contact")
 
 
-def _label(name: str) -> str:
-    return capfirst(Opportunity._meta.get_field(name).verbose_name)
+def _label(name: str) -> StrOrPromise:
+    return field_label(Opportunity, name)
 
 
 class BantSelect(forms.NullBooleanSelect):
@@ -214,7 +215,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         super().__init__(data, initial=self._initial(initial_client))
         self.currency = CompanySettings.load().currency
         self._scope_choices()
-        if self.creating:
+        if self.instance is None:
             del self.fields["version"]
             # A hint for the date pickers; clean_* is what refuses past dates.
             self.fields["expected_close_date"].widget.attrs["min"] = (
@@ -234,7 +235,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     # Set-up ---------------------------------------------------------------------------------
 
     def _initial(self, initial_client: Client | None) -> dict:
-        if self.creating:
+        if self.instance is None:
             primary = None
             if initial_client is not None:
                 contacts = contacts_for_form(user=self.user, client_id=initial_client.pk)
@@ -266,7 +267,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         """Every select offers only what the user may choose (plus the saved value on edit,
         so that an inactive product or a former executive does not vanish silently)."""
         instance = self.instance
-        client_field = self.fields["client"]
+        client_field = form_field(self, "client", forms.ModelChoiceField)
         clients = clients_visible_to(user=self.user)
         if instance is not None:
             clients = Client.objects.filter(
@@ -282,17 +283,20 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
             }
         )
         chosen = self.data.get("client") if self.is_bound else self.initial.get("client")
-        self.fields["contact"].queryset = contacts_for_form(
+        contact_field = form_field(self, "contact", forms.ModelChoiceField)
+        contact_field.queryset = contacts_for_form(
             user=self.user,
             client_id=int_or_none(chosen),
             saved_client_id=instance.client_id if instance is not None else None,
         )
         selected = self.initial.get("products") or []
-        self.fields["products"].queryset = ProductService.objects.filter(
+        products_field = form_field(self, "products", forms.ModelMultipleChoiceField)
+        products_field.queryset = ProductService.objects.filter(
             Q(is_active=True) | Q(pk__in=selected)
         )
         owner_id = instance.owner_id if instance is not None else None
-        self.fields["owner"].queryset = User.objects.filter(
+        owner_field = form_field(self, "owner", forms.ModelChoiceField)
+        owner_field.queryset = User.objects.filter(
             Q(pk__in=assignable_executives().values("pk")) | Q(pk=owner_id)
         ).order_by("first_name", "last_name", "username")
 
@@ -322,6 +326,10 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     # Validation -------------------------------------------------------------------------------
 
+    # The errors collected so far, which the clean methods read (set by full_clean before it
+    # calls them; django-stubs does not declare it).
+    _errors: ErrorDict
+
     @property
     def errors(self) -> ErrorDict:
         if self.draft:
@@ -336,13 +344,14 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
     def clean_expected_close_date(self) -> date:
         close_date = self.cleaned_data["expected_close_date"]
-        unchanged = not self.creating and close_date == self.instance.expected_close_date
+        unchanged = self.instance is not None and close_date == self.instance.expected_close_date
         if close_date < timezone.localdate() and not unchanged:
             raise ValidationError(_("The expected close date cannot be in the past."), code="past")
         return close_date
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "client" in self._errors:
             # One clear message: a client out of reach says it; its contacts are moot.
             self._errors.pop("contact", None)
@@ -353,7 +362,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     def _check_bant(self, data: dict) -> None:
         """The services' BANT rule (crm.stage_rules), shown on each unanswered question."""
         stage = data.get("stage")
-        from_stage = None if self.creating else self.instance.stage
+        from_stage = None if self.instance is None else self.instance.stage
         if not stage or not bant_required(from_stage=from_stage, to_stage=stage):
             return
         unanswered = [name for name in BANT_QUESTIONS if data.get(name) is None]
@@ -380,7 +389,7 @@ class OpportunityForm(ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in OPPORTUNITY_FIELDS}
         data["estimated_value_currency"] = self.cleaned_data["estimated_value_currency"]
-        if not self.creating and self.instance.is_open:
+        if self.instance is not None and self.instance.is_open:
             probability = self.cleaned_data["probability"]
             if probability is None:
                 probability = default_probability(self.instance.stage)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TypedDict
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
@@ -72,8 +73,8 @@ class BoardColumn:
     has_more: bool = False
 
     @property
-    def rule(self) -> str:
-        return RULE_TO_ENTER.get(self.stage, "")
+    def rule(self) -> StrOrPromise:
+        return RULE_TO_ENTER.get(Stage(self.stage), "")
 
     @property
     def next_page(self) -> int:
@@ -177,21 +178,36 @@ def column_cards(
     return with_card_facts(rows[:BOARD_PAGE_SIZE]), len(rows) > BOARD_PAGE_SIZE
 
 
+class CardFacts(TypedDict):
+    """What `with_card_facts` sets on each card, for the template only."""
+
+    card_id: str
+    card_version: str
+    card_url: str
+    card_move_url: str
+    card_owner: str
+
+
 def with_card_facts(cards: list[Opportunity]) -> list[Opportunity]:
     """What each card writes, computed once here rather than by template lookups and tags
     (the board renders a hundred cards): its page and move URLs, its id and version as plain
     digits and its owner's name."""
     page_url, move_url = _url_of("crm:opportunity_detail"), _url_of("crm:opportunity_move")
     for card in cards:
-        card.card_id = str(card.pk)
-        card.card_version = str(card.version)
-        card.card_url = page_url(card.card_id)
-        card.card_move_url = move_url(card.card_id)
-        card.card_owner = card.owner.get_full_name() or card.owner.username
+        card_id = str(card.pk)
+        facts = CardFacts(
+            card_id=card_id,
+            card_version=str(card.version),
+            card_url=page_url(card_id),
+            card_move_url=move_url(card_id),
+            card_owner=card.owner.get_full_name() or card.owner.username,
+        )
+        # Attributes beside the model's fields, which the template reads.
+        vars(card).update(facts)
     return cards
 
 
-def _url_of(name: str) -> Callable[[int], str]:
+def _url_of(name: str) -> Callable[[str], str]:
     """A function pk -> the URL `name` gives that pk: one reverse() for every card."""
     marker = "2147483647"
     head, tail = reverse(name, args=[marker]).rsplit(marker, 1)

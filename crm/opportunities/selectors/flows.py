@@ -1,8 +1,10 @@
 """Reads behind an opportunity's three flows ("Dar Seguimiento", "Cerrar Venta", "Gestionar
 Oportunidad Perdida"): each is one query whatever the number of rows."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from accounts.roles import HANDOFF_ROLES
 from crm.models import SATISFACTION_TYPES, Activity, Competitor, Opportunity, StageSetting
@@ -21,14 +23,28 @@ def pending_activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
     ).order_by("scheduled_at", "pk")
 
 
-def planned_activities_on_close(*, opportunity: Opportunity) -> list[Activity]:
+class CloseDefaults(TypedDict):
+    """What `planned_activities_on_close` annotates on each activity."""
+
+    cancel_by_default: bool
+
+
+if TYPE_CHECKING:  # WithAnnotations can be subscripted by the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    PlannedOnClose = WithAnnotations[Activity, CloseDefaults]
+
+
+def planned_activities_on_close(*, opportunity: Opportunity) -> "list[PlannedOnClose]":
     """What is still planned for an opportunity about to be won or lost, each with
     `cancel_by_default`: pre-sale follow-ups are no longer due once it is closed, while a
     post-sale activity (a satisfaction call, a review meeting, a survey) stays."""
-    activities = list(pending_activities_of(opportunity=opportunity))
-    for activity in activities:
-        activity.cancel_by_default = activity.type not in SATISFACTION_TYPES
-    return activities
+    cancel_by_default = ~Q(type__in=SATISFACTION_TYPES)
+    return list(
+        pending_activities_of(opportunity=opportunity).annotate(
+            cancel_by_default=ExpressionWrapper(cancel_by_default, output_field=BooleanField())
+        )
+    )
 
 
 def handoff_audience() -> dict[str, int]:

@@ -129,7 +129,9 @@ def user_can_edit_opportunity(*, user: User, opportunity: Opportunity) -> bool:
     return Opportunity.objects.filter(rule, pk=opportunity.pk).exists()
 
 
-def with_opportunity_edit_flag(opportunities: QuerySet[Opportunity], *, user: User) -> QuerySet:
+def with_opportunity_edit_flag(
+    opportunities: OpportunityQuerySet, *, user: User
+) -> OpportunityQuerySet:
     """Annotate `user_can_edit` on each row with the same rule, in the same query (cards,
     list rows, the opportunity page)."""
     rule = opportunity_edit_rule(user)
@@ -175,11 +177,11 @@ def get_notified_opportunity_or_403(*, user: User, pk: int) -> Opportunity:
         opportunities_notified_to(user=user)
         .select_related("client", "contact", "owner", "winning_competitor")
         .with_follow_up_state()
+        .annotate(user_can_edit=Value(False, output_field=BooleanField()))
     )
     opportunity = queryset.filter(pk=pk).first()
     if opportunity is None:
         raise PermissionDenied
-    opportunity.user_can_edit = False
     return opportunity
 
 
@@ -191,6 +193,6 @@ def activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
     return opportunity.activities.select_related("owner", "contact")
 
 
-def deleted_opportunities_visible_to(*, user: User) -> OpportunityQuerySet:
+def deleted_opportunities_visible_to(*, user: User) -> QuerySet[Opportunity]:
     """The recycle bin: admins see every deleted opportunity, others those they deleted."""
     return deleted_visible_to(Opportunity, user=user).select_related("client")

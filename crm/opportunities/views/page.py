@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import ADD, CHANGE, DELETE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
+from crm.forms.base import field_label
 from crm.history import changes_since
 from crm.models import BANT_QUESTIONS, Client, Opportunity, Stage
 from crm.money import display_currency
@@ -55,10 +55,12 @@ from crm.views.sharing import share_page
 
 FORM_TEMPLATE = "crm/opportunity_form.html"
 MAX_TIMELINE_PAGES = 50
-STAGE_BADGES = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
+STAGE_BADGES: dict[str, str] = {Stage.WON: "text-bg-success", Stage.LOST: "text-bg-danger"}
 
 
 def _visible_client(user: User, pk: int | None) -> Client | None:
+    if pk is None:
+        return None
     return clients_visible_to(user=user).filter(pk=pk).first()
 
 
@@ -153,7 +155,7 @@ def _bant(opportunity: Opportunity) -> list[tuple]:
     """(question, answer, note) of each BANT question; None = not answered yet."""
     return [
         (
-            capfirst(Opportunity._meta.get_field(name).verbose_name),
+            field_label(Opportunity, name),
             getattr(opportunity, name),
             getattr(opportunity, f"{name}_note"),
         )
