@@ -30,6 +30,7 @@ from crm.services.activities import consecutive_unanswered_attempts
 
 if TYPE_CHECKING:  # crm.filters.activities imports this module (WHOLE_TEAM, owned_by)
     from crm.filters.activities import ActivityFilter
+    from crm.opportunities.selectors.flows import PlannedOnClose
 
 # The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
 WHOLE_TEAM = "all"
@@ -349,7 +350,7 @@ class NoAnswerOffer:
 
     opportunity: Opportunity
     attempts: int
-    planned: list[Activity] = field(default_factory=list)
+    planned: "list[PlannedOnClose]" = field(default_factory=list)
 
     @property
     def cancel_chosen(self) -> set[int]:
@@ -357,7 +358,7 @@ class NoAnswerOffer:
         return {
             activity.pk
             for activity in self.planned
-            if hasattr(activity, "cancel_by_default") and activity.cancel_by_default
+            if activity.cancel_by_default
         }
 
 
