@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
@@ -32,7 +32,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,9 @@ from crm.models.opportunities import OpportunityQuerySet
 from crm.money import amount_column
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import median_and_p75
+
+if TYPE_CHECKING:  # the stubs' name for what as_sql returns (no such name at run time)
+    from django.db.models.sql.compiler import _AsSqlType
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0")
@@ -89,31 +92,17 @@ def hundredths(value: Decimal | None) -> Decimal:
 class MonthStart(Func):
     """The first day of a date's month, computed by the database itself (Django's
     TruncMonth calls a Python function per row on SQLite, and on PostgreSQL converts each
-    date to a timestamp with time zone)."""
+    date to a timestamp with time zone: here the date goes to date_trunc as a timestamp
+    without one, which spared that conversion per row)."""
 
     output_field = DateField()
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:  # type: ignore[override]
-        return TruncMonth(*self.source_expressions, output_field=DateField()).as_sql(
-            compiler, connection, **extra
-        )
+    template = "date_trunc('month', %(expressions)s::timestamp)::date"
 
     def as_sqlite(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
-        return super().as_sql(
-            compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
-        )
-
-    def as_postgresql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
-        # A date goes to date_trunc as a timestamp without time zone: as timestamptz (what
-        # PostgreSQL picks for a bare date) each row paid a time-zone conversion.
-        template = "date_trunc('month', %(expressions)s::timestamp)::date"
-        return super().as_sql(compiler, connection, template=template, **extra)
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> "_AsSqlType":
+        template = "date(%(expressions)s, 'start of month')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 def won_value(currency: str = Currency.USD) -> Coalesce:
@@ -146,6 +135,14 @@ class StageRow:
     p75_days: int | None = None
     slowest: bool = False
     href: str = ""  # the opportunity list that makes the row up (set by the view)
+
+
+@dataclass
+class Previous:
+    """What was won in the previous equivalent period."""
+
+    count: int = 0
+    value: Decimal = ZERO
 
 
 @dataclass
@@ -250,7 +247,7 @@ def _month_rows(filters: ReportFilters) -> dict[date, MonthRow]:
 
 def _stages_and_months(
     filters: ReportFilters, *, now: datetime
-) -> tuple[list[StageRow], list[MonthRow], dict]:
+) -> tuple[list[StageRow], list[MonthRow], Previous]:
     """The stage table and the projection from one grouped query over the open pipeline of
     the period (by stage and month of expected close: at most 5 × the period's months
     rows), the percentiles of days in stage from a second one, and the won per month and
@@ -305,12 +302,12 @@ def _stages_and_months(
             previous_value=Sum(won_value(filters.currency), filter=previous_period),
         )
     )
-    previous = {"count": 0, "value": ZERO}
+    previous = Previous()
     for item in won:
         if item["won"] is not None:
             months[_as_date(item["month"])].won = item["won"]
-        previous["count"] += item["previous_count"]
-        previous["value"] += item["previous_value"] or ZERO
+        previous.count += item["previous_count"]
+        previous.value += item["previous_value"] or ZERO
     return [rows[stage] for stage in OPEN_STAGES], list(months.values()), previous
 
 
@@ -334,7 +331,7 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
     # Lost today, as a membership test against the (indexed) lost opportunities rather than
     # a join of every entry to its opportunity; the outer filter already applies the scope.
     lost_now = Q(opportunity__in=Opportunity.objects.filter(stage=Stage.LOST).values("pk"))
-    advanced = Q(advanced=True)
+    moved_on = Q(advanced=True)
     grouped = (
         StageChange.objects.filter(
             Q(previous_entry_at__isnull=True) | Q(previous_entry_at__lt=since),
@@ -347,16 +344,17 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
         .values("to_stage")
         .annotate(
             entered=Count("pk"),
-            moved_on=Count("pk", filter=advanced),
-            lost=Count("pk", filter=~advanced & lost_now),
+            moved_on=Count("pk", filter=moved_on),
+            lost=Count("pk", filter=~moved_on & lost_now),
         )
     )
     counts = {row["to_stage"]: row for row in grouped}
     rows = []
     for stage in OPEN_STAGES:
-        row = counts.get(stage, {})
-        entered, advanced = row.get("entered", 0), row.get("moved_on", 0)
-        lost = row.get("lost", 0)
+        row = counts.get(stage)
+        entered = row["entered"] if row else 0
+        advanced = row["moved_on"] if row else 0
+        lost = row["lost"] if row else 0
         rows.append(
             ConversionRow(
                 stage=stage,
@@ -374,7 +372,7 @@ def _analysis(
     filters: ReportFilters,
     stages: list[StageRow],
     conversion: list[ConversionRow],
-    previous: dict,
+    previous: Previous,
 ) -> Analysis:
     # Historic conversion Prospección → Ganada: the opportunities that entered Prospección
     # in the twelve months before the period, and how many of them were won. Read from the
@@ -392,20 +390,20 @@ def _analysis(
         won=Count("opportunity", distinct=True, filter=won_now),
     )
     open_value = sum((row.total for row in stages), ZERO)
-    previous_value = previous["value"] or ZERO
+    previous_value = previous.value
     needed = None
-    if historic["won"] and previous["count"]:
-        needed = math.ceil(previous["count"] * historic["entered"] / historic["won"])
+    if historic["won"] and previous.count:
+        needed = math.ceil(previous.count * historic["entered"] / historic["won"])
     # A stage stands out only when the others do better: with every rate (or every median)
     # equal, no stage is flagged.
     measured = [row for row in conversion if row.rate is not None]
     bottleneck = None
     if len({row.rate for row in measured}) > 1:
-        bottleneck = min(measured, key=lambda row: row.rate)
+        bottleneck = min(measured, key=lambda row: row.rate or 0.0)
     timed = [row for row in stages if row.median_days is not None]
     slowest = None
     if len({row.median_days for row in timed}) > 1:
-        slowest = max(timed, key=lambda row: row.median_days)
+        slowest = max(timed, key=lambda row: row.median_days or 0)
     if bottleneck is not None:
         bottleneck.bottleneck = True
     if slowest is not None:
@@ -413,7 +411,7 @@ def _analysis(
     return Analysis(
         open_value=open_value,
         previous_won_value=previous_value,
-        previous_won_count=previous["count"],
+        previous_won_count=previous.count,
         coverage=float(open_value / previous_value) if previous_value else None,
         historic_entered=historic["entered"],
         historic_won=historic["won"],
