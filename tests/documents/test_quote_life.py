@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CompanySettings, Notification
-from crm.models import Quote, QuoteStatus, Stage
+from crm.models import Client, Opportunity, Quote, QuoteStatus, Stage
 from documents.quotes import QuoteInput, quote_create
 from tests.documents.files import make_quote
 from tests.factories import ClientFactory, OpportunityFactory
@@ -108,3 +108,22 @@ def test_the_dashboard_shows_the_executives_quotes_about_to_expire(
     html = client_as(executive).get(reverse("dashboard:home")).content.decode()
     section = html.split('data-testid="dashboard-expiring-quotes"')[1].split("</section>")[0]
     assert "COT-MIA" in section and "COT-AJENA" not in section
+
+
+def test_the_dashboard_leaves_out_the_quotes_of_what_is_in_the_recycle_bin(
+    client_as, manager, executive, opportunity
+):
+    make_quote(executive, opportunity=opportunity, number="COT-VIVA", days=1)
+    in_bin = OpportunityFactory(client=opportunity.client, owner=executive)
+    make_quote(executive, opportunity=in_bin, number="COT-PAPELERA", days=1)
+    Opportunity.all_objects.filter(pk=in_bin.pk).update(deleted_at=timezone.now())
+    gone_client = ClientFactory(owner=executive)
+    of_gone_client = OpportunityFactory(client=gone_client, owner=executive)
+    make_quote(executive, opportunity=of_gone_client, number="COT-CLIENTE-BORRADO", days=1)
+    Client.all_objects.filter(pk=gone_client.pk).update(deleted_at=timezone.now())
+
+    for user in (executive, manager):
+        html = client_as(user).get(reverse("dashboard:home")).content.decode()
+        section = html.split('data-testid="dashboard-expiring-quotes"')[1].split("</section>")[0]
+        assert "COT-VIVA" in section
+        assert "COT-PAPELERA" not in section and "COT-CLIENTE-BORRADO" not in section
