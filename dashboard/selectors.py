@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -75,7 +76,7 @@ class DashboardAggregates:
     - `agenda`: {owner: {overdue, today, week}} of the planned activities.
     """
 
-    owner: object
+    owner: User | None
     today: date
     months: list[date]
     quarter_start: date
@@ -96,16 +97,20 @@ class DashboardAggregates:
             zero,
         )
 
-    def closed_total(self, key: str, *, stage: str, owner: int | None = None) -> Decimal | int:
-        zero = 0 if key == "quarter" else ZERO
-        return sum(
-            (
-                row[key] or zero
-                for (row_owner, row_stage), row in self.closed.items()
-                if row_stage == stage and (owner is None or row_owner == owner)
-            ),
-            zero,
-        )
+    def _closed(self, stage: str, owner: int | None) -> list[dict[str, Any]]:
+        return [
+            row
+            for (row_owner, row_stage), row in self.closed.items()
+            if row_stage == stage and (owner is None or row_owner == owner)
+        ]
+
+    def closed_count(self, *, stage: str, owner: int | None = None) -> int:
+        """How many deals of `stage` closed this quarter."""
+        return sum(row["quarter"] for row in self._closed(stage, owner))
+
+    def closed_value(self, key: str, *, stage: str, owner: int | None = None) -> Decimal:
+        """The value of `key` (won_0 … won_5, won_later) of the deals of `stage`."""
+        return sum((row[key] or ZERO for row in self._closed(stage, owner)), ZERO)
 
     def won_in(self, first: date, last: date | None = None, *, owner: int | None = None) -> Decimal:
         """Value won in the whole months from `first` to `last` (both in `months`); with no
@@ -117,7 +122,7 @@ class DashboardAggregates:
         ]
         if last is None:
             keys.append("won_later")
-        return sum((self.closed_total(key, stage=Stage.WON, owner=owner) for key in keys), ZERO)
+        return sum((self.closed_value(key, stage=Stage.WON, owner=owner) for key in keys), ZERO)
 
     def agenda_total(self, key: str, *, owner: int | None = None) -> int:
         return sum(
@@ -198,11 +203,15 @@ def dashboard_aggregates(
         months=months,
         quarter_start=quarter_start,
         open={
-            (row.pop("owner"), row.pop("stage")): row | {"weighted": hundredths(row["weighted"])}
+            (row["owner"], row["stage"]): {
+                "count": row["count"],
+                "value": row["value"],
+                "weighted": hundredths(row["weighted"]),
+            }
             for row in open_rows
         },
-        closed={(row.pop("owner"), row.pop("stage")): row for row in closed_rows},
-        agenda={row.pop("owner"): row for row in agenda_rows},
+        closed={(row["owner"], row["stage"]): dict(row) for row in closed_rows},
+        agenda={row["owner"]: dict(row) for row in agenda_rows},
     )
 
 
@@ -258,8 +267,8 @@ def trend_figures(
     months = aggregates.months
     month_start, quarter_start = months[-1], aggregates.quarter_start
     previous_quarter = add_months(quarter_start, -3)
-    won_quarter = aggregates.closed_total("quarter", stage=Stage.WON)
-    decided = won_quarter + aggregates.closed_total("quarter", stage=Stage.LOST)
+    won_quarter = aggregates.closed_count(stage=Stage.WON)
+    decided = won_quarter + aggregates.closed_count(stage=Stage.LOST)
     median, p75 = sales_cycle(_report_scope(user=user, owner=owner, today=today))
     activities = activities_visible_to(user=user).filter(
         done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
@@ -315,10 +324,8 @@ def team_table(
     )
     table = []
     for executive in assignable_executives():
-        won_count = aggregates.closed_total("quarter", stage=Stage.WON, owner=executive.pk)
-        decided = won_count + aggregates.closed_total(
-            "quarter", stage=Stage.LOST, owner=executive.pk
-        )
+        won_count = aggregates.closed_count(stage=Stage.WON, owner=executive.pk)
+        decided = won_count + aggregates.closed_count(stage=Stage.LOST, owner=executive.pk)
         table.append(
             {
                 "executive": executive,
