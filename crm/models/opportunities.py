@@ -446,6 +446,25 @@ class Opportunity(Record, SearchTextModel, ActivityFacts):
                 name="opp_pipeline_report",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # The same, led by the expected close date: the team's pipeline of a period (no
+            # executive chosen) reads only the period's entries; SQLite picked the bare
+            # (stage, expected close) index and read every row of the table (3 years: 232 ->
+            # 91 ms for the grouped stage and month totals).
+            models.Index(
+                fields=[
+                    "stage",
+                    "expected_close_date",
+                    "owner",
+                    "estimated_value",
+                    "probability",
+                    "client",
+                    "stage_changed_at",
+                    "id",
+                    "deleted_at",  # SQLite reads a partial index alone only with it
+                ],
+                name="opp_pipeline_period",
+                condition=Q(deleted_at__isnull=True),
+            ),
             # Won and lost by close date (Ventas, Pérdidas, the dashboard's won figures).
             models.Index(
                 fields=[
