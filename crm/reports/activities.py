@@ -30,7 +30,7 @@ class ActivityCounts(TypedDict):
 
 
 def activities_in_scope(filters: ReportFilters) -> QuerySet[Activity]:
-    rows = activities_visible_to(user=filters.user).order_by()
+    rows = activities_visible_to(user=filters.viewer()).order_by()
     if filters.executive is not None:
         rows = rows.filter(owner=filters.executive)
     if filters.segment:

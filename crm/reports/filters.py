@@ -130,7 +130,10 @@ class ReportFilters:
     """What a report is computed for: its period, the previous equivalent period and the
     filters, resolved for one user."""
 
-    user: User
+    # Whose visibility scopes the figures. None only for filters that have no user and
+    # scope the rows themselves (crm.services.forecasts.CompanyFilters, the scheduled
+    # snapshot of the company's figures): they override `opportunities()` and `narrowed()`.
+    user: User | None
     preset: str
     start: date
     end: date
@@ -143,10 +146,17 @@ class ReportFilters:
     # The amounts' currency: the user's display currency (crm.money), not a URL filter.
     currency: str = "USD"
 
+    def viewer(self) -> User:
+        """The user whose visibility scopes the figures; filters without one (see `user`)
+        cannot compute what depends on a user's visibility."""
+        if self.user is None:
+            raise TypeError(f"{type(self).__name__} has no user to scope the figures to")
+        return self.user
+
     def opportunities(self) -> OpportunityQuerySet:
         """The user's opportunities narrowed by the executive, segment and industry filters
         (not by dates: each figure applies its own date column to the period)."""
-        rows = opportunities_visible_to(user=self.user)
+        rows = opportunities_visible_to(user=self.viewer())
         if self.executive is not None:
             rows = rows.filter(owner=self.executive)
         if self.segment:
@@ -162,7 +172,7 @@ class ReportFilters:
             self.executive is not None
             or bool(self.segment)
             or self.industry is not None
-            or not sees_every_opportunity(user=self.user)
+            or not sees_every_opportunity(user=self.viewer())
         )
 
     def opportunity_condition(self, column: str = "opportunity") -> Q:
