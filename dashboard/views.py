@@ -29,8 +29,9 @@ from dashboard.selectors import (
 )
 
 
-def _links(owner: User) -> dict:
-    """The list (or report) behind each figure, for the user's own scope or one executive."""
+def _links(owner: User | None) -> dict[str, str]:
+    """The list (or report) behind each figure, for one executive (the user or the chosen
+    one), or the whole team's when `owner` is None."""
     owner_param = {"owner": owner.pk} if owner else {}
     report_param = {"ejecutivo": owner.pk if owner else ""}
     activity_param = {"executive": owner.pk} if owner else {"executive": "all"}
@@ -71,7 +72,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         today=timezone.localdate(),
         currency=currency,
     )
-    goal_rows = {row.executive.pk: row for row in goals.rows} if goals else {}
+    # The board's rows are the executives' (only its `team` row has none).
+    goal_rows = (
+        {row.executive.pk: row for row in goals.rows if row.executive is not None} if goals else {}
+    )
     for row in team:
         row["goal"] = goal_rows.get(row["executive"].pk)
     labels = dict(Stage.choices)

@@ -3,9 +3,9 @@ done in it, by type and by executive, the overdue ones (planned, not done nor ca
 scheduled before now), and the follow-ups kept on time: of the open opportunities, those not
 requiring follow-up against their stage frequency (OpportunityQuerySet.requiring_follow_up)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -19,8 +19,18 @@ from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
 from crm.selectors.activities import activities_visible_to
 
 
+class ActivityCounts(TypedDict):
+    """One (type, executive) group of `_counts`."""
+
+    type: str
+    owner__username: str
+    planned: int
+    done: int
+    overdue: int
+
+
 def activities_in_scope(filters: ReportFilters) -> QuerySet[Activity]:
-    rows = activities_visible_to(user=filters.user).order_by()
+    rows = activities_visible_to(user=filters.viewer()).order_by()
     if filters.executive is not None:
         rows = rows.filter(owner=filters.executive)
     if filters.segment:
@@ -32,7 +42,7 @@ def activities_in_scope(filters: ReportFilters) -> QuerySet[Activity]:
 
 def _counts(
     rows: QuerySet[Activity], *, since: datetime, until: datetime, now: datetime
-) -> list[dict]:
+) -> list[ActivityCounts]:
     """Planned, done and overdue per (type, executive) in one grouped query over only the
     activities that can count (scheduled or done in the period, or still open and late),
     each condition an index range: not every activity of the scope."""
@@ -51,10 +61,10 @@ def _counts(
     )
 
 
-def _by(counts: list[dict], key: str) -> list[dict]:
+def _by(counts: Iterable[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
     """The (type, executive) groups summed by one of the two keys, in the order they come
     (the executives) or by code (the types)."""
-    totals: dict = {}
+    totals: dict[Any, dict[str, Any]] = {}
     for row in counts:
         total = totals.setdefault(row[key], {key: row[key], "planned": 0, "done": 0, "overdue": 0})
         for figure in ("planned", "done", "overdue"):

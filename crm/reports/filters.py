@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.roles import VIEW, module_rights
 from accounts.selectors import assignable_executives
 from config.forms import BootstrapFormMixin, LocalDateField
+from crm.forms.base import form_field
 from crm.models import Industry, Segment
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import display_currency
@@ -96,17 +97,24 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, executives: QuerySet[User], empty_label: StrOrPromise, **kwargs: Any
+        self,
+        *args: Any,
+        executives: QuerySet[User],
+        empty_label: StrOrPromise | None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ejecutivo"].queryset = executives
-        self.fields["ejecutivo"].empty_label = empty_label
+        executive = form_field(self, "ejecutivo", forms.ModelChoiceField)
+        executive.queryset = executives
+        executive.empty_label = empty_label
         if empty_label is None:
-            self.fields["ejecutivo"].required = True
-        self.fields["industria"].queryset = Industry.objects.filter(is_active=True)
+            executive.required = True
+        industry = form_field(self, "industria", forms.ModelChoiceField)
+        industry.queryset = Industry.objects.filter(is_active=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("periodo") == Period.CUSTOM:
             if not data.get("desde") or not data.get("hasta"):
                 raise forms.ValidationError(_("A custom period needs both dates."))
@@ -122,7 +130,10 @@ class ReportFilters:
     """What a report is computed for: its period, the previous equivalent period and the
     filters, resolved for one user."""
 
-    user: User
+    # Whose visibility scopes the figures. None only for filters that have no user and
+    # scope the rows themselves (crm.services.forecasts.CompanyFilters, the scheduled
+    # snapshot of the company's figures): they override `opportunities()` and `narrowed()`.
+    user: User | None
     preset: str
     start: date
     end: date
@@ -135,10 +146,17 @@ class ReportFilters:
     # The amounts' currency: the user's display currency (crm.money), not a URL filter.
     currency: str = "USD"
 
+    def viewer(self) -> User:
+        """The user whose visibility scopes the figures; filters without one (see `user`)
+        cannot compute what depends on a user's visibility."""
+        if self.user is None:
+            raise TypeError(f"{type(self).__name__} has no user to scope the figures to")
+        return self.user
+
     def opportunities(self) -> OpportunityQuerySet:
         """The user's opportunities narrowed by the executive, segment and industry filters
         (not by dates: each figure applies its own date column to the period)."""
-        rows = opportunities_visible_to(user=self.user)
+        rows = opportunities_visible_to(user=self.viewer())
         if self.executive is not None:
             rows = rows.filter(owner=self.executive)
         if self.segment:
@@ -154,7 +172,7 @@ class ReportFilters:
             self.executive is not None
             or bool(self.segment)
             or self.industry is not None
-            or not sees_every_opportunity(user=self.user)
+            or not sees_every_opportunity(user=self.viewer())
         )
 
     def opportunity_condition(self, column: str = "opportunity") -> Q:
@@ -167,7 +185,7 @@ class ReportFilters:
 
     def query_string(self) -> str:
         """The filters as URL parameters (what the exports, the plan and links carry)."""
-        params = {"periodo": self.preset}
+        params: dict[str, str | int] = {"periodo": self.preset}
         if self.preset == Period.CUSTOM:
             params |= {"desde": self.start.isoformat(), "hasta": self.end.isoformat()}
         params["ejecutivo"] = self.executive.pk if self.executive else ""
@@ -177,10 +195,10 @@ class ReportFilters:
             params["industria"] = self.industry.pk
         return urlencode(params)
 
-    def list_params(self) -> dict:
+    def list_params(self) -> dict[str, str | int]:
         """The same filters in the opportunity list's parameter names (its filters have no
         industry: a link opened from an industry-filtered report shows every industry)."""
-        params = {}
+        params: dict[str, str | int] = {}
         if self.executive is not None:
             params["owner"] = self.executive.pk
         if self.segment:
@@ -230,7 +248,7 @@ def report_filters(
     if not data.get("periodo"):
         data["periodo"] = DEFAULT_PERIOD  # so that the select shows the period computed
     if empty_label is None or (not team and "ejecutivo" not in data):
-        data["ejecutivo"] = user.pk  # an executive opens on (or is kept to) their own figures
+        data["ejecutivo"] = str(user.pk)  # an executive opens on (or is kept to) their own figures
     form = ReportFilterForm(data, executives=executives, empty_label=empty_label)
     form.is_valid()
     # Each valid field counts; a wrong period falls back to the default one.

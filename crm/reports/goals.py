@@ -65,21 +65,22 @@ class GoalBoard:
     team: GoalRow = field(init=False)
 
     def __post_init__(self) -> None:
-        def total(values: Iterable[Decimal | None]) -> Decimal | None:
-            values = [v for v in values if v is not None]
-            return sum(values) if values else None
+        def total[N: (int, Decimal)](values: Iterable[N | None], zero: N) -> N | None:
+            """The sum of the values given, or None when no row has one."""
+            present = [v for v in values if v is not None]
+            return sum(present, zero) if present else None
 
         no_rate = any(r.no_rate for r in self.rows)
         self.team = GoalRow(
             executive=None,
-            target=None if no_rate else total(r.target for r in self.rows),
+            target=None if no_rate else total((r.target for r in self.rows), ZERO),
             no_rate=no_rate,
             won=sum((r.won for r in self.rows), ZERO),
             weighted=sum((r.weighted for r in self.rows), ZERO),
             new_opportunities=sum(r.new_opportunities for r in self.rows),
-            new_opportunities_target=total(r.new_opportunities_target for r in self.rows),
+            new_opportunities_target=total((r.new_opportunities_target for r in self.rows), 0),
             activities=sum(r.activities for r in self.rows),
-            activities_target=total(r.activities_target for r in self.rows),
+            activities_target=total((r.activities_target for r in self.rows), 0),
         )
 
     @property

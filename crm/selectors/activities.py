@@ -355,11 +355,7 @@ class NoAnswerOffer:
     @property
     def cancel_chosen(self) -> set[int]:
         # `cancel_by_default` is set on each row by planned_activities_on_close (not a field).
-        return {
-            activity.pk
-            for activity in self.planned
-            if activity.cancel_by_default
-        }
+        return {activity.pk for activity in self.planned if activity.cancel_by_default}
 
 
 def no_answer_offer_for(
