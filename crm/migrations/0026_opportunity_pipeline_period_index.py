@@ -4,6 +4,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def measure_the_new_index(apps, schema_editor):
+    """Statistics for the new index at once where the database keeps statistics: with the
+    table's other indexes measured and this one not (SQLite after an ANALYZE), SQLite
+    misjudged it and read the manager's dashboard through it, 4x slower. A SQLite database
+    that never ran ANALYZE is left to its heuristics (statistics of an empty table would
+    mislead it later)."""
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is None:
+                return
+        cursor.execute("ANALYZE crm_opportunity")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -16,4 +31,5 @@ class Migration(migrations.Migration):
             model_name='opportunity',
             index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['stage', 'expected_close_date', 'owner', 'estimated_value', 'probability', 'client', 'stage_changed_at', 'id', 'deleted_at'], name='opp_pipeline_period'),
         ),
+        migrations.RunPython(measure_the_new_index, migrations.RunPython.noop),
     ]
