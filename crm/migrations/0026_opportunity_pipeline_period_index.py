@@ -20,16 +20,29 @@ def measure_the_new_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0025_goal_forecast_currency'),
+        ("crm", "0025_goal_forecast_currency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='opportunity',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['stage', 'expected_close_date', 'owner', 'estimated_value', 'probability', 'client', 'stage_changed_at', 'id', 'deleted_at'], name='opp_pipeline_period'),
+            model_name="opportunity",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=[
+                    "stage",
+                    "expected_close_date",
+                    "owner",
+                    "estimated_value",
+                    "probability",
+                    "client",
+                    "stage_changed_at",
+                    "id",
+                    "deleted_at",
+                ],
+                name="opp_pipeline_period",
+            ),
         ),
         migrations.RunPython(measure_the_new_index, migrations.RunPython.noop),
     ]
