@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,7 @@ from crm.models import ForecastSnapshot, Stage
 from crm.money import amount_column
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
-from crm.reports.pipeline import ZERO, won_value
+from crm.reports.pipeline import ZERO, MonthStart, won_value
 from crm.reports.sales import month_key
 from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
 
@@ -56,7 +55,7 @@ def _won_by(filters: ReportFilters, months: list[date], *fields: str) -> Any:
         unfiltered.opportunities()
         .order_by()
         .filter(stage=Stage.WON, closed_on__gte=months[0], closed_on__lt=add_months(months[-1], 1))
-        .annotate(month=TruncMonth("closed_on"))
+        .annotate(month=MonthStart("closed_on"))
         .values("month", *fields)
         .annotate(won=Sum(won_value(filters.currency)))
     )

@@ -5,7 +5,6 @@ learned written on them (the latest LESSONS_SHOWN)."""
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from crm.models import LossReason, Opportunity, Stage
@@ -13,7 +12,7 @@ from crm.models.opportunities import OpportunityQuerySet
 from crm.money import amount_column
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
-from crm.reports.pipeline import ZERO
+from crm.reports.pipeline import ZERO, MonthStart
 from crm.reports.tables import Column, Figure, Kind, Table, TableReport
 
 LESSONS_SHOWN = 50
@@ -83,7 +82,7 @@ def losses_report(*, filters: ReportFilters) -> TableReport:
         columns=[Column(_("Month")), *value_columns],
         rows=[
             [charts.month_label(r["month"]), r["count"], r["value"]]
-            for r in lost.annotate(month=TruncMonth("closed_on"))
+            for r in lost.annotate(month=MonthStart("closed_on"))
             .values("month")
             .annotate(
                 count=Count("pk"), value=Sum(amount_column("estimated_value", filters.currency))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from crm.models import Opportunity, Stage
@@ -20,7 +20,7 @@ from crm.models.opportunities import OpportunityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters, add_months
 from crm.reports.percentiles import median_and_p75
-from crm.reports.pipeline import ZERO, won_value
+from crm.reports.pipeline import ZERO, MonthStart, won_value
 from crm.reports.tables import Column, Figure, Kind, Table, TableReport, ratio
 
 
@@ -32,7 +32,14 @@ def _year_earlier(day: date) -> date:
 
 
 def closed_in(filters: ReportFilters, start: date, end: date) -> OpportunityQuerySet:
-    return filters.opportunities().order_by().filter(closed_on__range=(start, end))
+    """Won or lost with the close date in [start, end]. The stages are named so that both
+    databases read the range of the covering index opp_closed_report (SQLite otherwise went
+    through every opportunity of every executive: 105 ms -> 1 ms)."""
+    return (
+        filters.opportunities()
+        .order_by()
+        .filter(stage__in=(Stage.WON, Stage.LOST), closed_on__range=(start, end))
+    )
 
 
 def sales_cycle(filters: ReportFilters) -> tuple[int | None, int | None]:
@@ -94,7 +101,7 @@ def sales_report(*, filters: ReportFilters) -> TableReport:
         rows = (
             closed_in(filters, start, end)
             .filter(stage=Stage.WON)
-            .annotate(month=TruncMonth("closed_on"))
+            .annotate(month=MonthStart("closed_on"))
             .values("month")
             .annotate(count=Count("pk"), value=Sum(won_value(filters.currency)))
         )
