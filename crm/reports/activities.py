@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from crm.models import OPEN_STAGES, Activity, ActivityType
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
@@ -49,16 +50,35 @@ def _counts(
     planned = Q(scheduled_at__gte=since, scheduled_at__lt=until)
     done = Q(done_at__gte=since, done_at__lt=until)
     overdue = Q(done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__lt=now)
-    return list(
+    grouped = list(
         rows.filter(planned | done | overdue)
-        .values("type", "owner__username")
+        .values("type", "owner")
         .annotate(
             planned=Count("pk", filter=planned),
             done=Count("pk", filter=done),
             overdue=Count("pk", filter=overdue),
         )
-        .order_by("owner__username", "type")  # the executives in the database's collation
     )
+    # The executives' names in a second, small query (in the database's collation): joined
+    # to every row, SQLite walked the activities executive by executive through the table
+    # (2x slower); grouped by the owner's id it reads one index.
+    names = dict(
+        User.objects.filter(pk__in={row["owner"] for row in grouped})
+        .order_by("username")
+        .values_list("pk", "username")
+    )
+    order = {pk: position for position, pk in enumerate(names)}
+    grouped.sort(key=lambda row: (order[row["owner"]], row["type"]))
+    return [
+        ActivityCounts(
+            type=row["type"],
+            owner__username=names[row["owner"]],
+            planned=row["planned"],
+            done=row["done"],
+            overdue=row["overdue"],
+        )
+        for row in grouped
+    ]
 
 
 def _by(counts: Iterable[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
