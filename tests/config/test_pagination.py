@@ -17,7 +17,8 @@ from accounts.roles import Role
 from config.pagination import KeysFirstPaginator, paginate
 from crm.filters.clients import ClientFilter
 from crm.models import Client, Industry, Opportunity, Stage
-from crm.opportunities.selectors.list import opportunity_list
+from crm.opportunities.filters import OpportunityFilter
+from crm.opportunities.selectors.list import opportunity_list, opportunity_list_totals
 from crm.selectors.clients import client_list
 from tests.factories import ClientFactory, OpportunityFactory, UserFactory
 
@@ -82,7 +83,9 @@ CLIENT_SORTS = [
 @pytest.mark.parametrize("sort", OPPORTUNITY_SORTS)
 def test_the_pages_of_every_opportunity_sort_are_the_list_in_order(pipeline, sort, sign):
     manager = UserFactory(roles=[Role.MANAGER])
-    _filterset, rows, totals = opportunity_list(user=manager, params={"order": sign + sort})
+    filters = OpportunityFilter({"order": sign + sort})
+    rows = opportunity_list(user=manager, filters=filters)
+    totals = opportunity_list_totals(user=manager, filters=filters)
     expected = list(rows)
     assert len(expected) == 23 == totals.count
     paged, num_pages = all_pages(rows, count=totals.count)

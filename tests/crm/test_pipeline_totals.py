@@ -9,8 +9,9 @@ import pytest
 from accounts.models import CompanySettings, Visibility
 from accounts.roles import Role
 from crm.models import OPEN_STAGES, Opportunity, Stage
+from crm.opportunities.filters import BoardFilter, OpportunityFilter
 from crm.opportunities.selectors.board import pipeline_board
-from crm.opportunities.selectors.list import opportunity_list
+from crm.opportunities.selectors.list import opportunity_list_totals
 from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.opportunities.services import (
     opportunity_delete,
@@ -35,14 +36,14 @@ def fresh(rows) -> tuple[int, Decimal, Decimal]:
 
 def assert_totals_are_fresh(user):
     visible = opportunities_visible_to(user=user)
-    _filterset, columns = pipeline_board(user=user, params={})
+    columns = pipeline_board(user=user, filters=BoardFilter({}))
     for column in columns:
         totals = column.totals
         expected = fresh(visible.filter(stage=column.stage))
         assert (totals.count, totals.total, totals.weighted) == expected, column.stage
-    _filterset, _rows, totals = opportunity_list(user=user, params={})
+    totals = opportunity_list_totals(user=user, filters=OpportunityFilter({}))
     assert (totals.count, totals.total, totals.weighted) == fresh(visible)
-    _filterset, _rows, totals = opportunity_list(user=user, params={"stage": ["proposal"]})
+    totals = opportunity_list_totals(user=user, filters=OpportunityFilter({"stage": ["proposal"]}))
     assert (totals.count, totals.total, totals.weighted) == fresh(visible.filter(stage="proposal"))
 
 
@@ -125,5 +126,5 @@ def test_the_totals_equal_a_fresh_aggregate_after_every_kind_of_write(world, vis
 def test_the_totals_of_an_empty_pipeline_are_zero(db):
     manager = UserFactory(roles=[Role.MANAGER])
     assert_totals_are_fresh(manager)
-    _filterset, _rows, totals = opportunity_list(user=manager, params={})
+    totals = opportunity_list_totals(user=manager, filters=OpportunityFilter({}))
     assert (totals.count, str(totals.total), str(totals.weighted)) == (0, "0.00", "0.00")

@@ -1,5 +1,6 @@
 """Reads of the pipeline board (kanban), scoped to the user: its columns, their totals and
-their cards, with the board's filters (crm.opportunities.filters.BoardFilter) applied here.
+their cards, with the board's filters (the view's bound crm.opportunities.filters.BoardFilter)
+applied here.
 
 Everything starts from `opportunities_visible_to(user=)`. The cost of a page does not grow
 with the pipeline: the column headers of the board (and the totals of the list, selectors/
@@ -16,7 +17,6 @@ from typing import TypedDict
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
-from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -91,14 +91,16 @@ class BoardColumn:
         return move_options(self.stage, suggested=self.next_stage)
 
 
-def filtered_board_opportunities(
-    *, user: User, params: QueryDict, request: HttpRequest | None = None
-) -> tuple[BoardFilter, OpportunityQuerySet]:
-    """The user's opportunities narrowed by the board's filters: (filterset, queryset).
-    An invalid filter gives an empty board, never a crash."""
+def filtered_board_opportunities(*, user: User, filters: BoardFilter) -> OpportunityQuerySet:
+    """The user's opportunities narrowed by `filters` (the board's bound BoardFilter: the
+    view parses the request into it and shows its form).
+
+    The filters apply here, to the user's scope (never `filters.qs`, which knows no user);
+    an invalid filter gives an empty board, never a crash."""
     base = opportunities_visible_to(user=user)
-    filterset = BoardFilter(params, queryset=base, request=request)
-    return filterset, (filterset.qs if filterset.is_valid() else base.none())
+    if not filters.is_valid():
+        return base.none()
+    return filters.filter_queryset(base)
 
 
 def stage_totals(
@@ -229,17 +231,11 @@ def move_options(stage: str, *, suggested: str) -> str:
 
 
 def pipeline_board(
-    *,
-    user: User,
-    params: QueryDict,
-    request: HttpRequest | None = None,
-    currency: str = Currency.USD,
-) -> tuple[BoardFilter, list[BoardColumn]]:
-    """The board: one column per open stage with its totals (in `currency`) and its first
-    page of cards."""
-    filterset, opportunities = filtered_board_opportunities(
-        user=user, params=params, request=request
-    )
+    *, user: User, filters: BoardFilter, currency: str = Currency.USD
+) -> list[BoardColumn]:
+    """The board narrowed by `filters`: one column per open stage with its totals (in
+    `currency`) and its first page of cards."""
+    opportunities = filtered_board_opportunities(user=user, filters=filters)
     totals = stage_totals(opportunities, currency=currency)
     # Each card says whether the user may move it (`user_can_edit`); not on the totals'
     # GROUP BY.
@@ -256,24 +252,21 @@ def pipeline_board(
                 has_more=has_more,
             )
         )
-    return filterset, columns
+    return columns
 
 
 def board_column(
     *,
     user: User,
-    params: QueryDict,
+    filters: BoardFilter,
     stage: str,
     page: int,
     with_totals: bool = True,
-    request: HttpRequest | None = None,
     currency: str = Currency.USD,
 ) -> BoardColumn:
-    """Page `page` of one column (the board's "Ver más"), with the same filters; its header
-    totals only when asked (htmx appends cards under a header it already has)."""
-    _filterset, opportunities = filtered_board_opportunities(
-        user=user, params=params, request=request
-    )
+    """Page `page` of one column (the board's "Ver más"), narrowed by the board's `filters`;
+    its header totals only when asked (htmx appends cards under a header it already has)."""
+    opportunities = filtered_board_opportunities(user=user, filters=filters)
     flagged = with_opportunity_edit_flag(opportunities.with_follow_up_state(), user=user)
     cards, has_more = column_cards(flagged, stage=stage, page=page)
     return BoardColumn(

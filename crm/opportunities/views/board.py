@@ -24,7 +24,7 @@ from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from crm.concurrency import StaleVersionError
 from crm.models import OPEN_STAGES, Stage
 from crm.money import display_currency
-from crm.opportunities.filters import board_filter_query
+from crm.opportunities.filters import BoardFilter, board_filter_query
 from crm.opportunities.forms.board import (
     CHOOSE_STAGE,
     BoardQuery,
@@ -46,11 +46,9 @@ from crm.stage_rules import RULE_TO_ENTER
 @require_GET
 @module_required("crm", VIEW)
 def opportunity_board_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, columns = pipeline_board(
-        user=request.user,
-        params=request.GET,
-        request=request,
-        currency=display_currency(request.user),
+    filterset = BoardFilter(request.GET, request=request)
+    columns = pipeline_board(
+        user=request.user, filters=filterset, currency=display_currency(request.user)
     )
     context = {
         **_board_context(request, params=request.GET, next_url=request.get_full_path()),
@@ -74,11 +72,10 @@ def opportunity_board_column_view(request: AuthenticatedHttpRequest, stage: str)
     page = BoardQuery(request.GET).values()["page"] or 1
     column = board_column(
         user=request.user,
-        params=request.GET,
+        filters=BoardFilter(request.GET, request=request),
         stage=stage,
         page=page,
         with_totals=not request.htmx,
-        request=request,
         currency=display_currency(request.user),
     )
     board_url = reverse("crm:opportunity_board") + _query(board_filter_query(request.GET))
@@ -169,8 +166,10 @@ def _moved(request: AuthenticatedHttpRequest, move: StageMove) -> HttpResponse:
         messages.success(request, notice)
         return redirect(move.next_url)
     params = QueryDict(urlsplit(move.next_url).query)
-    _filterset, columns = pipeline_board(
-        user=request.user, params=params, request=request, currency=display_currency(request.user)
+    columns = pipeline_board(
+        user=request.user,
+        filters=BoardFilter(params, request=request),
+        currency=display_currency(request.user),
     )
     context = {
         **_board_context(request, params=params, next_url=move.next_url),

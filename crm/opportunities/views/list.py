@@ -24,19 +24,22 @@ from crm.exports.csv import csv_response
 from crm.exports.xlsx import StreamedSheet, xlsx_response
 from crm.list_columns import OPPORTUNITY_COLUMNS
 from crm.money import display_currency
-from crm.opportunities.filters import board_filter_query
-from crm.opportunities.selectors.list import opportunity_export, opportunity_list
+from crm.opportunities.filters import OpportunityFilter, board_filter_query
+from crm.opportunities.selectors.list import (
+    opportunity_export,
+    opportunity_list,
+    opportunity_list_totals,
+)
 from crm.views.client_list import FILE_FORMATS
 
 
 @require_GET
 @module_required("crm", VIEW)
 def opportunity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filterset, opportunities, totals = opportunity_list(
-        user=request.user,
-        params=request.GET,
-        request=request,
-        currency=display_currency(request.user),
+    filterset = OpportunityFilter(request.GET, request=request)
+    opportunities = opportunity_list(user=request.user, filters=filterset)
+    totals = opportunity_list_totals(
+        user=request.user, filters=filterset, currency=display_currency(request.user)
     )
     filter_query = board_filter_query(request.GET)
     context = {
@@ -65,7 +68,8 @@ def opportunity_export_view(
 ) -> HttpResponseBase:
     if file_format not in FILE_FORMATS:
         raise Http404
-    opportunities = opportunity_export(user=request.user, params=request.GET, request=request)
+    filterset = OpportunityFilter(request.GET, request=request)
+    opportunities = opportunity_export(user=request.user, filters=filterset)
     columns = opportunity_columns(display_currency(request.user))
     rows = opportunity_rows(opportunities, columns)
     filename = f"oportunidades-{timezone.localdate():%Y-%m-%d}.{file_format}"
