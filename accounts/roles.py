@@ -164,7 +164,29 @@ def is_manager(user: User) -> bool:
 
 
 def module_rights(user: User, module_name: str) -> set[str]:
-    """The rights a user has on a module, read from their (cached) model permissions."""
+    """The rights a user has on a module, read from their (cached) model permissions.
+
+    Kept on the user object beside Django's own cache of those permissions (ModelBackend's
+    `_perm_cache`), and only while that very cache is there: the navigation, the views and
+    their flags ask a dozen times a page, and each ask went through every authentication
+    backend for every model of the module (a sixth of a page's time). Users without that
+    cache (anonymous, inactive, superusers: answered without it) are asked afresh."""
+    # getattr/setattr, not __dict__: request.user is a lazy object that forwards them.
+    kept: dict[tuple, tuple[object, frozenset[str]]] | None
+    if (kept := getattr(user, "_rumbo_module_rights", None)) is None:
+        kept = {}
+        user._rumbo_module_rights = kept
+    key = (module_name, user.is_active, user.is_superuser)
+    perm_cache = getattr(user, "_perm_cache", None)
+    if perm_cache is not None and (entry := kept.get(key)) and entry[0] is perm_cache:
+        return set(entry[1])
+    rights = _module_rights(user, module_name)
+    if (perm_cache := getattr(user, "_perm_cache", None)) is not None:
+        kept[key] = (perm_cache, frozenset(rights))
+    return rights
+
+
+def _module_rights(user: User, module_name: str) -> set[str]:
     module = MODULES[module_name]
     rights: set[str] = set()
     for right in ALL_RIGHTS:

@@ -158,6 +158,7 @@ def test_the_read_only_opportunity_page_costs_the_same_for_1_or_50_activities(
 
     cost()
     few = cost()
-    for i in range(50):
-        ActivityFactory(opportunity=won, done_at=timezone.now() - timedelta(hours=i + 1))
+    with ActivityFactory.facts_at_end():
+        for i in range(50):
+            ActivityFactory(opportunity=won, done_at=timezone.now() - timedelta(hours=i + 1))
     assert cost() == few

@@ -343,9 +343,12 @@ def test_an_anonymous_user_goes_to_sign_in(client):
 def fill_board(per_column: int) -> None:
     """`per_column` opportunities in each open stage, each with a planned activity."""
     client = ClientFactory(owner=UserFactory(roles=[Role.EXECUTIVE]))
-    for stage in OPEN_STAGES:
-        for opportunity in OpportunityFactory.create_batch(per_column, client=client, stage=stage):
-            ActivityFactory(opportunity=opportunity)
+    with ActivityFactory.facts_at_end():
+        for stage in OPEN_STAGES:
+            for opportunity in OpportunityFactory.create_batch(
+                per_column, client=client, stage=stage
+            ):
+                ActivityFactory(opportunity=opportunity)
 
 
 @pytest.mark.parametrize("per_column", [1, 50])

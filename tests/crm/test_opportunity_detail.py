@@ -202,8 +202,9 @@ def test_planned_activities_are_in_the_timeline(client_as, executive, opportunit
 
 
 def test_the_timeline_shows_a_page_and_see_more_brings_the_next(client_as, executive, opportunity):
-    for n in range(25):
-        ActivityFactory(opportunity=opportunity, done_at=timezone.now() - timedelta(hours=n))
+    with ActivityFactory.facts_at_end():
+        for n in range(25):
+            ActivityFactory(opportunity=opportunity, done_at=timezone.now() - timedelta(hours=n))
     http = client_as(executive)
     first = http.get(url(opportunity))
     assert len(first.context["timeline"].events) == 20 and first.context["timeline"].has_more
@@ -300,17 +301,18 @@ def _queries(http, address) -> int:
 
 
 def _add_history(opportunity, user, n: int) -> None:
-    for i in range(n):
-        ActivityFactory(opportunity=opportunity, done_at=timezone.now() - timedelta(hours=i))
-        ActivityFactory(opportunity=opportunity)
-        StageChange.objects.create(
-            opportunity=opportunity,
-            from_stage=Stage.PROSPECTING,
-            to_stage=Stage.QUALIFICATION,
-            probability=25,
-            changed_by=user,
-            changed_at=timezone.now() - timedelta(hours=i),
-        )
+    with ActivityFactory.facts_at_end():
+        for i in range(n):
+            ActivityFactory(opportunity=opportunity, done_at=timezone.now() - timedelta(hours=i))
+            ActivityFactory(opportunity=opportunity)
+            StageChange.objects.create(
+                opportunity=opportunity,
+                from_stage=Stage.PROSPECTING,
+                to_stage=Stage.QUALIFICATION,
+                probability=25,
+                changed_by=user,
+                changed_at=timezone.now() - timedelta(hours=i),
+            )
     opportunity.products.add(*opportunity.products.model.objects.all()[:3])
 
 

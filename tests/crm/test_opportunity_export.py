@@ -256,9 +256,10 @@ def test_it_never_exports_opportunities_of_deleted_clients(client_as, manager, e
 
 def many(rows: int) -> None:
     client = ClientFactory(owner=UserFactory(roles=[Role.EXECUTIVE]))
-    for opportunity in OpportunityFactory.create_batch(rows, client=client):
-        ActivityFactory(opportunity=opportunity, done_at=timezone.now())
-        ActivityFactory(opportunity=opportunity)
+    with ActivityFactory.facts_at_end():
+        for opportunity in OpportunityFactory.create_batch(rows, client=client):
+            ActivityFactory(opportunity=opportunity, done_at=timezone.now())
+            ActivityFactory(opportunity=opportunity)
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -272,8 +272,9 @@ def test_a_deleted_opportunity_is_not_listed(client_as, executive, three):
 
 def many(rows: int) -> None:
     client = ClientFactory(owner=UserFactory(roles=[Role.EXECUTIVE]))
-    for opportunity in OpportunityFactory.create_batch(rows, client=client):
-        ActivityFactory(opportunity=opportunity)
+    with ActivityFactory.facts_at_end():
+        for opportunity in OpportunityFactory.create_batch(rows, client=client):
+            ActivityFactory(opportunity=opportunity)
 
 
 @pytest.mark.parametrize("rows", [1, 50])
