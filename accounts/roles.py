@@ -163,6 +163,9 @@ def is_manager(user: User) -> bool:
     return is_administrator(user) or Role.MANAGER in user_roles(user)
 
 
+_RIGHTS_CACHE = "_rumbo_module_rights"
+
+
 def module_rights(user: User, module_name: str) -> set[str]:
     """The rights a user has on a module, read from their (cached) model permissions.
 
@@ -173,9 +176,9 @@ def module_rights(user: User, module_name: str) -> set[str]:
     cache (anonymous, inactive, superusers: answered without it) are asked afresh."""
     # getattr/setattr, not __dict__: request.user is a lazy object that forwards them.
     kept: dict[tuple, tuple[object, frozenset[str]]] | None
-    if (kept := getattr(user, "_rumbo_module_rights", None)) is None:
+    if (kept := getattr(user, _RIGHTS_CACHE, None)) is None:
         kept = {}
-        user._rumbo_module_rights = kept
+        setattr(user, _RIGHTS_CACHE, kept)
     key = (module_name, user.is_active, user.is_superuser)
     perm_cache = getattr(user, "_perm_cache", None)
     if perm_cache is not None and (entry := kept.get(key)) and entry[0] is perm_cache:
