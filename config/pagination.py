@@ -11,6 +11,7 @@ first does. The page-number UI and `get_page` stay Django's.
 """
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, TypeGuard
 
 from django.core.paginator import Page, Paginator
@@ -18,6 +19,8 @@ from django.db.models import QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
+
+from config.aggregate_cache import cached
 
 PAGE_SIZE = 25
 
@@ -29,6 +32,15 @@ class KeysFirstPaginator(Paginator):
     is sliced as Django's Paginator does."""
 
     object_list: QuerySet[Any] | Sequence[Any]  # what paginate() gives it
+
+    @cached_property
+    def count(self) -> int:
+        """The rows' COUNT, read again only after a write to a table it reads
+        (config.aggregate_cache)."""
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return cached(rows, rows.count, tag="count")
+        return len(rows)
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Currency
+from config.aggregate_cache import cached_rows
 from crm.models import OPEN_STAGES, Opportunity, Stage, StageChange
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import amount_column
@@ -264,7 +265,7 @@ def _stages_and_months(
             weighted=weighted_x100(filters.currency),
         )
     )
-    for item in grouped:
+    for item in cached_rows(grouped, tag="pipeline:stages-months"):
         total, weighted = item["total"] or ZERO, hundredths(item["weighted"])
         row = rows[item["stage"]]
         row.count += item["count"]
@@ -303,7 +304,7 @@ def _stages_and_months(
         )
     )
     previous = Previous()
-    for item in won:
+    for item in cached_rows(won, tag="pipeline:won"):
         if item["won"] is not None:
             months[_as_date(item["month"])].won = item["won"]
         previous.count += item["previous_count"]
@@ -348,7 +349,7 @@ def conversion_by_stage(filters: ReportFilters) -> list[ConversionRow]:
             lost=Count("pk", filter=~moved_on & lost_now),
         )
     )
-    counts = {row["to_stage"]: row for row in grouped}
+    counts = {row["to_stage"]: row for row in cached_rows(grouped, tag="pipeline:conversion")}
     rows = []
     for stage in OPEN_STAGES:
         row = counts.get(stage)

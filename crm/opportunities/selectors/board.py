@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import Currency, User
+from config.aggregate_cache import cached
 from crm.models import OPEN_STAGES, Opportunity, Stage
 from crm.models.opportunities import OpportunityQuerySet
 from crm.money import amount_column, amount_columns
@@ -128,7 +129,18 @@ def sums_by_probability(
     cost it more than the scan); Σ(value × p) = Σ_p p × Σ value is exact in Decimal. On
     SQLite, whose arithmetic is cheap, that grouping would sort every row instead: it sums
     the products itself, in the index's order. In VES the values are the ones frozen with
-    each row (crm.money.amount_column)."""
+    each row (crm.money.amount_column). Read again only after a write to the tables the
+    rows come from (config.aggregate_cache)."""
+    return cached(
+        opportunities,
+        lambda: _sums_by_probability(opportunities, keys, currency),
+        tag=f"sums_by_probability:{','.join(keys)}:{currency}",
+    )
+
+
+def _sums_by_probability(
+    opportunities: QuerySet[Opportunity], keys: tuple[str, ...], currency: str
+) -> dict:
     by_probability = connection.vendor == "postgresql"
     value = amount_column("estimated_value", currency)
     sums = {"count": Count("*"), "total": Sum(value)}
