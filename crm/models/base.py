@@ -3,10 +3,11 @@ created them when."""
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedModel
@@ -133,6 +134,17 @@ class SearchTextQuerySet(models.QuerySet[_S]):
                 rows, ["search_text"], batch_size=500
             )
         return count
+
+
+class EditFlagQuerySet(models.QuerySet[_M]):
+    """The `user_can_edit` flag of a page's rows, in the same query as the rows."""
+
+    def with_edit_flag(self, rule: Q) -> Self:
+        """Annotate `user_can_edit`: whether each row matches `rule`, the user's edit rule
+        of the rows' kind (`client_edit_rule`, `opportunity_edit_rule`, `linked_edit_rule`:
+        each written once in its selector; an empty Q means every row)."""
+        flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+        return self.annotate(user_can_edit=flag)
 
 
 def sort_indexes(

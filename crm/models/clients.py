@@ -15,6 +15,7 @@ from guardian.models import UserObjectPermissionBase
 from crm.models.base import (
     ActivityFacts,
     ActivityFactsQuerySet,
+    EditFlagQuerySet,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -89,7 +90,10 @@ CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 # The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
 # and one built from two of them cannot return both generated managers (a stubs limit).
 class ClientQuerySet(  # type: ignore[override]
-    ActivityFactsQuerySet["Client"], SearchTextQuerySet["Client"], LiveQuerySet["Client"]
+    ActivityFactsQuerySet["Client"],
+    EditFlagQuerySet["Client"],
+    SearchTextQuerySet["Client"],
+    LiveQuerySet["Client"],
 ):
     @classmethod
     def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:

@@ -33,6 +33,7 @@ from crm.follow_up import FollowUpState
 from crm.models.base import (
     ActivityFacts,
     ActivityFactsQuerySet,
+    EditFlagQuerySet,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -152,6 +153,7 @@ class LossReason(models.TextChoices):
 # and one built from two of them cannot return both generated managers (a stubs limit).
 class OpportunityQuerySet(  # type: ignore[override]
     ActivityFactsQuerySet["Opportunity"],
+    EditFlagQuerySet["Opportunity"],
     SearchTextQuerySet["Opportunity"],
     LiveQuerySet["Opportunity"],
 ):
@@ -188,6 +190,10 @@ class OpportunityQuerySet(  # type: ignore[override]
             output_field=DateTimeField(),
         )
         return list(frequencies), threshold
+
+    def open(self) -> "OpportunityQuerySet":
+        """In one of the OPEN_STAGES (neither won nor lost)."""
+        return self.filter(stage__in=OPEN_STAGES)
 
     def with_activity_dates(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
         """Beside the kept `last_activity_at` and `next_activity_at`, the subjects of those
