@@ -173,7 +173,8 @@ def dashboard_aggregates(
         filter=Q(stage=Stage.WON, closed_on__gte=add_months(month_start, 1)),
     )
     closed_rows = (
-        rows.filter(stage__in=(Stage.WON, Stage.LOST), closed_on__gte=months[0])
+        rows.closed()
+        .filter(closed_on__gte=months[0])
         .values("owner", "stage")
         .annotate(quarter=Count("pk", filter=Q(closed_on__gte=quarter_start)), **won_months)
     )
