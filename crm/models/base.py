@@ -14,7 +14,7 @@ from crm.concurrency import VersionedModel
 from crm.recycle_bin import SoftDeleteModel
 
 if TYPE_CHECKING:
-    from crm.models.activities import Activity
+    from crm.models.activities import ActivityQuerySet
 
 _M = TypeVar("_M", bound=models.Model)
 _S = TypeVar("_S", bound="SearchTextModel")
@@ -182,26 +182,18 @@ class ActivityFactsQuerySet(models.QuerySet[_M]):
     computed from (crm.services.activity_facts) and the follow-up rule reads."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
+    def live_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         raise NotImplementedError
 
     @classmethod
-    def planned_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
-        """Planned, not done, soonest first."""
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=True, scheduled_at__isnull=False)
-            .order_by("scheduled_at", "pk")
-        )
+    def planned_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
+        """Planned (ActivityQuerySet.planned), soonest first."""
+        return cls.live_activities(outer=outer).planned().order_by("scheduled_at", "pk")
 
     @classmethod
-    def done_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
+    def done_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         """Done, latest first."""
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=False)
-            .order_by("-done_at", "-pk")
-        )
+        return cls.live_activities(outer=outer).done().order_by("-done_at", "-pk")
 
 
 class ActivityFacts(models.Model):

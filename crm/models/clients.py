@@ -28,7 +28,7 @@ from crm.phones import phone_key
 from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
-    from crm.models.activities import Activity
+    from crm.models.activities import Activity, ActivityQuerySet
 
 
 class Industry(models.Model):
@@ -96,7 +96,7 @@ class ClientQuerySet(  # type: ignore[override]
     LiveQuerySet["Client"],
 ):
     @classmethod
-    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
+    def live_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         """The activities that count for a client's activity facts (see ActivityFacts):
         live, not cancelled, and not of an opportunity in the recycle bin (which takes its
         activities out of every list). `outer`: the expression that gives the client's id."""

@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -45,7 +44,7 @@ from crm.models.exchange_rates import currency_field, rate_field, ves_field
 from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
-    from crm.models.activities import Activity
+    from crm.models.activities import Activity, ActivityQuerySet
 
 
 class Stage(models.TextChoices):
@@ -165,7 +164,7 @@ class OpportunityQuerySet(  # type: ignore[override]
     columns."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
+    def live_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         """Live, not cancelled activities of the outer opportunity (`outer`: the expression
         that gives its id). No import of Activity: its module imports this one."""
         activity = cast("type[Activity]", Opportunity._meta.get_field("activities").related_model)
