@@ -78,9 +78,11 @@ class ActivityQuerySet(  # type: ignore[override]
         return _in_range("done_at", since, until)
 
     def planned(self, *, since: datetime | None = None, until: datetime | None = None) -> Self:
+        """The rows of `planned_condition` (the agenda, reminders, what a close cancels)."""
         return self.filter(self.planned_condition(since=since, until=until))
 
     def done(self, *, since: datetime | None = None, until: datetime | None = None) -> Self:
+        """The rows of `done_condition`."""
         return self.filter(self.done_condition(since=since, until=until))
 
     def owned_by(self, *, user: User, executive: str = "") -> Self:
@@ -97,7 +99,7 @@ class ActivityQuerySet(  # type: ignore[override]
         """What a row shows: client, opportunity, contact, owner and the reclamo created
         from it (`complaint_pk`), in the same query."""
         # Complaint's module imports this one: the model from the relation, its type for mypy.
-        complaint = cast("type[Complaint]", Activity._meta.get_field("complaints").related_model)
+        complaint = cast("type[Complaint]", self.model._meta.get_field("complaints").related_model)
         complaints = complaint.objects.filter(source_activity=OuterRef("pk")).order_by("-pk")
         return self.select_related("client", "opportunity", "contact", "owner").annotate(
             complaint_pk=Subquery(complaints.values("pk")[:1])
