@@ -1,6 +1,7 @@
 """The second sign-in step and the Seguridad page (two-factor enrolment, recovery codes)."""
 
 import re
+from base64 import b32encode
 
 import segno
 from django import forms
@@ -116,8 +117,6 @@ def _qr_svg(device: Authenticator) -> str:
 
 
 def _secret(device: Authenticator) -> str:
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 

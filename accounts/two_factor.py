@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import devices_for_user, user_has_device
 from django_otp.middleware import is_verified
@@ -125,8 +125,6 @@ class TwoFactorMiddleware:
 
 
 def _next_query(path: str) -> str:
-    from django.utils.http import urlencode
-
     return urlencode({"next": path})
 
 

@@ -4,6 +4,7 @@ import ipaddress
 import logging
 from typing import TYPE_CHECKING
 
+from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
 from audit.models import EventKind, SecurityEvent
@@ -20,8 +21,6 @@ def client_ip(request: HttpRequest | None) -> str | None:
     trusted proxy: TRUSTED_PROXY_COUNT / TRUSTED_PROXY_IPS), None when it is not an IP."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
-
     address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
     try:
         return str(ipaddress.ip_address(address)) if address else None

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_administrator
 from config.redirects import local_path_or
 
 
@@ -23,8 +24,6 @@ class RumboAdminSite(admin.AdminSite):
     index_title = _("Administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from accounts.roles import is_administrator
-
         return request.user.is_active and is_administrator(request.user)
 
     def login(

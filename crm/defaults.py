@@ -5,6 +5,7 @@ the industry and product catalogues get a starting list only while they are empt
 administrator's edits are never undone. Tests that flush the database get them back too.
 """
 
+from django.apps import apps as global_apps
 from django.apps.registry import Apps
 
 INDUSTRIES = [
@@ -45,8 +46,6 @@ PRODUCTS = [
 
 def ensure_reference_data(apps: Apps | None = None) -> None:
     if apps is None:
-        from django.apps import apps as global_apps
-
         apps = global_apps
     Industry = apps.get_model("crm", "Industry")
     StageSetting = apps.get_model("crm", "StageSetting")

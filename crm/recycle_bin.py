@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import is_administrator
 
 RETENTION_DAYS = 30
 
@@ -85,8 +86,6 @@ def deleted_visible_to(model: type["SoftDeleteModel"], *, user: User) -> models.
     """The recycle bin of one soft-deletable model: admins see every deleted row, others
     the rows they deleted themselves and, when the model has an owner, the rows they own
     (whoever deleted them: a manager, say), so an owner can always restore their records."""
-    from accounts.roles import is_administrator  # the roles module loads auth models
-
     deleted = model.all_objects.deleted().select_related("deleted_by")
     if is_administrator(user):
         return deleted

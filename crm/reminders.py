@@ -18,9 +18,7 @@ from crm.models import Activity
 
 
 def planned_activities() -> QuerySet[Activity]:
-    return Activity.objects.filter(
-        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
-    ).filter(client__deleted_at__isnull=True)
+    return Activity.objects.planned().filter(client__deleted_at__isnull=True)
 
 
 def _due_at(activity: Activity) -> datetime:

@@ -11,6 +11,7 @@ from tablib import Dataset
 from accounts.models import User
 from crm.imports.widgets import TaxIdWidget
 from crm.models import CLIENT_FIELDS, Client, ExchangeRate, Industry, RateSource
+from crm.services.currency import freeze_pending_amounts
 
 
 class ClientResource(resources.ModelResource):
@@ -131,6 +132,4 @@ class ExchangeRateResource(resources.ModelResource):
     def after_import(self, dataset: Dataset, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and not result.has_errors():
-            from crm.services.currency import freeze_pending_amounts
-
             freeze_pending_amounts()

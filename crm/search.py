@@ -14,7 +14,8 @@ migration operation that builds the index of one table on either database.
 
 from typing import Any
 
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connections, models, transaction
+from django.db import connection as default_connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
@@ -77,13 +78,11 @@ def search_q(model: type[models.Model], terms: list[str], *, prefix: str = "") -
 
     An empty `terms` matches nothing: callers skip the filter for a blank search.
     """
-    from django.db import connection
-
     if not terms:
         return Q(pk__in=[])
     matches = Q()
     for term in terms:
-        if connection.vendor == "sqlite" and len(term) >= TRIGRAM:
+        if default_connection.vendor == "sqlite" and len(term) >= TRIGRAM:
             table = search_table(model)
             rows = RawSQL(  # noqa: S611 - the term is a parameter; the table is ours
                 f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s',  # noqa: S608
@@ -220,8 +219,6 @@ def ensure_sqlite_search_triggers(using: str = "default") -> None:
     """After migrate: on SQLite, a later migration that rebuilds a searched table (SQLite's
     ALTER TABLE is a copy and rename) drops its triggers with it. Put back the missing ones
     and rebuild that table's index from the column, so it never goes stale silently."""
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor != "sqlite":
         return

@@ -18,7 +18,7 @@ from crm.reports.filters import Period, ReportFilters, add_months, preset_bounds
 from crm.reports.pipeline import day_bounds, hundredths, weighted_x100, won_value
 from crm.reports.sales import sales_cycle
 from crm.selectors.activities import activities_visible_to
-from crm.selectors.complaints import OPEN_STATUSES, complaints_visible_to
+from crm.selectors.complaints import complaints_visible_to
 from projects_ro.models import Project, ProjectStatus
 
 ZERO = Decimal("0")
@@ -153,7 +153,7 @@ def dashboard_aggregates(
     months = [add_months(month_start, offset) for offset in range(1 - WON_MONTHS, 1)]
     rows = _report_scope(user=user, owner=owner, today=today).opportunities().order_by()
     open_rows = (
-        rows.filter(stage__in=OPEN_STAGES)
+        rows.open()
         .values("owner", "stage")
         .annotate(
             count=Count("pk"),
@@ -174,7 +174,8 @@ def dashboard_aggregates(
         filter=Q(stage=Stage.WON, closed_on__gte=add_months(month_start, 1)),
     )
     closed_rows = (
-        rows.filter(stage__in=(Stage.WON, Stage.LOST), closed_on__gte=months[0])
+        rows.closed()
+        .filter(closed_on__gte=months[0])
         .values("owner", "stage")
         .annotate(quarter=Count("pk", filter=Q(closed_on__gte=quarter_start)), **won_months)
     )
@@ -183,9 +184,7 @@ def dashboard_aggregates(
     week_start = today - timedelta(days=today.weekday())
     since, until = day_bounds(week_start, week_start + timedelta(days=6))
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-    activities = activities_visible_to(user=user).filter(
-        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
-    )
+    activities = activities_visible_to(user=user).planned()
     if owner is not None:
         activities = activities.filter(owner=owner)
     agenda_rows = (
@@ -233,8 +232,8 @@ def sales_figures(
     team's (or one executive's). A fixed number of aggregate queries whatever the volume."""
     owner = _owner_of(user, executive)
     aggregates = aggregates or dashboard_aggregates(user=user, executive=executive)
-    opportunities = opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
-    complaints = complaints_visible_to(user=user).filter(status__in=OPEN_STATUSES)
+    opportunities = opportunities_visible_to(user=user).open()
+    complaints = complaints_visible_to(user=user).open()
     if owner is not None:
         opportunities = opportunities.filter(owner=owner)
         complaints = complaints.filter(owner=owner)
@@ -281,16 +280,10 @@ def trend_figures(
     won_quarter = aggregates.closed_count(stage=Stage.WON)
     decided = won_quarter + aggregates.closed_count(stage=Stage.LOST)
     median, p75 = sales_cycle(_report_scope(user=user, owner=owner, today=today))
-    activities = activities_visible_to(user=user).filter(
-        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
-    )
+    activities = activities_visible_to(user=user).planned(since=timezone.now())
     if owner is not None:
         activities = activities.filter(owner=owner)
-    upcoming = list(
-        activities.filter(scheduled_at__gte=timezone.now())
-        .select_related("client", "owner")
-        .order_by("scheduled_at", "pk")[:5]
-    )
+    upcoming = list(activities.select_related("client", "owner").order_by("scheduled_at", "pk")[:5])
     return {
         "won_month": aggregates.won_in(month_start),
         "won_previous_month": aggregates.won_in(months[-2], months[-2]),
@@ -326,7 +319,7 @@ def team_table(
     quarter_start = aggregates.quarter_start
     stale = dict(
         opportunities_visible_to(user=user)
-        .filter(stage__in=OPEN_STAGES)
+        .open()
         .requiring_follow_up()
         .order_by()
         .values("owner")

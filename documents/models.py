@@ -16,6 +16,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.base import search_document
+from documents.uploads import generated_name
 
 
 class PrivateStorage(LazyObject):
@@ -36,8 +37,6 @@ def private_storage() -> Storage:
 
 def version_file_name(instance: "DocumentVersion", filename: str) -> str:
     """Generated names only: the uploaded name is kept in `original_name`, never on disk."""
-    from documents.uploads import generated_name
-
     return generated_name(filename)
 
 

@@ -12,6 +12,7 @@ peak RSS (the kernel's VmHWM, the process's high-water mark) is that of this one
 
 import contextlib
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -53,8 +54,6 @@ def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    import resource
-
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 

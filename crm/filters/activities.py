@@ -15,9 +15,9 @@ from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
 from config.forms import FilterForm
 from crm.filters.clients import clients_matching
-from crm.models import Activity, ActivityType, Opportunity
+from crm.models import WHOLE_TEAM, Activity, ActivityType, Opportunity
+from crm.models.activities import ActivityQuerySet
 from crm.search import search_q, search_terms
-from crm.selectors.activities import WHOLE_TEAM, owned_by
 
 SEARCH_INPUT = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 
@@ -76,10 +76,10 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: ActivityQuerySet) -> ActivityQuerySet:
         queryset = super().filter_queryset(queryset)
         executive = self.form.cleaned_data.get("executive") or ""
-        return owned_by(queryset, user=self.user, executive=executive)
+        return queryset.owned_by(user=self.user, executive=executive)
 
     @property
     def is_team_view(self) -> bool:

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import FilterForm
 from crm.filters.clients import clients_matching
 from crm.models import Complaint, ComplaintArea, ComplaintPriority, ComplaintStatus
+from crm.models.complaints import ComplaintQuerySet
 from crm.search import search_q, search_terms
-from crm.selectors.complaints import OPEN_STATUSES
 
 
 class ComplaintFilter(django_filters.FilterSet):
@@ -37,8 +37,8 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(search_q(Complaint, search_terms(value)) | clients_matching(value))
 
     def filter_status(
-        self, queryset: QuerySet[Complaint], name: str, value: str
-    ) -> QuerySet[Complaint]:
+        self, queryset: ComplaintQuerySet, name: str, value: str
+    ) -> ComplaintQuerySet:
         if value == "pending":
-            return queryset.filter(status__in=OPEN_STATUSES)
+            return queryset.open()
         return queryset.filter(status=value)

@@ -4,6 +4,7 @@ from crm.models.action_plans import ActionPlan, ActionPlanItem
 from crm.models.activities import (
     CONTACT_ATTEMPT_TYPES,
     SATISFACTION_TYPES,
+    WHOLE_TEAM,
     Activity,
     ActivityType,
 )
@@ -21,6 +22,7 @@ from crm.models.clients import (
     Segment,
 )
 from crm.models.complaints import (
+    OPEN_STATUSES,
     Complaint,
     ComplaintArea,
     ComplaintPriority,
@@ -53,9 +55,11 @@ __all__ = [
     "CONTACT_ATTEMPT_TYPES",
     "CONTACT_FIELDS",
     "OPEN_STAGES",
+    "OPEN_STATUSES",
     "PENDING_QUOTE_STATUSES",
     "SATISFACTION_TYPES",
     "SNAPSHOT_MONTHS",
+    "WHOLE_TEAM",
     "ActionPlan",
     "ActionPlanItem",
     "Activity",

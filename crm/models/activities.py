@@ -1,16 +1,25 @@
 """Activities: planned and done interactions with a client."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Self, cast
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models.base import Record
+from accounts.models import User
+from accounts.roles import is_manager
+from crm.models.base import EditFlagQuerySet, Record
 from crm.models.clients import Client, Contact
 from crm.models.opportunities import Opportunity
+from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
+
+if TYPE_CHECKING:
+    from crm.models.complaints import Complaint
 
 
 class ActivityType(models.TextChoices):
@@ -39,6 +48,71 @@ CONTACT_ATTEMPT_TYPES = (ActivityType.CALL, ActivityType.EMAIL, ActivityType.WHA
 # index only when the query repeats each term).
 LIVE_PLANNED = Q(deleted_at__isnull=True, done_at__isnull=True, cancelled_at__isnull=True)
 LIVE_DONE = Q(deleted_at__isnull=True, done_at__isnull=False)
+# Planned: on someone's agenda, neither done nor cancelled (and so dated: a row is scheduled
+# or done, the constraint activity_planned_or_done).
+PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False)
+# The value of the agenda's "Ejecutivo" choice that lists the whole team's (managers).
+WHOLE_TEAM = "all"
+
+
+# The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
+# and one built from two of them cannot return both generated managers (a stubs limit).
+class ActivityQuerySet(  # type: ignore[override]
+    EditFlagQuerySet["Activity"], LiveQuerySet["Activity"]
+):
+    """Query shapes of activities: what "planned" and "done" select (the agenda and its
+    sections, the week view, the dashboard, the reports, reminders and the services that
+    cancel or perform a planned one), whose agenda a list shows and what a row shows."""
+
+    @staticmethod
+    def planned_condition(*, since: datetime | None = None, until: datetime | None = None) -> Q:
+        """Planned (PLANNED) and, with `since`/`until`, scheduled in [since, until): as a
+        condition, for a filter or a conditional count."""
+        return PLANNED & _in_range("scheduled_at", since, until)
+
+    @staticmethod
+    def done_condition(*, since: datetime | None = None, until: datetime | None = None) -> Q:
+        """Done, and with `since`/`until` done in [since, until)."""
+        if since is None and until is None:
+            return Q(done_at__isnull=False)
+        return _in_range("done_at", since, until)
+
+    def planned(self, *, since: datetime | None = None, until: datetime | None = None) -> Self:
+        """The rows of `planned_condition` (the agenda, reminders, what a close cancels)."""
+        return self.filter(self.planned_condition(since=since, until=until))
+
+    def done(self, *, since: datetime | None = None, until: datetime | None = None) -> Self:
+        """The rows of `done_condition`."""
+        return self.filter(self.done_condition(since=since, until=until))
+
+    def owned_by(self, *, user: User, executive: str = "") -> Self:
+        """Whose agenda: the user's own activities; a manager may ask for one executive's
+        (their pk) or the whole team's (WHOLE_TEAM)."""
+        if is_manager(user) and executive == WHOLE_TEAM:
+            return self
+        if is_manager(user) and executive:
+            # `executive` is a validated choice: a pk (assignable_executives) or WHOLE_TEAM.
+            return self.filter(owner_id=int(executive))
+        return self.filter(owner=user)
+
+    def with_row_details(self) -> Self:
+        """What a row shows: client, opportunity, contact, owner and the reclamo created
+        from it (`complaint_pk`), in the same query."""
+        # Complaint's module imports this one: the model from the relation, its type for mypy.
+        complaint = cast("type[Complaint]", self.model._meta.get_field("complaints").related_model)
+        complaints = complaint.objects.filter(source_activity=OuterRef("pk")).order_by("-pk")
+        return self.select_related("client", "opportunity", "contact", "owner").annotate(
+            complaint_pk=Subquery(complaints.values("pk")[:1])
+        )
+
+
+def _in_range(column: str, since: datetime | None, until: datetime | None) -> Q:
+    bounds = {f"{column}__gte": since, f"{column}__lt": until}
+    return Q(**{lookup: value for lookup, value in bounds.items() if value is not None})
+
+
+ActivityManager = LiveManager.from_queryset(ActivityQuerySet)
+ActivityAllObjectsManager = AllObjectsManager.from_queryset(ActivityQuerySet)
 
 
 class Activity(Record):
@@ -94,6 +168,9 @@ class Activity(Record):
     problems = models.TextField(_("problems identified"), blank=True)
     upselling = models.TextField(_("upselling opportunities"), blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects: ClassVar[ActivityManager] = ActivityManager()
+    all_objects: ClassVar[ActivityAllObjectsManager] = ActivityAllObjectsManager()
 
     class Meta:
         verbose_name = _("activity")

@@ -3,17 +3,18 @@ created them when."""
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from crm.concurrency import VersionedModel
 from crm.recycle_bin import SoftDeleteModel
 
 if TYPE_CHECKING:
-    from crm.models.activities import Activity
+    from crm.models.activities import ActivityQuerySet
 
 _M = TypeVar("_M", bound=models.Model)
 _S = TypeVar("_S", bound="SearchTextModel")
@@ -135,6 +136,17 @@ class SearchTextQuerySet(models.QuerySet[_S]):
         return count
 
 
+class EditFlagQuerySet(models.QuerySet[_M]):
+    """The `user_can_edit` flag of a page's rows, in the same query as the rows."""
+
+    def with_edit_flag(self, rule: Q) -> Self:
+        """Annotate `user_can_edit`: whether each row matches `rule`, the user's edit rule
+        of the rows' kind (`client_edit_rule`, `opportunity_edit_rule`, `linked_edit_rule`:
+        each written once in its selector; an empty Q means every row)."""
+        flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+        return self.annotate(user_can_edit=flag)
+
+
 def sort_indexes(
     prefix: str, keys: dict[str, str], *, then: list[str], covering: list[str]
 ) -> list[models.Index]:
@@ -170,26 +182,18 @@ class ActivityFactsQuerySet(models.QuerySet[_M]):
     computed from (crm.services.activity_facts) and the follow-up rule reads."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
+    def live_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         raise NotImplementedError
 
     @classmethod
-    def planned_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
-        """Planned, not done, soonest first."""
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=True, scheduled_at__isnull=False)
-            .order_by("scheduled_at", "pk")
-        )
+    def planned_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
+        """Planned (ActivityQuerySet.planned), soonest first."""
+        return cls.live_activities(outer=outer).planned().order_by("scheduled_at", "pk")
 
     @classmethod
-    def done_activities(cls, *, outer: str = "pk") -> models.QuerySet["Activity"]:
+    def done_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         """Done, latest first."""
-        return (
-            cls.live_activities(outer=outer)
-            .filter(done_at__isnull=False)
-            .order_by("-done_at", "-pk")
-        )
+        return cls.live_activities(outer=outer).done().order_by("-done_at", "-pk")
 
 
 class ActivityFacts(models.Model):

@@ -15,6 +15,7 @@ from guardian.models import UserObjectPermissionBase
 from crm.models.base import (
     ActivityFacts,
     ActivityFactsQuerySet,
+    EditFlagQuerySet,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -27,7 +28,7 @@ from crm.phones import phone_key
 from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
-    from crm.models.activities import Activity
+    from crm.models.activities import Activity, ActivityQuerySet
 
 
 class Industry(models.Model):
@@ -89,10 +90,13 @@ CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 # The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
 # and one built from two of them cannot return both generated managers (a stubs limit).
 class ClientQuerySet(  # type: ignore[override]
-    ActivityFactsQuerySet["Client"], SearchTextQuerySet["Client"], LiveQuerySet["Client"]
+    ActivityFactsQuerySet["Client"],
+    EditFlagQuerySet["Client"],
+    SearchTextQuerySet["Client"],
+    LiveQuerySet["Client"],
 ):
     @classmethod
-    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
+    def live_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         """The activities that count for a client's activity facts (see ActivityFacts):
         live, not cancelled, and not of an opportunity in the recycle bin (which takes its
         activities out of every list). `outer`: the expression that gives the client's id."""

@@ -1,6 +1,6 @@
 """Complaints ("reclamos") of dissatisfied clients."""
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.activities import Activity
-from crm.models.base import Record, SearchTextModel, SearchTextQuerySet
+from crm.models.base import EditFlagQuerySet, Record, SearchTextModel, SearchTextQuerySet
 from crm.models.clients import Client
 from crm.models.opportunities import Opportunity
 from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
@@ -36,12 +36,21 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+OPEN_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
+
+
 # The ignore[override] below: django-stubs generates an `as_manager` for each QuerySet class,
 # and one built from two of them cannot return both generated managers (a stubs limit).
 class ComplaintQuerySet(  # type: ignore[override]
-    SearchTextQuerySet["Complaint"], LiveQuerySet["Complaint"]
+    EditFlagQuerySet["Complaint"], SearchTextQuerySet["Complaint"], LiveQuerySet["Complaint"]
 ):
-    pass
+    def open(self) -> Self:
+        """Still to resolve: open or in progress."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def with_page_details(self) -> Self:
+        """What a complaint's page shows beyond its list row, in the same query."""
+        return self.select_related("opportunity", "project", "source_activity", "created_by")
 
 
 ComplaintManager = LiveManager.from_queryset(ComplaintQuerySet)

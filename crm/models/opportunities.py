@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -33,6 +32,7 @@ from crm.follow_up import FollowUpState
 from crm.models.base import (
     ActivityFacts,
     ActivityFactsQuerySet,
+    EditFlagQuerySet,
     Record,
     SearchTextModel,
     SearchTextQuerySet,
@@ -44,7 +44,7 @@ from crm.models.exchange_rates import currency_field, rate_field, ves_field
 from crm.recycle_bin import AllObjectsManager, LiveManager, LiveQuerySet
 
 if TYPE_CHECKING:
-    from crm.models.activities import Activity
+    from crm.models.activities import Activity, ActivityQuerySet
 
 
 class Stage(models.TextChoices):
@@ -152,6 +152,7 @@ class LossReason(models.TextChoices):
 # and one built from two of them cannot return both generated managers (a stubs limit).
 class OpportunityQuerySet(  # type: ignore[override]
     ActivityFactsQuerySet["Opportunity"],
+    EditFlagQuerySet["Opportunity"],
     SearchTextQuerySet["Opportunity"],
     LiveQuerySet["Opportunity"],
 ):
@@ -163,7 +164,7 @@ class OpportunityQuerySet(  # type: ignore[override]
     columns."""
 
     @classmethod
-    def live_activities(cls, *, outer: str = "pk") -> QuerySet["Activity"]:
+    def live_activities(cls, *, outer: str = "pk") -> "ActivityQuerySet":
         """Live, not cancelled activities of the outer opportunity (`outer`: the expression
         that gives its id). No import of Activity: its module imports this one."""
         activity = cast("type[Activity]", Opportunity._meta.get_field("activities").related_model)
@@ -188,6 +189,15 @@ class OpportunityQuerySet(  # type: ignore[override]
             output_field=DateTimeField(),
         )
         return list(frequencies), threshold
+
+    def open(self) -> "OpportunityQuerySet":
+        """In one of the OPEN_STAGES (neither won nor lost)."""
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def closed(self) -> "OpportunityQuerySet":
+        """Won or lost (CLOSED_STAGES): the stages named, so that with a close-date range
+        both databases read the range of the covering index opp_closed_report."""
+        return self.filter(stage__in=CLOSED_STAGES)
 
     def with_activity_dates(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
         """Beside the kept `last_activity_at` and `next_activity_at`, the subjects of those

@@ -454,8 +454,8 @@ def _perform_planned(
 ) -> None:
     planned = (
         Activity.objects.select_for_update()
-        .filter(pk=activity_id, opportunity=opportunity, done_at__isnull=True)
-        .filter(cancelled_at__isnull=True)
+        .filter(pk=activity_id, opportunity=opportunity)
+        .planned()
         .first()
     )
     if planned is None:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from crm.models import OPEN_STAGES, Activity, ActivityType
+from crm.models import Activity, ActivityType
+from crm.models.activities import ActivityQuerySet
 from crm.reports import charts
 from crm.reports.filters import ReportFilters
 from crm.reports.pipeline import day_bounds
@@ -48,8 +49,8 @@ def _counts(
     activities that can count (scheduled or done in the period, or still open and late),
     each condition an index range: not every activity of the scope."""
     planned = Q(scheduled_at__gte=since, scheduled_at__lt=until)
-    done = Q(done_at__gte=since, done_at__lt=until)
-    overdue = Q(done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__lt=now)
+    done = ActivityQuerySet.done_condition(since=since, until=until)
+    overdue = ActivityQuerySet.planned_condition(until=now)
     grouped = list(
         rows.filter(planned | done | overdue)
         .values("type", "owner")
@@ -138,7 +139,7 @@ def activities_report(*, filters: ReportFilters) -> TableReport:
     overdue = sum(r[4] for r in by_type.rows)
     for table in (by_type, by_executive):
         table.footer = [_("Total"), planned, done, ratio(done, planned), overdue]
-    open_rows = filters.opportunities().filter(stage__in=OPEN_STAGES)
+    open_rows = filters.opportunities().open()
     open_count = open_rows.count()
     late = open_rows.requiring_follow_up().count()
     report = TableReport(

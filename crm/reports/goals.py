@@ -153,12 +153,8 @@ def goal_board(
     ).annotate(value=Sum(weighted_value(currency)))
     created = deals.filter(created_at__gte=since, created_at__lt=until).annotate(n=Count("pk"))
     done = (
-        Activity.objects.filter(
-            owner_id__in=people,
-            done_at__gte=since,
-            done_at__lt=until,
-            cancelled_at__isnull=True,
-        )
+        Activity.objects.done(since=since, until=until)
+        .filter(owner_id__in=people, cancelled_at__isnull=True)
         .order_by()
         .values("owner_id")
         .annotate(n=Count("pk"))

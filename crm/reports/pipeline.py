@@ -232,8 +232,10 @@ class PipelineReport:
 
 def _open_in_period(filters: ReportFilters) -> QuerySet:
     """The open opportunities whose expected close date falls in the period."""
-    return filters.opportunities().filter(
-        stage__in=OPEN_STAGES, expected_close_date__range=(filters.start, filters.end)
+    return (
+        filters.opportunities()
+        .open()
+        .filter(expected_close_date__range=(filters.start, filters.end))
     )
 
 

@@ -28,7 +28,6 @@ class ReportKind:
 def _closed(filters: ReportFilters) -> OpportunityQuerySet:
     return (
         closed_in(filters, filters.start, filters.end)
-        .filter(stage__in=(Stage.WON, Stage.LOST))
         .select_related("client", "owner", "client__industry")
         .annotate(weighted=weighted_value(filters.currency))
         .order_by("pk")

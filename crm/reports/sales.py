@@ -32,14 +32,10 @@ def _year_earlier(day: date) -> date:
 
 
 def closed_in(filters: ReportFilters, start: date, end: date) -> OpportunityQuerySet:
-    """Won or lost with the close date in [start, end]. The stages are named so that both
-    databases read the range of the covering index opp_closed_report (SQLite otherwise went
-    through every opportunity of every executive: 105 ms -> 1 ms)."""
-    return (
-        filters.opportunities()
-        .order_by()
-        .filter(stage__in=(Stage.WON, Stage.LOST), closed_on__range=(start, end))
-    )
+    """Won or lost with the close date in [start, end], along the covering index
+    opp_closed_report (OpportunityQuerySet.closed; SQLite otherwise went through every
+    opportunity of every executive: 105 ms -> 1 ms)."""
+    return filters.opportunities().order_by().closed().filter(closed_on__range=(start, end))
 
 
 def sales_cycle(filters: ReportFilters) -> tuple[int | None, int | None]:

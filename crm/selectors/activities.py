@@ -9,12 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
-from django.db.models import (
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,50 +17,35 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import CompanySettings, User
-from accounts.roles import is_manager
-from crm.models import Activity, Complaint, Opportunity
+from crm.filters.activities import ActivityFilter
+from crm.models import Activity, Opportunity
+from crm.models.activities import ActivityQuerySet
 from crm.opportunities.selectors.flows import planned_activities_on_close
-from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
+from crm.selectors.scope import linked_edit_rule, linked_to_visible, user_can_edit_linked
 from crm.services.activities import consecutive_unanswered_attempts
 
-if TYPE_CHECKING:  # crm.filters.activities imports this module (WHOLE_TEAM, owned_by)
-    from crm.filters.activities import ActivityFilter
+if TYPE_CHECKING:
     from crm.opportunities.selectors.flows import PlannedOnClose
 
-# The value of the "Ejecutivo" choice that lists the whole team's activities (managers).
-WHOLE_TEAM = "all"
 SECTION_CAP = 10
 # An agenda section counts its rows up to this many ("más de 1000" beyond): its cost stays
 # bounded whatever the team's volume.
 COUNT_CAP = 1000
 RECENT_DAYS = 7
 
-PLANNED = Q(done_at__isnull=True, cancelled_at__isnull=True)
 
-
-def activities_visible_to(*, user: User) -> QuerySet[Activity]:
+def activities_visible_to(*, user: User) -> ActivityQuerySet:
     """Live activities whose client the user may see and whose opportunity, if any, the
     user may see too (managers and admins: everyone's)."""
     return linked_to_visible(Activity.objects.all(), user=user)
 
 
-def with_row_details(
-    activities: QuerySet[Activity], *, user: User | None = None
-) -> QuerySet[Activity]:
-    """What a row shows: client, opportunity, contact, owner and the reclamo created from it
-    (`complaint_pk`), in the same query; with `user`, whether they may act on it
-    (`user_can_edit`: it follows its opportunity, else its client)."""
-    complaints = Complaint.objects.filter(source_activity=OuterRef("pk")).order_by("-pk")
-    rows = activities.select_related("client", "opportunity", "contact", "owner").annotate(
-        complaint_pk=Subquery(complaints.values("pk")[:1])
-    )
-    return rows if user is None else with_linked_edit_flag(rows, user=user)
-
-
 def get_activity_for_user_or_404(*, user: User, pk: int) -> Activity:
+    """The activity with what its row shows and `user_can_edit` (it follows its
+    opportunity, else its client)."""
+    rows = activities_visible_to(user=user).with_row_details()
     return get_object_or_404(
-        with_row_details(activities_visible_to(user=user), user=user).select_related("created_by"),
-        pk=pk,
+        rows.with_edit_flag(linked_edit_rule(user)).select_related("created_by"), pk=pk
     )
 
 
@@ -78,23 +58,10 @@ def get_editable_activity_or_403(*, user: User, pk: int) -> Activity:
     return activity
 
 
-def owned_by(
-    activities: QuerySet[Activity], *, user: User, executive: str = ""
-) -> QuerySet[Activity]:
-    """The agenda's owner: the user's own activities; a manager may ask for one executive's
-    (their pk) or the whole team's (WHOLE_TEAM)."""
-    if is_manager(user) and executive == WHOLE_TEAM:
-        return activities
-    if is_manager(user) and executive:
-        # `executive` is a validated choice: a pk (assignable_executives) or WHOLE_TEAM.
-        return activities.filter(owner_id=int(executive))
-    return activities.filter(owner=user)
-
-
 # "Mis actividades" ----------------------------------------------------------------------------
 
 
-def activity_list(*, user: User, filters: "ActivityFilter") -> QuerySet[Activity]:
+def activity_list(*, user: User, filters: ActivityFilter) -> ActivityQuerySet:
     """ "Mis actividades": the user's activities narrowed by `filters` (the list's bound
     ActivityFilter, whose form the view shows): type, client, opportunity and whose agenda
     (the user's own unless a manager chose an executive or the whole team). The filters
@@ -153,12 +120,13 @@ SECTION_KEYS = tuple(spec.key for spec in SECTIONS)
 def section_condition(key: str, bounds: AgendaBounds) -> Q:
     """Which activities a section lists: planned ones by their date, done ones of the last
     seven days."""
+    planned, done = ActivityQuerySet.planned_condition, ActivityQuerySet.done_condition
     conditions = {
-        "overdue": PLANNED & Q(scheduled_at__lt=bounds.now),
-        "today": PLANNED & Q(scheduled_at__gte=bounds.now, scheduled_at__lt=bounds.tomorrow),
-        "week": PLANNED & Q(scheduled_at__gte=bounds.tomorrow, scheduled_at__lt=bounds.next_week),
-        "later": PLANNED & Q(scheduled_at__gte=bounds.next_week),
-        "done": Q(done_at__gte=bounds.recent_since),
+        "overdue": planned(until=bounds.now),
+        "today": planned(since=bounds.now, until=bounds.tomorrow),
+        "week": planned(since=bounds.tomorrow, until=bounds.next_week),
+        "later": planned(since=bounds.next_week),
+        "done": done(since=bounds.recent_since),
     }
     return conditions[key]
 
@@ -177,17 +145,14 @@ class AgendaSection:
 
 
 def agenda_sections(
-    activities: QuerySet[Activity],
-    *,
-    bounds: AgendaBounds,
-    cap: int = SECTION_CAP,
-    user: User | None = None,
+    activities: ActivityQuerySet, *, bounds: AgendaBounds, user: User, cap: int = SECTION_CAP
 ) -> list[AgendaSection]:
     """The five sections of "Mis actividades", each with its first `cap` rows and its total,
     in TWO queries whatever the number of activities: the ids of each section's first rows
     and its total counted up to COUNT_CAP (so that neither grows with the volume: each part
     reads its section along an index and stops), in one UNION ALL; then only the chosen
-    rows (at most 5 × cap) with their client, opportunity, contact and reclamo."""
+    rows (at most 5 × cap) with their client, opportunity, contact, reclamo and whether the
+    user may act on each."""
     conditions = {key: section_condition(key, bounds) for key in SECTION_KEYS}
     parts = []
     for spec in SECTIONS:
@@ -201,10 +166,8 @@ def agenda_sections(
             totals[key] = count
         else:
             chosen.append((pk, key))
-    details = with_row_details(
-        Activity.objects.filter(pk__in=[pk for pk, _key in chosen]), user=user
-    )
-    by_pk = details.in_bulk() if chosen else {}
+    details = Activity.objects.filter(pk__in=[pk for pk, _key in chosen]).with_row_details()
+    by_pk = details.with_edit_flag(linked_edit_rule(user)).in_bulk() if chosen else {}
     sections = {
         spec.key: AgendaSection(
             key=spec.key,
@@ -259,12 +222,12 @@ def _latest_done_first(activity: Activity) -> tuple[float, int]:
 
 
 def section_activities(
-    activities: QuerySet[Activity], key: str, bounds: AgendaBounds, *, user: User | None = None
-) -> QuerySet[Activity]:
+    activities: ActivityQuerySet, key: str, bounds: AgendaBounds, *, user: User
+) -> ActivityQuerySet:
     """One section's rows, in its order, ready for display ("Ver más" pages through it)."""
     spec = next(spec for spec in SECTIONS if spec.key == key)
     rows = activities.filter(section_condition(key, bounds)).order_by(*spec.order)
-    return with_row_details(rows, user=user)
+    return rows.with_row_details().with_edit_flag(linked_edit_rule(user))
 
 
 # The week view --------------------------------------------------------------------------------
@@ -289,7 +252,7 @@ class WeekDay:
 WEEK_DAY_CAP = 12
 
 
-def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
+def week_days(activities: ActivityQuerySet, *, monday: date) -> list[WeekDay]:
     """Monday to Sunday with the planned activities on the day they are scheduled and the
     done ones on the day they were done (cancelled ones left out): each day's first
     WEEK_DAY_CAP by time and its total, in TWO queries whatever the volume (each day's
@@ -302,8 +265,8 @@ def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
             _start_of(monday + timedelta(days=n + 1)),
         )
         kinds = {
-            "planned": (PLANNED & Q(scheduled_at__gte=start, scheduled_at__lt=end), "scheduled_at"),
-            "done": (Q(done_at__gte=start, done_at__lt=end), "done_at"),
+            "planned": (ActivityQuerySet.planned_condition(since=start, until=end), "scheduled_at"),
+            "done": (ActivityQuerySet.done_condition(since=start, until=end), "done_at"),
         }
         for kind, (condition, column) in kinds.items():
             rows = activities.filter(condition).order_by()
@@ -317,8 +280,10 @@ def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
             counts[key] = count
         else:
             chosen.append((pk, int(key.split(":")[0])))
-    rows = with_row_details(Activity.objects.filter(pk__in=[pk for pk, _n in chosen])).annotate(
-        at=Coalesce("done_at", "scheduled_at")
+    rows = (
+        Activity.objects.filter(pk__in=[pk for pk, _n in chosen])
+        .with_row_details()
+        .annotate(at=Coalesce("done_at", "scheduled_at"))
     )
     by_pk = rows.in_bulk() if chosen else {}
     today = timezone.localdate()
@@ -326,7 +291,7 @@ def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
     for n in range(7):
         day = monday + timedelta(days=n)
         found = [counts.get(f"{n}:{kind}", 0) for kind in ("planned", "done")]
-        shown = sorted((by_pk[pk] for pk, m in chosen if m == n), key=lambda a: (a.at, a.pk))
+        shown = sorted((by_pk[pk] for pk, m in chosen if m == n), key=_week_order)
         days.append(
             WeekDay(
                 day=day,
@@ -337,6 +302,13 @@ def week_days(activities: QuerySet[Activity], *, monday: date) -> list[WeekDay]:
             )
         )
     return days
+
+
+def _week_order(activity: Activity) -> tuple[datetime, int]:
+    """A day's order in the week view: by the time it is shown at (its `at`)."""
+    at = activity.done_at or activity.scheduled_at
+    assert at is not None  # a row is scheduled or done (the constraint activity_planned_or_done)
+    return (at, activity.pk)
 
 
 # "N intentos sin respuesta" -------------------------------------------------------------------

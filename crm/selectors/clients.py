@@ -4,13 +4,13 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
 from crm.filters.clients import ClientFilter
-from crm.models import OPEN_STAGES, ChangeRecord, Client, ClientUserObjectPermission, Contact
+from crm.models import ChangeRecord, Client, ClientUserObjectPermission, Contact
 from crm.models.clients import ClientQuerySet
 from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.recycle_bin import deleted_visible_to
@@ -85,18 +85,10 @@ def user_can_edit_client(*, user: User, client: Client) -> bool:
     return Client.objects.filter(rule, pk=client.pk).exists()
 
 
-def with_client_edit_flag(clients: ClientQuerySet, *, user: User) -> ClientQuerySet:
-    """Annotate `user_can_edit` on each row (the same rule, in the same query): what a list
-    needs to show or hide a row's write controls."""
-    rule = client_edit_rule(user)
-    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
-    return clients.annotate(user_can_edit=flag)
-
-
 def get_client_for_user_or_404(*, user: User, pk: int) -> Client:
     """The client, with `user_can_edit` (see `user_can_edit_client`)."""
     clients = clients_visible_to(user=user).select_related("industry", "owner")
-    return get_object_or_404(with_client_edit_flag(clients, user=user), pk=pk)
+    return get_object_or_404(clients.with_edit_flag(client_edit_rule(user)), pk=pk)
 
 
 def get_editable_client_or_403(*, user: User, pk: int) -> Client:
@@ -146,11 +138,10 @@ def client_list(*, user: User, filters: ClientFilter) -> ClientQuerySet:
     an invalid filter gives an empty list, never a crash.
     """
     base = (
-        with_client_edit_flag(clients_visible_to(user=user), user=user)
+        clients_visible_to(user=user)
+        .with_edit_flag(client_edit_rule(user))
         .select_related("industry", "owner")
-        .with_list_facts(
-            opportunities=opportunities_visible_to(user=user).filter(stage__in=OPEN_STAGES)
-        )
+        .with_list_facts(opportunities=opportunities_visible_to(user=user).open())
         .order_by("name", "pk")
     )
     if not filters.is_valid():

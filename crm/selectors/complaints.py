@@ -1,28 +1,23 @@
 """Reads of complaints ("reclamos"), scoped through their client and opportunity."""
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Value
+from django.db.models import Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from crm.models import Complaint, ComplaintStatus
-from crm.selectors.scope import linked_to_visible, user_can_edit_linked, with_linked_edit_flag
-
-if TYPE_CHECKING:  # crm.filters.complaints imports this module (OPEN_STATUSES)
-    from crm.filters.complaints import ComplaintFilter
-
-OPEN_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
+from crm.filters.complaints import ComplaintFilter
+from crm.models import Complaint
+from crm.models.complaints import ComplaintQuerySet
+from crm.selectors.scope import linked_edit_rule, linked_to_visible, user_can_edit_linked
 
 
-def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
+def complaints_visible_to(*, user: User) -> ComplaintQuerySet:
     """Live complaints of visible clients, and of visible opportunities when linked."""
     complaints = linked_to_visible(Complaint.objects.all(), user=user)
     return complaints.select_related("client", "assigned_to", "owner")
 
 
-def complaint_list(*, user: User, filters: "ComplaintFilter") -> QuerySet[Complaint]:
+def complaint_list(*, user: User, filters: ComplaintFilter) -> ComplaintQuerySet:
     """The complaint list (Reclamos): the user's complaints narrowed and ordered by
     `filters` (the list's bound ComplaintFilter, whose form the view shows). The filters
     apply here, to the user's scope (never `filters.qs`, which knows no scope); an invalid
@@ -33,16 +28,10 @@ def complaint_list(*, user: User, filters: "ComplaintFilter") -> QuerySet[Compla
     return filters.filter_queryset(visible)
 
 
-def _with_page_details(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return complaints.select_related("opportunity", "project", "source_activity", "created_by")
-
-
 def get_complaint_for_user_or_404(*, user: User, pk: int) -> Complaint:
     """The complaint, with `user_can_edit` (it follows its client or opportunity)."""
-    queryset = with_linked_edit_flag(
-        _with_page_details(complaints_visible_to(user=user)), user=user
-    )
-    return get_object_or_404(queryset, pk=pk)
+    queryset = complaints_visible_to(user=user).with_page_details()
+    return get_object_or_404(queryset.with_edit_flag(linked_edit_rule(user)), pk=pk)
 
 
 def get_editable_complaint_or_403(*, user: User, pk: int) -> Complaint:
@@ -53,7 +42,7 @@ def get_editable_complaint_or_403(*, user: User, pk: int) -> Complaint:
     return complaint
 
 
-def complaints_notified_to(*, user: User) -> QuerySet[Complaint]:
+def complaints_notified_to(*, user: User) -> ComplaintQuerySet:
     """The live complaints the user received a notification about: what a hand-off area
     (Operaciones, Finanzas, Legal, Calidad) may open, read-only, without the CRM module."""
     notified = user.notifications.filter(complaint__isnull=False).values("complaint_id")
@@ -64,7 +53,7 @@ def complaints_notified_to(*, user: User) -> QuerySet[Complaint]:
 def get_notified_complaint_or_403(*, user: User, pk: int) -> Complaint:
     """A complaint for a hand-off user: only one they were notified about (else 403, like
     any other CRM page for them)."""
-    complaints = _with_page_details(complaints_notified_to(user=user))
+    complaints = complaints_notified_to(user=user).with_page_details()
     # Read-only for them: the same flag as get_complaint_for_user_or_404's, in the query.
     complaint = complaints.annotate(user_can_edit=Value(False)).filter(pk=pk).first()
     if complaint is None:

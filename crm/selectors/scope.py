@@ -2,7 +2,9 @@
 (activities, complaints): visible when their client and their opportunity are; editable
 when their parent is (the opportunity when they have one, else the client)."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import CompanySettings, User, Visibility
 from accounts.roles import is_manager
@@ -11,7 +13,7 @@ from crm.opportunities.selectors.visibility import opportunity_edit_rule, opport
 from crm.selectors.clients import client_edit_rule, client_is_visible
 
 
-def without_deleted_parents(records: QuerySet) -> QuerySet:
+def without_deleted_parents[R: QuerySet[Any]](records: R) -> R:
     """Leave out the records (with `client` and nullable `opportunity`) whose client or
     opportunity is in the recycle bin: an anti-join against its few rows (the partial
     indexes client_deleted and opp_deleted), not a join of every row to its parents."""
@@ -20,7 +22,7 @@ def without_deleted_parents(records: QuerySet) -> QuerySet:
     )
 
 
-def linked_to_visible(records: QuerySet, *, user: User) -> QuerySet:
+def linked_to_visible[R: QuerySet[Any]](records: R, *, user: User) -> R:
     """Narrow `records` (with `client` and nullable `opportunity`) to what the user may see.
 
     Managers see every live record (whose client and opportunity are live). Subqueries are
@@ -61,16 +63,9 @@ def linked_edit_rule(user: User) -> Q:
     )
 
 
-def linked_to_editable(records: QuerySet, *, user: User) -> QuerySet:
+def linked_to_editable[R: QuerySet[Any]](records: R, *, user: User) -> R:
     """`linked_to_visible`, narrowed to the records whose parent the user may edit."""
     return linked_to_visible(records, user=user).filter(linked_edit_rule(user))
-
-
-def with_linked_edit_flag(records: QuerySet, *, user: User) -> QuerySet:
-    """Annotate `user_can_edit` on each row (the same rule, in the same query)."""
-    rule = linked_edit_rule(user)
-    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
-    return records.annotate(user_can_edit=flag)
 
 
 def user_can_edit_linked(*, user: User, record: Activity | Complaint) -> bool:

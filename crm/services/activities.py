@@ -189,7 +189,7 @@ def activities_cancel(
     planned = (
         Activity.objects.select_for_update()
         .filter(pk__in=activity_ids, opportunity=opportunity)
-        .filter(done_at__isnull=True, cancelled_at__isnull=True)
+        .planned()
         .select_related("client")
         .order_by("pk")
     )
@@ -215,7 +215,7 @@ def consecutive_unanswered_attempts(*, opportunity: Opportunity) -> int:
     messages of the opportunity the client left unanswered since the last contact they
     took part in (an answered attempt or a meeting held). Attempts whose answer was not
     recorded neither count nor reset. One query; the only definition of the count."""
-    done = Activity.objects.filter(opportunity=opportunity, done_at__isnull=False)
+    done = Activity.objects.filter(opportunity=opportunity).done()
     answered_since = done.filter(ANSWERED_CONTACT, done_at__gte=OuterRef("done_at"))
     return (
         done.filter(type__in=CONTACT_ATTEMPT_TYPES, answered=False)

@@ -48,7 +48,6 @@ from crm.selectors.activities import (
     get_activity_for_user_or_404,
     get_editable_activity_or_403,
     no_answer_offer,
-    owned_by,
     section_activities,
     week_days,
 )
@@ -139,10 +138,8 @@ def activity_week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     ?date=2026-03-11); a manager may look at an executive's week or the team's."""
     form = WeekForm(request.GET or None, user=request.user)
     monday = form.monday()
-    activities = owned_by(
-        activities_visible_to(user=request.user),
-        user=request.user,
-        executive=form.chosen_executive(),
+    activities = activities_visible_to(user=request.user).owned_by(
+        user=request.user, executive=form.chosen_executive()
     )
     context = {
         "form": form,

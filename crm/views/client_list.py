@@ -1,6 +1,6 @@
 """CRM → Clientes: the filtered list, its bulk "Cambiar segmento" action and its exports."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import module_required
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from accounts.roles import ADD, CHANGE, VIEW, module_rights
 from audit.models import EventKind
 from audit.services import record_security_event
@@ -25,11 +26,12 @@ from crm.exports.columns import client_columns, client_rows
 from crm.exports.csv import csv_response
 from crm.exports.xlsx import StreamedSheet, xlsx_response
 from crm.filters.clients import ClientFilter
-from crm.forms.base import int_or_none
+from crm.forms.base import BoundedModelMultipleChoiceField
 from crm.list_columns import CLIENT_COLUMNS
-from crm.models import Segment
+from crm.models import Client, Segment
+from crm.models.clients import ClientQuerySet
 from crm.money import display_currency
-from crm.selectors.clients import client_list, clients_editable_by, clients_visible_to
+from crm.selectors.clients import client_edit_rule, client_list, clients_visible_to
 from crm.services import clients_set_segment
 
 # More than a page holds, far below what would strain a `pk IN (...)` query.
@@ -60,21 +62,27 @@ def client_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class IdListField(forms.Field):
-    """The ticked rows' ids. A non-numeric id is dropped: like an id outside the user's
-    scope, it simply matches no client."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value: Any) -> list[int]:
-        return sorted({pk for raw in value or () if (pk := int_or_none(raw)) is not None})
+# An id the user may not see, of a deleted client, unknown or not a number: one message for
+# all, naming none, so that the action never tells whether such a client exists.
+NOT_IN_THE_LIST = gettext_lazy(
+    "Some of the selected clients are no longer in your list. Reload it and try again."
+)
 
 
 class BulkSegmentForm(forms.Form):
-    ids = IdListField(
+    """The ticked clients, among those the user may see (`clients_visible_to`), and the
+    segment to give them. A request carrying any other id is refused whole: nothing changes."""
+
+    # Django's ModelMultipleChoiceField, with the ids checked against the id column first.
+    ids = BoundedModelMultipleChoiceField(
+        queryset=Client.objects.none(),
+        widget=forms.MultipleHiddenInput,
         error_messages={
-            "required": gettext_lazy("Select at least one client to change its segment.")
-        }
+            "required": gettext_lazy("Select at least one client to change its segment."),
+            "invalid_choice": NOT_IN_THE_LIST,
+            "invalid_pk_value": NOT_IN_THE_LIST,
+            "invalid_list": NOT_IN_THE_LIST,
+        },
     )
     segment = forms.ChoiceField(
         choices=Segment.choices,
@@ -84,23 +92,28 @@ class BulkSegmentForm(forms.Form):
         },
     )
 
-    def clean_ids(self) -> list[int]:
-        ids = self.cleaned_data["ids"]
-        if len(ids) > BULK_MAX_CLIENTS:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = cast(BoundedModelMultipleChoiceField, self.fields["ids"])
+        ids.queryset = clients_visible_to(user=user)
+
+    def clean_ids(self) -> ClientQuerySet:
+        clients = self.cleaned_data["ids"]
+        if len(clients) > BULK_MAX_CLIENTS:  # the rows the field read: no query
             raise ValidationError(
                 gettext_lazy("Select at most %(max)s clients at a time."),
                 params={"max": BULK_MAX_CLIENTS},
             )
-        return ids
+        return clients
 
 
 @require_POST
 @module_required("crm", CHANGE)
 def client_bulk_segment_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Set the segment of the selected clients the user may change; ids outside the user's
-    scope are ignored (they are simply not in the queryset), and those they may only view
-    are left as they are, with a warning."""
-    form = BulkSegmentForm(request.POST)
+    """Set the segment of the selected clients the user may change; those they may only view
+    are left as they are, with a warning. An id outside the user's scope refuses the whole
+    request (BulkSegmentForm)."""
+    form = BulkSegmentForm(request.POST, user=request.user)
     return_query = QueryDict(request.POST.get("return_query", "").removeprefix("?"))
     back = reverse("crm:client_list") + _list_query(return_query)
     if not form.is_valid():
@@ -109,9 +122,9 @@ def client_bulk_segment_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for message in error.messages:
                     messages.error(request, message)
         return redirect(back)
-    ids = form.cleaned_data["ids"]
-    clients = clients_editable_by(user=request.user).filter(pk__in=ids)
-    view_only = clients_visible_to(user=request.user).filter(pk__in=ids).count() - clients.count()
+    selected = form.cleaned_data["ids"]
+    clients = selected.filter(client_edit_rule(request.user))
+    view_only = len(selected) - clients.count()
     changed = clients_set_segment(
         user=request.user, clients=clients, segment=form.cleaned_data["segment"]
     )

@@ -124,11 +124,12 @@ def _icalendar_feed(user) -> bytes:
         event = Event()
         event.add("uid", f"activity-{activity.pk}@rumbo-crm")
         event.add("dtstamp", activity.updated_at)
+        assert activity.scheduled_at is not None  # the feed lists scheduled activities
         event.add("dtstart", activity.scheduled_at)
         event.add("dtend", activity.scheduled_at + calendar_feed.DEFAULT_DURATION)
         event.add("summary", f"{activity.get_type_display()}: {activity.subject}")
         description = [activity.client.name]
-        if activity.opportunity_id:
+        if activity.opportunity is not None:
             description.append(activity.opportunity.name)
         if activity.notes:
             description.append(activity.notes)

@@ -19,6 +19,14 @@ def gettext_es(message: str) -> str:
         return translation.gettext(message)
 
 
+# What an id outside the user's list gets, whether the client exists or not.
+NOT_IN_THE_LIST = (
+    "error",
+    "Algunos de los clientes seleccionados ya no están en su lista. Recárguela e inténtelo "
+    "de nuevo.",
+)
+
+
 def messages_of(response) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
@@ -170,17 +178,27 @@ def test_its_form_on_the_list_posts_ids_segment_and_query(client_as, executive):
 # Scope --------------------------------------------------------------------------------------
 
 
-def test_in_own_mode_it_ignores_other_executives_clients(
+def test_in_own_mode_another_executives_client_refuses_the_request_as_an_unknown_id_would(
     client_as, executive, other_executive, own_mode
 ):
     mine = ClientFactory(owner=executive, segment="B")
     theirs = ClientFactory(owner=other_executive, segment="B")
 
     response = client_as(executive).post(URL, {"ids": [mine.pk, theirs.pk], "segment": "A"})
+    unknown = client_as(executive).post(URL, {"ids": [mine.pk, 999999], "segment": "A"})
 
-    assert segments(mine, theirs) == ["A", "B"]
+    assert segments(mine, theirs) == ["B", "B"]
+    assert messages_of(response) == messages_of(unknown) == [NOT_IN_THE_LIST]
+    assert not ChangeRecord.objects.exists()
+
+
+def test_in_own_mode_it_changes_the_users_own_clients(client_as, executive, own_mode):
+    mine = ClientFactory(owner=executive, segment="B")
+
+    response = client_as(executive).post(URL, {"ids": [mine.pk], "segment": "A"})
+
+    assert segments(mine) == ["A"]
     assert messages_of(response) == [("success", "1 cliente actualizado")]
-    assert not ChangeRecord.objects.filter(client=theirs).exists()
 
 
 @pytest.fixture
@@ -232,25 +250,24 @@ def test_in_own_mode_a_manager_updates_anyones_clients(
     assert segments(first, second) == ["C", "C"]
 
 
-def test_it_ignores_deleted_clients(client_as, executive):
+def test_a_deleted_client_refuses_the_request(client_as, executive):
     deleted = ClientFactory(segment="B", owner=executive)
     client_delete(user=executive, client_id=deleted.pk)
 
     response = client_as(executive).post(URL, {"ids": [deleted.pk], "segment": "A"})
 
     assert segments(deleted) == ["B"]
-    assert messages_of(response) == [("success", "0 clientes actualizados")]
+    assert messages_of(response) == [NOT_IN_THE_LIST]
 
 
-def test_it_ignores_unknown_and_malformed_ids(client_as, executive):
+@pytest.mark.parametrize("other", [999999, "abc", "1; DROP TABLE"])
+def test_an_unknown_or_malformed_id_refuses_the_request(client_as, executive, other):
     target = ClientFactory(segment="B")
 
-    response = client_as(executive).post(
-        URL, {"ids": [target.pk, 999999, "abc", "1; DROP TABLE"], "segment": "A"}
-    )
+    response = client_as(executive).post(URL, {"ids": [target.pk, other], "segment": "A"})
 
-    assert segments(target) == ["A"]
-    assert messages_of(response) == [("success", "1 cliente actualizado")]
+    assert segments(target) == ["B"]
+    assert messages_of(response) == [NOT_IN_THE_LIST]
 
 
 # Bad input ----------------------------------------------------------------------------------
@@ -269,12 +286,10 @@ def test_it_asks_to_select_clients_when_none_is_ticked(client_as, executive):
     assert segments(target) == ["B"]
 
 
-def test_it_asks_to_select_clients_when_only_garbage_ids_come(client_as, executive):
+def test_only_garbage_ids_are_refused_as_clients_not_in_the_list(client_as, executive):
     response = client_as(executive).post(URL, {"ids": ["abc"], "segment": "A"})
 
-    assert messages_of(response) == [
-        ("error", gettext_es("Select at least one client to change its segment."))
-    ]
+    assert messages_of(response) == [NOT_IN_THE_LIST]
 
 
 @pytest.mark.parametrize("segment", ["", "D", "a", "AB"])
@@ -289,9 +304,17 @@ def test_it_refuses_a_segment_other_than_a_b_or_c(client_as, executive, segment)
 
 
 def test_it_refuses_more_clients_than_it_handles_at_once(client_as, executive):
-    response = client_as(executive).post(URL, {"ids": list(range(1, 502)), "segment": "A"})
+    clients = Client.objects.bulk_create(
+        Client(name=f"Cliente {n}", tax_id=f"J-{n:08d}", segment="B", owner=executive)
+        for n in range(501)
+    )
+
+    response = client_as(executive).post(
+        URL, {"ids": [client.pk for client in clients], "segment": "A"}
+    )
 
     assert messages_of(response) == [("error", "Seleccione como máximo 500 clientes a la vez.")]
+    assert not Client.objects.filter(segment="A").exists()
 
 
 def test_the_list_shows_the_message_after_the_redirect(client_as, executive):

@@ -78,7 +78,7 @@ def test_the_client_edit_form_takes_a_20_digit_version_as_invalid(
     assert saved_client.version == 1
 
 
-def test_the_bulk_segment_drops_a_20_digit_id(client_as, manager):
+def test_the_bulk_segment_refuses_a_20_digit_id_as_a_client_not_in_the_list(client_as, manager):
     client = ClientFactory(segment="B")
 
     response = client_as(manager).post(
@@ -87,7 +87,7 @@ def test_the_bulk_segment_drops_a_20_digit_id(client_as, manager):
 
     assert response.status_code == 302
     client.refresh_from_db()
-    assert client.segment == "A"
+    assert client.segment == "B"
 
 
 def test_the_bulk_segment_with_only_a_20_digit_id_changes_nothing(client_as, manager):

@@ -110,6 +110,7 @@ def test_an_executive_follows_up_a_sale_and_turns_the_problem_into_a_complaint(
     expect(main.get_by_text(PROBLEM).first).to_be_visible()
     activity = Activity.objects.get(type=ActivityType.SATISFACTION_CALL)
     assert (complaint.source_activity, complaint.client) == (activity, client)
+    assert activity.contact is not None
     assert activity.satisfaction_level == 2 and activity.contact.name == "Carmen Rodríguez"
     assert Notification.objects.filter(recipient=operations).exists()
 

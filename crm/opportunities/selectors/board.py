@@ -30,7 +30,7 @@ from crm.money import amount_column, amount_columns
 from crm.opportunities.filters import BoardFilter
 from crm.opportunities.selectors.visibility import (
     opportunities_visible_to,
-    with_opportunity_edit_flag,
+    opportunity_edit_rule,
 )
 from crm.stage_rules import RULE_TO_ENTER
 
@@ -105,14 +105,12 @@ def filtered_board_opportunities(*, user: User, filters: BoardFilter) -> Opportu
 
 
 def stage_totals(
-    opportunities: QuerySet[Opportunity], *, currency: str = Currency.USD
+    opportunities: OpportunityQuerySet, *, currency: str = Currency.USD
 ) -> dict[str, StageTotals]:
     """Count, Σ value and Σ weighted value (value × probability / 100) of every open stage,
     in `currency`, in one GROUP BY query (see `sums_by_probability`)."""
     totals: dict[str, StageTotals] = {stage: StageTotals() for stage in OPEN_STAGES}
-    groups = sums_by_probability(
-        opportunities.filter(stage__in=OPEN_STAGES), "stage", currency=currency
-    )
+    groups = sums_by_probability(opportunities.open(), "stage", currency=currency)
     for stage, (count, total, weighted) in groups.items():
         totals[stage] = StageTotals(count=count, total=total, weighted=weighted)
     return totals
@@ -251,7 +249,7 @@ def pipeline_board(
     totals = stage_totals(opportunities, currency=currency)
     # Each card says whether the user may move it (`user_can_edit`); not on the totals'
     # GROUP BY.
-    with_state = with_opportunity_edit_flag(opportunities.with_follow_up_state(), user=user)
+    with_state = opportunities.with_follow_up_state().with_edit_flag(opportunity_edit_rule(user))
     columns = []
     for stage in OPEN_STAGES:
         cards, has_more = column_cards(with_state, stage=stage)
@@ -279,7 +277,7 @@ def board_column(
     """Page `page` of one column (the board's "Ver más"), narrowed by the board's `filters`;
     its header totals only when asked (htmx appends cards under a header it already has)."""
     opportunities = filtered_board_opportunities(user=user, filters=filters)
-    flagged = with_opportunity_edit_flag(opportunities.with_follow_up_state(), user=user)
+    flagged = opportunities.with_follow_up_state().with_edit_flag(opportunity_edit_rule(user))
     cards, has_more = column_cards(flagged, stage=stage, page=page)
     return BoardColumn(
         stage=stage,

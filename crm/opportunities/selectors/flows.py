@@ -18,9 +18,7 @@ def follow_up_days_by_stage() -> dict[str, int]:
 def pending_activities_of(*, opportunity: Opportunity) -> QuerySet[Activity]:
     """Planned activities not done nor cancelled, soonest first: what a follow-up may
     complete and what closing an opportunity asks to cancel or keep."""
-    return opportunity.activities.filter(
-        done_at__isnull=True, cancelled_at__isnull=True, scheduled_at__isnull=False
-    ).order_by("scheduled_at", "pk")
+    return opportunity.activities.planned().order_by("scheduled_at", "pk")
 
 
 class CloseDefaults(TypedDict):

@@ -14,7 +14,7 @@ from crm.opportunities.filters import OpportunityFilter
 from crm.opportunities.selectors.board import sums_by_probability
 from crm.opportunities.selectors.visibility import (
     opportunities_visible_to,
-    with_opportunity_edit_flag,
+    opportunity_edit_rule,
 )
 
 
@@ -42,7 +42,7 @@ def opportunity_list(*, user: User, filters: OpportunityFilter) -> OpportunityQu
     row with its last and next activity and whether the user may change it
     (`user_can_edit`), in the same query as the page."""
     filtered = filtered_opportunity_list(user=user, filters=filters)
-    return with_opportunity_edit_flag(filtered.with_follow_up_state(), user=user)
+    return filtered.with_follow_up_state().with_edit_flag(opportunity_edit_rule(user))
 
 
 def opportunity_list_totals(

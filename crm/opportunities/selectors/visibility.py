@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
@@ -129,16 +128,6 @@ def user_can_edit_opportunity(*, user: User, opportunity: Opportunity) -> bool:
     return Opportunity.objects.filter(rule, pk=opportunity.pk).exists()
 
 
-def with_opportunity_edit_flag(
-    opportunities: OpportunityQuerySet, *, user: User
-) -> OpportunityQuerySet:
-    """Annotate `user_can_edit` on each row with the same rule, in the same query (cards,
-    list rows, the opportunity page)."""
-    rule = opportunity_edit_rule(user)
-    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
-    return opportunities.annotate(user_can_edit=flag)
-
-
 def get_opportunity_for_user_or_404(
     *, user: User, pk: int, follow_up_state: bool = False
 ) -> Opportunity:
@@ -151,7 +140,7 @@ def get_opportunity_for_user_or_404(
         queryset = queryset.with_follow_up_state()
     else:
         queryset = queryset.with_activity_dates()
-    queryset = with_opportunity_edit_flag(queryset, user=user)
+    queryset = queryset.with_edit_flag(opportunity_edit_rule(user))
     return get_object_or_404(queryset, pk=pk)
 
 
