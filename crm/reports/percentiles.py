@@ -29,6 +29,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
+from config.aggregate_cache import cached
+
 
 class PercentileDisc(Aggregate):
     """PostgreSQL's `percentile_disc(fraction) WITHIN GROUP (ORDER BY value [DESC])`."""
@@ -86,8 +88,21 @@ def median_and_p75(
 ) -> dict[Any, tuple[Any, Any]]:
     """{group: (median, p75)} of the field or annotation `value` over `rows`, by nearest rank,
     ranking the values ascending (or descending) — the group is None without `group_by`.
-    Groups without rows are absent."""
+    Groups without rows are absent. Read again only after a write to the tables of `rows`
+    (config.aggregate_cache)."""
     rows = rows.order_by()
+    return cached(
+        rows,
+        lambda: _median_and_p75(
+            rows, value, output_field=output_field, descending=descending, group_by=group_by
+        ),
+        tag=f"median_and_p75:{value}:{descending}:{group_by}",
+    )
+
+
+def _median_and_p75(
+    rows: QuerySet, value: str, *, output_field: Field, descending: bool, group_by: str | None
+) -> dict[Any, tuple[Any, Any]]:
     if connections[rows.db].vendor != "postgresql":
         return _ranked(rows, value, descending=descending, group_by=group_by)
     percentiles = {
