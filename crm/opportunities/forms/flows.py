@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -214,7 +215,7 @@ class PlannedActivityField(forms.ModelChoiceField):
     """A pending activity of the opportunity, shown with its type and date."""
 
     def label_from_instance(self, obj: Activity) -> str:
-        when = timezone.localtime(obj.scheduled_at).strftime("%d/%m/%Y %H:%M")
+        when = date_format(timezone.localtime(obj.scheduled_at), "SHORT_DATETIME_FORMAT")
         return f"{obj.subject} ({obj.get_type_display()}, {when})"
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -210,7 +211,7 @@ def lose_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(name)s was marked as lost.") % {"name": opportunity.name})
         planned = submission.form.cleaned_data.get("next_at")
         if submission.form.cleaned_data["schedule"] and planned:
-            when = timezone.localtime(planned).strftime("%d/%m/%Y %H:%M")
+            when = date_format(timezone.localtime(planned), "SHORT_DATETIME_FORMAT")
             messages.info(request, _("Future follow-up scheduled for %(when)s.") % {"when": when})
         return redirect(opportunity)
     return _page(request, LOSE_TEMPLATE, submission, competitor_names=competitor_names())
