@@ -180,16 +180,19 @@ def private_storage(settings, tmp_path):
     PRIVATE_STORAGE._wrapped = empty
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Once for the session rather than per test (pytest-django's `settings` fixture sends
+    setting_changed twice per test): a fast password hasher, and no role requiring
+    two-factor sign-in, since tests sign in with force_login, which never passes the second
+    step, unless a test says so (tests/accounts/test_two_factor.py does)."""
+    from django.test import override_settings
 
-
-@pytest.fixture(autouse=True)
-def _two_factor_only_where_tested(settings):
-    """Tests sign in with force_login, which never passes the second step: no role requires
-    two-factor sign-in unless a test says so (tests/accounts/test_two_factor.py does)."""
-    settings.OTP_REQUIRED_ROLES = []
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        OTP_REQUIRED_ROLES=[],
+    ):
+        yield
 
 
 # Role personas ------------------------------------------------------------------------------
@@ -272,3 +275,12 @@ def pytest_terminal_summary(terminalreporter):
 
     if fuzz_support.EXAMPLES["run"]:
         terminalreporter.write_line(f"fuzz: {fuzz_support.EXAMPLES['run']} examples run")
+
+
+def pytest_collection_finish(session):
+    """Every module is imported by now: what Django and the tests loaded stays alive to the
+    end, so the cyclic collector need not walk it again and again (half its time)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
