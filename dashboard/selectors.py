@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import is_manager
 from accounts.selectors import assignable_executives
-from config.aggregate_cache import cached
+from config.aggregate_cache import cached_rows
 from contractors_ro.models import Contractor, ContractorStatus
 from crm.models import OPEN_STAGES, Stage
 from crm.money import amount_column
@@ -204,23 +204,18 @@ def dashboard_aggregates(
         quarter_start=quarter_start,
         # Both are read again only after a write to their tables (config.aggregate_cache);
         # the agenda's counts depend on the minute, and are always read.
-        open=cached(
-            open_rows,
-            lambda: {
-                (row["owner"], row["stage"]): {
-                    "count": row["count"],
-                    "value": row["value"],
-                    "weighted": hundredths(row["weighted"]),
-                }
-                for row in open_rows
-            },
-            tag="dashboard:open",
-        ),
-        closed=cached(
-            closed_rows,
-            lambda: {(row["owner"], row["stage"]): dict(row) for row in closed_rows},
-            tag="dashboard:closed",
-        ),
+        open={
+            (row["owner"], row["stage"]): {
+                "count": row["count"],
+                "value": row["value"],
+                "weighted": hundredths(row["weighted"]),
+            }
+            for row in cached_rows(open_rows, tag="dashboard:open")
+        },
+        closed={
+            (row["owner"], row["stage"]): dict(row)
+            for row in cached_rows(closed_rows, tag="dashboard:closed")
+        },
         agenda={row["owner"]: dict(row) for row in agenda_rows},
     )
 
