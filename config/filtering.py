@@ -1,8 +1,14 @@
 """What the lists share about their filters (django-filter FilterSets)."""
 
-import django_filters
-from django_filters import FilterSet
+from collections.abc import Iterator
+from typing import Any
 
+import django_filters
+from django.utils.translation import get_language
+from django_filters import FilterSet
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
+
+from config.aggregate_cache import cached
 from config.forms import LocalDateField
 
 IGNORED_PARAMETERS = frozenset({"order", "page"})
@@ -27,3 +33,36 @@ class BusinessDateFilter(django_filters.DateFilter):
     (an out-of-range date is refused on the filter form, never sent to the database)."""
 
     field_class = LocalDateField
+
+
+class CachedModelChoiceIterator(ModelChoiceIterator):
+    """A filter's model choices (the executives, the industries) as (pk, label) pairs through
+    the aggregate cache: the same few rows on every list page, read again only after a write
+    to a table their query reads (config.aggregate_cache). A submitted value is still checked
+    against the queryset itself (ModelChoiceField.to_python)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        queryset = self.queryset
+        choices = cached(
+            queryset,
+            lambda: [
+                (self.field.prepare_value(obj), str(self.field.label_from_instance(obj)))
+                for obj in queryset
+            ],
+            tag=f"choices:{type(self.field).__name__}:{get_language()}",
+        )
+        yield from choices  # plain values: no widget here reads the instance
+
+
+class CachedModelChoiceField(ModelChoiceField):
+    iterator = CachedModelChoiceIterator
+
+
+class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """ModelChoiceFilter whose select renders from CachedModelChoiceIterator."""
+
+    field_class = CachedModelChoiceField

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assignable_executives
-from config.filtering import BusinessDateFilter
+from config.filtering import BusinessDateFilter, CachedModelChoiceFilter
 from config.forms import DateInput, FilterForm
 from crm.filters.clients import clients_matching
 from crm.models import Opportunity
@@ -20,7 +20,7 @@ class DocumentFilter(django_filters.FilterSet):
     client = django_filters.CharFilter(method="filter_client", label=_("Client"))
     opportunity = django_filters.CharFilter(method="filter_opportunity", label=_("Opportunity"))
     project = django_filters.CharFilter(method="filter_project", label=_("Project"))
-    uploaded_by = django_filters.ModelChoiceFilter(
+    uploaded_by = CachedModelChoiceFilter(
         queryset=lambda request: assignable_executives(), label=_("Uploaded by")
     )
     uploaded_from = BusinessDateFilter(

@@ -6,6 +6,7 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import assignable_executives
+from config.filtering import CachedModelChoiceFilter
 from config.forms import FilterForm
 from crm.models import Client, ClientKind, Contact, Industry, LeadSource, Segment
 from crm.search import search_q, search_terms
@@ -47,10 +48,10 @@ class ClientFilter(django_filters.FilterSet):
     )
     segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
     kind = django_filters.ChoiceFilter(choices=ClientKind.choices, label=_("Type"))
-    industry = django_filters.ModelChoiceFilter(
+    industry = CachedModelChoiceFilter(
         queryset=Industry.objects.order_by("name"), label=_("Industry")
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = CachedModelChoiceFilter(
         queryset=lambda request: assignable_executives(), label=_("Assigned executive")
     )
     lead_source = django_filters.ChoiceFilter(choices=LeadSource.choices, label=_("Lead source"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from accounts.selectors import assignable_executives
-from config.filtering import BusinessDateFilter
+from config.filtering import BusinessDateFilter, CachedModelChoiceFilter
 from config.forms import AmountField, DateInput, FilterForm
 from crm.filters.clients import clients_matching
 from crm.models import Opportunity, Segment, Stage
@@ -31,7 +31,7 @@ class AmountFilter(django_filters.NumberFilter):
 class BoardFilter(django_filters.FilterSet):
     """Ejecutivo, Segmento del cliente and Período de cierre esperado."""
 
-    owner = django_filters.ModelChoiceFilter(
+    owner = CachedModelChoiceFilter(
         queryset=lambda request: assignable_executives(), label=_("Executive")
     )
     segment = django_filters.ChoiceFilter(

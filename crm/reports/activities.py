@@ -68,7 +68,9 @@ def _counts(
         ),
         tag="activities-report",
     )
-    groups = {(row["type"], row["owner"]): dict(row) for row in grouped}
+    groups: dict[tuple[str, int], dict[str, Any]] = {
+        (row["type"], row["owner"]): dict(row) for row in grouped
+    }
     for row in (
         rows.filter(ActivityQuerySet.planned_condition(since=hour, until=now))
         .values("type", "owner")

@@ -207,3 +207,26 @@ def test_another_connections_write_counts_once_committed(world):
     after = sums_by_probability(rows, "stage")
     assert after != before
     assert after == _sums_by_probability(rows, ("stage",), "USD")
+
+
+def owner_choices() -> list[str]:
+    from crm.opportunities.filters import BoardFilter
+
+    return [str(label) for _, label in BoardFilter({}).form.fields["owner"].choices][1:]
+
+
+def test_a_filter_s_model_choices_come_from_the_cache_until_their_tables_are_written(
+    world, django_assert_num_queries
+):
+    before = owner_choices()
+    with django_assert_num_queries(1):  # the tables' versions only: no user query
+        assert owner_choices() == before
+
+    newcomer = UserFactory.create(
+        username="nuevo", first_name="Zoe", last_name="Nueva", roles=[Role.EXECUTIVE]
+    )
+    assert sorted(owner_choices()) == sorted([*before, "Zoe Nueva"])
+
+    newcomer.is_active = False
+    newcomer.save()
+    assert owner_choices() == before
