@@ -25,6 +25,9 @@ def test_the_navbar_search_finds_as_you_type_and_is_keyboard_navigable(live_serv
     page.get_by_label("Usuario").fill("maria")
     page.get_by_label("Contraseña").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
+    # The list's "load" event: htmx has bound the box's input trigger (typing earlier, on a
+    # busy machine, sent no request).
+    page.wait_for_url(live_server.url + reverse("crm:client_list"))
 
     box = page.get_by_role("searchbox", name="Búsqueda global")
     results = page.locator("#global-search-results")
