@@ -16,6 +16,7 @@ from accounts.roles import Role
 from config.aggregate_cache import cached, table_versions
 from config.pagination import KeysFirstPaginator
 from crm.models import Client, Opportunity, ProductService, Stage
+from crm.opportunities.filters import BoardFilter
 from crm.opportunities.selectors.board import _sums_by_probability, sums_by_probability
 from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.opportunities.services import (
@@ -210,8 +211,6 @@ def test_another_connections_write_counts_once_committed(world):
 
 
 def owner_choices() -> list[str]:
-    from crm.opportunities.filters import BoardFilter
-
     return [str(label) for _, label in BoardFilter({}).form.fields["owner"].choices][1:]
 
 
