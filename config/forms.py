@@ -37,6 +37,12 @@ class BootstrapFormMixin:
                 css = "form-control"
             existing = widget.attrs.get("class", "")
             widget.attrs["class"] = f"{existing} {css}".strip()
+            if (
+                isinstance(widget, forms.widgets.Input)
+                and widget.template_name == f"django/forms/widgets/{widget.input_type}.html"
+            ):
+                # Django's text.html, date.html, email.html… only include input.html.
+                widget.template_name = "django/forms/widgets/input.html"
 
 
 class FilterForm(BootstrapFormMixin, forms.Form):
