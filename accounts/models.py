@@ -35,6 +35,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["first_name", "last_name", "username"]
+        indexes = [
+            # The lists sorted by "Ejecutivo" join their rows to their owner in this order:
+            # walking the users in it (a few dozen) and each one's rows by index reads a
+            # page without sorting every row (opportunity list 68 -> 3 ms on PostgreSQL).
+            models.Index(fields=["first_name", "last_name", "username"], name="user_name_order")
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -199,13 +199,27 @@ class OpportunityQuerySet(  # type: ignore[override]
         both databases read the range of the covering index opp_closed_report."""
         return self.filter(stage__in=CLOSED_STAGES)
 
-    def with_activity_dates(self, *, now: datetime | None = None) -> "OpportunityQuerySet":
+    def with_activity_dates(
+        self, *, now: datetime | None = None, page: bool = False
+    ) -> "OpportunityQuerySet":
         """Beside the kept `last_activity_at` and `next_activity_at`, the subjects of those
-        activities (a join on their id) and whether the next one is overdue."""
+        activities (a join on their id) and whether the next one is overdue.
+
+        `page=True` (a page of rows): each subject is a subquery on the activity's pk
+        instead, so that the list's keys query (config.pagination) joins no activity. Even
+        unused, those joins kept PostgreSQL from reading the keys from an index (the list
+        sorted by "Ejecutivo": 70 -> 3 ms). An export of every row keeps the joins."""
         now = now or timezone.now()
+        activities = self.model._meta.get_field("last_activity").related_model._base_manager
+
+        def subject(fact: str) -> F | Subquery:
+            if not page:
+                return F(f"{fact}__subject")
+            return Subquery(activities.filter(pk=OuterRef(f"{fact}_id")).values("subject")[:1])
+
         return self.annotate(
-            last_activity_subject=F("last_activity__subject"),
-            next_activity_subject=F("next_activity__subject"),
+            last_activity_subject=subject("last_activity"),
+            next_activity_subject=subject("next_activity"),
             # The earliest planned activity is overdue iff any is.
             has_overdue_activity=ExpressionWrapper(
                 Q(next_activity_at__lt=now), output_field=BooleanField()
@@ -223,7 +237,7 @@ class OpportunityQuerySet(  # type: ignore[override]
             _stages, threshold = self._stale_before(now)
             rows = rows.alias(untouched_before=threshold or Value(None, DateTimeField()))
         last_touch = Greatest("stage_changed_at", Coalesce("last_activity_at", "stage_changed_at"))
-        return rows.with_activity_dates(now=now).annotate(
+        return rows.with_activity_dates(now=now, page=True).annotate(
             follow_up_state=Case(
                 When(~Q(stage__in=OPEN_STAGES), then=Value(FollowUpState.CLOSED)),
                 When(next_activity_at__lt=now, then=Value(FollowUpState.OVERDUE)),
