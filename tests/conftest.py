@@ -9,6 +9,7 @@ import pytest
 from django.utils.functional import empty
 
 from accounts.roles import Role
+from tests.clients import SignInClient
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls are still safe.
@@ -234,6 +235,13 @@ def personas(no_role_user, executive, other_executive, manager, administrator):
         "manager": manager,
         "admin": administrator,
     }
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, as SignInClient (tests/clients.py): a sign-in without the
+    throwaway session Django's test client makes first."""
+    return SignInClient()
 
 
 @pytest.fixture
