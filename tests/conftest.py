@@ -10,6 +10,7 @@ import pytest
 from django.utils.functional import empty
 
 from accounts.roles import Role
+from tests import factories
 from tests.clients import SignInClient
 from tests.factories import UserFactory
 
@@ -258,6 +259,14 @@ def client():
     """pytest-django's `client`, as SignInClient (tests/clients.py): a sign-in without the
     throwaway session Django's test client makes first."""
     return SignInClient()
+
+
+@pytest.fixture(autouse=True)
+def _default_owner_per_test():
+    """The factories' default owner (tests/factories.py) is remembered for one test only."""
+    factories.forget_test_state()
+    yield
+    factories.forget_test_state()
 
 
 @pytest.fixture
