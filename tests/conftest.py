@@ -1,4 +1,5 @@
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -9,6 +10,8 @@ import pytest
 from django.utils.functional import empty
 
 from accounts.roles import Role
+from tests import factories
+from tests.clients import SignInClient
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls are still safe.
@@ -82,6 +85,21 @@ def pytest_sessionstart(session):
             reporter.write_line("collectstatic: the static sources changed, collecting them")
         management.call_command("collectstatic", interactive=False, verbosity=0)
     management.call_command = migrate_from_cache(management.call_command)
+    logging.getLogger("django.request").addFilter(forbidden_without_traceback)
+
+
+def forbidden_without_traceback(record: logging.LogRecord) -> bool:
+    """django.request's record of a 403 (PermissionDenied) without the exception attached:
+    the warning "Forbidden (Permission denied): <path>" is still logged (caplog and the
+    handlers still get the record), but no handler formats its traceback, about a
+    millisecond per 403, and the authorization matrix alone answers 2,326 of them. No test
+    reads those tracebacks; the traceback of any other exception is kept."""
+    from django.core.exceptions import PermissionDenied
+
+    if record.exc_info and isinstance(record.exc_info[1], PermissionDenied):
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 # The migrated SQLite test database ------------------------------------------------------------
@@ -234,6 +252,21 @@ def personas(no_role_user, executive, other_executive, manager, administrator):
         "manager": manager,
         "admin": administrator,
     }
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, as SignInClient (tests/clients.py): a sign-in without the
+    throwaway session Django's test client makes first."""
+    return SignInClient()
+
+
+@pytest.fixture(autouse=True)
+def _default_owner_per_test():
+    """The factories' default owner (tests/factories.py) is remembered for one test only."""
+    factories.forget_test_state()
+    yield
+    factories.forget_test_state()
 
 
 @pytest.fixture
