@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -252,34 +252,25 @@ class WeekDay:
 WEEK_DAY_CAP = 12
 
 
-def week_days(activities: ActivityQuerySet, *, monday: date) -> list[WeekDay]:
+def week_days(
+    activities: ActivityQuerySet, *, monday: date, whole_team: bool = False
+) -> list[WeekDay]:
     """Monday to Sunday with the planned activities on the day they are scheduled and the
     done ones on the day they were done (cancelled ones left out): each day's first
     WEEK_DAY_CAP by time and its total, in TWO queries whatever the volume (each day's
-    planned and done ids and counts in one UNION ALL, read along the date indexes; then the
-    chosen rows with their client, opportunity, contact and owner)."""
-    parts = []
-    for n in range(7):
-        start, end = (
-            _start_of(monday + timedelta(days=n)),
-            _start_of(monday + timedelta(days=n + 1)),
-        )
-        kinds = {
-            "planned": (ActivityQuerySet.planned_condition(since=start, until=end), "scheduled_at"),
-            "done": (ActivityQuerySet.done_condition(since=start, until=end), "done_at"),
-        }
-        for kind, (condition, column) in kinds.items():
-            rows = activities.filter(condition).order_by()
-            key = f"{n}:{kind}"
-            parts.append((key, "count", rows.values_list("pk")[: COUNT_CAP + 1]))
-            first = rows.order_by(column, "pk").values_list("pk")[:WEEK_DAY_CAP]
-            parts.append((key, "first", first))
-    counts, chosen = {}, []
-    for pk, key, count in _union_all(parts):
-        if pk is None:
-            counts[key] = count
-        else:
-            chosen.append((pk, int(key.split(":")[0])))
+    chosen ids and totals; then the chosen rows with their client, opportunity, contact
+    and owner).
+
+    The whole team's week is read along the date indexes, each day stopping at its cap
+    (`_week_by_day`). One person's week (`activities` of one owner), on PostgreSQL, is read
+    in one pass, its rows numbered per day (`_week_by_window`): what one person does in a
+    week is bounded, and the visibility rule of "own" mode is planned and run once instead
+    of once per part (an executive in "own" at the reference volume: 144 -> 30 ms). SQLite,
+    which plans the parts cheaply but numbers 10,000 rows slowly (14 vs 186 ms), keeps the
+    parts."""
+    one_pass = not whole_team and connections[activities.db].vendor == "postgresql"
+    read = _week_by_window if one_pass else _week_by_day
+    counts, chosen = read(activities, monday)
     rows = (
         Activity.objects.filter(pk__in=[pk for pk, _n in chosen])
         .with_row_details()
@@ -302,6 +293,67 @@ def week_days(activities: ActivityQuerySet, *, monday: date) -> list[WeekDay]:
             )
         )
     return days
+
+
+def _week_by_day(activities: ActivityQuerySet, monday: date) -> tuple[dict, list]:
+    """Each day's planned and done ids and counts (up to COUNT_CAP) in one UNION ALL of
+    capped parts read along the date indexes."""
+    parts = []
+    for n in range(7):
+        start, end = (
+            _start_of(monday + timedelta(days=n)),
+            _start_of(monday + timedelta(days=n + 1)),
+        )
+        kinds = {
+            "planned": (ActivityQuerySet.planned_condition(since=start, until=end), "scheduled_at"),
+            "done": (ActivityQuerySet.done_condition(since=start, until=end), "done_at"),
+        }
+        for kind, (condition, column) in kinds.items():
+            rows = activities.filter(condition).order_by()
+            key = f"{n}:{kind}"
+            parts.append((key, "count", rows.values_list("pk")[: COUNT_CAP + 1]))
+            first = rows.order_by(column, "pk").values_list("pk")[:WEEK_DAY_CAP]
+            parts.append((key, "first", first))
+    counts, chosen = {}, []
+    for pk, key, count in _union_all(parts):
+        if pk is None:
+            counts[key] = count
+        else:
+            chosen.append((pk, int(key.split(":")[0])))
+    return counts, chosen
+
+
+def _week_by_window(activities: ActivityQuerySet, monday: date) -> tuple[dict, list]:
+    """The same ids and counts as `_week_by_day`, in one pass over the week's rows: each
+    numbered within its day and kind by time (a window), the first WEEK_DAY_CAP kept, each
+    with the count of its day and kind."""
+    start, end = _start_of(monday), _start_of(monday + timedelta(days=7))
+    done = ActivityQuerySet.done_condition(since=start, until=end)
+    planned = ActivityQuerySet.planned_condition(since=start, until=end)
+    at = Coalesce("done_at", "scheduled_at")  # when it is shown: done, else scheduled
+    day = TruncDate(at, tzinfo=timezone.get_current_timezone())
+    kind = Case(When(done, then=Value("done")), default=Value("planned"))
+    rows = (
+        activities.filter(planned | done)
+        .order_by()
+        .annotate(week_day=day, week_kind=kind)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("week_day"), F("week_kind")],
+                order_by=[at.asc(), F("pk").asc()],
+            ),
+            total=Window(Count("pk"), partition_by=[F("week_day"), F("week_kind")]),
+        )
+        .filter(rank__lte=WEEK_DAY_CAP)
+        .values_list("pk", "week_day", "week_kind", "total")
+    )
+    counts, chosen = {}, []
+    for pk, shown_on, shown_as, total in rows:
+        n = (shown_on - monday).days
+        counts[f"{n}:{shown_as}"] = total
+        chosen.append((pk, n))
+    return counts, chosen
 
 
 def _week_order(activity: Activity) -> tuple[datetime, int]:

@@ -36,7 +36,7 @@ from crm.forms.activities import (
     WeekForm,
     week_param,
 )
-from crm.models import Activity
+from crm.models import WHOLE_TEAM, Activity
 from crm.opportunities.selectors.visibility import opportunities_visible_to
 from crm.opportunities.services import opportunity_create
 from crm.selectors.activities import (
@@ -143,7 +143,9 @@ def activity_week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     context = {
         "form": form,
-        "days": week_days(activities, monday=monday),
+        "days": week_days(
+            activities, monday=monday, whole_team=form.chosen_executive() == WHOLE_TEAM
+        ),
         "monday": monday,
         "shown_week": week_param(monday),
         "sunday": monday + timedelta(days=6),

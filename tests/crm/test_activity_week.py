@@ -176,3 +176,44 @@ def test_a_busy_day_shows_its_first_activities_and_counts_the_rest(
     assert [a.subject for a in day.activities] == ["Hecha", "Plan 0", "Plan 1"]
     assert (day.count, day.more, day.capped) == (5, 2, False)
     assert "y 2 más" in response.content.decode()
+
+
+@pytest.mark.parametrize("cap", [1, 2, 12])
+def test_one_persons_week_and_the_teams_are_read_alike(executive, other_executive, frozen, cap):
+    """The two readers of week_days (one pass with a window for one person's week, capped
+    parts per day for the team's) choose the same ids and count the same totals: at the
+    day boundaries of Caracas, the week's edges, done, planned, cancelled and ties."""
+    from crm.models import Activity
+    from crm.selectors.activities import _week_by_day, _week_by_window
+
+    opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
+    times = [
+        at(9, 0),  # Monday 00:00 local, the week's first instant
+        datetime(2026, 3, 9, 3, 59, tzinfo=ZoneInfo("UTC")),  # Sunday 23:59 local
+        at(10, 23),
+        at(11, 0),
+        at(11, 0),  # a tie on time: the pk decides
+        at(15, 23),
+        at(16, 0),  # the next Monday: out
+    ]
+    for n, moment in enumerate(times):
+        activity_of(executive, opportunity=opportunity, subject=f"Plan {n}", scheduled_at=moment)
+        activity_of(
+            executive,
+            opportunity=opportunity,
+            subject=f"Done {n}",
+            scheduled_at=None if n % 2 else at(2, 9),
+            done_at=moment,
+        )
+    activity_of(executive, opportunity=opportunity, scheduled_at=at(12, 9), cancelled_at=at(10, 8))
+    activity_of(other_executive, scheduled_at=at(12, 10))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("crm.selectors.activities.WEEK_DAY_CAP", cap)
+        monday = date(2026, 3, 9)
+        for rows in (Activity.objects.filter(owner=executive), Activity.objects.all()):
+            by_day_counts, by_day_chosen = _week_by_day(rows, monday)
+            by_window_counts, by_window_chosen = _week_by_window(rows, monday)
+            assert by_window_counts == {k: n for k, n in by_day_counts.items() if n}
+            assert sorted(by_window_chosen) == sorted(by_day_chosen)
+            assert len(by_day_chosen) > 0
