@@ -13,10 +13,14 @@ from accounts.models import User
 from crm.models import Client, Opportunity
 from crm.opportunities.selectors.visibility import (
     opportunities_editable_by,
-    opportunities_visible_to,
+    opportunity_is_visible,
     sees_every_opportunity,
 )
-from crm.selectors.clients import clients_editable_by, clients_visible_to, sees_every_client
+from crm.selectors.clients import (
+    client_is_visible,
+    clients_editable_by,
+    sees_every_client,
+)
 from documents.filters import DocumentFilter
 from documents.models import Document, DocumentDownload, DocumentQuerySet, DocumentVersion
 from projects_ro.models import Project
@@ -35,12 +39,12 @@ def documents_visible_to(*, user: User) -> DocumentQuerySet:
         return Document.objects.exclude(client__in=deleted_clients).exclude(
             opportunity__in=deleted_opportunities.values("pk")
         )
+    # The rules as conditions on the document's row (a correlated EXISTS per branch), not
+    # semi-joins against every visible opportunity: in "own" mode PostgreSQL then reads each
+    # branch along its index instead of the whole table (Documentos, executive: 98 -> 43 ms).
     return Document.objects.filter(
-        Q(opportunity__in=opportunities_visible_to(user=user).values("pk"))
-        | Q(
-            opportunity__isnull=True,
-            client__in=clients_visible_to(user=user).values("pk"),
-        )
+        opportunity_is_visible(user, column="opportunity_id")
+        | (Q(opportunity__isnull=True) & client_is_visible(user, column="client_id"))
         | Q(
             opportunity__isnull=True,
             client__isnull=True,

@@ -16,6 +16,8 @@ SQLite: a trigger per row and kind of write; SQLite has one writer at a time.
 
 from django.db import migrations
 
+from config.table_versions import track, untrack
+
 TRACKED_TABLES = (
     "accounts_user",
     "accounts_user_groups",
@@ -52,48 +54,20 @@ $$ LANGUAGE plpgsql;
 
 def create(apps, schema_editor):
     connection = schema_editor.connection
-    vendor = connection.vendor
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE cache_table_version (name varchar(63) PRIMARY KEY, token varchar(32) NOT NULL)"
         )
-        for name in ("*", *TRACKED_TABLES):
-            cursor.execute(
-                "INSERT INTO cache_table_version (name, token) VALUES (%s, %s)", [name, "0"]
-            )
-        if vendor == "postgresql":
+        cursor.execute("INSERT INTO cache_table_version (name, token) VALUES ('*', '0')")
+        if connection.vendor == "postgresql":
             cursor.execute(PG_FUNCTIONS)
-            for table in TRACKED_TABLES:
-                cursor.execute(
-                    f'CREATE CONSTRAINT TRIGGER "{table}_version" AFTER INSERT OR UPDATE OR DELETE'
-                    f' ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW'
-                    " EXECUTE FUNCTION cache_bump_table_version()"
-                )
-                cursor.execute(
-                    f'CREATE TRIGGER "{table}_version_truncate" AFTER TRUNCATE ON "{table}"'
-                    " FOR EACH STATEMENT EXECUTE FUNCTION cache_bump_table_version()"
-                )
-        elif vendor == "sqlite":
-            for table in TRACKED_TABLES:
-                for event in ("INSERT", "UPDATE", "DELETE"):
-                    cursor.execute(
-                        f'CREATE TRIGGER "{table}_version_{event.lower()}" AFTER {event}'
-                        f' ON "{table}" BEGIN UPDATE cache_table_version'
-                        " SET token = lower(hex(randomblob(8)))"
-                        f" WHERE name = '{table}'; END"
-                    )
+    track(schema_editor, TRACKED_TABLES)
 
 
 def drop(apps, schema_editor):
     connection = schema_editor.connection
+    untrack(schema_editor, TRACKED_TABLES)
     with connection.cursor() as cursor:
-        for table in TRACKED_TABLES:
-            if connection.vendor == "postgresql":
-                cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_version" ON "{table}"')
-                cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_version_truncate" ON "{table}"')
-            else:
-                for event in ("insert", "update", "delete"):
-                    cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_version_{event}"')
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS cache_bump_table_version()")
         cursor.execute("DROP TABLE cache_table_version")
