@@ -2,8 +2,9 @@
 
 `cache_table_version` holds one row per tracked table: a random token that changes with
 every committed write to that table (insert, update, delete, truncate), set by triggers
-created here. It is a plain table, not a model: Django's flush (between transactional
-tests) empties the models' tables and fires the triggers, but keeps the versions.
+created here (their DDL in config.table_versions, shared with later migrations). It is a
+plain table, not a model: Django's flush (between transactional tests) empties the models'
+tables and fires the triggers, but keeps the versions.
 
 PostgreSQL: a deferred constraint trigger per row, so the token changes at COMMIT, in the
 writer's transaction (the data and its new token become visible together), after every
