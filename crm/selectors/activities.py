@@ -252,6 +252,10 @@ class WeekDay:
 WEEK_DAY_CAP = 12
 
 
+# What a week reader returns: the totals by "day:kind" ("3:done") and the chosen (id, day).
+type _WeekIds = tuple[dict[str, int], list[tuple[int, int]]]
+
+
 def week_days(
     activities: ActivityQuerySet, *, monday: date, whole_team: bool = False
 ) -> list[WeekDay]:
@@ -295,7 +299,7 @@ def week_days(
     return days
 
 
-def _week_by_day(activities: ActivityQuerySet, monday: date) -> tuple[dict, list]:
+def _week_by_day(activities: ActivityQuerySet, monday: date) -> _WeekIds:
     """Each day's planned and done ids and counts (up to COUNT_CAP) in one UNION ALL of
     capped parts read along the date indexes."""
     parts = []
@@ -314,7 +318,8 @@ def _week_by_day(activities: ActivityQuerySet, monday: date) -> tuple[dict, list
             parts.append((key, "count", rows.values_list("pk")[: COUNT_CAP + 1]))
             first = rows.order_by(column, "pk").values_list("pk")[:WEEK_DAY_CAP]
             parts.append((key, "first", first))
-    counts, chosen = {}, []
+    counts: dict[str, int] = {}
+    chosen: list[tuple[int, int]] = []
     for pk, key, count in _union_all(parts):
         if pk is None:
             counts[key] = count
@@ -323,7 +328,7 @@ def _week_by_day(activities: ActivityQuerySet, monday: date) -> tuple[dict, list
     return counts, chosen
 
 
-def _week_by_window(activities: ActivityQuerySet, monday: date) -> tuple[dict, list]:
+def _week_by_window(activities: ActivityQuerySet, monday: date) -> _WeekIds:
     """The same ids and counts as `_week_by_day`, in one pass over the week's rows: each
     numbered within its day and kind by time (a window), the first WEEK_DAY_CAP kept, each
     with the count of its day and kind."""
@@ -348,7 +353,8 @@ def _week_by_window(activities: ActivityQuerySet, monday: date) -> tuple[dict, l
         .filter(rank__lte=WEEK_DAY_CAP)
         .values_list("pk", "week_day", "week_kind", "total")
     )
-    counts, chosen = {}, []
+    counts: dict[str, int] = {}
+    chosen: list[tuple[int, int]] = []
     for pk, shown_on, shown_as, total in rows:
         n = (shown_on - monday).days
         counts[f"{n}:{shown_as}"] = total

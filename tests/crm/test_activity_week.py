@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from crm.models import ActivityType
+from crm.models import Activity, ActivityType
+from crm.selectors.activities import _week_by_day, _week_by_window
 from tests.factories import ActivityFactory, ClientFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,9 +184,6 @@ def test_one_persons_week_and_the_teams_are_read_alike(executive, other_executiv
     """The two readers of week_days (one pass with a window for one person's week, capped
     parts per day for the team's) choose the same ids and count the same totals: at the
     day boundaries of Caracas, the week's edges, done, planned, cancelled and ties."""
-    from crm.models import Activity
-    from crm.selectors.activities import _week_by_day, _week_by_window
-
     opportunity = OpportunityFactory(client=ClientFactory(owner=executive))
     times = [
         at(9, 0),  # Monday 00:00 local, the week's first instant
